@@ -1,0 +1,26 @@
+use std::fmt;
+
+/// Why a command did not produce its normal reply.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The member asked for something we cannot do; the message tells them what to do instead.
+    #[error("{0}")]
+    User(String),
+    /// Our fault or our dependencies': logged in full, shown only as a reference.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl CommandError {
+    pub fn user(message: impl fmt::Display) -> Self {
+        Self::User(message.to_string())
+    }
+}
+
+impl From<sqlx::Error> for CommandError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;

@@ -1,0 +1,102 @@
+//! A parsed interaction, the same whichever transport delivered it.
+
+use chrono::{DateTime, Utc};
+use serenity::all::{ChannelId, GuildId, Permissions, RoleId, UserId};
+
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    pub guild_id: Option<GuildId>,
+    pub channel_id: Option<ChannelId>,
+    pub user_id: UserId,
+    /// The member's permissions in the channel, as Discord resolved them for the interaction.
+    pub permissions: Permissions,
+    /// When the interaction happened; injected so tests control time.
+    pub now: DateTime<Utc>,
+    pub action: Action,
+}
+
+#[derive(Debug, Clone)]
+pub enum Action {
+    Command(CommandCall),
+    /// The member is typing into `focused`; `call` holds the options typed so far.
+    Autocomplete { call: CommandCall, focused: String, partial: String },
+    /// A button or menu on one of our messages.
+    Component {
+        custom_id: String,
+        values: Vec<String>,
+        /// Whether the message holding the component is ephemeral (only the clicker sees it).
+        on_ephemeral: bool,
+    },
+}
+
+/// A slash command as typed: `/name [group] [subcommand] option:value …`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommandCall {
+    pub name: String,
+    /// Sub-command group and sub-command names, outermost first.
+    pub path: Vec<String>,
+    pub options: Vec<(String, Value)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Integer(i64),
+    Number(f64),
+    String(String),
+    Boolean(bool),
+    User(UserId),
+    Channel(ChannelId),
+    Role(RoleId),
+}
+
+impl Value {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Integer(_) => "a whole number",
+            Self::Number(_) => "a number",
+            Self::String(_) => "text",
+            Self::Boolean(_) => "true or false",
+            Self::User(_) => "a member",
+            Self::Channel(_) => "a channel",
+            Self::Role(_) => "a role",
+        }
+    }
+}
+
+impl CommandCall {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.options.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn integer(&self, name: &str) -> Option<i64> {
+        match self.get(name) {
+            Some(Value::Integer(i)) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn string(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The command as a member would type it, for logs and help.
+    pub fn display_name(&self) -> String {
+        std::iter::once(self.name.as_str())
+            .chain(self.path.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl Invocation {
+    /// The command name this invocation belongs to, for logging.
+    pub fn command_name(&self) -> String {
+        match &self.action {
+            Action::Command(call) | Action::Autocomplete { call, .. } => call.display_name(),
+            Action::Component { custom_id, .. } => format!("component:{custom_id}"),
+        }
+    }
+}

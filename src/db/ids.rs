@@ -1,0 +1,28 @@
+//! Discord snowflakes are u64; PostgreSQL has no unsigned BIGINT. We store the same 64 bits
+//! as i64 (`as` is a bit-preserving cast both ways), so every id round-trips exactly.
+
+use serenity::all::{GuildId, UserId};
+
+pub trait DbId {
+    fn db(self) -> i64;
+}
+
+impl DbId for GuildId {
+    fn db(self) -> i64 {
+        self.get() as i64
+    }
+}
+
+impl DbId for UserId {
+    fn db(self) -> i64 {
+        self.get() as i64
+    }
+}
+
+pub fn guild_from_db(raw: i64) -> GuildId {
+    GuildId::new(raw as u64)
+}
+
+pub fn user_from_db(raw: i64) -> UserId {
+    UserId::new(raw as u64)
+}

@@ -1,0 +1,126 @@
+//! Our `Reply` as serenity builders: the single exit towards Discord for every transport.
+
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAutocompleteResponse, CreateButton,
+    CreateEmbed, CreateEmbedFooter, CreateInteractionResponse, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateSelectMenu, CreateSelectMenuKind,
+    CreateSelectMenuOption, EditInteractionResponse,
+};
+
+use super::limits;
+use super::reply::{ActionRow, Component, Embed, Reply};
+use crate::commands::{Choice, Response};
+
+/// The interaction callback body for a dispatcher response.
+pub fn interaction_response(response: &Response) -> CreateInteractionResponse {
+    match response {
+        Response::Message(reply) => CreateInteractionResponse::Message(message(reply)),
+        Response::Update(reply) => CreateInteractionResponse::UpdateMessage(message(reply)),
+        Response::Choices(choices) => CreateInteractionResponse::Autocomplete(autocomplete(choices)),
+    }
+}
+
+pub fn message(reply: &Reply) -> CreateInteractionResponseMessage {
+    let mut message = CreateInteractionResponseMessage::new()
+        .embeds(reply.embeds.iter().map(embed).collect())
+        .components(reply.rows.iter().map(row).collect())
+        .ephemeral(reply.ephemeral)
+        // User text must never ping anyone: allow no mentions unless a feature opts in.
+        .allowed_mentions(CreateAllowedMentions::new());
+    if let Some(content) = &reply.content {
+        message = message.content(content);
+    }
+    message
+}
+
+/// The same reply as an edit of a deferred response.
+pub fn edit(reply: &Reply) -> EditInteractionResponse {
+    let mut edit = EditInteractionResponse::new()
+        .embeds(reply.embeds.iter().map(embed).collect())
+        .components(reply.rows.iter().map(row).collect())
+        .allowed_mentions(CreateAllowedMentions::new());
+    if let Some(content) = &reply.content {
+        edit = edit.content(content);
+    }
+    edit
+}
+
+/// The same reply as a follow-up message.
+pub fn followup(reply: &Reply) -> CreateInteractionResponseFollowup {
+    let mut followup = CreateInteractionResponseFollowup::new()
+        .embeds(reply.embeds.iter().map(embed).collect())
+        .components(reply.rows.iter().map(row).collect())
+        .ephemeral(reply.ephemeral)
+        .allowed_mentions(CreateAllowedMentions::new());
+    if let Some(content) = &reply.content {
+        followup = followup.content(content);
+    }
+    followup
+}
+
+fn autocomplete(choices: &[Choice]) -> CreateAutocompleteResponse {
+    choices
+        .iter()
+        .take(limits::AUTOCOMPLETE_CHOICES)
+        .fold(CreateAutocompleteResponse::new(), |response, choice| {
+            response.add_string_choice(
+                limits::truncate(&choice.name, limits::CHOICE_TEXT),
+                limits::truncate(&choice.value, limits::CHOICE_TEXT),
+            )
+        })
+}
+
+fn embed(embed: &Embed) -> CreateEmbed {
+    let mut out = CreateEmbed::new();
+    if let Some(title) = &embed.title {
+        out = out.title(title);
+    }
+    if let Some(description) = &embed.description {
+        out = out.description(description);
+    }
+    if let Some(footer) = &embed.footer {
+        out = out.footer(CreateEmbedFooter::new(footer));
+    }
+    if let Some(color) = embed.color {
+        out = out.colour(color);
+    }
+    out.fields(embed.fields.iter().map(|f| (f.name.clone(), f.value.clone(), f.inline)))
+}
+
+fn row(row: &ActionRow) -> CreateActionRow {
+    let menu = row.0.iter().find_map(|c| match c {
+        Component::Select(s) => Some(s),
+        Component::Button(_) => None,
+    });
+    if let Some(select) = menu {
+        let options = select
+            .options
+            .iter()
+            .map(|o| {
+                let option = CreateSelectMenuOption::new(&o.label, &o.value);
+                match &o.description {
+                    Some(d) => option.description(d),
+                    None => option,
+                }
+            })
+            .collect();
+        return CreateActionRow::SelectMenu(
+            CreateSelectMenu::new(&select.custom_id, CreateSelectMenuKind::String { options })
+                .placeholder(&select.placeholder),
+        );
+    }
+    CreateActionRow::Buttons(
+        row.0
+            .iter()
+            .filter_map(|c| match c {
+                Component::Button(b) => Some(
+                    CreateButton::new(&b.custom_id)
+                        .label(&b.label)
+                        .style(if b.primary { ButtonStyle::Primary } else { ButtonStyle::Secondary })
+                        .disabled(b.disabled),
+                ),
+                Component::Select(_) => None,
+            })
+            .collect(),
+    )
+}

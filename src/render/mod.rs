@@ -1,0 +1,9 @@
+//! Turning domain values into replies, and replies into what Discord or a terminal shows.
+
+pub mod discord;
+pub mod limits;
+pub mod reply;
+pub mod roadmap;
+pub mod text;
+
+pub use reply::{ActionRow, Button, Component, Embed, Field, Reply, Select, SelectOption};

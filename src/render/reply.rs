@@ -1,0 +1,149 @@
+//! What a command answers with, independent of how it reaches Discord.
+//!
+//! We keep our own small, inspectable model instead of handing serenity builders around: the
+//! builders cannot be read back, and we need to measure every reply against Discord's limits
+//! (and print it on the console) before it leaves. `discord.rs` turns it into serenity builders.
+
+/// Brand colour of Waypoint embeds.
+pub const ACCENT: u32 = 0x2f_80_ed;
+/// Colour of error embeds and messages.
+pub const WARNING: u32 = 0xe0_8a_1e;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reply {
+    pub content: Option<String>,
+    pub embeds: Vec<Embed>,
+    pub rows: Vec<ActionRow>,
+    /// Only the member who triggered it sees the message.
+    pub ephemeral: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Embed {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+    pub footer: Option<String>,
+    pub color: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub inline: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActionRow(pub Vec<Component>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Component {
+    Button(Button),
+    Select(Select),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub custom_id: String,
+    pub label: String,
+    pub primary: bool,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Select {
+    pub custom_id: String,
+    pub placeholder: String,
+    pub options: Vec<SelectOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectOption {
+    pub label: String,
+    pub value: String,
+    pub description: Option<String>,
+}
+
+impl Reply {
+    pub fn text(content: impl Into<String>) -> Self {
+        Self {
+            content: Some(content.into()),
+            ..Self::default()
+        }
+    }
+
+    pub fn embed(embed: Embed) -> Self {
+        Self {
+            embeds: vec![embed],
+            ..Self::default()
+        }
+    }
+
+    /// A short notice only the member sees: errors, confirmations.
+    pub fn notice(content: impl Into<String>) -> Self {
+        Self::text(content).ephemeral()
+    }
+
+    pub fn ephemeral(mut self) -> Self {
+        self.ephemeral = true;
+        self
+    }
+
+    pub fn with_row(mut self, row: ActionRow) -> Self {
+        if !row.0.is_empty() {
+            self.rows.push(row);
+        }
+        self
+    }
+}
+
+impl Embed {
+    pub fn new(title: impl Into<String>) -> Self {
+        Self {
+            title: Some(title.into()),
+            color: Some(ACCENT),
+            ..Self::default()
+        }
+    }
+
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.fields.push(Field {
+            name: name.into(),
+            value: value.into(),
+            inline: false,
+        });
+        self
+    }
+
+    pub fn footer(mut self, text: impl Into<String>) -> Self {
+        self.footer = Some(text.into());
+        self
+    }
+}
+
+impl Button {
+    pub fn new(custom_id: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            custom_id: custom_id.into(),
+            label: label.into(),
+            primary: false,
+            disabled: false,
+        }
+    }
+
+    pub fn primary(mut self) -> Self {
+        self.primary = true;
+        self
+    }
+
+    pub fn disabled(mut self, disabled: bool) -> Self {
+        self.disabled = disabled;
+        self
+    }
+}

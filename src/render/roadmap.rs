@@ -1,0 +1,146 @@
+//! Roadmap content as Discord messages: the overview, one phase, one topic.
+//!
+//! The validator renders every view through these same functions at start-up, so shipped
+//! content is known to fit Discord's limits before any member asks for it.
+
+use std::fmt::Write;
+
+use super::reply::{ActionRow, Button, Component, Embed, Reply, Select, SelectOption};
+use crate::roadmap::{Phase, Roadmap, TopicRef};
+
+/// Component ids, shared with the `/roadmap` component handler.
+pub mod ids {
+    pub const OVERVIEW: &str = "roadmap:overview";
+    pub const TOPIC_MENU: &str = "roadmap:topic";
+
+    pub fn phase(number: u8) -> String {
+        format!("roadmap:phase:{number}")
+    }
+
+    pub fn topic(id: &str) -> String {
+        format!("roadmap:topic:{id}")
+    }
+}
+
+pub fn overview(roadmap: &Roadmap) -> Reply {
+    let mut description = format!("{}\n", roadmap.summary);
+    for phase in &roadmap.phases {
+        let _ = write!(
+            description,
+            "\n**Phase {} · {}** — {} ({} topics)",
+            phase.number,
+            phase.title,
+            phase.tagline,
+            phase.topic_count()
+        );
+    }
+    let _ = write!(description, "\n\n{}", roadmap.closing);
+    let embed = Embed::new(format!("{} roadmap", roadmap.title))
+        .description(description)
+        .footer("Open a phase with /roadmap phase:<number>, or one topic with /roadmap topic:<id>. /help lists every command.");
+
+    let buttons: Vec<Component> = roadmap
+        .phases
+        .iter()
+        .map(|p| Component::Button(Button::new(ids::phase(p.number), format!("Phase {}", p.number))))
+        .collect();
+    buttons
+        .chunks(super::limits::BUTTONS_PER_ROW)
+        .fold(Reply::embed(embed), |reply, chunk| reply.with_row(ActionRow(chunk.to_vec())))
+}
+
+pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
+    let mut embed = Embed::new(format!("Phase {} · {}", phase.number, phase.title))
+        .description(phase.summary.clone())
+        .footer(format!(
+            "Phase {} of {} · {} roadmap · pick a topic below, or use /roadmap topic:<id>",
+            phase.number,
+            roadmap.phases.len(),
+            roadmap.title
+        ));
+    for section in &phase.sections {
+        let mut value = format!("{}\n", section.summary);
+        for topic in &section.topics {
+            let _ = write!(value, "\n• **{}** · `{}`", topic.title, topic.id);
+        }
+        let _ = write!(value, "\n\n*Practice:* {}", section.action);
+        embed = embed.field(section.title.clone(), value);
+    }
+
+    let menu = Select {
+        custom_id: ids::TOPIC_MENU.to_string(),
+        placeholder: format!("Open a topic of phase {}", phase.number),
+        options: phase
+            .sections
+            .iter()
+            .flat_map(|s| s.topics.iter().map(move |t| (s, t)))
+            .map(|(section, topic)| SelectOption {
+                label: topic.title.clone(),
+                value: topic.id.clone(),
+                description: Some(section.title.clone()),
+            })
+            .collect(),
+    };
+    let position = roadmap.phases.iter().position(|p| p.number == phase.number);
+    let previous = position.and_then(|i| i.checked_sub(1)).and_then(|i| roadmap.phases.get(i));
+    let next = position.and_then(|i| roadmap.phases.get(i + 1));
+    let navigation = ActionRow(vec![
+        nav_button(previous.map(|p| p.number), |n| format!("◀ Phase {n}"), "◀ Previous"),
+        Component::Button(Button::new(ids::OVERVIEW, "Overview")),
+        nav_button(next.map(|p| p.number), |n| format!("Phase {n} ▶"), "Next ▶"),
+    ]);
+    Reply::embed(embed)
+        .with_row(ActionRow(vec![Component::Select(menu)]))
+        .with_row(navigation)
+}
+
+/// A button to another phase, disabled where there is none (Discord needs a unique id anyway).
+fn nav_button(target: Option<u8>, label: impl Fn(u8) -> String, fallback: &str) -> Component {
+    match target {
+        Some(n) => Component::Button(Button::new(ids::phase(n), label(n))),
+        None => Component::Button(
+            Button::new(format!("roadmap:none:{fallback}"), fallback).disabled(true),
+        ),
+    }
+}
+
+pub fn topic(found: TopicRef<'_>) -> Reply {
+    let TopicRef { roadmap, phase, section, topic } = found;
+    let learn = topic
+        .learn
+        .iter()
+        .map(|item| format!("• {item}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let resources = topic
+        .resources
+        .iter()
+        .map(|r| format!("• *{}* — {}", r.kind.label(), r.name))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let embed = Embed::new(topic.title.clone())
+        .description(topic.why.clone())
+        .field("What to learn", learn)
+        .field("Try this", topic.action.clone())
+        .field("Resources", resources)
+        .footer(format!(
+            "Phase {} · {} › {} · topic id: {}",
+            phase.number, phase.title, section.title, topic.id
+        ));
+
+    let topics: Vec<_> = roadmap.topics().collect();
+    let index = topics.iter().position(|t| t.topic.id == topic.id);
+    let previous = index.and_then(|i| i.checked_sub(1)).and_then(|i| topics.get(i));
+    let next = index.and_then(|i| topics.get(i + 1));
+    let mut row = vec![Component::Button(Button::new(
+        ids::phase(phase.number),
+        format!("Back to phase {}", phase.number),
+    ))];
+    if let Some(p) = previous {
+        row.push(Component::Button(Button::new(ids::topic(&p.topic.id), "◀ Previous topic")));
+    }
+    if let Some(n) = next {
+        row.push(Component::Button(Button::new(ids::topic(&n.topic.id), "Next topic ▶")));
+    }
+    Reply::embed(embed).with_row(ActionRow(row))
+}

@@ -1,0 +1,58 @@
+//! A reply as plain text for the terminal console.
+
+use std::fmt::Write;
+
+use super::reply::{Component, Reply};
+use crate::commands::{Choice, Response};
+
+pub fn response(response: &Response) -> String {
+    match response {
+        Response::Message(reply) | Response::Update(reply) => reply_text(reply),
+        Response::Choices(choices) => choices_text(choices),
+    }
+}
+
+pub fn reply_text(reply: &Reply) -> String {
+    let mut out = String::new();
+    if reply.ephemeral {
+        out.push_str("(only you can see this)\n");
+    }
+    if let Some(content) = &reply.content {
+        let _ = writeln!(out, "{content}");
+    }
+    for embed in &reply.embeds {
+        if let Some(title) = &embed.title {
+            let _ = writeln!(out, "\n== {title} ==");
+        }
+        if let Some(description) = &embed.description {
+            let _ = writeln!(out, "{description}");
+        }
+        for field in &embed.fields {
+            let _ = writeln!(out, "\n-- {} --\n{}", field.name, field.value);
+        }
+        if let Some(footer) = &embed.footer {
+            let _ = writeln!(out, "\n{footer}");
+        }
+    }
+    for row in &reply.rows {
+        let parts: Vec<String> = row
+            .0
+            .iter()
+            .map(|c| match c {
+                Component::Button(b) if b.disabled => format!("[{}] (disabled)", b.label),
+                Component::Button(b) => format!("[{}]", b.label),
+                Component::Select(s) => format!("<{}: {} choices>", s.placeholder, s.options.len()),
+            })
+            .collect();
+        let _ = writeln!(out, "\n{}", parts.join(" "));
+    }
+    out.trim_end().to_string()
+}
+
+fn choices_text(choices: &[Choice]) -> String {
+    choices
+        .iter()
+        .map(|c| format!("{}  ->  {}", c.name, c.value))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,125 @@
+//! Reads roadmap folders from disk. Each sub-folder of the content directory holding a
+//! `roadmap.toml` is one roadmap; every other `.toml` file in it is one phase. Adding a roadmap
+//! is adding a folder: nothing in the code names a roadmap.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::error::{ContentError, ContentErrors};
+use super::model::{Library, Phase, Roadmap, RoadmapMeta};
+use super::validate;
+
+const META_FILE: &str = "roadmap.toml";
+
+/// Loads and validates every roadmap under `dir`, reporting every problem found.
+pub fn load_library(dir: &Path) -> Result<Library, ContentErrors> {
+    let mut errors = Vec::new();
+    let mut roadmaps = Vec::new();
+
+    match sorted_entries(dir) {
+        Ok(entries) => {
+            for path in entries.into_iter().filter(|p| p.is_dir()) {
+                if let Some(roadmap) = load_roadmap(&path, &mut errors) {
+                    roadmaps.push(roadmap);
+                }
+            }
+        }
+        Err(reason) => errors.push(ContentError::new(dir, "content folder", reason)),
+    }
+    if roadmaps.is_empty() && errors.is_empty() {
+        errors.push(ContentError::new(
+            dir,
+            "content folder",
+            format!("no roadmap found: add a sub-folder holding a {META_FILE}"),
+        ));
+    }
+
+    let library = Library { roadmaps };
+    errors.extend(validate::validate(&library));
+    if errors.is_empty() {
+        Ok(library)
+    } else {
+        Err(ContentErrors(errors))
+    }
+}
+
+fn load_roadmap(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Roadmap> {
+    let meta_path = dir.join(META_FILE);
+    if !meta_path.is_file() {
+        errors.push(ContentError::new(
+            dir,
+            "roadmap folder",
+            format!("missing {META_FILE}: every roadmap folder needs one (id, title, summary, closing)"),
+        ));
+        return None;
+    }
+    let meta: Option<RoadmapMeta> = parse_file(&meta_path, errors);
+
+    let mut phases = Vec::new();
+    match sorted_entries(dir) {
+        Ok(entries) => {
+            for path in entries {
+                let is_phase = path.extension().is_some_and(|e| e == "toml")
+                    && path.file_name().is_some_and(|n| n != META_FILE);
+                if is_phase {
+                    if let Some(mut phase) = parse_file::<Phase>(&path, errors) {
+                        phase.file = path;
+                        phases.push(phase);
+                    }
+                }
+            }
+        }
+        Err(reason) => errors.push(ContentError::new(dir, "roadmap folder", reason)),
+    }
+    phases.sort_by_key(|p| p.number);
+
+    let meta = meta?;
+    Some(Roadmap {
+        id: meta.id,
+        title: meta.title,
+        summary: meta.summary,
+        closing: meta.closing,
+        phases,
+        dir: dir.to_path_buf(),
+    })
+}
+
+fn parse_file<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    errors: &mut Vec<ContentError>,
+) -> Option<T> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(ContentError::new(path, "file", format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    match toml::from_str(&text) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            let reason = e.message().to_string();
+            let item = match e.span() {
+                Some(span) => format!("line {}", line_of(&text, span.start)),
+                None => "file".to_string(),
+            };
+            errors.push(ContentError::new(path, item, format!("invalid TOML: {reason}")));
+            None
+        }
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let read = fs::read_dir(dir).map_err(|e| format!("cannot read folder: {e}"))?;
+    let mut paths = read
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("cannot list folder: {e}"))?;
+    paths.sort();
+    Ok(paths)
+}

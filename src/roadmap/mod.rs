@@ -1,0 +1,11 @@
+//! Roadmap content: the model, loading it from TOML folders, validating it and searching it.
+
+mod error;
+mod loader;
+mod model;
+pub mod search;
+mod validate;
+
+pub use error::{ContentError, ContentErrors};
+pub use loader::load_library;
+pub use model::{Library, Phase, Resource, ResourceKind, Roadmap, Section, Topic, TopicRef};

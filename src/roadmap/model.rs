@@ -1,0 +1,191 @@
+//! The content model: what a roadmap folder deserializes into.
+//!
+//! Text fields default to empty instead of failing deserialization, so that the validator can
+//! report every missing field in a file at once rather than stopping at serde's first error.
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// Every roadmap found under the content folder, in folder-name order.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    pub roadmaps: Vec<Roadmap>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Roadmap {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub closing: String,
+    /// Sorted by `number`.
+    pub phases: Vec<Phase>,
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RoadmapMeta {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub closing: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    #[serde(default)]
+    pub number: u8,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub tagline: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub sections: Vec<Section>,
+    /// The file this phase came from, for error messages.
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub topics: Vec<Topic>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub why: String,
+    #[serde(default)]
+    pub learn: Vec<String>,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resource {
+    pub kind: ResourceKind,
+    #[serde(default)]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ResourceKind {
+    Course,
+    Docs,
+    Book,
+    Video,
+    Practice,
+    Community,
+    Tool,
+}
+
+impl ResourceKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Course => "Course",
+            Self::Docs => "Docs",
+            Self::Book => "Book",
+            Self::Video => "Video",
+            Self::Practice => "Practice",
+            Self::Community => "Community",
+            Self::Tool => "Tool",
+        }
+    }
+}
+
+/// A topic together with where it sits in its roadmap.
+#[derive(Debug, Clone, Copy)]
+pub struct TopicRef<'a> {
+    pub roadmap: &'a Roadmap,
+    pub phase: &'a Phase,
+    pub section: &'a Section,
+    pub topic: &'a Topic,
+}
+
+impl Library {
+    pub fn get(&self, id: &str) -> Option<&Roadmap> {
+        self.roadmaps.iter().find(|r| r.id == id)
+    }
+
+    /// The largest phase number of any roadmap: the upper bound of `/roadmap phase`.
+    pub fn max_phase(&self) -> u8 {
+        self.roadmaps
+            .iter()
+            .flat_map(|r| r.phases.iter().map(|p| p.number))
+            .max()
+            .unwrap_or(1)
+    }
+
+    pub fn topic_count(&self) -> usize {
+        self.roadmaps.iter().map(Roadmap::topic_count).sum()
+    }
+
+    pub fn phase_count(&self) -> usize {
+        self.roadmaps.iter().map(|r| r.phases.len()).sum()
+    }
+}
+
+impl Roadmap {
+    pub fn phase(&self, number: u8) -> Option<&Phase> {
+        self.phases.iter().find(|p| p.number == number)
+    }
+
+    pub fn topics(&self) -> impl Iterator<Item = TopicRef<'_>> {
+        self.phases.iter().flat_map(move |phase| {
+            phase.sections.iter().flat_map(move |section| {
+                section.topics.iter().map(move |topic| TopicRef {
+                    roadmap: self,
+                    phase,
+                    section,
+                    topic,
+                })
+            })
+        })
+    }
+
+    pub fn topic(&self, id: &str) -> Option<TopicRef<'_>> {
+        self.topics().find(|t| t.topic.id == id)
+    }
+
+    pub fn topic_count(&self) -> usize {
+        self.phases.iter().map(Phase::topic_count).sum()
+    }
+}
+
+impl Phase {
+    pub fn topic_count(&self) -> usize {
+        self.sections.iter().map(|s| s.topics.len()).sum()
+    }
+
+    pub fn topics(&self) -> impl Iterator<Item = &Topic> {
+        self.sections.iter().flat_map(|s| s.topics.iter())
+    }
+}

@@ -1,0 +1,216 @@
+//! Content checks: ids, required fields, and that every view renders within Discord's limits.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::error::ContentError;
+use super::model::{Library, Phase, Roadmap, TopicRef};
+use crate::render::{limits, roadmap as views};
+
+/// Ids appear in commands (`topic:<id>`) and component ids, so keep them short and typeable.
+const MAX_ID_LEN: usize = 32;
+
+pub(crate) fn validate(library: &Library) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    let mut roadmap_ids: HashMap<&str, &Path> = HashMap::new();
+    for roadmap in &library.roadmaps {
+        let meta = roadmap.dir.join("roadmap.toml");
+        if let Some(first) = roadmap_ids.insert(&roadmap.id, &roadmap.dir) {
+            errors.push(ContentError::new(
+                &meta,
+                format!("roadmap `{}`", roadmap.id),
+                format!("duplicate roadmap id: {} uses it too", first.display()),
+            ));
+        }
+        validate_roadmap(roadmap, &meta, &mut errors);
+    }
+    errors
+}
+
+fn validate_roadmap(roadmap: &Roadmap, meta: &Path, errors: &mut Vec<ContentError>) {
+    let item = format!("roadmap `{}`", roadmap.id);
+    check_id(meta, &item, &roadmap.id, errors);
+    for (field, value) in [
+        ("title", &roadmap.title),
+        ("summary", &roadmap.summary),
+        ("closing", &roadmap.closing),
+    ] {
+        require(meta, &item, field, value, errors);
+    }
+    if roadmap.phases.is_empty() {
+        errors.push(ContentError::new(
+            &roadmap.dir,
+            &item,
+            "has no phases: add phase files such as phase-1.toml",
+        ));
+    }
+    for (expected, phase) in (1..).zip(&roadmap.phases) {
+        if phase.number != expected {
+            errors.push(ContentError::new(
+                &phase.file,
+                format!("phase {}", phase.number),
+                format!(
+                    "phase numbers must run 1, 2, 3… without gaps or repeats; expected {expected} here"
+                ),
+            ));
+        }
+    }
+
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for phase in &roadmap.phases {
+        validate_phase(phase, &mut seen, errors);
+    }
+    if errors.is_empty() {
+        check_rendering(roadmap, errors);
+    }
+}
+
+fn validate_phase<'a>(
+    phase: &'a Phase,
+    seen: &mut HashMap<&'a str, &'a Path>,
+    errors: &mut Vec<ContentError>,
+) {
+    let file = phase.file.as_path();
+    let item = format!("phase {}", phase.number);
+    for (field, value) in [
+        ("title", &phase.title),
+        ("tagline", &phase.tagline),
+        ("summary", &phase.summary),
+    ] {
+        require(file, &item, field, value, errors);
+    }
+    if phase.sections.is_empty() {
+        errors.push(ContentError::new(file, &item, "has no [[sections]]"));
+    }
+    if phase.topic_count() > limits::SELECT_OPTIONS {
+        errors.push(ContentError::new(
+            file,
+            &item,
+            format!(
+                "has {} topics; the topic menu holds at most {}: split the phase",
+                phase.topic_count(),
+                limits::SELECT_OPTIONS
+            ),
+        ));
+    }
+
+    for (s, section) in phase.sections.iter().enumerate() {
+        let item = describe("section", &section.id, s, &item);
+        check_id(file, &item, &section.id, errors);
+        check_unique(file, &item, &section.id, seen, errors);
+        for (field, value) in [
+            ("title", &section.title),
+            ("summary", &section.summary),
+            ("action", &section.action),
+        ] {
+            require(file, &item, field, value, errors);
+        }
+        if section.topics.is_empty() {
+            errors.push(ContentError::new(file, &item, "has no [[sections.topics]]"));
+        }
+        for (t, topic) in section.topics.iter().enumerate() {
+            let item = describe("topic", &topic.id, t, &item);
+            check_id(file, &item, &topic.id, errors);
+            check_unique(file, &item, &topic.id, seen, errors);
+            for (field, value) in [
+                ("title", &topic.title),
+                ("why", &topic.why),
+                ("action", &topic.action),
+            ] {
+                require(file, &item, field, value, errors);
+            }
+            if topic.learn.is_empty() || topic.learn.iter().any(|l| l.trim().is_empty()) {
+                errors.push(ContentError::new(
+                    file,
+                    &item,
+                    "`learn` must list at least one non-empty item",
+                ));
+            }
+            if topic.resources.is_empty() {
+                errors.push(ContentError::new(file, &item, "`resources` must name at least one resource"));
+            }
+            for resource in &topic.resources {
+                require(file, &item, "resources.name", &resource.name, errors);
+            }
+        }
+    }
+}
+
+/// Names an item by id when it has one, else by position, so every error can be found.
+fn describe(kind: &str, id: &str, index: usize, parent: &str) -> String {
+    if id.trim().is_empty() {
+        format!("{kind} #{} of {parent}", index + 1)
+    } else {
+        format!("{kind} `{id}`")
+    }
+}
+
+fn require(file: &Path, item: &str, field: &str, value: &str, errors: &mut Vec<ContentError>) {
+    if value.trim().is_empty() {
+        errors.push(ContentError::new(
+            file,
+            item,
+            format!("missing or empty field `{field}`"),
+        ));
+    }
+}
+
+fn check_id(file: &Path, item: &str, id: &str, errors: &mut Vec<ContentError>) {
+    if id.is_empty() {
+        errors.push(ContentError::new(file, item, "missing or empty field `id`"));
+        return;
+    }
+    let valid = id.len() <= MAX_ID_LEN
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+        && !id.ends_with('-');
+    if !valid {
+        errors.push(ContentError::new(
+            file,
+            item,
+            format!(
+                "id `{id}` must be lower-case letters, digits and dashes, at most {MAX_ID_LEN} characters"
+            ),
+        ));
+    }
+}
+
+fn check_unique<'a>(
+    file: &'a Path,
+    item: &str,
+    id: &'a str,
+    seen: &mut HashMap<&'a str, &'a Path>,
+    errors: &mut Vec<ContentError>,
+) {
+    if id.is_empty() {
+        return;
+    }
+    if let Some(first) = seen.insert(id, file) {
+        errors.push(ContentError::new(
+            file,
+            item,
+            format!(
+                "duplicate id `{id}`: already used in {}; ids must be unique within a roadmap",
+                first.display()
+            ),
+        ));
+    }
+}
+
+/// Renders every view of the roadmap and reports any that Discord would refuse or cut.
+fn check_rendering(roadmap: &Roadmap, errors: &mut Vec<ContentError>) {
+    let meta = roadmap.dir.join("roadmap.toml");
+    let mut report = |file: &Path, item: String, reply: crate::render::Reply| {
+        for problem in limits::violations(&reply) {
+            errors.push(ContentError::new(file, item.clone(), format!("too long for Discord: {problem}")));
+        }
+    };
+    report(&meta, format!("roadmap `{}` overview", roadmap.id), views::overview(roadmap));
+    for phase in &roadmap.phases {
+        report(&phase.file, format!("phase {} view", phase.number), views::phase(roadmap, phase));
+    }
+    for found in roadmap.topics() {
+        let TopicRef { phase, topic, .. } = found;
+        report(&phase.file, format!("topic `{}`", topic.id), views::topic(found));
+    }
+}

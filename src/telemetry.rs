@@ -1,0 +1,13 @@
+//! Logging setup: `tracing` to stderr, filtered by RUST_LOG.
+
+use tracing_subscriber::EnvFilter;
+
+/// `default` applies when RUST_LOG is unset, e.g. `"waypoint=info,warn"`.
+pub fn init(default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    // A second call (tests) keeps the first subscriber; that is fine.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
