@@ -16,14 +16,21 @@ pub struct App {
 
 impl App {
     /// `default_roadmap` names the roadmap servers follow; `None` picks the first one.
-    pub fn new(library: Library, db: PgPool, default_roadmap: Option<&str>) -> anyhow::Result<Self> {
+    pub fn new(
+        library: Library,
+        db: PgPool,
+        default_roadmap: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let index = match default_roadmap {
             None => 0,
             Some(id) => match library.roadmaps.iter().position(|r| r.id == id) {
                 Some(index) => index,
                 None => {
                     let known: Vec<_> = library.roadmaps.iter().map(|r| r.id.as_str()).collect();
-                    bail!("WAYPOINT_ROADMAP is `{id}`, but the roadmaps found are: {}", known.join(", "))
+                    bail!(
+                        "WAYPOINT_ROADMAP is `{id}`, but the roadmaps found are: {}",
+                        known.join(", ")
+                    )
                 }
             },
         };

@@ -74,7 +74,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             db.close().await?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Console { guild, user, admin, json, line }) => {
+        Some(Command::Console {
+            guild,
+            user,
+            admin,
+            json,
+            line,
+        }) => {
             telemetry::init("warn");
             let options = ConsoleOptions {
                 guild: GuildId::new(guild.max(1)),
@@ -105,7 +111,11 @@ fn check_content(dir: &std::path::Path) -> ExitCode {
                     "{}: {} phases, {} sections, {} topics",
                     roadmap.id,
                     roadmap.phases.len(),
-                    roadmap.phases.iter().map(|p| p.sections.len()).sum::<usize>(),
+                    roadmap
+                        .phases
+                        .iter()
+                        .map(|p| p.sections.len())
+                        .sum::<usize>(),
                     roadmap.topic_count()
                 );
             }
@@ -129,7 +139,11 @@ fn load_content(config: &Config) -> anyhow::Result<Library> {
     load_library(&config.roadmap_dir).map_err(|errors| anyhow::anyhow!("{errors}"))
 }
 
-async fn console_session(config: &Config, options: &ConsoleOptions, line: Option<String>) -> anyhow::Result<ExitCode> {
+async fn console_session(
+    config: &Config,
+    options: &ConsoleOptions,
+    line: Option<String>,
+) -> anyhow::Result<ExitCode> {
     let library = load_content(config)?;
     let db = Database::open(config).await?;
     let app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())
@@ -138,7 +152,11 @@ async fn console_session(config: &Config, options: &ConsoleOptions, line: Option
         Some(line) => {
             let (output, failed) = console::run_line(&app, options, &line).await;
             println!("{output}");
-            if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+            if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         None => {
             console::interactive(&app, options).await?;

@@ -31,7 +31,10 @@ pub async fn dispatch(app: &App, invocation: &Invocation) -> Outcome {
     async move {
         let started = Instant::now();
         let response = route(app, invocation).await;
-        info!(elapsed_ms = started.elapsed().as_millis() as u64, "answered");
+        info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "answered"
+        );
         response
     }
     .instrument(span)
@@ -39,14 +42,24 @@ pub async fn dispatch(app: &App, invocation: &Invocation) -> Outcome {
 }
 
 async fn route(app: &App, invocation: &Invocation) -> Outcome {
-    let failed = |response| Outcome { response, failed: true };
-    let ok = |response| Outcome { response, failed: false };
+    let failed = |response| Outcome {
+        response,
+        failed: true,
+    };
+    let ok = |response| Outcome {
+        response,
+        failed: false,
+    };
     match &invocation.action {
         Action::Command(call) => match run_command(app, invocation, call).await {
             Ok(reply) => ok(Response::Message(limits::fit(reply))),
             Err(e) => failed(error_response(&e)),
         },
-        Action::Autocomplete { call, focused, partial } => {
+        Action::Autocomplete {
+            call,
+            focused,
+            partial,
+        } => {
             let result = match find_allowed(app, invocation, &call.name) {
                 Ok(spec) => match spec.autocomplete {
                     Some(complete) => complete(app, invocation, focused, partial).await,
@@ -63,7 +76,11 @@ async fn route(app: &App, invocation: &Invocation) -> Outcome {
                 }
             }
         }
-        Action::Component { custom_id, values, on_ephemeral } => {
+        Action::Component {
+            custom_id,
+            values,
+            on_ephemeral,
+        } => {
             let result = run_component(app, invocation, custom_id, values).await;
             match result {
                 // Navigating an ephemeral message replaces it; on a public message each member
@@ -76,7 +93,11 @@ async fn route(app: &App, invocation: &Invocation) -> Outcome {
     }
 }
 
-async fn run_command(app: &App, invocation: &Invocation, call: &CommandCall) -> CommandResult<Reply> {
+async fn run_command(
+    app: &App,
+    invocation: &Invocation,
+    call: &CommandCall,
+) -> CommandResult<Reply> {
     let spec = find_allowed(app, invocation, &call.name)?;
     spec.check(call)?;
     if let Some(guild) = invocation.guild_id {
@@ -101,7 +122,11 @@ async fn run_component(
     }
 }
 
-fn find_allowed<'a>(app: &'a App, invocation: &Invocation, name: &str) -> CommandResult<&'a CommandSpec> {
+fn find_allowed<'a>(
+    app: &'a App,
+    invocation: &Invocation,
+    name: &str,
+) -> CommandResult<&'a CommandSpec> {
     let spec = app.registry.get(name).ok_or_else(|| {
         CommandError::user(format!(
             "There is no command `/{name}`. Type `/help` to see every command."
@@ -147,7 +172,9 @@ fn log_error(error: &CommandError) -> String {
     match error {
         CommandError::User(_) => String::new(),
         CommandError::Internal(e) => {
-            let reference = Alphanumeric.sample_string(&mut rand::thread_rng(), 8).to_lowercase();
+            let reference = Alphanumeric
+                .sample_string(&mut rand::thread_rng(), 8)
+                .to_lowercase();
             warn!(%reference, error = ?e, "command failed");
             reference
         }

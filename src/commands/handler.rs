@@ -17,12 +17,20 @@ pub type CommandFn =
     for<'a> fn(&'a App, &'a Invocation, &'a CommandCall) -> BoxFuture<'a, CommandResult<Reply>>;
 
 /// Gets the option being typed and the text typed so far.
-pub type AutocompleteFn =
-    for<'a> fn(&'a App, &'a Invocation, &'a str, &'a str) -> BoxFuture<'a, CommandResult<Vec<Choice>>>;
+pub type AutocompleteFn = for<'a> fn(
+    &'a App,
+    &'a Invocation,
+    &'a str,
+    &'a str,
+) -> BoxFuture<'a, CommandResult<Vec<Choice>>>;
 
 /// Gets the custom id after `"{command}:"`, and the values picked in a menu.
-pub type ComponentFn =
-    for<'a> fn(&'a App, &'a Invocation, &'a str, &'a [String]) -> BoxFuture<'a, CommandResult<Reply>>;
+pub type ComponentFn = for<'a> fn(
+    &'a App,
+    &'a Invocation,
+    &'a str,
+    &'a [String],
+) -> BoxFuture<'a, CommandResult<Reply>>;
 
 /// One autocomplete suggestion: what the member sees and what the option receives.
 #[derive(Debug, Clone, PartialEq, Eq)]

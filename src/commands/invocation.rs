@@ -19,7 +19,11 @@ pub struct Invocation {
 pub enum Action {
     Command(CommandCall),
     /// The member is typing into `focused`; `call` holds the options typed so far.
-    Autocomplete { call: CommandCall, focused: String, partial: String },
+    Autocomplete {
+        call: CommandCall,
+        focused: String,
+        partial: String,
+    },
     /// A button or menu on one of our messages.
     Component {
         custom_id: String,

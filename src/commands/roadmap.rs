@@ -19,16 +19,24 @@ pub fn spec(library: &Library) -> CommandSpec {
             OptionSpec::new(
                 "phase",
                 "Show one phase's sections and topics",
-                OptionKind::Integer { min: 1, max: i64::from(library.max_phase()) },
+                OptionKind::Integer {
+                    min: 1,
+                    max: i64::from(library.max_phase()),
+                },
             ),
             OptionSpec::new(
                 "topic",
                 "Show one topic in full (start typing to search)",
-                OptionKind::String { autocomplete: true, max_length: 100 },
+                OptionKind::String {
+                    autocomplete: true,
+                    max_length: 100,
+                },
             ),
         ],
         run: |app, inv, call| Box::pin(run(app, inv, call)),
-        autocomplete: Some(|app, inv, focused, partial| Box::pin(complete(app, inv, focused, partial))),
+        autocomplete: Some(|app, inv, focused, partial| {
+            Box::pin(complete(app, inv, focused, partial))
+        }),
         component: Some(|app, inv, id, values| Box::pin(component(app, inv, id, values))),
     }
 }
@@ -87,16 +95,21 @@ async fn complete(
         return Ok(Vec::new());
     }
     let roadmap = app.roadmap_for(invocation.guild_id);
-    Ok(search::complete(roadmap, partial, limits::AUTOCOMPLETE_CHOICES)
-        .into_iter()
-        .map(|t| Choice {
-            name: limits::truncate(
-                &format!("{} · phase {} ({})", t.topic.title, t.phase.number, t.topic.id),
-                limits::CHOICE_TEXT,
-            ),
-            value: t.topic.id.clone(),
-        })
-        .collect())
+    Ok(
+        search::complete(roadmap, partial, limits::AUTOCOMPLETE_CHOICES)
+            .into_iter()
+            .map(|t| Choice {
+                name: limits::truncate(
+                    &format!(
+                        "{} · phase {} ({})",
+                        t.topic.title, t.phase.number, t.topic.id
+                    ),
+                    limits::CHOICE_TEXT,
+                ),
+                value: t.topic.id.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// Buttons and the topic menu of roadmap messages; ids are built in `render::roadmap::ids`.
@@ -107,7 +120,8 @@ async fn component(
     values: &[String],
 ) -> CommandResult<Reply> {
     let roadmap = app.roadmap_for(invocation.guild_id);
-    let stale = || CommandError::user("That button is out of date. Run `/roadmap` for a fresh view.");
+    let stale =
+        || CommandError::user("That button is out of date. Run `/roadmap` for a fresh view.");
     match id.split_once(':') {
         None if id == "overview" => Ok(views::overview(roadmap)),
         None if id == "topic" => {

@@ -61,7 +61,12 @@ pub enum OptionKind {
 
 impl OptionSpec {
     pub fn new(name: &'static str, description: &'static str, kind: OptionKind) -> Self {
-        Self { name, description, kind, required: false }
+        Self {
+            name,
+            description,
+            kind,
+            required: false,
+        }
     }
 
     pub fn required(mut self) -> Self {
@@ -88,7 +93,10 @@ impl OptionSpec {
                 .required(self.required)
                 .min_int_value(u64::try_from(*min).unwrap_or(0))
                 .max_int_value(u64::try_from(*max).unwrap_or(0)),
-            OptionKind::String { autocomplete, max_length } => option
+            OptionKind::String {
+                autocomplete,
+                max_length,
+            } => option
                 .required(self.required)
                 .set_autocomplete(*autocomplete)
                 .max_length(*max_length),
@@ -104,24 +112,45 @@ impl OptionSpec {
     /// Parses an option value the way a member types it on the console.
     pub fn parse_text(&self, text: &str) -> CommandResult<Value> {
         let value = match &self.kind {
-            OptionKind::Integer { min, max } => text.trim().parse().map(Value::Integer).map_err(|_| {
-                CommandError::user(format!(
-                    "`{}` takes a whole number from {min} to {max}, like `{}:{min}`.",
-                    self.name, self.name
-                ))
-            })?,
+            OptionKind::Integer { min, max } => {
+                text.trim().parse().map(Value::Integer).map_err(|_| {
+                    CommandError::user(format!(
+                        "`{}` takes a whole number from {min} to {max}, like `{}:{min}`.",
+                        self.name, self.name
+                    ))
+                })?
+            }
             OptionKind::String { .. } => Value::String(text.to_string()),
             OptionKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" => Value::Boolean(true),
                 "false" | "no" => Value::Boolean(false),
-                _ => return Err(CommandError::user(format!("`{}` takes true or false.", self.name))),
+                _ => {
+                    return Err(CommandError::user(format!(
+                        "`{}` takes true or false.",
+                        self.name
+                    )))
+                }
             },
-            OptionKind::User => Value::User(parse_mention(text, "@").ok_or_else(|| {
-                CommandError::user(format!("`{}` takes a member, like `{}:@123456789`.", self.name, self.name))
-            })?.into()),
-            OptionKind::Channel => Value::Channel(parse_mention(text, "#").ok_or_else(|| {
-                CommandError::user(format!("`{}` takes a channel, like `{}:#123456789`.", self.name, self.name))
-            })?.into()),
+            OptionKind::User => Value::User(
+                parse_mention(text, "@")
+                    .ok_or_else(|| {
+                        CommandError::user(format!(
+                            "`{}` takes a member, like `{}:@123456789`.",
+                            self.name, self.name
+                        ))
+                    })?
+                    .into(),
+            ),
+            OptionKind::Channel => Value::Channel(
+                parse_mention(text, "#")
+                    .ok_or_else(|| {
+                        CommandError::user(format!(
+                            "`{}` takes a channel, like `{}:#123456789`.",
+                            self.name, self.name
+                        ))
+                    })?
+                    .into(),
+            ),
             OptionKind::SubCommand(_) => {
                 return Err(CommandError::user(format!(
                     "`{}` is a sub-command: write it without a value.",
@@ -199,9 +228,10 @@ impl CommandSpec {
         let command = self
             .options
             .iter()
-            .fold(CreateCommand::new(self.name).description(self.description), |c, o| {
-                c.add_option(o.to_discord())
-            })
+            .fold(
+                CreateCommand::new(self.name).description(self.description),
+                |c, o| c.add_option(o.to_discord()),
+            )
             .contexts(vec![InteractionContext::Guild]);
         match self.access {
             Access::Everyone => command,
@@ -288,14 +318,23 @@ impl CommandSpec {
             .options
             .iter()
             .filter_map(|o| match &o.kind {
-                OptionKind::SubCommand(inner) => {
-                    Some(format!("`/{} {}{}` — {}", self.name, o.name, render(inner), o.description))
-                }
+                OptionKind::SubCommand(inner) => Some(format!(
+                    "`/{} {}{}` — {}",
+                    self.name,
+                    o.name,
+                    render(inner),
+                    o.description
+                )),
                 _ => None,
             })
             .collect();
         if subs.is_empty() {
-            vec![format!("`/{}{}` — {}", self.name, render(&self.options), self.description)]
+            vec![format!(
+                "`/{}{}` — {}",
+                self.name,
+                render(&self.options),
+                self.description
+            )]
         } else {
             subs
         }

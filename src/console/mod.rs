@@ -49,7 +49,10 @@ pub async fn run_line(app: &App, options: &ConsoleOptions, line: &str) -> (Strin
             };
             commands::dispatch(app, &invocation).await
         }
-        Err(e) => Outcome { response: commands::error_response(&e), failed: true },
+        Err(e) => Outcome {
+            response: commands::error_response(&e),
+            failed: true,
+        },
     };
     (print(&outcome, options.json), outcome.failed)
 }

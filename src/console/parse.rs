@@ -12,14 +12,18 @@ pub fn parse_line(registry: &Registry, line: &str) -> CommandResult<CommandCall>
         .next()
         .map(|w| w.trim_start_matches('/').to_string())
         .filter(|w| !w.is_empty())
-        .ok_or_else(|| CommandError::user("Type a command, like `/roadmap phase:2`, or `/help` for the list."))?;
-    let mut call = CommandCall { name, ..CommandCall::default() };
+        .ok_or_else(|| {
+            CommandError::user("Type a command, like `/roadmap phase:2`, or `/help` for the list.")
+        })?;
+    let mut call = CommandCall {
+        name,
+        ..CommandCall::default()
+    };
     // Unknown commands are reported by the dispatcher, with the same words a member sees.
     let Some(spec) = registry.get(&call.name) else {
         return Ok(call);
     };
 
-    let mut words = words.peekable();
     while let Some(word) = words.next() {
         // Members often type `phase 2` for `phase:2`; accept it when `phase` is an option here.
         let word = match spec.options_at(&call.path) {
@@ -44,7 +48,9 @@ pub fn parse_line(registry: &Registry, line: &str) -> CommandResult<CommandCall>
             }
             Some((option, text)) => {
                 if call.get(option).is_some() {
-                    return Err(CommandError::user(format!("`{option}` is given twice: give each option once.")));
+                    return Err(CommandError::user(format!(
+                        "`{option}` is given twice: give each option once."
+                    )));
                 }
                 let options = spec.options_at(&call.path)?;
                 let value = match options.iter().find(|o| o.name == option) {

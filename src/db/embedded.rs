@@ -60,9 +60,17 @@ pub enum EmbeddedError {
          {blocking} is not open to other users (mode {mode:o}).\nSet WAYPOINT_DATA_DIR to a \
          folder it can reach (for example under /var/lib or /tmp), or set DATABASE_URL."
     )]
-    Unreachable { data_dir: PathBuf, blocking: PathBuf, mode: u32 },
+    Unreachable {
+        data_dir: PathBuf,
+        blocking: PathBuf,
+        mode: u32,
+    },
     #[error("the embedded database failed to {action}: {detail}\n(server log: {log})")]
-    Failed { action: &'static str, detail: String, log: PathBuf },
+    Failed {
+        action: &'static str,
+        detail: String,
+        log: PathBuf,
+    },
     #[error("the embedded database: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -177,7 +185,11 @@ impl Cluster {
         let deadline = Instant::now() + READY_TIMEOUT;
         loop {
             if let Some(status) = self.supervisor.try_wait()? {
-                return Err(failed("start", format!("the server exited ({status}): {}", log_tail(log)), log));
+                return Err(failed(
+                    "start",
+                    format!("the server exited ({status}): {}", log_tail(log)),
+                    log,
+                ));
             }
             match PgConnection::connect(&self.admin_url).await {
                 Ok(conn) => {
@@ -185,7 +197,11 @@ impl Cluster {
                     return Ok(());
                 }
                 Err(e) if Instant::now() > deadline => {
-                    return Err(failed("start", format!("not ready after {READY_TIMEOUT:?}: {e}"), log));
+                    return Err(failed(
+                        "start",
+                        format!("not ready after {READY_TIMEOUT:?}: {e}"),
+                        log,
+                    ));
                 }
                 Err(e) => debug!(error = %e, "waiting for embedded PostgreSQL"),
             }
@@ -202,7 +218,8 @@ impl Cluster {
                     .fetch_one(&mut conn)
                     .await?;
             if !exists {
-                conn.execute(format!("CREATE DATABASE {DATABASE}").as_str()).await?;
+                conn.execute(format!("CREATE DATABASE {DATABASE}").as_str())
+                    .await?;
             }
             conn.close().await
         }
@@ -213,13 +230,21 @@ impl Cluster {
 
 fn run_as() -> Result<RunAs, EmbeddedError> {
     if !Uid::effective().is_root() {
-        return Ok(RunAs { uid: Uid::effective(), gid: Gid::effective(), switch: false });
+        return Ok(RunAs {
+            uid: Uid::effective(),
+            gid: Gid::effective(),
+            switch: false,
+        });
     }
     let user = User::from_name("postgres")
         .ok()
         .flatten()
         .ok_or(EmbeddedError::NoPostgresUser)?;
-    Ok(RunAs { uid: user.uid, gid: user.gid, switch: true })
+    Ok(RunAs {
+        uid: user.uid,
+        gid: user.gid,
+        switch: true,
+    })
 }
 
 /// The server account needs to pass through every parent folder of its data.
@@ -239,7 +264,13 @@ fn check_reachable(data_dir: &Path, uid: Uid) -> Result<(), EmbeddedError> {
 }
 
 /// Creates a new cluster with a random superuser password, which is kept beside it (0600).
-fn init(bin: &Path, pgdata: &Path, data_dir: &Path, log: &Path, run_as: RunAs) -> Result<String, EmbeddedError> {
+fn init(
+    bin: &Path,
+    pgdata: &Path,
+    data_dir: &Path,
+    log: &Path,
+    run_as: RunAs,
+) -> Result<String, EmbeddedError> {
     if pgdata.exists() {
         // A half-made cluster from an interrupted first start: initdb needs an empty folder.
         fs::remove_dir_all(pgdata)?;
@@ -247,7 +278,8 @@ fn init(bin: &Path, pgdata: &Path, data_dir: &Path, log: &Path, run_as: RunAs) -
     fs::create_dir_all(pgdata)?;
     fs::set_permissions(pgdata, fs::Permissions::from_mode(0o700))?;
     if run_as.switch {
-        nix::unistd::chown(pgdata, Some(run_as.uid), Some(run_as.gid)).map_err(std::io::Error::from)?;
+        nix::unistd::chown(pgdata, Some(run_as.uid), Some(run_as.gid))
+            .map_err(std::io::Error::from)?;
     }
     let password = Alphanumeric.sample_string(&mut rand::thread_rng(), 32);
     info!(data_dir = %data_dir.display(), "creating the embedded PostgreSQL cluster");
@@ -256,13 +288,20 @@ fn init(bin: &Path, pgdata: &Path, data_dir: &Path, log: &Path, run_as: RunAs) -
     let pwfile = data_dir.join(".initdb-password");
     write_private(&pwfile, &password)?;
     if run_as.switch {
-        nix::unistd::chown(&pwfile, Some(run_as.uid), Some(run_as.gid)).map_err(std::io::Error::from)?;
+        nix::unistd::chown(&pwfile, Some(run_as.uid), Some(run_as.gid))
+            .map_err(std::io::Error::from)?;
     }
     let mut command = Command::new(bin.join("initdb"));
     command
         .arg("-D")
         .arg(pgdata)
-        .args(["-U", SUPERUSER, "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale"])
+        .args([
+            "-U",
+            SUPERUSER,
+            "--auth=scram-sha-256",
+            "--encoding=UTF8",
+            "--no-locale",
+        ])
         .arg(format!("--pwfile={}", pwfile.display()));
     as_server_user(&mut command, run_as);
     let output = command.output();
@@ -273,7 +312,11 @@ fn init(bin: &Path, pgdata: &Path, data_dir: &Path, log: &Path, run_as: RunAs) -
     log_file.write_all(&output.stderr)?;
     if !output.status.success() {
         let _ = fs::remove_dir_all(pgdata);
-        return Err(failed("initialize", String::from_utf8_lossy(&output.stderr).trim().to_string(), log));
+        return Err(failed(
+            "initialize",
+            String::from_utf8_lossy(&output.stderr).trim().to_string(),
+            log,
+        ));
     }
 
     write_private(&data_dir.join("password"), &password)?;
@@ -292,13 +335,17 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 fn read_password(data_dir: &Path) -> Result<String, EmbeddedError> {
     let path = data_dir.join("password");
-    fs::read_to_string(&path).map(|p| p.trim().to_string()).map_err(|e| {
-        EmbeddedError::Failed {
+    fs::read_to_string(&path)
+        .map(|p| p.trim().to_string())
+        .map_err(|e| EmbeddedError::Failed {
             action: "read its password",
-            detail: format!("{}: {e}; delete {} to start afresh", path.display(), data_dir.display()),
+            detail: format!(
+                "{}: {e}; delete {} to start afresh",
+                path.display(),
+                data_dir.display()
+            ),
             log: data_dir.join("postgres.log"),
-        }
-    })
+        })
 }
 
 /// A server left behind by a Waypoint that was killed before its supervisor noticed (for
@@ -307,14 +354,22 @@ fn stop_leftover(bin: &Path, pgdata: &Path, log: &Path, run_as: RunAs) {
     let Ok(pid_file) = fs::read_to_string(pgdata.join("postmaster.pid")) else {
         return;
     };
-    let pid = pid_file.lines().next().and_then(|l| l.trim().parse::<i32>().ok());
-    let alive = pid.is_some_and(|p| nix::sys::signal::kill(nix::unistd::Pid::from_raw(p), None).is_ok());
+    let pid = pid_file
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok());
+    let alive =
+        pid.is_some_and(|p| nix::sys::signal::kill(nix::unistd::Pid::from_raw(p), None).is_ok());
     if !alive {
         return;
     }
     warn!("stopping an embedded PostgreSQL left running by an earlier Waypoint");
     let mut command = Command::new(bin.join("pg_ctl"));
-    command.arg("stop").arg("-D").arg(pgdata).args(["-m", "fast", "-w"]);
+    command
+        .arg("stop")
+        .arg("-D")
+        .arg(pgdata)
+        .args(["-m", "fast", "-w"]);
     if let Ok(file) = open_log(log) {
         command.stdout(file);
     }
@@ -324,7 +379,14 @@ fn stop_leftover(bin: &Path, pgdata: &Path, log: &Path, run_as: RunAs) {
     }
 }
 
-fn spawn(bin: &Path, pgdata: &Path, port: u16, log: &Path, options: &ClusterOptions, run_as: RunAs) -> Result<Child, EmbeddedError> {
+fn spawn(
+    bin: &Path,
+    pgdata: &Path,
+    port: u16,
+    log: &Path,
+    options: &ClusterOptions,
+    run_as: RunAs,
+) -> Result<Child, EmbeddedError> {
     let log_file = open_log(log)?;
     let mut command = Command::new("bash");
     command
@@ -334,10 +396,23 @@ fn spawn(bin: &Path, pgdata: &Path, port: u16, log: &Path, options: &ClusterOpti
         .arg(bin.join("postgres"))
         .arg(pgdata)
         .arg(port.to_string())
-        .arg(if options.throwaway { options.data_dir.as_os_str() } else { "".as_ref() });
+        .arg(if options.throwaway {
+            options.data_dir.as_os_str()
+        } else {
+            "".as_ref()
+        });
     if options.throwaway {
         // Test data is disposable: trade durability for speed.
-        command.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300"]);
+        command.args([
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+            "-c",
+            "max_connections=300",
+        ]);
     }
     command
         .stdin(Stdio::piped())
@@ -365,7 +440,11 @@ fn url(password: &str, port: u16, database: &str) -> String {
 }
 
 fn open_log(log: &Path) -> std::io::Result<File> {
-    OpenOptions::new().create(true).append(true).mode(0o644).open(log)
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o644)
+        .open(log)
 }
 
 fn log_tail(log: &Path) -> String {
@@ -375,9 +454,20 @@ fn log_tail(log: &Path) -> String {
         let _ = file.seek(SeekFrom::Start(len.saturating_sub(2000)));
         let _ = file.read_to_string(&mut text);
     }
-    text.lines().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+    text.lines()
+        .rev()
+        .take(8)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn failed(action: &'static str, detail: String, log: &Path) -> EmbeddedError {
-    EmbeddedError::Failed { action, detail, log: log.to_path_buf() }
+    EmbeddedError::Failed {
+        action,
+        detail,
+        log: log.to_path_buf(),
+    }
 }

@@ -75,7 +75,10 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
         .run(pool)
         .await
         .context("applying database migrations failed")?;
-    info!(migrations = MIGRATOR.iter().count(), "database schema is up to date");
+    info!(
+        migrations = MIGRATOR.iter().count(),
+        "database schema is up to date"
+    );
     Ok(())
 }
 
@@ -103,7 +106,10 @@ mod tests {
             redact("postgres://bot:s3cret@db.example:5432/waypoint"),
             "postgres://bot:***@db.example:5432/waypoint"
         );
-        assert_eq!(redact("postgres://localhost/waypoint"), "postgres://localhost/waypoint");
+        assert_eq!(
+            redact("postgres://localhost/waypoint"),
+            "postgres://localhost/waypoint"
+        );
         assert!(!redact("postgres://a:p@ss@h/d").contains("p@ss"));
     }
 }

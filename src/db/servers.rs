@@ -19,7 +19,12 @@ pub async fn ensure_server(pool: &PgPool, guild: GuildId) -> sqlx::Result<()> {
 
 /// Records that a member used Waypoint at `now`, creating the server row if needed, in one
 /// transaction so a member row never exists without its server.
-pub async fn touch_member(pool: &PgPool, guild: GuildId, user: UserId, now: DateTime<Utc>) -> sqlx::Result<()> {
+pub async fn touch_member(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query!(
         "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING",

@@ -16,7 +16,9 @@ pub fn interaction_response(response: &Response) -> CreateInteractionResponse {
     match response {
         Response::Message(reply) => CreateInteractionResponse::Message(message(reply)),
         Response::Update(reply) => CreateInteractionResponse::UpdateMessage(message(reply)),
-        Response::Choices(choices) => CreateInteractionResponse::Autocomplete(autocomplete(choices)),
+        Response::Choices(choices) => {
+            CreateInteractionResponse::Autocomplete(autocomplete(choices))
+        }
     }
 }
 
@@ -59,15 +61,15 @@ pub fn followup(reply: &Reply) -> CreateInteractionResponseFollowup {
 }
 
 fn autocomplete(choices: &[Choice]) -> CreateAutocompleteResponse {
-    choices
-        .iter()
-        .take(limits::AUTOCOMPLETE_CHOICES)
-        .fold(CreateAutocompleteResponse::new(), |response, choice| {
+    choices.iter().take(limits::AUTOCOMPLETE_CHOICES).fold(
+        CreateAutocompleteResponse::new(),
+        |response, choice| {
             response.add_string_choice(
                 limits::truncate(&choice.name, limits::CHOICE_TEXT),
                 limits::truncate(&choice.value, limits::CHOICE_TEXT),
             )
-        })
+        },
+    )
 }
 
 fn embed(embed: &Embed) -> CreateEmbed {
@@ -84,7 +86,12 @@ fn embed(embed: &Embed) -> CreateEmbed {
     if let Some(color) = embed.color {
         out = out.colour(color);
     }
-    out.fields(embed.fields.iter().map(|f| (f.name.clone(), f.value.clone(), f.inline)))
+    out.fields(
+        embed
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.value.clone(), f.inline)),
+    )
 }
 
 fn row(row: &ActionRow) -> CreateActionRow {
@@ -116,7 +123,11 @@ fn row(row: &ActionRow) -> CreateActionRow {
                 Component::Button(b) => Some(
                     CreateButton::new(&b.custom_id)
                         .label(&b.label)
-                        .style(if b.primary { ButtonStyle::Primary } else { ButtonStyle::Secondary })
+                        .style(if b.primary {
+                            ButtonStyle::Primary
+                        } else {
+                            ButtonStyle::Secondary
+                        })
                         .disabled(b.disabled),
                 ),
                 Component::Select(_) => None,

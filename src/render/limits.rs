@@ -48,7 +48,9 @@ pub fn violations(reply: &Reply) -> Vec<String> {
     let mut found = Vec::new();
     let mut check = |what: String, actual: usize, max: usize| {
         if actual > max {
-            found.push(format!("{what} is {actual} characters long, over Discord's {max}"));
+            found.push(format!(
+                "{what} is {actual} characters long, over Discord's {max}"
+            ));
         }
     };
     if let Some(content) = &reply.content {
@@ -60,14 +62,26 @@ pub fn violations(reply: &Reply) -> Vec<String> {
             check(format!("{at} title"), len(title), EMBED_TITLE);
         }
         if let Some(description) = &embed.description {
-            check(format!("{at} description"), len(description), EMBED_DESCRIPTION);
+            check(
+                format!("{at} description"),
+                len(description),
+                EMBED_DESCRIPTION,
+            );
         }
         if let Some(footer) = &embed.footer {
             check(format!("{at} footer"), len(footer), FOOTER);
         }
         for field in &embed.fields {
-            check(format!("{at} field name `{}`", field.name), len(&field.name), FIELD_NAME);
-            check(format!("{at} field `{}`", field.name), len(&field.value), FIELD_VALUE);
+            check(
+                format!("{at} field name `{}`", field.name),
+                len(&field.name),
+                FIELD_NAME,
+            );
+            check(
+                format!("{at} field `{}`", field.name),
+                len(&field.value),
+                FIELD_VALUE,
+            );
         }
     }
     let total: usize = reply.embeds.iter().map(embed_total).sum();
@@ -75,17 +89,45 @@ pub fn violations(reply: &Reply) -> Vec<String> {
     for component in reply.rows.iter().flat_map(|r| &r.0) {
         match component {
             Component::Button(b) => {
-                check(format!("button `{}` label", b.label), len(&b.label), BUTTON_LABEL);
-                check(format!("button `{}` id", b.label), len(&b.custom_id), CUSTOM_ID);
+                check(
+                    format!("button `{}` label", b.label),
+                    len(&b.label),
+                    BUTTON_LABEL,
+                );
+                check(
+                    format!("button `{}` id", b.label),
+                    len(&b.custom_id),
+                    CUSTOM_ID,
+                );
             }
             Component::Select(s) => {
-                check(format!("menu `{}` id", s.placeholder), len(&s.custom_id), CUSTOM_ID);
-                check("menu placeholder".into(), len(&s.placeholder), SELECT_PLACEHOLDER);
+                check(
+                    format!("menu `{}` id", s.placeholder),
+                    len(&s.custom_id),
+                    CUSTOM_ID,
+                );
+                check(
+                    "menu placeholder".into(),
+                    len(&s.placeholder),
+                    SELECT_PLACEHOLDER,
+                );
                 for option in &s.options {
-                    check(format!("menu option `{}`", option.label), len(&option.label), SELECT_OPTION_TEXT);
-                    check(format!("menu value `{}`", option.value), len(&option.value), SELECT_OPTION_TEXT);
+                    check(
+                        format!("menu option `{}`", option.label),
+                        len(&option.label),
+                        SELECT_OPTION_TEXT,
+                    );
+                    check(
+                        format!("menu value `{}`", option.value),
+                        len(&option.value),
+                        SELECT_OPTION_TEXT,
+                    );
                     if let Some(d) = &option.description {
-                        check(format!("menu option `{}` description", option.label), len(d), SELECT_OPTION_TEXT);
+                        check(
+                            format!("menu option `{}` description", option.label),
+                            len(d),
+                            SELECT_OPTION_TEXT,
+                        );
                     }
                 }
             }
@@ -96,7 +138,11 @@ pub fn violations(reply: &Reply) -> Vec<String> {
             found.push(format!("{what}: {actual}, over Discord's {max}"));
         }
     };
-    count("embeds in the message", reply.embeds.len(), EMBEDS_PER_MESSAGE);
+    count(
+        "embeds in the message",
+        reply.embeds.len(),
+        EMBEDS_PER_MESSAGE,
+    );
     for embed in &reply.embeds {
         count("fields in an embed", embed.fields.len(), EMBED_FIELDS);
     }
@@ -134,7 +180,10 @@ pub fn fit(mut reply: Reply) -> Reply {
     reply.embeds.truncate(EMBEDS_PER_MESSAGE);
     for embed in &mut reply.embeds {
         embed.title = embed.title.take().map(|t| truncate(&t, EMBED_TITLE));
-        embed.description = embed.description.take().map(|d| truncate(&d, EMBED_DESCRIPTION));
+        embed.description = embed
+            .description
+            .take()
+            .map(|d| truncate(&d, EMBED_DESCRIPTION));
         embed.footer = embed.footer.take().map(|f| truncate(&f, FOOTER));
         embed.fields.truncate(EMBED_FIELDS);
         for field in &mut embed.fields {
@@ -156,8 +205,10 @@ pub fn fit(mut reply: Reply) -> Reply {
                     s.options.truncate(SELECT_OPTIONS);
                     for option in &mut s.options {
                         option.label = truncate(&option.label, SELECT_OPTION_TEXT);
-                        option.description =
-                            option.description.take().map(|d| truncate(&d, SELECT_OPTION_TEXT));
+                        option.description = option
+                            .description
+                            .take()
+                            .map(|d| truncate(&d, SELECT_OPTION_TEXT));
                     }
                 }
             }
@@ -173,7 +224,9 @@ fn shrink_embeds_to_total(embeds: &mut Vec<Embed>) {
             return;
         }
         let excess = total - EMBEDS_TOTAL;
-        let Some(last) = embeds.last_mut() else { return };
+        let Some(last) = embeds.last_mut() else {
+            return;
+        };
         if last.fields.pop().is_some() {
             continue;
         }
@@ -213,18 +266,38 @@ mod tests {
 
     #[test]
     fn every_oversized_part_is_reported() {
-        let mut embed = Embed::new(long(300)).description(long(5000)).footer(long(2100));
+        let mut embed = Embed::new(long(300))
+            .description(long(5000))
+            .footer(long(2100));
         embed.fields = (0..30)
-            .map(|i| Field { name: format!("f{i}"), value: long(1100), inline: false })
+            .map(|i| Field {
+                name: format!("f{i}"),
+                value: long(1100),
+                inline: false,
+            })
             .collect();
         let reply = Reply {
             content: Some(long(2001)),
             embeds: vec![embed],
-            rows: vec![ActionRow((0..6).map(|i| Component::Button(Button::new(format!("b{i}"), long(81)))).collect())],
+            rows: vec![ActionRow(
+                (0..6)
+                    .map(|i| Component::Button(Button::new(format!("b{i}"), long(81))))
+                    .collect(),
+            )],
             ephemeral: false,
         };
         let found = violations(&reply).join("\n");
-        for needle in ["message content", "title", "description", "footer", "field `f29`", "all embeds", "fields in an embed", "buttons in a row", "label"] {
+        for needle in [
+            "message content",
+            "title",
+            "description",
+            "footer",
+            "field `f29`",
+            "all embeds",
+            "fields in an embed",
+            "buttons in a row",
+            "label",
+        ] {
             assert!(found.contains(needle), "missing {needle} in:\n{found}");
         }
     }
@@ -235,7 +308,11 @@ mod tests {
         for _ in 0..12 {
             let mut embed = Embed::new(long(300)).description(long(5000));
             embed.fields = (0..30)
-                .map(|_| Field { name: long(300), value: long(1100), inline: false })
+                .map(|_| Field {
+                    name: long(300),
+                    value: long(1100),
+                    inline: false,
+                })
                 .collect();
             embeds.push(embed);
         }
@@ -243,7 +320,13 @@ mod tests {
             content: Some(long(2500)),
             embeds,
             rows: (0..7)
-                .map(|_| ActionRow((0..7).map(|i| Component::Button(Button::new(format!("b{i}"), long(90)))).collect()))
+                .map(|_| {
+                    ActionRow(
+                        (0..7)
+                            .map(|i| Component::Button(Button::new(format!("b{i}"), long(90))))
+                            .collect(),
+                    )
+                })
                 .collect(),
             ephemeral: true,
         };

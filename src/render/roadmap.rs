@@ -42,11 +42,18 @@ pub fn overview(roadmap: &Roadmap) -> Reply {
     let buttons: Vec<Component> = roadmap
         .phases
         .iter()
-        .map(|p| Component::Button(Button::new(ids::phase(p.number), format!("Phase {}", p.number))))
+        .map(|p| {
+            Component::Button(Button::new(
+                ids::phase(p.number),
+                format!("Phase {}", p.number),
+            ))
+        })
         .collect();
     buttons
         .chunks(super::limits::BUTTONS_PER_ROW)
-        .fold(Reply::embed(embed), |reply, chunk| reply.with_row(ActionRow(chunk.to_vec())))
+        .fold(Reply::embed(embed), |reply, chunk| {
+            reply.with_row(ActionRow(chunk.to_vec()))
+        })
 }
 
 pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
@@ -82,10 +89,16 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
             .collect(),
     };
     let position = roadmap.phases.iter().position(|p| p.number == phase.number);
-    let previous = position.and_then(|i| i.checked_sub(1)).and_then(|i| roadmap.phases.get(i));
+    let previous = position
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| roadmap.phases.get(i));
     let next = position.and_then(|i| roadmap.phases.get(i + 1));
     let navigation = ActionRow(vec![
-        nav_button(previous.map(|p| p.number), |n| format!("◀ Phase {n}"), "◀ Previous"),
+        nav_button(
+            previous.map(|p| p.number),
+            |n| format!("◀ Phase {n}"),
+            "◀ Previous",
+        ),
         Component::Button(Button::new(ids::OVERVIEW, "Overview")),
         nav_button(next.map(|p| p.number), |n| format!("Phase {n} ▶"), "Next ▶"),
     ]);
@@ -105,7 +118,12 @@ fn nav_button(target: Option<u8>, label: impl Fn(u8) -> String, fallback: &str) 
 }
 
 pub fn topic(found: TopicRef<'_>) -> Reply {
-    let TopicRef { roadmap, phase, section, topic } = found;
+    let TopicRef {
+        roadmap,
+        phase,
+        section,
+        topic,
+    } = found;
     let learn = topic
         .learn
         .iter()
@@ -130,17 +148,25 @@ pub fn topic(found: TopicRef<'_>) -> Reply {
 
     let topics: Vec<_> = roadmap.topics().collect();
     let index = topics.iter().position(|t| t.topic.id == topic.id);
-    let previous = index.and_then(|i| i.checked_sub(1)).and_then(|i| topics.get(i));
+    let previous = index
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| topics.get(i));
     let next = index.and_then(|i| topics.get(i + 1));
     let mut row = vec![Component::Button(Button::new(
         ids::phase(phase.number),
         format!("Back to phase {}", phase.number),
     ))];
     if let Some(p) = previous {
-        row.push(Component::Button(Button::new(ids::topic(&p.topic.id), "◀ Previous topic")));
+        row.push(Component::Button(Button::new(
+            ids::topic(&p.topic.id),
+            "◀ Previous topic",
+        )));
     }
     if let Some(n) = next {
-        row.push(Component::Button(Button::new(ids::topic(&n.topic.id), "Next topic ▶")));
+        row.push(Component::Button(Button::new(
+            ids::topic(&n.topic.id),
+            "Next topic ▶",
+        )));
     }
     Reply::embed(embed).with_row(ActionRow(row))
 }

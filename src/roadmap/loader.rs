@@ -49,7 +49,9 @@ fn load_roadmap(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Roadmap> {
         errors.push(ContentError::new(
             dir,
             "roadmap folder",
-            format!("missing {META_FILE}: every roadmap folder needs one (id, title, summary, closing)"),
+            format!(
+                "missing {META_FILE}: every roadmap folder needs one (id, title, summary, closing)"
+            ),
         ));
         return None;
     }
@@ -103,7 +105,11 @@ fn parse_file<T: serde::de::DeserializeOwned>(
                 Some(span) => format!("line {}", line_of(&text, span.start)),
                 None => "file".to_string(),
             };
-            errors.push(ContentError::new(path, item, format!("invalid TOML: {reason}")));
+            errors.push(ContentError::new(
+                path,
+                item,
+                format!("invalid TOML: {reason}"),
+            ));
             None
         }
     }
@@ -111,7 +117,11 @@ fn parse_file<T: serde::de::DeserializeOwned>(
 
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {

@@ -127,7 +127,11 @@ fn validate_phase<'a>(
                 ));
             }
             if topic.resources.is_empty() {
-                errors.push(ContentError::new(file, &item, "`resources` must name at least one resource"));
+                errors.push(ContentError::new(
+                    file,
+                    &item,
+                    "`resources` must name at least one resource",
+                ));
             }
             for resource in &topic.resources {
                 require(file, &item, "resources.name", &resource.name, errors);
@@ -161,7 +165,9 @@ fn check_id(file: &Path, item: &str, id: &str, errors: &mut Vec<ContentError>) {
         return;
     }
     let valid = id.len() <= MAX_ID_LEN
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !id.starts_with('-')
         && !id.ends_with('-');
     if !valid {
@@ -202,15 +208,31 @@ fn check_rendering(roadmap: &Roadmap, errors: &mut Vec<ContentError>) {
     let meta = roadmap.dir.join("roadmap.toml");
     let mut report = |file: &Path, item: String, reply: crate::render::Reply| {
         for problem in limits::violations(&reply) {
-            errors.push(ContentError::new(file, item.clone(), format!("too long for Discord: {problem}")));
+            errors.push(ContentError::new(
+                file,
+                item.clone(),
+                format!("too long for Discord: {problem}"),
+            ));
         }
     };
-    report(&meta, format!("roadmap `{}` overview", roadmap.id), views::overview(roadmap));
+    report(
+        &meta,
+        format!("roadmap `{}` overview", roadmap.id),
+        views::overview(roadmap),
+    );
     for phase in &roadmap.phases {
-        report(&phase.file, format!("phase {} view", phase.number), views::phase(roadmap, phase));
+        report(
+            &phase.file,
+            format!("phase {} view", phase.number),
+            views::phase(roadmap, phase),
+        );
     }
     for found in roadmap.topics() {
         let TopicRef { phase, topic, .. } = found;
-        report(&phase.file, format!("topic `{}`", topic.id), views::topic(found));
+        report(
+            &phase.file,
+            format!("topic `{}`", topic.id),
+            views::topic(found),
+        );
     }
 }

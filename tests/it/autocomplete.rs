@@ -1,0 +1,88 @@
+//! Topic autocomplete: at most 25 relevant choices, whatever was typed.
+
+use waypoint::commands::{dispatch, Action, CommandCall, Response};
+
+use crate::support::{self, discord_limits, invocation, json};
+
+async fn complete(app: &waypoint::app::App, partial: &str) -> Vec<(String, String)> {
+    let action = Action::Autocomplete {
+        call: CommandCall {
+            name: "roadmap".into(),
+            ..CommandCall::default()
+        },
+        focused: "topic".into(),
+        partial: partial.into(),
+    };
+    let outcome = dispatch(app, &invocation(action)).await;
+    let body = json(&outcome);
+    assert_eq!(body["type"], 8);
+    assert!(discord_limits::violations(&body).is_empty(), "{body}");
+    let Response::Choices(choices) = outcome.response else {
+        panic!("expected choices")
+    };
+    choices.into_iter().map(|c| (c.name, c.value)).collect()
+}
+
+#[tokio::test]
+async fn empty_input_offers_the_first_25_topics_in_order() {
+    let app = support::app().await;
+    let choices = complete(&app, "").await;
+    assert_eq!(
+        choices.len(),
+        25,
+        "there are more than 25 topics, capped at 25"
+    );
+    assert_eq!(choices[0].1, "python");
+}
+
+#[tokio::test]
+async fn partial_input_matches_ids_and_titles() {
+    let app = support::app().await;
+    let py: Vec<_> = complete(&app, "py")
+        .await
+        .into_iter()
+        .map(|c| c.1)
+        .collect();
+    assert_eq!(&py[..2], ["python", "pytorch"], "id prefixes first: {py:?}");
+
+    let cloud: Vec<_> = complete(&app, "CLOUD")
+        .await
+        .into_iter()
+        .map(|c| c.1)
+        .collect();
+    assert!(
+        cloud.contains(&"cloud-platforms".to_string())
+            && cloud.contains(&"cloud-ml-services".to_string())
+    );
+    assert!(cloud.len() < 10, "only relevant topics: {cloud:?}");
+
+    // A word inside the title, not the id.
+    let vision = complete(&app, "vision").await;
+    assert_eq!(vision[0].1, "computer-vision");
+    assert!(
+        vision[0].0.contains("phase 2"),
+        "the name says where it sits: {}",
+        vision[0].0
+    );
+}
+
+#[tokio::test]
+async fn typos_still_find_something_and_nonsense_finds_nothing() {
+    let app = support::app().await;
+    let typo: Vec<_> = complete(&app, "kubernets")
+        .await
+        .into_iter()
+        .map(|c| c.1)
+        .collect();
+    assert_eq!(typo.first().map(String::as_str), Some("kubernetes"));
+    assert!(complete(&app, "qqqqzzzz").await.is_empty());
+}
+
+#[tokio::test]
+async fn every_choice_value_opens_its_topic() {
+    let app = support::app().await;
+    for (_, value) in complete(&app, "e").await {
+        let outcome = crate::support::run(&app, &format!("/roadmap topic:{value}")).await;
+        assert!(!outcome.failed, "{value}");
+    }
+}

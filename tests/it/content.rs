@@ -1,0 +1,355 @@
+//! The shipped content, and how broken content is reported.
+
+use std::fs;
+use std::path::Path;
+
+use waypoint::roadmap::{load_library, ContentError};
+
+use crate::support::{repo_path, shipped_library};
+
+#[test]
+fn shipped_content_has_four_phases_of_three_sections() {
+    let library = shipped_library();
+    let roadmap = library
+        .get("ai-engineer")
+        .expect("the AI Engineer roadmap ships");
+    let titles: Vec<_> = roadmap.phases.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Core foundations",
+            "Machine learning and deep learning",
+            "Productionizing AI (MLOps)",
+            "Real-world experience"
+        ]
+    );
+    for phase in &roadmap.phases {
+        assert_eq!(
+            phase.sections.len(),
+            3,
+            "phase {} follows the source's three parts",
+            phase.number
+        );
+    }
+    for topic in roadmap.topics() {
+        let t = topic.topic;
+        assert!(
+            !t.learn.is_empty() && !t.resources.is_empty() && !t.action.is_empty(),
+            "{}",
+            t.id
+        );
+    }
+}
+
+/// Every skill, tool and action the source names must be somewhere in our content.
+#[test]
+fn shipped_content_covers_everything_the_source_names() {
+    let all = all_content_text();
+    let terms = [
+        "NumPy",
+        "Pandas",
+        "Scikit-learn",
+        "data structures",
+        "algorithms",
+        "linear algebra",
+        "calculus",
+        "gradient descent",
+        "probability",
+        "statistics",
+        "Khan Academy",
+        "SQL",
+        "Spark",
+        "Hadoop",
+        "preprocess",
+        "coding challenge",
+        "supervised",
+        "unsupervised",
+        "reinforcement",
+        "logistic regression",
+        "decision tree",
+        "SVM",
+        "K-Means",
+        "accuracy",
+        "precision",
+        "recall",
+        "F1",
+        "AUC-ROC",
+        "Coursera",
+        "edX",
+        "from scratch",
+        "CNN",
+        "RNN",
+        "Transformer",
+        "TensorFlow",
+        "PyTorch",
+        "image classification",
+        "sequence prediction",
+        "NLP",
+        "chatbot",
+        "sentiment",
+        "LLM",
+        "generative AI",
+        "computer vision",
+        "object detection",
+        "facial recognition",
+        "image generation",
+        "AWS",
+        "Google Cloud",
+        "Azure",
+        "SageMaker",
+        "AI Platform",
+        "Azure Machine Learning",
+        "Docker",
+        "Kubernetes",
+        "MLflow",
+        "Kubeflow",
+        "Weights & Biases",
+        "experiment tracking",
+        "model versioning",
+        "Git",
+        "unit test",
+        "API",
+        "Flask",
+        "FastAPI",
+        "system design",
+        "fault-tolerant",
+        "Kaggle",
+        "GitHub",
+        "portfolio",
+        "deploy",
+        "Machine Learning Engineer Intern",
+        "Applied Scientist",
+        "Junior AI Engineer",
+        "MLOps Engineer",
+        "resume",
+        "interview",
+        "research paper",
+        "thought leader",
+        "meetup",
+        "conference",
+        "forum",
+        "network",
+    ];
+    let lower = all.to_lowercase();
+    let missing: Vec<_> = terms
+        .iter()
+        .filter(|t| !lower.contains(&t.to_lowercase()))
+        .collect();
+    assert!(missing.is_empty(), "content does not mention: {missing:?}");
+}
+
+/// Our own words: no run of eight words of the source text appears in the content.
+#[test]
+fn shipped_content_does_not_copy_the_source_sentences() {
+    let seed = repo_path("../shared/seed/ai-engineer-roadmap.txt");
+    let source = fs::read_to_string(&seed)
+        .unwrap_or_else(|e| panic!("the source text is expected at {}: {e}", seed.display()));
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let ours = words(&all_content_text()).join(" ");
+    let theirs = words(&source);
+    let copied: Vec<String> = theirs
+        .windows(8)
+        .map(|w| w.join(" "))
+        .filter(|run| ours.contains(run.as_str()))
+        .collect();
+    assert!(copied.is_empty(), "copied from the source: {copied:?}");
+}
+
+fn all_content_text() -> String {
+    let dir = repo_path("roadmap/ai-engineer");
+    let mut text = String::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        text.push_str(&fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    text
+}
+
+/// A copy of the shipped roadmap in a temp dir, for breaking.
+fn copy_of_shipped() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("ai-engineer");
+    fs::create_dir(&target).unwrap();
+    for entry in fs::read_dir(repo_path("roadmap/ai-engineer")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join("ai-engineer").join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} should contain {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn errors_of(dir: &Path) -> Vec<ContentError> {
+    load_library(dir)
+        .expect_err("broken content must be refused")
+        .0
+}
+
+fn assert_reported(errors: &[ContentError], file: &str, item: &str, reason: &str) {
+    let hit = errors
+        .iter()
+        .any(|e| e.file.ends_with(file) && e.item.contains(item) && e.reason.contains(reason));
+    assert!(hit, "expected {file} / {item} / {reason} in:\n{errors:#?}");
+}
+
+#[test]
+fn a_duplicate_id_is_reported_with_both_places() {
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-2.toml",
+        "id = \"pytorch\"",
+        "id = \"python\"",
+    );
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        "phase-2.toml",
+        "topic `python`",
+        "duplicate id `python`",
+    );
+    assert!(
+        errors[0].reason.contains("phase-1.toml"),
+        "names where it was first used"
+    );
+}
+
+#[test]
+fn a_missing_field_is_reported() {
+    let dir = copy_of_shipped();
+    let path = dir.path().join("ai-engineer/phase-3.toml");
+    let text = fs::read_to_string(&path).unwrap();
+    let topic = text.find("id = \"docker\"").unwrap();
+    let why_start = topic + text[topic..].find("\nwhy = ").unwrap() + 1;
+    let why_end = why_start + text[why_start..].find('\n').unwrap() + 1;
+    fs::write(&path, format!("{}{}", &text[..why_start], &text[why_end..])).unwrap();
+
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        "phase-3.toml",
+        "topic `docker`",
+        "missing or empty field `why`",
+    );
+}
+
+#[test]
+fn a_description_over_discord_limit_is_reported() {
+    let dir = copy_of_shipped();
+    let long = "x".repeat(4100);
+    edit(
+        dir.path(),
+        "phase-1.toml",
+        "why = \"",
+        &format!("why = \"{long}"),
+    );
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        "phase-1.toml",
+        "topic `python`",
+        "description is 4",
+    );
+    assert_reported(
+        &errors,
+        "phase-1.toml",
+        "topic `python`",
+        "over Discord's 4096",
+    );
+}
+
+#[test]
+fn bad_toml_is_reported_with_its_line() {
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-4.toml",
+        "number = 4",
+        "number = 4\ntitle = \"unclosed",
+    );
+    let errors = errors_of(dir.path());
+    assert_reported(&errors, "phase-4.toml", "line 2", "invalid TOML");
+}
+
+#[test]
+fn every_problem_is_reported_not_only_the_first() {
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-1.toml",
+        "id = \"sql\"",
+        "id = \"Not Valid\"",
+    );
+    edit(dir.path(), "phase-2.toml", "id = \"nlp\"", "id = \"dsa\"");
+    edit(
+        dir.path(),
+        "phase-3.toml",
+        "title = \"",
+        "title = \"\"\nold_title = \"",
+    );
+    edit(
+        dir.path(),
+        "roadmap.toml",
+        "summary = \"",
+        "summary = \"\"\n#",
+    );
+    let errors = errors_of(dir.path());
+    assert_reported(&errors, "phase-1.toml", "Not Valid", "lower-case letters");
+    assert_reported(&errors, "phase-2.toml", "topic `dsa`", "duplicate id");
+    assert_reported(&errors, "phase-3.toml", "line", "unknown field `old_title`");
+    assert_reported(
+        &errors,
+        "roadmap.toml",
+        "roadmap `ai-engineer`",
+        "missing or empty field `summary`",
+    );
+    assert!(errors.len() >= 4);
+}
+
+#[test]
+fn a_second_roadmap_is_just_another_folder() {
+    let dir = copy_of_shipped();
+    let second = dir.path().join("web-basics");
+    fs::create_dir(&second).unwrap();
+    fs::write(
+        second.join("roadmap.toml"),
+        "id = \"web-basics\"\ntitle = \"Web basics\"\nsummary = \"HTML, CSS and a little JavaScript.\"\nclosing = \"Ship something small.\"\n",
+    )
+    .unwrap();
+    fs::write(
+        second.join("phase-1.toml"),
+        r#"number = 1
+title = "Markup"
+tagline = "Structure a page"
+summary = "Learn the bones of a web page."
+
+[[sections]]
+id = "html"
+title = "HTML"
+summary = "Elements and documents."
+action = "Write a page about yourself."
+
+[[sections.topics]]
+id = "semantic-html"
+title = "Semantic HTML"
+why = "Meaningful markup is accessible markup."
+learn = ["headings", "landmarks"]
+action = "Mark up a recipe."
+resources = [{ kind = "docs", name = "MDN: HTML basics" }]
+"#,
+    )
+    .unwrap();
+    let library = load_library(dir.path()).expect("two valid roadmaps load");
+    assert_eq!(library.roadmaps.len(), 2);
+    assert_eq!(library.get("web-basics").unwrap().topic_count(), 1);
+}

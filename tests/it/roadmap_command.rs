@@ -1,0 +1,222 @@
+//! `/roadmap` and `/help` through the dispatcher, checked on the JSON Discord would receive.
+
+use waypoint::commands::{Action, Response};
+
+use crate::support::{self, discord_limits, invocation, json, run, text};
+
+#[tokio::test]
+async fn every_view_fits_discord_limits() {
+    let app = support::app().await;
+    let roadmap = app.roadmap_for(None);
+    let mut lines = vec!["/roadmap".to_string(), "/help".to_string()];
+    lines.extend(
+        roadmap
+            .phases
+            .iter()
+            .map(|p| format!("/roadmap phase:{}", p.number)),
+    );
+    lines.extend(
+        roadmap
+            .topics()
+            .map(|t| format!("/roadmap topic:{}", t.topic.id)),
+    );
+    assert_eq!(lines.len(), 2 + 4 + roadmap.topic_count());
+
+    for line in &lines {
+        let outcome = run(&app, line).await;
+        assert!(!outcome.failed, "{line} failed: {:?}", outcome.response);
+        let body = json(&outcome);
+        assert_eq!(body["type"], 4, "{line} answers with a message");
+        let problems = discord_limits::violations(&body);
+        assert!(
+            problems.is_empty(),
+            "{line} breaks Discord limits: {problems:?}"
+        );
+        assert_eq!(
+            body["data"]["allowed_mentions"]["parse"],
+            serde_json::json!([]),
+            "{line} pings nobody"
+        );
+    }
+}
+
+#[tokio::test]
+async fn overview_lists_every_phase_and_how_to_go_deeper() {
+    let app = support::app().await;
+    let body = json(&run(&app, "/roadmap").await);
+    let shown = text(&body);
+    for phase in &app.roadmap_for(None).phases {
+        assert!(
+            shown.contains(&format!("Phase {} · {}", phase.number, phase.title)),
+            "{shown}"
+        );
+    }
+    assert!(shown.contains("/roadmap phase:"));
+    assert!(shown.contains("/roadmap topic:"));
+}
+
+#[tokio::test]
+async fn a_phase_shows_its_sections_topics_and_navigation() {
+    let app = support::app().await;
+    let body = json(&run(&app, "/roadmap phase:2").await);
+    let shown = text(&body);
+    let phase = app.roadmap_for(None).phase(2).unwrap();
+    for section in &phase.sections {
+        assert!(shown.contains(&section.title), "section {}", section.id);
+        for topic in &section.topics {
+            assert!(shown.contains(&topic.id), "topic {}", topic.id);
+        }
+    }
+    let ids: Vec<_> = body["data"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row["components"].as_array().unwrap().iter())
+        .map(|c| c["custom_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "roadmap:topic",
+            "roadmap:phase:1",
+            "roadmap:overview",
+            "roadmap:phase:3"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_topic_shows_why_what_action_and_resources() {
+    let app = support::app().await;
+    let body = json(&run(&app, "/roadmap topic:calculus").await);
+    let shown = text(&body);
+    let topic = app.roadmap_for(None).topic("calculus").unwrap().topic;
+    assert!(shown.contains(&topic.title));
+    assert!(shown.contains(&topic.why));
+    assert!(shown.contains(&topic.action));
+    for item in &topic.learn {
+        assert!(shown.contains(item.as_str()));
+    }
+    for resource in &topic.resources {
+        assert!(shown.contains(&resource.name));
+    }
+    // Topics can also be found by title, ignoring case.
+    let by_title = json(
+        &run(
+            &app,
+            &format!("/roadmap topic:\"{}\"", topic.title.to_uppercase()),
+        )
+        .await,
+    );
+    assert_eq!(by_title, body);
+}
+
+#[tokio::test]
+async fn help_lists_every_registered_command() {
+    let app = support::app().await;
+    let outcome = run(&app, "/help").await;
+    let body = json(&outcome);
+    assert_eq!(body["data"]["flags"], 64, "help is ephemeral");
+    let shown = text(&body);
+    let names: Vec<_> = app.registry.iter().map(|s| s.name).collect();
+    assert!(names.contains(&"roadmap") && names.contains(&"help"));
+    for name in names {
+        assert!(
+            shown.contains(&format!("`/{name}")),
+            "/help misses /{name}:\n{shown}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn out_of_range_phase_explains_the_range_and_changes_nothing() {
+    let app = support::app().await;
+    let outcome = run(&app, "/roadmap phase:9").await;
+    assert!(outcome.failed);
+    let body = json(&outcome);
+    assert_eq!(body["data"]["flags"], 64, "errors are ephemeral");
+    assert!(text(&body).contains("between 1 and 4"), "{body}");
+    let members: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(members, 0, "a refused command records nothing");
+}
+
+#[tokio::test]
+async fn unknown_topic_suggests_close_matches() {
+    let app = support::app().await;
+    let outcome = run(&app, "/roadmap topic:pytorh").await;
+    assert!(outcome.failed);
+    let shown = text(&json(&outcome));
+    assert!(shown.contains("no topic `pytorh`"), "{shown}");
+    assert!(shown.contains("Did you mean `pytorch`"), "{shown}");
+
+    let nothing_close = text(&json(&run(&app, "/roadmap topic:zzzzqqq").await));
+    assert!(nothing_close.contains("Start typing"), "{nothing_close}");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_ephemeral_error() {
+    let app = support::app().await;
+    let cases = [
+        ("/roadmap phase:2 topic:sql", "Pick one"),
+        ("/roadmap phase:two", "whole number"),
+        ("/roadmap colour:blue", "no option `colour`"),
+        ("/roadmap phase:2 phase:3", "given twice"),
+        ("/roadmp", "no command `/roadmp`"),
+        ("/roadmap topic:\"unclosed", "unclosed quote"),
+        ("/roadmap 2", "no sub-command `2`"),
+    ];
+    for (line, expected) in cases {
+        let outcome = run(&app, line).await;
+        assert!(outcome.failed, "{line} should fail");
+        let body = json(&outcome);
+        assert_eq!(body["data"]["flags"], 64, "{line}: errors are ephemeral");
+        assert!(
+            text(&body).contains(expected),
+            "{line}: expected {expected:?} in {body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn buttons_navigate_privately() {
+    let app = support::app().await;
+    let click = |custom_id: &str, values: Vec<String>, on_ephemeral: bool| {
+        invocation(Action::Component {
+            custom_id: custom_id.to_string(),
+            values,
+            on_ephemeral,
+        })
+    };
+    // On a public message each member gets a private copy...
+    let outcome =
+        waypoint::commands::dispatch(&app, &click("roadmap:phase:3", vec![], false)).await;
+    let Response::Message(reply) = &outcome.response else {
+        panic!("{outcome:?}")
+    };
+    assert!(reply.ephemeral);
+    assert!(reply.embeds[0]
+        .title
+        .as_deref()
+        .unwrap()
+        .starts_with("Phase 3"));
+    // ...and their private copy is then updated in place.
+    let outcome =
+        waypoint::commands::dispatch(&app, &click("roadmap:topic", vec!["docker".into()], true))
+            .await;
+    let Response::Update(reply) = &outcome.response else {
+        panic!("{outcome:?}")
+    };
+    assert!(reply.embeds[0]
+        .footer
+        .as_deref()
+        .unwrap()
+        .contains("topic id: docker"));
+    assert_eq!(json(&outcome)["type"], 7);
+    // A stale or forged id gets an explanation, not a crash.
+    let outcome = waypoint::commands::dispatch(&app, &click("roadmap:phase:x", vec![], true)).await;
+    assert!(outcome.failed);
+    assert!(text(&json(&outcome)).contains("out of date"));
+}

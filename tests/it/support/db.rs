@@ -1,0 +1,85 @@
+//! A fresh, migrated PostgreSQL database for every test.
+//!
+//! With DATABASE_URL set, test databases are created on that server. Without it, the first
+//! test starts one throwaway cluster for the whole test process (with Waypoint's own embedded
+//! server code); it stops and deletes itself when the process exits, however it exits.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Connection, Executor, PgConnection, PgPool};
+use tokio::sync::OnceCell;
+use waypoint::db::embedded::{Cluster, ClusterOptions};
+
+static CLUSTER: OnceCell<Cluster> = OnceCell::const_new();
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// A server that test databases can be created on: (admin URL, URL template base).
+async fn server_url() -> String {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        if !url.trim().is_empty() {
+            return url;
+        }
+    }
+    let cluster = CLUSTER
+        .get_or_init(|| async {
+            let dir = tempfile::Builder::new()
+                .prefix("waypoint-test-pg.")
+                .tempdir_in(std::env::temp_dir())
+                .expect("create a temp dir for the test cluster")
+                .keep();
+            Cluster::start(&ClusterOptions {
+                data_dir: dir,
+                throwaway: true,
+            })
+            .await
+            .expect("start the throwaway PostgreSQL cluster for tests")
+        })
+        .await;
+    cluster.admin_url().to_string()
+}
+
+/// Replaces the database name at the end of a URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+/// Creates an empty database (no migrations) and returns its URL.
+pub async fn empty_database() -> String {
+    let admin = server_url().await;
+    let name = format!(
+        "waypoint_test_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = PgConnection::connect(&admin)
+        .await
+        .expect("connect to the test server");
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create a test database");
+    conn.close().await.ok();
+    with_database(&admin, &name)
+}
+
+/// A pool on a fresh database with every migration applied.
+pub async fn fresh_pool() -> PgPool {
+    let url = empty_database().await;
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&url)
+        .await
+        .expect("connect to the test database");
+    waypoint::db::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migrate the test database");
+    pool
+}

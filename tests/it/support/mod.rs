@@ -1,0 +1,82 @@
+//! Shared test helpers: a real database, the shipped content, invocations, and an
+//! independent check of Discord's limits on response JSON.
+
+pub mod db;
+pub mod discord_limits;
+
+use std::path::PathBuf;
+
+use chrono::{TimeZone, Utc};
+use serenity::all::{GuildId, Permissions, UserId};
+use waypoint::app::App;
+use waypoint::commands::{self, Action, Invocation, Outcome};
+use waypoint::roadmap::{load_library, Library};
+
+pub const GUILD: u64 = 111_111_111_111_111_111;
+pub const USER: u64 = 222_222_222_222_222_222;
+
+pub fn repo_path(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+pub fn shipped_library() -> Library {
+    load_library(&repo_path("roadmap")).expect("the shipped content is valid")
+}
+
+/// The app over the shipped content and a fresh database.
+pub async fn app() -> App {
+    App::new(shipped_library(), db::fresh_pool().await, None).expect("build the app")
+}
+
+pub fn member_permissions() -> Permissions {
+    Permissions::VIEW_CHANNEL | Permissions::SEND_MESSAGES | Permissions::USE_APPLICATION_COMMANDS
+}
+
+pub fn invocation(action: Action) -> Invocation {
+    Invocation {
+        guild_id: Some(GuildId::new(GUILD)),
+        channel_id: None,
+        user_id: UserId::new(USER),
+        permissions: member_permissions(),
+        now: Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap(),
+        action,
+    }
+}
+
+/// Runs a command line, as typed in Discord, through the dispatcher.
+pub async fn run(app: &App, line: &str) -> Outcome {
+    match waypoint::console::parse_line(&app.registry, line) {
+        Ok(call) => commands::dispatch(app, &invocation(Action::Command(call))).await,
+        Err(e) => Outcome {
+            response: commands::error_response(&e),
+            failed: true,
+        },
+    }
+}
+
+/// The interaction-response JSON Discord would receive for an outcome.
+pub fn json(outcome: &Outcome) -> serde_json::Value {
+    serde_json::to_value(waypoint::render::discord::interaction_response(
+        &outcome.response,
+    ))
+    .expect("responses serialize")
+}
+
+/// All text of a response JSON, for content assertions.
+pub fn text(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    collect_text(value, &mut out);
+    out
+}
+
+fn collect_text(value: &serde_json::Value, out: &mut String) {
+    match value {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_text(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_text(v, out)),
+        _ => {}
+    }
+}
