@@ -4,6 +4,9 @@
 use std::env;
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::discord::respond::DEFAULT_DEFER_AFTER;
 
 /// A value that must never reach a log: Debug and Display print a placeholder.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,6 +38,14 @@ impl fmt::Display for Secret {
 pub struct Config {
     /// Bot token; when unset, `waypoint` opens the console instead of connecting to Discord.
     pub discord_token: Option<Secret>,
+    /// Hex ed25519 public key of the application, for verifying HTTP interactions.
+    pub public_key: Option<String>,
+    /// Application id; fetched from Discord when unset.
+    pub application_id: Option<u64>,
+    /// Base URL that replaces Discord's for every REST call (a REST proxy, or a test double).
+    pub discord_api_base: Option<String>,
+    /// How long a command may run before its reply is deferred.
+    pub defer_after: Duration,
     /// PostgreSQL URL; when unset, the embedded server is used.
     pub database_url: Option<Secret>,
     /// Where the embedded server keeps its data.
@@ -53,12 +64,17 @@ impl Config {
             Err(e) if e.not_found() => {}
             Err(e) => anyhow::bail!("cannot read .env: {e}"),
         }
-        Ok(Self::from_env())
+        Self::from_env()
     }
 
-    pub fn from_env() -> Self {
-        Self {
+    pub fn from_env() -> anyhow::Result<Self> {
+        Ok(Self {
             discord_token: non_empty("DISCORD_TOKEN").map(Secret::new),
+            public_key: non_empty("DISCORD_PUBLIC_KEY"),
+            application_id: parsed("DISCORD_APPLICATION_ID")?,
+            discord_api_base: non_empty("DISCORD_API_BASE"),
+            defer_after: parsed("WAYPOINT_DEFER_AFTER_MS")?
+                .map_or(DEFAULT_DEFER_AFTER, Duration::from_millis),
             database_url: non_empty("DATABASE_URL").map(Secret::new),
             data_dir: non_empty("WAYPOINT_DATA_DIR")
                 .map(PathBuf::from)
@@ -67,8 +83,18 @@ impl Config {
                 .map(PathBuf::from)
                 .unwrap_or_else(default_roadmap_dir),
             default_roadmap: non_empty("WAYPOINT_ROADMAP"),
-        }
+        })
     }
+}
+
+fn parsed<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    non_empty(name)
+        .map(|v| {
+            v.trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{name} must be a whole number, not `{v}`"))
+        })
+        .transpose()
 }
 
 fn non_empty(name: &str) -> Option<String> {

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod console;
 pub mod db;
+pub mod discord;
 pub mod render;
 pub mod roadmap;
 pub mod telemetry;

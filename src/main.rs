@@ -1,5 +1,7 @@
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -9,6 +11,7 @@ use waypoint::app::App;
 use waypoint::config::Config;
 use waypoint::console::{self, ConsoleOptions};
 use waypoint::db::Database;
+use waypoint::discord::{endpoint, gateway, register as registration, rest, shutdown};
 use waypoint::roadmap::{load_library, Library};
 use waypoint::telemetry;
 
@@ -22,6 +25,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Connect to Discord through the gateway and answer interactions (needs DISCORD_TOKEN).
+    Run,
+    /// Serve Discord's HTTP interactions endpoint (needs DISCORD_PUBLIC_KEY).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Register the slash commands with Discord, globally or in one server.
+    Register {
+        /// Register in this server only (updates instantly; global ones can take a while).
+        #[arg(long)]
+        guild: Option<u64>,
+    },
     /// Run one slash command, or an interactive prompt, against the local database.
     Console {
         /// Server id to act in.
@@ -89,6 +106,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 json,
             };
             console_session(&config, &options, line).await
+        }
+        Some(Command::Run) => {
+            telemetry::init("waypoint=info,serenity=warn,warn");
+            run_gateway(&config).await
+        }
+        None if config.discord_token.is_some() => {
+            telemetry::init("waypoint=info,serenity=warn,warn");
+            run_gateway(&config).await
+        }
+        Some(Command::Serve { bind }) => {
+            telemetry::init("waypoint=info,warn");
+            serve(&config, bind).await
+        }
+        Some(Command::Register { guild }) => {
+            telemetry::init("waypoint=info,warn");
+            register(&config, guild).await
         }
         None => {
             telemetry::init("warn");
@@ -165,4 +198,92 @@ async fn console_session(
     };
     db.close().await?;
     Ok(code)
+}
+
+fn token(config: &Config) -> anyhow::Result<&str> {
+    config
+        .discord_token
+        .as_ref()
+        .map(|t| t.expose())
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "DISCORD_TOKEN is not set: copy the bot token from the Discord developer portal \
+             (Bot tab) into DISCORD_TOKEN, or run `waypoint console` to try commands locally"
+            )
+        })
+}
+
+/// Loads content, opens the database and builds the app shared by every transport.
+async fn start(config: &Config) -> anyhow::Result<(Arc<App>, Database)> {
+    let library = load_content(config)?;
+    let db = Database::open(config).await?;
+    let app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?;
+    Ok((Arc::new(app), db))
+}
+
+async fn run_gateway(config: &Config) -> anyhow::Result<ExitCode> {
+    let http = http_client(config, token(config)?);
+    let (app, db) = start(config).await?;
+    let result = gateway::run(app, http, config.defer_after, shutdown::signal_received()).await;
+    db.close().await?;
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode> {
+    let public_key = config.public_key.as_deref().ok_or_else(|| {
+        anyhow::anyhow!("DISCORD_PUBLIC_KEY is not set: copy the application's public key from the developer portal (General Information)")
+    })?;
+    let verifier = endpoint::verifier(public_key)?;
+    if config.application_id.is_none() {
+        anyhow::bail!(
+            "DISCORD_APPLICATION_ID is not set: the endpoint needs it to edit deferred replies"
+        );
+    }
+    // Deferred replies go through interaction webhooks, which the interaction token authorizes.
+    let token = config.discord_token.as_ref().map_or("", |t| t.expose());
+    let http = Arc::new(http_client(config, token));
+    let (app, db) = start(config).await?;
+    let state = endpoint::EndpointState {
+        app,
+        verifier: Arc::new(verifier),
+        http,
+        defer_after: config.defer_after,
+        in_flight: Default::default(),
+    };
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let result = endpoint::serve(state, listener, shutdown::signal_received()).await;
+    db.close().await?;
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn register(config: &Config, guild: Option<u64>) -> anyhow::Result<ExitCode> {
+    let http = http_client(config, token(config)?);
+    if http.application_id().is_none() {
+        let info = http
+            .get_current_application_info()
+            .await
+            .context("cannot look up the application id; set DISCORD_APPLICATION_ID")?;
+        http.set_application_id(info.id);
+    }
+    let library = load_content(config)?;
+    let registry = waypoint::commands::Registry::new(&library);
+    let registered = registration::register(&http, &registry, guild.map(GuildId::new)).await?;
+    let place = guild.map_or("globally".to_string(), |g| format!("in server {g}"));
+    println!("registered {} commands {place}:", registered.len());
+    for command in registered {
+        println!("  /{} — {}", command.name, command.description);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn http_client(config: &Config, token: &str) -> serenity::all::Http {
+    rest::client(
+        token,
+        config.discord_api_base.as_deref(),
+        config.application_id,
+    )
 }

@@ -6,6 +6,7 @@ mod handler;
 mod help;
 mod invocation;
 mod roadmap;
+mod settings;
 mod spec;
 
 use serenity::all::CreateCommand;
@@ -26,7 +27,7 @@ pub struct Registry {
 impl Registry {
     pub fn new(library: &Library) -> Self {
         Self {
-            specs: vec![roadmap::spec(library), help::spec()],
+            specs: vec![roadmap::spec(library), settings::spec(), help::spec()],
         }
     }
 

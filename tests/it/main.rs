@@ -8,4 +8,8 @@ mod content;
 mod database;
 mod dispatch;
 mod embedded;
+mod endpoint;
+mod gateway;
+mod processes;
+mod register;
 mod roadmap_command;

@@ -3,6 +3,8 @@
 
 pub mod db;
 pub mod discord_limits;
+pub mod fake_discord;
+pub mod transport;
 
 use std::path::PathBuf;
 
@@ -23,8 +25,19 @@ pub fn shipped_library() -> Library {
     load_library(&repo_path("roadmap")).expect("the shipped content is valid")
 }
 
+/// Routes the bot's logs into the test output (filtered by RUST_LOG, silent by default).
+pub fn logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 /// The app over the shipped content and a fresh database.
 pub async fn app() -> App {
+    logs();
     App::new(shipped_library(), db::fresh_pool().await, None).expect("build the app")
 }
 

@@ -1,0 +1,129 @@
+//! Gateway mode: a serenity Client receives interactions over the websocket and answers them
+//! through REST callbacks.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use serenity::all::{
+    ClientBuilder, Context, CreateInteractionResponse, EventHandler, GatewayIntents, Http,
+    Interaction, Ready,
+};
+use serenity::async_trait;
+use tokio_util::task::TaskTracker;
+use tracing::{info, info_span, warn, Instrument};
+
+use super::interaction::invocation;
+use super::respond::{self, FirstAnswer};
+use crate::app::App;
+use crate::render::discord as to_discord;
+
+/// Interactions arrive whatever the intents; GUILDS keeps the cache aware of the servers we are
+/// in. No privileged intent is needed.
+pub const INTENTS: GatewayIntents = GatewayIntents::GUILDS;
+
+/// How long shutdown waits for interactions still being answered.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
+struct Handler {
+    app: Arc<App>,
+    in_flight: TaskTracker,
+    defer_after: Duration,
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, _ctx: Context, ready: Ready) {
+        info!(
+            user = %ready.user.name,
+            guilds = ready.guilds.len(),
+            shard = ?ready.shard.map(|s| s.id.0),
+            "connected to the Discord gateway"
+        );
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        let work = answer(
+            self.app.clone(),
+            ctx.http.clone(),
+            interaction,
+            self.defer_after,
+        );
+        self.in_flight.track_future(work).await;
+    }
+}
+
+async fn answer(app: Arc<App>, http: Arc<Http>, interaction: Interaction, defer_after: Duration) {
+    let (id, token) = match &interaction {
+        Interaction::Command(i) | Interaction::Autocomplete(i) => (i.id, i.token.clone()),
+        Interaction::Component(i) => (i.id, i.token.clone()),
+        other => {
+            warn!(kind = ?other.kind(), "ignoring an interaction type Waypoint does not serve");
+            return;
+        }
+    };
+    let Some(invocation) = invocation(&interaction, Utc::now()) else {
+        return;
+    };
+    let span = info_span!("gateway", interaction = id.get());
+    async move {
+        let (first, pending): (CreateInteractionResponse, _) =
+            match respond::answer(app, invocation, defer_after).await {
+                FirstAnswer::Ready(outcome) => {
+                    (to_discord::interaction_response(&outcome.response), None)
+                }
+                FirstAnswer::Deferred { ack, pending } => (ack, Some(pending)),
+            };
+        if let Err(e) = http
+            .create_interaction_response(id, &token, &first, Vec::new())
+            .await
+        {
+            warn!(error = %e, "could not answer the interaction");
+            return;
+        }
+        if let Some(pending) = pending {
+            respond::deliver_deferred(&http, &token, pending).await;
+        }
+    }
+    .instrument(span)
+    .await;
+}
+
+/// Runs the gateway bot until `shutdown` resolves (SIGINT or SIGTERM in production), then lets
+/// in-flight interactions finish.
+pub async fn run(
+    app: Arc<App>,
+    http: Http,
+    defer_after: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let in_flight = TaskTracker::new();
+    let handler = Handler {
+        app,
+        in_flight: in_flight.clone(),
+        defer_after,
+    };
+    let mut client = ClientBuilder::new_with_http(http, INTENTS)
+        .event_handler(handler)
+        .await?;
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        shards.shutdown_all().await;
+    });
+    client.start_autosharded().await?;
+
+    in_flight.close();
+    if tokio::time::timeout(DRAIN_TIMEOUT, in_flight.wait())
+        .await
+        .is_err()
+    {
+        warn!(
+            pending = in_flight.len(),
+            "gave up waiting for in-flight interactions"
+        );
+    }
+    info!("gateway stopped");
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Discord's interaction payloads, as parsed by serenity, turned into our `Invocation`.
+
+use chrono::{DateTime, Utc};
+use serenity::all::{
+    CommandData, CommandDataOption, CommandDataOptionValue, CommandInteraction,
+    ComponentInteraction, ComponentInteractionDataKind, Interaction, MessageFlags, Permissions,
+};
+
+use crate::commands::{Action, CommandCall, Invocation, Value};
+
+/// The invocation for a command, autocomplete or component interaction; `None` for kinds the
+/// dispatcher does not serve (PING is answered by the transport itself).
+pub fn invocation(interaction: &Interaction, now: DateTime<Utc>) -> Option<Invocation> {
+    match interaction {
+        Interaction::Command(command) => Some(from_command(command, now, false)),
+        Interaction::Autocomplete(command) => Some(from_command(command, now, true)),
+        Interaction::Component(component) => Some(from_component(component, now)),
+        _ => None,
+    }
+}
+
+fn from_command(
+    command: &CommandInteraction,
+    now: DateTime<Utc>,
+    autocomplete: bool,
+) -> Invocation {
+    let (call, focused) = call(&command.data);
+    let action = match (autocomplete, focused) {
+        (true, Some((focused, partial))) => Action::Autocomplete {
+            call,
+            focused,
+            partial,
+        },
+        (true, None) => Action::Autocomplete {
+            call,
+            focused: String::new(),
+            partial: String::new(),
+        },
+        (false, _) => Action::Command(call),
+    };
+    Invocation {
+        guild_id: command.guild_id,
+        channel_id: Some(command.channel_id),
+        user_id: command.user.id,
+        permissions: member_permissions(command.member.as_deref().and_then(|m| m.permissions)),
+        now,
+        action,
+    }
+}
+
+fn from_component(component: &ComponentInteraction, now: DateTime<Utc>) -> Invocation {
+    let values = match &component.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+        _ => Vec::new(),
+    };
+    let on_ephemeral = component
+        .message
+        .flags
+        .is_some_and(|f| f.contains(MessageFlags::EPHEMERAL));
+    Invocation {
+        guild_id: component.guild_id,
+        channel_id: Some(component.channel_id),
+        user_id: component.user.id,
+        permissions: member_permissions(component.member.as_ref().and_then(|m| m.permissions)),
+        now,
+        action: Action::Component {
+            custom_id: component.data.custom_id.clone(),
+            values,
+            on_ephemeral,
+        },
+    }
+}
+
+/// Outside a server there is no member and so no permissions to grant.
+fn member_permissions(permissions: Option<Permissions>) -> Permissions {
+    permissions.unwrap_or_else(Permissions::empty)
+}
+
+/// The command call, and the focused option with its partial text during autocomplete.
+fn call(data: &CommandData) -> (CommandCall, Option<(String, String)>) {
+    let mut call = CommandCall {
+        name: data.name.clone(),
+        ..CommandCall::default()
+    };
+    let mut focused = None;
+    let mut options: &[CommandDataOption] = &data.options;
+    // Sub-command groups and sub-commands nest the real options one level down each.
+    while let [only] = options {
+        match &only.value {
+            CommandDataOptionValue::SubCommand(inner)
+            | CommandDataOptionValue::SubCommandGroup(inner) => {
+                call.path.push(only.name.clone());
+                options = inner;
+            }
+            _ => break,
+        }
+    }
+    for option in options {
+        let value = match &option.value {
+            CommandDataOptionValue::Integer(i) => Value::Integer(*i),
+            CommandDataOptionValue::Number(n) => Value::Number(*n),
+            CommandDataOptionValue::String(s) => Value::String(s.clone()),
+            CommandDataOptionValue::Boolean(b) => Value::Boolean(*b),
+            CommandDataOptionValue::User(u) => Value::User(*u),
+            CommandDataOptionValue::Channel(c) => Value::Channel(*c),
+            CommandDataOptionValue::Role(r) => Value::Role(*r),
+            CommandDataOptionValue::Autocomplete { value, .. } => {
+                focused = Some((option.name.clone(), value.clone()));
+                continue;
+            }
+            // Types no command declares; the dispatcher reports them as unknown options.
+            _ => Value::String(String::new()),
+        };
+        call.options.push((option.name.clone(), value));
+    }
+    (call, focused)
+}

@@ -1,0 +1,177 @@
+//! The `waypoint` binary's Discord modes against the fake Discord: gateway shutdown, the
+//! endpoint server, registration.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use serde_json::{json, Value};
+
+use crate::support::db::empty_database;
+use crate::support::fake_discord::payloads::{command, APPLICATION_ID};
+use crate::support::fake_discord::sign::TestKey;
+use crate::support::fake_discord::{Failure, FakeDiscord};
+use crate::support::repo_path;
+use crate::support::transport::RunningGateway;
+
+async fn waypoint(fake: &FakeDiscord, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_waypoint"));
+    command
+        .current_dir(repo_path(""))
+        .args(args)
+        .env("DISCORD_TOKEN", "fake-bot-token")
+        .env("DISCORD_API_BASE", &fake.rest.base)
+        .env("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string())
+        .env("DATABASE_URL", empty_database().await)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Waits for the child to exit (at most 30 s) and returns its output.
+async fn finish(child: Child) -> std::process::Output {
+    tokio::time::timeout(
+        Duration::from_secs(30),
+        tokio::task::spawn_blocking(move || child.wait_with_output()),
+    )
+    .await
+    .expect("the process exits in time")
+    .unwrap()
+    .unwrap()
+}
+
+fn terminate(child: &Child) {
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_reply_go_out_and_exits_0() {
+    let fake = FakeDiscord::start().await;
+    // Discord is slow to accept this callback: the command is still in flight at SIGTERM.
+    fake.rest
+        .delay("/interactions/3001/", Duration::from_millis(1500));
+    let child = waypoint(&fake, &["run"]).await.spawn().unwrap();
+    tokio::time::timeout(Duration::from_secs(60), fake.gateway.wait_ready())
+        .await
+        .expect("the bot connects");
+
+    fake.gateway
+        .push_interaction(command(3001, "roadmap", &[("phase", 4, json!(2))]))
+        .await;
+    fake.rest
+        .wait_for(false, |r| r.path.starts_with("/interactions/3001/"))
+        .await;
+    terminate(&child);
+
+    let callback = fake
+        .rest
+        .wait_for(true, |r| r.path.starts_with("/interactions/3001/"))
+        .await;
+    assert!(crate::support::text(&callback.body).contains("Phase 2 ·"));
+    let output = finish(child).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    fake.rest.assert_spec_clean();
+}
+
+#[tokio::test]
+async fn waypoint_serve_answers_like_the_gateway() {
+    let fake = FakeDiscord::start().await;
+    let key = TestKey::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let child = waypoint(&fake, &["serve", "--bind", &bind])
+        .await
+        .env("DISCORD_PUBLIC_KEY", key.public_hex())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::new();
+    let mut healthy = false;
+    for _ in 0..300 {
+        if let Ok(response) = client.get(format!("http://{bind}/healthz")).send().await {
+            healthy = response.status() == 200;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "waypoint serve came up healthy");
+
+    let body = serde_json::to_vec(&command(4001, "roadmap", &[("phase", 4, json!(2))])).unwrap();
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let response = client
+        .post(format!("http://{bind}/interactions"))
+        .header("X-Signature-Ed25519", key.sign(&timestamp, &body))
+        .header("X-Signature-Timestamp", &timestamp)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let from_endpoint: Value = response.json().await.unwrap();
+
+    let bot = RunningGateway::start(&fake, Duration::from_secs(2)).await;
+    fake.gateway
+        .push_interaction(command(4002, "roadmap", &[("phase", 4, json!(2))]))
+        .await;
+    let from_gateway = fake
+        .rest
+        .wait_for(true, |r| r.path.starts_with("/interactions/4002/"))
+        .await
+        .body;
+    assert_eq!(
+        from_endpoint, from_gateway,
+        "both transports send the same response"
+    );
+    bot.stop().await;
+
+    terminate(&child);
+    assert_eq!(finish(child).await.status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn waypoint_register_prints_what_it_registered_or_why_not() {
+    let fake = FakeDiscord::start().await;
+    // The fake runs on this test's runtime: wait for the process off that thread.
+    let output = finish(
+        waypoint(&fake, &["register", "--guild", "42"])
+            .await
+            .spawn()
+            .unwrap(),
+    )
+    .await;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("registered 3 commands in server 42"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/roadmap") && stdout.contains("/settings") && stdout.contains("/help")
+    );
+    fake.rest.assert_spec_clean();
+
+    fake.rest
+        .fail_next(Failure::missing_permissions("/commands"));
+    let output = finish(waypoint(&fake, &["register"]).await.spawn().unwrap()).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Missing Permissions"), "{stderr}");
+    assert!(
+        !stderr.contains("fake-bot-token"),
+        "the token never reaches the output"
+    );
+}

@@ -1,0 +1,59 @@
+//! Command registration against the fake Discord.
+
+use serde_json::Value;
+use serenity::all::GuildId;
+use waypoint::discord::register::register;
+
+use crate::support::fake_discord::payloads::APPLICATION_ID;
+use crate::support::fake_discord::FakeDiscord;
+use crate::support::{shipped_library, transport};
+
+#[tokio::test]
+async fn registration_sends_every_command_in_a_spec_valid_body() {
+    let fake = FakeDiscord::start().await;
+    let registry = waypoint::commands::Registry::new(&shipped_library());
+    let http = transport::http(&fake);
+
+    let registered = register(&http, &registry, Some(GuildId::new(42))).await;
+    fake.rest.assert_spec_clean();
+    let registered = registered.unwrap();
+    assert_eq!(registered.len(), registry.iter().count());
+    let request = fake.rest.requests().pop().unwrap();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        (
+            "PUT",
+            &*format!("/applications/{APPLICATION_ID}/guilds/42/commands")
+        )
+    );
+    fake.rest.assert_spec_clean();
+
+    let sent = request.body.as_array().unwrap();
+    let names: Vec<_> = sent.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let expected: Vec<_> = registry.iter().map(|s| s.name).collect();
+    assert_eq!(names, expected);
+    let by_name = |name: &str| sent.iter().find(|c| c["name"] == name).unwrap().clone();
+    assert_eq!(
+        by_name("settings")["default_member_permissions"],
+        "32",
+        "staff commands need Manage Server"
+    );
+    assert_eq!(
+        by_name("roadmap")["default_member_permissions"],
+        Value::Null
+    );
+    let phase = &by_name("roadmap")["options"][0];
+    assert_eq!(
+        (phase["min_value"].as_u64(), phase["max_value"].as_u64()),
+        (Some(1), Some(4))
+    );
+    assert_eq!(by_name("roadmap")["options"][1]["autocomplete"], true);
+
+    register(&http, &registry, None).await.unwrap();
+    let global = fake.rest.requests().pop().unwrap();
+    assert_eq!(
+        global.path,
+        format!("/applications/{APPLICATION_ID}/commands")
+    );
+    fake.rest.assert_spec_clean();
+}

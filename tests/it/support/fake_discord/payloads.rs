@@ -1,0 +1,97 @@
+//! Interaction payloads as Discord sends them (gateway INTERACTION_CREATE data, or the body of
+//! an HTTP interaction).
+
+use serde_json::{json, Value};
+
+pub const APPLICATION_ID: u64 = 900_000_000_000_000_001;
+pub const GUILD_ID: u64 = 333_333_333_333_333_333;
+pub const CHANNEL_ID: u64 = 444_444_444_444_444_444;
+pub const USER_ID: u64 = 555_555_555_555_555_555;
+/// VIEW_CHANNEL | SEND_MESSAGES | USE_APPLICATION_COMMANDS
+pub const MEMBER_PERMISSIONS: &str = "2147486720";
+
+fn user(id: u64) -> Value {
+    json!({
+        "id": id.to_string(),
+        "username": "learner",
+        "discriminator": "0",
+        "global_name": "Learner",
+        "avatar": null,
+        "public_flags": 0
+    })
+}
+
+fn member(permissions: &str) -> Value {
+    json!({
+        "user": user(USER_ID),
+        "roles": [],
+        "joined_at": "2026-01-01T00:00:00.000000+00:00",
+        "deaf": false,
+        "mute": false,
+        "flags": 0,
+        "pending": false,
+        "permissions": permissions
+    })
+}
+
+fn envelope(id: u64, kind: u8, data: Value, permissions: &str) -> Value {
+    json!({
+        "id": id.to_string(),
+        "application_id": APPLICATION_ID.to_string(),
+        "type": kind,
+        "data": data,
+        "guild_id": GUILD_ID.to_string(),
+        "channel_id": CHANNEL_ID.to_string(),
+        "member": member(permissions),
+        "token": format!("token-{id}"),
+        "version": 1,
+        "app_permissions": "2147483647",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": { "0": GUILD_ID.to_string() },
+        "context": 0,
+        "attachment_size_limit": 10485760
+    })
+}
+
+pub fn ping(id: u64) -> Value {
+    json!({
+        "id": id.to_string(),
+        "application_id": APPLICATION_ID.to_string(),
+        "type": 1,
+        "token": format!("token-{id}"),
+        "version": 1
+    })
+}
+
+/// A slash command with top-level options given as (name, Discord option type, value).
+pub fn command(id: u64, name: &str, options: &[(&str, u8, Value)]) -> Value {
+    command_as(id, name, options, MEMBER_PERMISSIONS)
+}
+
+pub fn command_as(id: u64, name: &str, options: &[(&str, u8, Value)], permissions: &str) -> Value {
+    let options: Vec<Value> = options
+        .iter()
+        .map(|(n, t, v)| json!({ "name": n, "type": t, "value": v }))
+        .collect();
+    let data = json!({ "id": "700000000000000001", "name": name, "type": 1, "options": options });
+    envelope(id, 2, data, permissions)
+}
+
+/// `/name sub` with no further options.
+pub fn subcommand(id: u64, name: &str, sub: &str, permissions: &str) -> Value {
+    let data = json!({
+        "id": "700000000000000002", "name": name, "type": 1,
+        "options": [{ "name": sub, "type": 1, "options": [] }]
+    });
+    envelope(id, 2, data, permissions)
+}
+
+pub fn autocomplete(id: u64, name: &str, option: &str, partial: &str) -> Value {
+    let data = json!({
+        "id": "700000000000000001", "name": name, "type": 1,
+        "options": [{ "name": option, "type": 3, "value": partial, "focused": true }]
+    });
+    envelope(id, 4, data, MEMBER_PERMISSIONS)
+}

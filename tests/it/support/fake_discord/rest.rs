@@ -1,0 +1,304 @@
+//! A fake Discord REST API: records every request, answers as Discord does, checks bodies
+//! against the OpenAPI spec, and can be told to fail.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+use tokio::sync::Notify;
+
+use super::payloads::APPLICATION_ID;
+use super::spec::spec;
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    /// Path without the `/api/v10` prefix.
+    pub path: String,
+    pub body: Value,
+    /// Set once our answer went out, so tests can tell "received" from "completed".
+    pub answered: bool,
+}
+
+/// A canned failure for the next request whose path contains `path_part`.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub path_part: String,
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Failure {
+    pub fn rate_limited(path_part: &str, retry_after: f64) -> Self {
+        Self {
+            path_part: path_part.into(),
+            status: 429,
+            body: json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": false }),
+        }
+    }
+
+    pub fn server_error(path_part: &str) -> Self {
+        Self {
+            path_part: path_part.into(),
+            status: 502,
+            body: json!({ "message": "Bad Gateway", "code": 0 }),
+        }
+    }
+
+    pub fn missing_permissions(path_part: &str) -> Self {
+        Self {
+            path_part: path_part.into(),
+            status: 403,
+            body: json!({ "message": "Missing Permissions", "code": 50013 }),
+        }
+    }
+
+    pub fn unknown_channel(path_part: &str) -> Self {
+        Self {
+            path_part: path_part.into(),
+            status: 404,
+            body: json!({ "message": "Unknown Channel", "code": 10003 }),
+        }
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    requests: Mutex<Vec<Recorded>>,
+    failures: Mutex<VecDeque<Failure>>,
+    spec_errors: Mutex<Vec<String>>,
+    /// Requests whose path contains the text wait this long before being answered.
+    delays: Mutex<Vec<(String, Duration)>>,
+    changed: Notify,
+    gateway_url: Mutex<String>,
+}
+
+#[derive(Clone)]
+pub struct FakeRest {
+    pub base: String,
+    shared: Arc<Shared>,
+}
+
+impl FakeRest {
+    pub async fn start(gateway_url: &str) -> Self {
+        let shared = Arc::new(Shared::default());
+        *shared.gateway_url.lock().unwrap() = gateway_url.to_string();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = Router::new().fallback(handle).with_state(shared.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { base, shared }
+    }
+
+    pub fn fail_next(&self, failure: Failure) {
+        self.shared.failures.lock().unwrap().push_back(failure);
+    }
+
+    pub fn delay(&self, path_part: &str, by: Duration) {
+        self.shared
+            .delays
+            .lock()
+            .unwrap()
+            .push((path_part.into(), by));
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// Requests other than the gateway discovery ones.
+    pub fn api_requests(&self) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| !r.path.starts_with("/gateway"))
+            .collect()
+    }
+
+    /// Every spec mismatch seen so far; tests assert this is empty.
+    pub fn spec_errors(&self) -> Vec<String> {
+        self.shared.spec_errors.lock().unwrap().clone()
+    }
+
+    pub fn assert_spec_clean(&self) {
+        let errors = self.spec_errors();
+        assert!(
+            errors.is_empty(),
+            "the bot sent bodies Discord's spec rejects:\n{}",
+            errors.join("\n\n")
+        );
+    }
+
+    /// Waits until a request matching `pred` has been received (and answered, if `answered`).
+    pub async fn wait_for(&self, answered: bool, pred: impl Fn(&Recorded) -> bool) -> Recorded {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let notified = self.shared.changed.notified();
+            if let Some(found) = self
+                .requests()
+                .into_iter()
+                .find(|r| pred(r) && (r.answered || !answered))
+            {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!(
+                    "timed out waiting for a request; got {:#?}",
+                    self.requests()
+                );
+            }
+        }
+    }
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    body: Bytes,
+) -> Response {
+    let path = uri
+        .path()
+        .strip_prefix("/api/v10")
+        .unwrap_or(uri.path())
+        .to_string();
+    let body: Value = if body.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body)
+            .unwrap_or_else(|_| json!({ "unparsed": String::from_utf8_lossy(&body) }))
+    };
+    let index = {
+        let mut requests = shared.requests.lock().unwrap();
+        requests.push(Recorded {
+            method: method.to_string(),
+            path: path.clone(),
+            body: body.clone(),
+            answered: false,
+        });
+        requests.len() - 1
+    };
+    shared.changed.notify_waiters();
+
+    let delay = shared
+        .delays
+        .lock()
+        .unwrap()
+        .iter()
+        .find(|(p, _)| path.contains(p.as_str()))
+        .map(|(_, d)| *d);
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    let response = answer(&shared, &method, &path, &body);
+    shared.requests.lock().unwrap()[index].answered = true;
+    shared.changed.notify_waiters();
+    response
+}
+
+fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Response {
+    let failure = {
+        let mut failures = shared.failures.lock().unwrap();
+        let position = failures
+            .iter()
+            .position(|f| path.contains(f.path_part.as_str()));
+        position.and_then(|i| failures.remove(i))
+    };
+    if let Some(failure) = failure {
+        let status = StatusCode::from_u16(failure.status).unwrap();
+        return (status, axum::Json(failure.body)).into_response();
+    }
+    let gateway_url = shared.gateway_url.lock().unwrap().clone();
+    if path == "/gateway" {
+        return axum::Json(json!({ "url": gateway_url })).into_response();
+    }
+    if path == "/gateway/bot" {
+        return axum::Json(json!({
+            "url": gateway_url, "shards": 1,
+            "session_start_limit": { "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1 }
+        }))
+        .into_response();
+    }
+    if matches!(*method, Method::POST | Method::PUT | Method::PATCH) {
+        if let Err(error) = spec().check(method.as_str(), path, body) {
+            shared.spec_errors.lock().unwrap().push(error.clone());
+            let body = json!({ "message": "Invalid Form Body", "code": 50035, "errors": error });
+            return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+        }
+    }
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method.as_str(), parts.as_slice()) {
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("DELETE", ["webhooks", _, _, "messages", "@original"]) => {
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
+            axum::Json(message(body)).into_response()
+        }
+        ("POST", ["channels", channel, "messages"]) => {
+            let mut message = message(body);
+            message["channel_id"] = json!(channel);
+            axum::Json(message).into_response()
+        }
+        ("PUT", ["applications", _, "commands"])
+        | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
+            axum::Json(commands(body, parts.get(3).copied())).into_response()
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({ "message": "404: Not Found", "code": 0 })),
+        )
+            .into_response(),
+    }
+}
+
+/// A message object as Discord returns it after a create or edit.
+fn message(body: &Value) -> Value {
+    json!({
+        "id": "800000000000000001",
+        "channel_id": "444444444444444444",
+        "author": {
+            "id": APPLICATION_ID.to_string(), "username": "Waypoint", "discriminator": "0",
+            "avatar": null, "bot": true, "public_flags": 0
+        },
+        "content": body.get("content").cloned().unwrap_or(json!("")),
+        "timestamp": "2026-11-27T12:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
+        "components": body.get("components").cloned().unwrap_or(json!([])),
+        "pinned": false,
+        "type": 0,
+        "flags": body.get("flags").cloned().unwrap_or(json!(0))
+    })
+}
+
+/// The command objects Discord returns from a bulk overwrite.
+fn commands(body: &Value, guild: Option<&str>) -> Value {
+    let list = body.as_array().cloned().unwrap_or_default();
+    Value::Array(
+        list.iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let mut command = c.clone();
+                command["id"] = json!(format!("70000000000000{:04}", i));
+                command["application_id"] = json!(APPLICATION_ID.to_string());
+                command["version"] = json!("1");
+                command["type"] = c.get("type").cloned().unwrap_or(json!(1));
+                if let Some(guild) = guild {
+                    command["guild_id"] = json!(guild);
+                }
+                command
+            })
+            .collect(),
+    )
+}

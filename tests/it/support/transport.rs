@@ -1,0 +1,119 @@
+//! Running Waypoint's transports in-process against the fake Discord.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::Http;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use waypoint::app::App;
+use waypoint::discord::{endpoint, gateway, rest};
+
+use super::fake_discord::payloads::APPLICATION_ID;
+use super::fake_discord::sign::TestKey;
+use super::fake_discord::FakeDiscord;
+
+pub fn http(fake: &FakeDiscord) -> Http {
+    rest::client(
+        "fake-bot-token",
+        Some(&fake.rest.base),
+        Some(APPLICATION_ID),
+    )
+}
+
+/// A gateway bot connected to the fake; drop the handle's sender (or send) to stop it.
+pub struct RunningGateway {
+    pub app: Arc<App>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningGateway {
+    pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
+        let app = Arc::new(super::app().await);
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(gateway::run(
+            app.clone(),
+            http(fake),
+            defer_after,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        fake.gateway.wait_ready().await;
+        Self {
+            app,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(30), self.task)
+            .await
+            .expect("the gateway stops")
+            .expect("the gateway task does not panic")
+            .expect("the gateway stops cleanly");
+    }
+}
+
+/// The HTTP endpoint on a random loopback port.
+pub struct RunningEndpoint {
+    pub url: String,
+    pub key: TestKey,
+    pub app: Arc<App>,
+    pub client: reqwest::Client,
+}
+
+impl RunningEndpoint {
+    pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
+        let key = TestKey::new();
+        let app = Arc::new(super::app().await);
+        let state = endpoint::EndpointState {
+            app: app.clone(),
+            verifier: Arc::new(endpoint::verifier(&key.public_hex()).unwrap()),
+            http: Arc::new(http(fake)),
+            defer_after,
+            in_flight: Default::default(),
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(endpoint::serve(state, listener, std::future::pending()));
+        Self {
+            url,
+            key,
+            app,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// POSTs `body` to /interactions signed with the test key, `skew` seconds off now.
+    pub async fn post_signed(&self, body: &[u8], skew: i64) -> reqwest::Response {
+        let timestamp = (chrono::Utc::now().timestamp() + skew).to_string();
+        let signature = self.key.sign(&timestamp, body);
+        self.post(body, Some(&timestamp), Some(&signature)).await
+    }
+
+    pub async fn post(
+        &self,
+        body: &[u8],
+        timestamp: Option<&str>,
+        signature: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}/interactions", self.url))
+            .header("content-type", "application/json")
+            .body(body.to_vec());
+        if let Some(t) = timestamp {
+            request = request.header("X-Signature-Timestamp", t);
+        }
+        if let Some(s) = signature {
+            request = request.header("X-Signature-Ed25519", s);
+        }
+        request.send().await.expect("the endpoint answers")
+    }
+}
