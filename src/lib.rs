@@ -10,6 +10,7 @@ pub mod config;
 pub mod console;
 pub mod db;
 pub mod discord;
+pub mod modes;
 pub mod render;
 pub mod roadmap;
 pub mod telemetry;

@@ -5,6 +5,7 @@ mod error;
 mod handler;
 mod help;
 mod invocation;
+mod options;
 mod roadmap;
 mod settings;
 mod spec;

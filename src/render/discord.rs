@@ -23,41 +23,55 @@ pub fn interaction_response(response: &Response) -> CreateInteractionResponse {
 }
 
 pub fn message(reply: &Reply) -> CreateInteractionResponseMessage {
-    let mut message = CreateInteractionResponseMessage::new()
-        .embeds(reply.embeds.iter().map(embed).collect())
-        .components(reply.rows.iter().map(row).collect())
+    let (embeds, rows) = parts(reply);
+    let message = CreateInteractionResponseMessage::new()
+        .embeds(embeds)
+        .components(rows)
         .ephemeral(reply.ephemeral)
-        // User text must never ping anyone: allow no mentions unless a feature opts in.
-        .allowed_mentions(CreateAllowedMentions::new());
-    if let Some(content) = &reply.content {
-        message = message.content(content);
+        .allowed_mentions(no_mentions());
+    match &reply.content {
+        Some(content) => message.content(content),
+        None => message,
     }
-    message
 }
 
-/// The same reply as an edit of a deferred response.
+/// The same reply as an edit of a deferred response (its visibility was fixed by the deferral).
 pub fn edit(reply: &Reply) -> EditInteractionResponse {
-    let mut edit = EditInteractionResponse::new()
-        .embeds(reply.embeds.iter().map(embed).collect())
-        .components(reply.rows.iter().map(row).collect())
-        .allowed_mentions(CreateAllowedMentions::new());
-    if let Some(content) = &reply.content {
-        edit = edit.content(content);
+    let (embeds, rows) = parts(reply);
+    let edit = EditInteractionResponse::new()
+        .embeds(embeds)
+        .components(rows)
+        .allowed_mentions(no_mentions());
+    match &reply.content {
+        Some(content) => edit.content(content),
+        None => edit,
     }
-    edit
 }
 
 /// The same reply as a follow-up message.
 pub fn followup(reply: &Reply) -> CreateInteractionResponseFollowup {
-    let mut followup = CreateInteractionResponseFollowup::new()
-        .embeds(reply.embeds.iter().map(embed).collect())
-        .components(reply.rows.iter().map(row).collect())
+    let (embeds, rows) = parts(reply);
+    let followup = CreateInteractionResponseFollowup::new()
+        .embeds(embeds)
+        .components(rows)
         .ephemeral(reply.ephemeral)
-        .allowed_mentions(CreateAllowedMentions::new());
-    if let Some(content) = &reply.content {
-        followup = followup.content(content);
+        .allowed_mentions(no_mentions());
+    match &reply.content {
+        Some(content) => followup.content(content),
+        None => followup,
     }
-    followup
+}
+
+/// User text must never ping anyone: every message allows no mentions unless a feature opts in.
+fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+}
+
+fn parts(reply: &Reply) -> (Vec<CreateEmbed>, Vec<CreateActionRow>) {
+    (
+        reply.embeds.iter().map(embed).collect(),
+        reply.rows.iter().map(row).collect(),
+    )
 }
 
 fn autocomplete(choices: &[Choice]) -> CreateAutocompleteResponse {

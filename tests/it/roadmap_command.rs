@@ -157,6 +157,16 @@ async fn unknown_topic_suggests_close_matches() {
 }
 
 #[tokio::test]
+async fn the_console_accepts_options_written_with_a_space() {
+    let app = support::app().await;
+    let spaced = run(&app, "/roadmap phase 2").await;
+    assert!(!spaced.failed);
+    assert_eq!(json(&spaced), json(&run(&app, "roadmap phase:2").await));
+    let dangling = run(&app, "/roadmap phase").await;
+    assert!(text(&json(&dangling)).contains("`phase` needs a value"));
+}
+
+#[tokio::test]
 async fn bad_input_gets_a_clear_ephemeral_error() {
     let app = support::app().await;
     let cases = [

@@ -1,0 +1,189 @@
+//! Slash-command options: their Discord definition, parsing typed text, and checking values
+//! from any transport against the declared type and bounds.
+
+use serenity::all::{CommandOptionType, CreateCommandOption};
+
+use super::error::{CommandError, CommandResult};
+use super::invocation::Value;
+
+#[derive(Debug, Clone)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub kind: OptionKind,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum OptionKind {
+    Integer { min: i64, max: i64 },
+    String { autocomplete: bool, max_length: u16 },
+    Boolean,
+    User,
+    Channel,
+    SubCommand(Vec<OptionSpec>),
+}
+
+impl OptionSpec {
+    pub fn new(name: &'static str, description: &'static str, kind: OptionKind) -> Self {
+        Self {
+            name,
+            description,
+            kind,
+            required: false,
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub(super) fn is_subcommand(&self) -> bool {
+        matches!(self.kind, OptionKind::SubCommand(_))
+    }
+
+    pub(super) fn to_discord(&self) -> CreateCommandOption {
+        let kind = match self.kind {
+            OptionKind::Integer { .. } => CommandOptionType::Integer,
+            OptionKind::String { .. } => CommandOptionType::String,
+            OptionKind::Boolean => CommandOptionType::Boolean,
+            OptionKind::User => CommandOptionType::User,
+            OptionKind::Channel => CommandOptionType::Channel,
+            OptionKind::SubCommand(_) => CommandOptionType::SubCommand,
+        };
+        let option = CreateCommandOption::new(kind, self.name, self.description);
+        match &self.kind {
+            OptionKind::Integer { min, max } => option
+                .required(self.required)
+                .min_int_value(u64::try_from(*min).unwrap_or(0))
+                .max_int_value(u64::try_from(*max).unwrap_or(0)),
+            OptionKind::String {
+                autocomplete,
+                max_length,
+            } => option
+                .required(self.required)
+                .set_autocomplete(*autocomplete)
+                .max_length(*max_length),
+            OptionKind::SubCommand(options) => options
+                .iter()
+                .fold(option, |o, sub| o.add_sub_option(sub.to_discord())),
+            OptionKind::Boolean | OptionKind::User | OptionKind::Channel => {
+                option.required(self.required)
+            }
+        }
+    }
+
+    /// Parses an option value the way a member types it on the console.
+    pub fn parse_text(&self, text: &str) -> CommandResult<Value> {
+        let value = match &self.kind {
+            OptionKind::Integer { min, max } => {
+                text.trim().parse().map(Value::Integer).map_err(|_| {
+                    CommandError::user(format!(
+                        "`{}` takes a whole number from {min} to {max}, like `{}:{min}`.",
+                        self.name, self.name
+                    ))
+                })?
+            }
+            OptionKind::String { .. } => Value::String(text.to_string()),
+            OptionKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" => Value::Boolean(true),
+                "false" | "no" => Value::Boolean(false),
+                _ => {
+                    return Err(CommandError::user(format!(
+                        "`{}` takes true or false.",
+                        self.name
+                    )))
+                }
+            },
+            OptionKind::User => Value::User(
+                parse_mention(text, "@")
+                    .ok_or_else(|| {
+                        CommandError::user(format!(
+                            "`{}` takes a member, like `{}:@123456789`.",
+                            self.name, self.name
+                        ))
+                    })?
+                    .into(),
+            ),
+            OptionKind::Channel => Value::Channel(
+                parse_mention(text, "#")
+                    .ok_or_else(|| {
+                        CommandError::user(format!(
+                            "`{}` takes a channel, like `{}:#123456789`.",
+                            self.name, self.name
+                        ))
+                    })?
+                    .into(),
+            ),
+            OptionKind::SubCommand(_) => {
+                return Err(CommandError::user(format!(
+                    "`{}` is a sub-command: write it without a value.",
+                    self.name
+                )))
+            }
+        };
+        self.check(&value)?;
+        Ok(value)
+    }
+
+    /// Checks a value from any transport against this option's type and bounds.
+    pub fn check(&self, value: &Value) -> CommandResult<()> {
+        match (&self.kind, value) {
+            (OptionKind::Integer { min, max }, Value::Integer(i)) => {
+                if (*min..=*max).contains(i) {
+                    Ok(())
+                } else {
+                    Err(CommandError::user(format!(
+                        "`{}` must be between {min} and {max}; you gave {i}.",
+                        self.name
+                    )))
+                }
+            }
+            (OptionKind::String { max_length, .. }, Value::String(s)) => {
+                if s.chars().count() <= usize::from(*max_length) {
+                    Ok(())
+                } else {
+                    Err(CommandError::user(format!(
+                        "`{}` can be at most {max_length} characters long.",
+                        self.name
+                    )))
+                }
+            }
+            (OptionKind::Boolean, Value::Boolean(_))
+            | (OptionKind::User, Value::User(_))
+            | (OptionKind::Channel, Value::Channel(_)) => Ok(()),
+            (kind, value) => Err(CommandError::user(format!(
+                "`{}` takes {}, not {}.",
+                self.name,
+                kind.type_name(),
+                value.type_name()
+            ))),
+        }
+    }
+}
+
+impl OptionKind {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Self::Integer { .. } => "a whole number",
+            Self::String { .. } => "text",
+            Self::Boolean => "true or false",
+            Self::User => "a member",
+            Self::Channel => "a channel",
+            Self::SubCommand(_) => "a sub-command",
+        }
+    }
+}
+
+/// Accepts `<@123>`, `<@!123>`, `<#123>` and a bare id.
+fn parse_mention(text: &str, sigil: &str) -> Option<u64> {
+    let inner = text
+        .trim()
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .and_then(|t| t.strip_prefix(sigil))
+        .map(|t| t.trim_start_matches('!'))
+        .unwrap_or(text.trim());
+    inner.parse().ok().filter(|id| *id != 0)
+}
