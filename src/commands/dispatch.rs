@@ -101,7 +101,13 @@ async fn run_command(
     let spec = find_allowed(app, invocation, &call.name)?;
     spec.check(call)?;
     if let Some(guild) = invocation.guild_id {
-        servers::touch_member(&app.db, guild, invocation.user_id, invocation.now).await?;
+        // Bookkeeping only: a database hiccup must not stop members browsing content that is
+        // in memory anyway. Commands that need the database fail on their own queries.
+        if let Err(e) =
+            servers::touch_member(&app.db, guild, invocation.user_id, invocation.now).await
+        {
+            warn!(error = %e, "could not record the member");
+        }
     }
     (spec.run)(app, invocation, call).await
 }

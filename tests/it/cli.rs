@@ -67,6 +67,36 @@ fn check_content_fails_with_every_error() {
     );
 }
 
+#[test]
+fn broken_content_stops_start_up_with_every_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let roadmap = dir.path().join("broken");
+    std::fs::create_dir(&roadmap).unwrap();
+    std::fs::write(roadmap.join("roadmap.toml"), "id = \"Broken Id\"\n").unwrap();
+    let output = waypoint()
+        .env("ROADMAP_DIR", dir.path())
+        .env("DATABASE_URL", "postgres://unused@127.0.0.1:1/never")
+        .args(["console", "/help"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(errors.contains("roadmap content is invalid"), "{errors}");
+    for expected in [
+        "lower-case letters",
+        "`title`",
+        "`summary`",
+        "`closing`",
+        "has no phases",
+    ] {
+        assert!(errors.contains(expected), "missing {expected} in {errors}");
+    }
+    assert!(
+        !errors.contains("cannot connect"),
+        "content is checked before the database is touched"
+    );
+}
+
 #[tokio::test]
 async fn console_one_shot_prints_text_or_json() {
     let url = empty_database().await;
