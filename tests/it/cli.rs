@@ -233,3 +233,53 @@ fn without_database_url_the_embedded_default_is_used_and_stopped() {
         "and is stopped when waypoint exits"
     );
 }
+
+/// As root the server runs as `postgres`; as anyone else it runs as that user. Run the binary as
+/// `nobody` to cover the second case on machines where the suite runs as root.
+#[test]
+fn the_embedded_default_also_works_for_an_ordinary_user() {
+    use std::os::unix::process::CommandExt;
+    if !nix::unistd::Uid::effective().is_root() {
+        // Every other embedded test already runs as an ordinary user here.
+        return;
+    }
+    let nobody = nix::unistd::User::from_name("nobody")
+        .unwrap()
+        .expect("a `nobody` user");
+    let dir = tempfile::Builder::new()
+        .prefix("waypoint-nobody.")
+        .tempdir_in(std::env::temp_dir())
+        .unwrap();
+    nix::unistd::chown(dir.path(), Some(nobody.uid), Some(nobody.gid)).unwrap();
+    // The checkout may sit where `nobody` cannot go (under /root, say): run copies from /tmp.
+    let binary = dir.path().join("waypoint");
+    std::fs::copy(env!("CARGO_BIN_EXE_waypoint"), &binary).unwrap();
+    let roadmap = dir.path().join("roadmap/ai-engineer");
+    std::fs::create_dir_all(&roadmap).unwrap();
+    for entry in std::fs::read_dir(repo_path("roadmap/ai-engineer")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, roadmap.join(path.file_name().unwrap())).unwrap();
+    }
+    let output = Command::new(&binary)
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("DISCORD_TOKEN")
+        .env("HOME", dir.path())
+        .env("RUST_LOG", "warn")
+        .env("ROADMAP_DIR", dir.path().join("roadmap"))
+        .env("WAYPOINT_DATA_DIR", dir.path().join("data"))
+        .args(["console", "/roadmap topic:sql"])
+        .uid(nobody.uid.as_raw())
+        .gid(nobody.gid.as_raw())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("topic id: sql"));
+    let pgdata = dir.path().join("data/pgdata");
+    let owner = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(&pgdata).unwrap());
+    assert_eq!(
+        owner,
+        nobody.uid.as_raw(),
+        "the server ran as the invoking user"
+    );
+}
