@@ -4,12 +4,12 @@
 use std::time::Instant;
 
 use rand::distributions::{Alphanumeric, DistString};
-use tracing::{info, info_span, warn, Instrument};
+use tracing::{error, info, info_span, warn, Instrument};
 
 use super::error::{CommandError, CommandResult};
 use super::handler::Response;
 use super::invocation::{Action, CommandCall, Invocation};
-use super::spec::{Access, CommandSpec};
+use super::spec::CommandSpec;
 use crate::app::App;
 use crate::db::servers;
 use crate::render::{limits, Reply};
@@ -143,13 +143,11 @@ fn find_allowed<'a>(
             "Waypoint works inside a server: run this command in a channel of your community.",
         ));
     }
+    // Only staff commands can refuse, so the message can name what is missing.
     if !spec.access.allows(invocation.permissions) {
-        let needed = match spec.access {
-            Access::Staff => "the Manage Server permission",
-            Access::Everyone => "no special permission",
-        };
         return Err(CommandError::user(format!(
-            "`/{name}` is for server staff: it needs {needed}. Ask a moderator to run it."
+            "`/{name}` is for server staff: it needs the Manage Server permission. Ask a \
+             moderator to run it."
         )));
     }
     Ok(spec)
@@ -157,32 +155,30 @@ fn find_allowed<'a>(
 
 /// What the member sees for an error: their mistake explained, or our failure's reference.
 pub fn error_response(error: &CommandError) -> Response {
-    let reply = match error {
-        CommandError::User(message) => {
-            info!(%message, "user error");
-            Reply::notice(message.clone())
-        }
-        CommandError::Internal(_) => {
-            let reference = log_error(error);
-            Reply::notice(format!(
-                "Something went wrong on our side (ref `{reference}`). Please try again in a \
-                 moment; if it keeps happening, give this reference to the server staff."
-            ))
-        }
+    let reply = match log_error(error) {
+        None => Reply::notice(error.to_string()),
+        Some(reference) => Reply::notice(format!(
+            "Something went wrong on our side (ref `{reference}`). Please try again in a \
+             moment; if it keeps happening, give this reference to the server staff."
+        )),
     };
     Response::Message(limits::fit(reply))
 }
 
-/// Logs an error; internal errors get a short reference shown to the member.
-fn log_error(error: &CommandError) -> String {
+/// Logs an error. Internal ones get a short reference that ties the member's message to the
+/// log line; user errors have none.
+fn log_error(error: &CommandError) -> Option<String> {
     match error {
-        CommandError::User(_) => String::new(),
+        CommandError::User(message) => {
+            info!(%message, "user error");
+            None
+        }
         CommandError::Internal(e) => {
             let reference = Alphanumeric
                 .sample_string(&mut rand::thread_rng(), 8)
                 .to_lowercase();
-            warn!(%reference, error = ?e, "command failed");
-            reference
+            error!(%reference, error = ?e, "command failed");
+            Some(reference)
         }
     }
 }
