@@ -109,3 +109,49 @@ fn joined(result: Result<Outcome, tokio::task::JoinError>) -> Outcome {
         failed: true,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use serde_json::json;
+    use serenity::all::{Permissions, UserId};
+
+    use super::*;
+    use crate::commands::CommandCall;
+
+    fn ack_json(action: Action) -> serde_json::Value {
+        let invocation = Invocation {
+            guild_id: None,
+            channel_id: None,
+            user_id: UserId::new(1),
+            permissions: Permissions::empty(),
+            now: Utc::now(),
+            action,
+        };
+        serde_json::to_value(acknowledgement(&invocation)).unwrap()
+    }
+
+    fn click(on_ephemeral: bool) -> Action {
+        Action::Component {
+            custom_id: "roadmap:overview".into(),
+            values: vec![],
+            on_ephemeral,
+        }
+    }
+
+    #[test]
+    fn late_replies_are_acknowledged_with_the_right_visibility() {
+        // A command shows a public "thinking…" that the reply will replace.
+        let command = ack_json(Action::Command(CommandCall::default()));
+        assert_eq!(command["type"], 5);
+        assert_eq!(command["data"]["flags"], json!(null));
+        // A click on a private message will edit that message: no new message now.
+        assert_eq!(ack_json(click(true))["type"], 6);
+        // A click on a public message gets a private "thinking…" for the clicker.
+        let public = ack_json(click(false));
+        assert_eq!(
+            (public["type"].as_u64(), public["data"]["flags"].as_u64()),
+            (Some(5), Some(64))
+        );
+    }
+}

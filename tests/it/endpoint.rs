@@ -115,6 +115,7 @@ async fn commands_return_the_response_json() {
 async fn slow_work_is_deferred_and_completed_by_a_follow_up_edit() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, Duration::ZERO).await;
+    let blocker = crate::support::db::block_commands(&endpoint.app.db).await;
     let response = endpoint
         .post_signed(
             &bytes(&command(12, "roadmap", &[("topic", 3, json!("git"))])),
@@ -123,6 +124,7 @@ async fn slow_work_is_deferred_and_completed_by_a_follow_up_edit() {
         .await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["type"], 5, "{body}");
+    blocker.commit().await.unwrap();
     let edit = fake
         .rest
         .wait_for(true, |r| {

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use crate::support::db::block_commands;
 use crate::support::fake_discord::payloads::{self, command, subcommand};
 use crate::support::fake_discord::{Failure, FakeDiscord};
 use crate::support::transport::RunningGateway;
@@ -46,14 +47,16 @@ async fn roadmap_phase_2_is_answered_with_a_spec_valid_callback() {
 #[tokio::test]
 async fn slow_replies_are_deferred_then_edited_in() {
     let fake = FakeDiscord::start().await;
-    // A zero deadline makes every command "slow": the deferral path is exercised for real.
+    // A zero deadline, and a lock the command waits for, make the deferral path certain.
     let bot = RunningGateway::start(&fake, Duration::ZERO).await;
+    let blocker = block_commands(&bot.app.db).await;
     fake.gateway
         .push_interaction(command(1002, "roadmap", &[("topic", 3, json!("docker"))]))
         .await;
 
     let ack = fake.rest.wait_for(true, callback_of(1002)).await;
     assert_eq!(ack.body["type"], 5, "deferred: {}", ack.body);
+    blocker.commit().await.unwrap();
     let edit = fake
         .rest
         .wait_for(true, |r| {
@@ -72,11 +75,7 @@ async fn slow_replies_are_deferred_then_edited_in() {
 
     // A private (error) reply replaces a public "thinking…" message by a private follow-up.
     // Holding a lock the command needs makes it slow for real, so it is surely deferred.
-    let mut blocker = bot.app.db.begin().await.unwrap();
-    sqlx::query("LOCK TABLE members IN ACCESS EXCLUSIVE MODE")
-        .execute(&mut *blocker)
-        .await
-        .unwrap();
+    let blocker = block_commands(&bot.app.db).await;
     fake.gateway
         .push_interaction(command(1003, "roadmap", &[("topic", 3, json!("nope"))]))
         .await;
@@ -96,6 +95,52 @@ async fn slow_replies_are_deferred_then_edited_in() {
         .await;
     assert_eq!(followup.body["flags"], 64);
     assert!(text(&followup.body).contains("no topic `nope`"));
+    fake.rest.assert_spec_clean();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn buttons_and_menus_answer_privately_even_when_deferred() {
+    let fake = FakeDiscord::start().await;
+    let bot = RunningGateway::start(&fake, NOW).await;
+    // A click on a public message: a new private message for the clicker.
+    fake.gateway
+        .push_interaction(payloads::component(1101, "roadmap:phase:4", &[], false))
+        .await;
+    let public = fake.rest.wait_for(true, callback_of(1101)).await;
+    assert_eq!(
+        (
+            public.body["type"].as_u64(),
+            public.body["data"]["flags"].as_u64()
+        ),
+        (Some(4), Some(64))
+    );
+    assert!(text(&public.body).contains("Phase 4 ·"));
+    // A pick in the menu of a private message: that message is updated in place.
+    fake.gateway
+        .push_interaction(payloads::component(
+            1102,
+            "roadmap:topic",
+            &["kaggle-typo"],
+            true,
+        ))
+        .await;
+    let update = fake.rest.wait_for(true, callback_of(1102)).await;
+    assert_eq!(
+        update.body["type"], 4,
+        "an unknown pick is an error, sent as a new private message"
+    );
+    fake.gateway
+        .push_interaction(payloads::component(
+            1103,
+            "roadmap:topic",
+            &["internships"],
+            true,
+        ))
+        .await;
+    let update = fake.rest.wait_for(true, callback_of(1103)).await;
+    assert_eq!(update.body["type"], 7);
+    assert!(text(&update.body).contains("topic id: internships"));
     fake.rest.assert_spec_clean();
     bot.stop().await;
 }

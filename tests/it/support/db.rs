@@ -83,3 +83,14 @@ pub async fn fresh_pool() -> PgPool {
         .expect("migrate the test database");
     pool
 }
+
+/// Holds a lock every command needs (recording the member), so commands stay busy until the
+/// returned transaction ends: a real way to make a command slow.
+pub async fn block_commands(pool: &PgPool) -> sqlx::Transaction<'static, sqlx::Postgres> {
+    let mut tx = pool.begin().await.expect("begin");
+    sqlx::query("LOCK TABLE members IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await
+        .expect("lock members");
+    tx
+}

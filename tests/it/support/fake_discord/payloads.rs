@@ -95,3 +95,36 @@ pub fn autocomplete(id: u64, name: &str, option: &str, partial: &str) -> Value {
     });
     envelope(id, 4, data, MEMBER_PERMISSIONS)
 }
+
+/// A click on a button (`values` empty) or a pick in a string menu, on one of the bot's
+/// messages; `ephemeral` says whether that message was only visible to the member.
+pub fn component(id: u64, custom_id: &str, values: &[&str], ephemeral: bool) -> Value {
+    let data = if values.is_empty() {
+        json!({ "custom_id": custom_id, "component_type": 2 })
+    } else {
+        json!({ "custom_id": custom_id, "component_type": 3, "values": values })
+    };
+    let mut interaction = envelope(id, 3, data, MEMBER_PERMISSIONS);
+    interaction["message"] = json!({
+        "id": "800000000000000009",
+        "channel_id": CHANNEL_ID.to_string(),
+        "author": {
+            "id": APPLICATION_ID.to_string(), "username": "Waypoint", "discriminator": "0",
+            "avatar": null, "bot": true, "public_flags": 0
+        },
+        "content": "",
+        "timestamp": "2026-11-27T12:00:00.000000+00:00",
+        "edited_timestamp": null,
+        "tts": false,
+        "mention_everyone": false,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "components": [],
+        "pinned": false,
+        "type": 20,
+        "flags": if ephemeral { 64 } else { 0 }
+    });
+    interaction
+}
