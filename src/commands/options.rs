@@ -187,3 +187,74 @@ fn parse_mention(text: &str, sigil: &str) -> Option<u64> {
         .unwrap_or(text.trim());
     inner.parse().ok().filter(|id| *id != 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use serenity::all::{ChannelId, UserId};
+
+    use super::*;
+
+    fn option(kind: OptionKind) -> OptionSpec {
+        OptionSpec::new("x", "test option", kind)
+    }
+
+    fn message(result: CommandResult<Value>) -> String {
+        match result {
+            Err(CommandError::User(message)) => message,
+            other => panic!("expected a user error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn integers_are_parsed_and_bounded() {
+        let phase = option(OptionKind::Integer { min: 1, max: 4 });
+        assert_eq!(phase.parse_text(" 3 ").unwrap(), Value::Integer(3));
+        assert!(message(phase.parse_text("9")).contains("between 1 and 4"));
+        assert!(message(phase.parse_text("three")).contains("whole number from 1 to 4"));
+    }
+
+    #[test]
+    fn members_and_channels_accept_mentions_and_bare_ids() {
+        let member = option(OptionKind::User);
+        assert_eq!(
+            member.parse_text("<@!42>").unwrap(),
+            Value::User(UserId::new(42))
+        );
+        assert_eq!(
+            member.parse_text("42").unwrap(),
+            Value::User(UserId::new(42))
+        );
+        assert!(message(member.parse_text("<#42>")).contains("takes a member"));
+        assert!(message(member.parse_text("0")).contains("takes a member"));
+        let channel = option(OptionKind::Channel);
+        assert_eq!(
+            channel.parse_text("<#7>").unwrap(),
+            Value::Channel(ChannelId::new(7))
+        );
+    }
+
+    #[test]
+    fn text_booleans_and_sub_commands() {
+        let text = option(OptionKind::String {
+            autocomplete: false,
+            max_length: 5,
+        });
+        assert_eq!(
+            text.parse_text("hello").unwrap(),
+            Value::String("hello".into())
+        );
+        assert!(message(text.parse_text("hello!")).contains("at most 5 characters"));
+        let flag = option(OptionKind::Boolean);
+        assert_eq!(flag.parse_text("Yes").unwrap(), Value::Boolean(true));
+        assert!(message(flag.parse_text("maybe")).contains("true or false"));
+        let sub = option(OptionKind::SubCommand(Vec::new()));
+        assert!(message(sub.parse_text("1")).contains("sub-command"));
+    }
+
+    #[test]
+    fn values_of_another_type_are_refused_by_name() {
+        let phase = option(OptionKind::Integer { min: 1, max: 4 });
+        let refused = phase.check(&Value::Boolean(true)).unwrap_err().to_string();
+        assert_eq!(refused, "`x` takes a whole number, not true or false.");
+    }
+}
