@@ -105,14 +105,23 @@ pub fn component(id: u64, custom_id: &str, values: &[&str], ephemeral: bool) -> 
         json!({ "custom_id": custom_id, "component_type": 3, "values": values })
     };
     let mut interaction = envelope(id, 3, data, MEMBER_PERMISSIONS);
-    interaction["message"] = json!({
-        "id": "800000000000000009",
+    let mut message = bot_message(&json!({ "flags": if ephemeral { 64 } else { 0 } }));
+    message["type"] = json!(20); // the reply to a slash command
+    interaction["message"] = message;
+    interaction
+}
+
+/// A message of the bot's as Discord returns it, carrying what was sent in `sent`.
+pub fn bot_message(sent: &Value) -> Value {
+    let field = |name: &str, default: Value| sent.get(name).cloned().unwrap_or(default);
+    json!({
+        "id": "800000000000000001",
         "channel_id": CHANNEL_ID.to_string(),
         "author": {
             "id": APPLICATION_ID.to_string(), "username": "Waypoint", "discriminator": "0",
             "avatar": null, "bot": true, "public_flags": 0
         },
-        "content": "",
+        "content": field("content", json!("")),
         "timestamp": "2026-11-27T12:00:00.000000+00:00",
         "edited_timestamp": null,
         "tts": false,
@@ -120,11 +129,10 @@ pub fn component(id: u64, custom_id: &str, values: &[&str], ephemeral: bool) -> 
         "mentions": [],
         "mention_roles": [],
         "attachments": [],
-        "embeds": [],
-        "components": [],
+        "embeds": field("embeds", json!([])),
+        "components": field("components", json!([])),
         "pinned": false,
-        "type": 20,
-        "flags": if ephemeral { 64 } else { 0 }
-    });
-    interaction
+        "type": 0,
+        "flags": field("flags", json!(0))
+    })
 }

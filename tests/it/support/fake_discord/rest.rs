@@ -13,7 +13,7 @@ use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
 
-use super::payloads::APPLICATION_ID;
+use super::payloads::{bot_message, APPLICATION_ID};
 use super::spec::spec;
 
 #[derive(Debug, Clone)]
@@ -238,10 +238,10 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
             StatusCode::NO_CONTENT.into_response()
         }
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
-            axum::Json(message(body)).into_response()
+            axum::Json(bot_message(body)).into_response()
         }
         ("POST", ["channels", channel, "messages"]) => {
-            let mut message = message(body);
+            let mut message = bot_message(body);
             message["channel_id"] = json!(channel);
             axum::Json(message).into_response()
         }
@@ -255,31 +255,6 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
         )
             .into_response(),
     }
-}
-
-/// A message object as Discord returns it after a create or edit.
-fn message(body: &Value) -> Value {
-    json!({
-        "id": "800000000000000001",
-        "channel_id": "444444444444444444",
-        "author": {
-            "id": APPLICATION_ID.to_string(), "username": "Waypoint", "discriminator": "0",
-            "avatar": null, "bot": true, "public_flags": 0
-        },
-        "content": body.get("content").cloned().unwrap_or(json!("")),
-        "timestamp": "2026-11-27T12:00:00.000000+00:00",
-        "edited_timestamp": null,
-        "tts": false,
-        "mention_everyone": false,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": body.get("embeds").cloned().unwrap_or(json!([])),
-        "components": body.get("components").cloned().unwrap_or(json!([])),
-        "pinned": false,
-        "type": 0,
-        "flags": body.get("flags").cloned().unwrap_or(json!(0))
-    })
 }
 
 /// The command objects Discord returns from a bulk overwrite.
