@@ -58,10 +58,7 @@ pub async fn console(
     options: &ConsoleOptions,
     line: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let library = load_content(config)?;
-    let db = Database::open(config).await?;
-    let app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())
-        .context("cannot start")?;
+    let (app, db) = start(config).await?;
     let code = match line {
         Some(line) => {
             let (output, failed) = console::run_line(&app, options, &line).await;
