@@ -60,13 +60,13 @@ async fn route(app: &App, invocation: &Invocation) -> Outcome {
             focused,
             partial,
         } => {
-            let result = match find_allowed(app, invocation, &call.name) {
-                Ok(spec) => match spec.autocomplete {
+            let result = async {
+                match find_allowed(app, invocation, &call.name)?.autocomplete {
                     Some(complete) => complete(app, invocation, focused, partial).await,
                     None => Ok(Vec::new()),
-                },
-                Err(e) => Err(e),
-            };
+                }
+            }
+            .await;
             match result {
                 Ok(choices) => ok(Response::Choices(choices)),
                 // Autocomplete cannot show an error; an empty list is the honest answer.

@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 use tracing::{info, info_span, warn, Instrument};
 
-use super::interaction::invocation;
+use super::interaction::{incoming, Incoming};
 use super::respond::{self, FirstAnswer};
 use crate::app::App;
 use crate::render::discord as to_discord;
@@ -112,20 +112,20 @@ async fn interactions(
                 .into_response();
         }
     };
-    let token = match &interaction {
+    if let Interaction::Ping(_) = interaction {
         // Exactly `{"type":1}`: serenity's PONG would add `"data": null`.
-        Interaction::Ping(_) => return Json(serde_json::json!({ "type": 1 })).into_response(),
-        Interaction::Command(i) | Interaction::Autocomplete(i) => i.token.clone(),
-        Interaction::Component(i) => i.token.clone(),
-        other => {
-            warn!(kind = ?other.kind(), "refused an interaction type Waypoint does not serve");
-            return (StatusCode::BAD_REQUEST, "unsupported interaction type").into_response();
-        }
-    };
-    let Some(invocation) = invocation(&interaction, Utc::now()) else {
+        return Json(serde_json::json!({ "type": 1 })).into_response();
+    }
+    let Some(Incoming {
+        id,
+        token,
+        invocation,
+    }) = incoming(&interaction, Utc::now())
+    else {
+        warn!(kind = ?interaction.kind(), "refused an interaction type Waypoint does not serve");
         return (StatusCode::BAD_REQUEST, "unsupported interaction type").into_response();
     };
-    let span = info_span!("endpoint", interaction = interaction.id().get());
+    let span = info_span!("endpoint", interaction = id.get());
     async move {
         match respond::answer(state.app.clone(), invocation, state.defer_after).await {
             FirstAnswer::Ready(outcome) => {

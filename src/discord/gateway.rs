@@ -14,7 +14,7 @@ use serenity::async_trait;
 use tokio_util::task::TaskTracker;
 use tracing::{info, info_span, warn, Instrument};
 
-use super::interaction::invocation;
+use super::interaction::{incoming, Incoming};
 use super::respond::{self, FirstAnswer};
 use crate::app::App;
 use crate::render::discord as to_discord;
@@ -55,15 +55,13 @@ impl EventHandler for Handler {
 }
 
 async fn answer(app: Arc<App>, http: Arc<Http>, interaction: Interaction, defer_after: Duration) {
-    let (id, token) = match &interaction {
-        Interaction::Command(i) | Interaction::Autocomplete(i) => (i.id, i.token.clone()),
-        Interaction::Component(i) => (i.id, i.token.clone()),
-        other => {
-            warn!(kind = ?other.kind(), "ignoring an interaction type Waypoint does not serve");
-            return;
-        }
-    };
-    let Some(invocation) = invocation(&interaction, Utc::now()) else {
+    let Some(Incoming {
+        id,
+        token,
+        invocation,
+    }) = incoming(&interaction, Utc::now())
+    else {
+        warn!(kind = ?interaction.kind(), "ignoring an interaction type Waypoint does not serve");
         return;
     };
     let span = info_span!("gateway", interaction = id.get());

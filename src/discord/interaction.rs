@@ -3,20 +3,34 @@
 use chrono::{DateTime, Utc};
 use serenity::all::{
     CommandData, CommandDataOption, CommandDataOptionValue, CommandInteraction,
-    ComponentInteraction, ComponentInteractionDataKind, Interaction, MessageFlags, Permissions,
+    ComponentInteraction, ComponentInteractionDataKind, Interaction, InteractionId, MessageFlags,
+    Permissions,
 };
 
 use crate::commands::{Action, CommandCall, Invocation, Value};
 
-/// The invocation for a command, autocomplete or component interaction; `None` for kinds the
+/// An interaction the dispatcher serves, with what a transport needs to answer it.
+pub struct Incoming {
+    pub id: InteractionId,
+    /// Authorizes the callback and later edits; valid for 15 minutes.
+    pub token: String,
+    pub invocation: Invocation,
+}
+
+/// The incoming command, autocomplete or component interaction; `None` for kinds the
 /// dispatcher does not serve (PING is answered by the transport itself).
-pub fn invocation(interaction: &Interaction, now: DateTime<Utc>) -> Option<Invocation> {
-    match interaction {
-        Interaction::Command(command) => Some(from_command(command, now, false)),
-        Interaction::Autocomplete(command) => Some(from_command(command, now, true)),
-        Interaction::Component(component) => Some(from_component(component, now)),
-        _ => None,
-    }
+pub fn incoming(interaction: &Interaction, now: DateTime<Utc>) -> Option<Incoming> {
+    let (id, token, invocation) = match interaction {
+        Interaction::Command(c) => (c.id, &c.token, from_command(c, now, false)),
+        Interaction::Autocomplete(c) => (c.id, &c.token, from_command(c, now, true)),
+        Interaction::Component(c) => (c.id, &c.token, from_component(c, now)),
+        _ => return None,
+    };
+    Some(Incoming {
+        id,
+        token: token.clone(),
+        invocation,
+    })
 }
 
 fn from_command(
