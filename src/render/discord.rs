@@ -9,7 +9,7 @@ use serenity::all::{
 
 use super::limits;
 use super::reply::{ActionRow, Component, Embed, Reply};
-use crate::commands::{Choice, Response};
+use super::response::{Choice, Response};
 
 /// The interaction callback body for a dispatcher response.
 pub fn interaction_response(response: &Response) -> CreateInteractionResponse {

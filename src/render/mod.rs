@@ -3,7 +3,10 @@
 pub mod discord;
 pub mod limits;
 pub mod reply;
+pub mod response;
 pub mod roadmap;
+pub mod roadmap_id;
 pub mod text;
 
 pub use reply::{ActionRow, Button, Component, Embed, Field, Reply, Select, SelectOption};
+pub use response::{Choice, Response};

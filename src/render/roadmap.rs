@@ -4,23 +4,12 @@
 //! content is known to fit Discord's limits before any member asks for it.
 
 use std::fmt::Write;
+use std::path::Path;
 
+use super::limits;
 use super::reply::{ActionRow, Button, Component, Embed, Reply, Select, SelectOption};
-use crate::roadmap::{Phase, Roadmap, TopicRef};
-
-/// Component ids, shared with the `/roadmap` component handler.
-pub mod ids {
-    pub const OVERVIEW: &str = "roadmap:overview";
-    pub const TOPIC_MENU: &str = "roadmap:topic";
-
-    pub fn phase(number: u8) -> String {
-        format!("roadmap:phase:{number}")
-    }
-
-    pub fn topic(id: &str) -> String {
-        format!("roadmap:topic:{id}")
-    }
-}
+use super::roadmap_id::RoadmapId;
+use crate::roadmap::{ContentError, Library, Phase, Roadmap, TopicRef};
 
 pub fn overview(roadmap: &Roadmap) -> Reply {
     let mut description = format!("{}\n", roadmap.summary);
@@ -44,13 +33,13 @@ pub fn overview(roadmap: &Roadmap) -> Reply {
         .iter()
         .map(|p| {
             Component::Button(Button::new(
-                ids::phase(p.number),
+                RoadmapId::Phase(p.number).custom_id(),
                 format!("Phase {}", p.number),
             ))
         })
         .collect();
     buttons
-        .chunks(super::limits::BUTTONS_PER_ROW)
+        .chunks(limits::BUTTONS_PER_ROW)
         .fold(Reply::embed(embed), |reply, chunk| {
             reply.with_row(ActionRow(chunk.to_vec()))
         })
@@ -75,7 +64,7 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
     }
 
     let menu = Select {
-        custom_id: ids::TOPIC_MENU.to_string(),
+        custom_id: RoadmapId::TopicMenu.custom_id(),
         placeholder: format!("Open a topic of phase {}", phase.number),
         options: phase
             .sections
@@ -99,7 +88,7 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
             |n| format!("◀ Phase {n}"),
             "◀ Previous",
         ),
-        Component::Button(Button::new(ids::OVERVIEW, "Overview")),
+        Component::Button(Button::new(RoadmapId::Overview.custom_id(), "Overview")),
         nav_button(next.map(|p| p.number), |n| format!("Phase {n} ▶"), "Next ▶"),
     ]);
     Reply::embed(embed)
@@ -110,9 +99,13 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
 /// A button to another phase, disabled where there is none (Discord needs a unique id anyway).
 fn nav_button(target: Option<u8>, label: impl Fn(u8) -> String, fallback: &str) -> Component {
     match target {
-        Some(n) => Component::Button(Button::new(ids::phase(n), label(n))),
+        Some(n) => Component::Button(Button::new(RoadmapId::Phase(n).custom_id(), label(n))),
         None => Component::Button(
-            Button::new(format!("roadmap:none:{fallback}"), fallback).disabled(true),
+            Button::new(
+                RoadmapId::Nowhere(fallback.to_string()).custom_id(),
+                fallback,
+            )
+            .disabled(true),
         ),
     }
 }
@@ -153,20 +146,66 @@ pub fn topic(found: TopicRef<'_>) -> Reply {
         .and_then(|i| topics.get(i));
     let next = index.and_then(|i| topics.get(i + 1));
     let mut row = vec![Component::Button(Button::new(
-        ids::phase(phase.number),
+        RoadmapId::Phase(phase.number).custom_id(),
         format!("Back to phase {}", phase.number),
     ))];
     if let Some(p) = previous {
         row.push(Component::Button(Button::new(
-            ids::topic(&p.topic.id),
+            RoadmapId::Topic(p.topic.id.clone()).custom_id(),
             "◀ Previous topic",
         )));
     }
     if let Some(n) = next {
         row.push(Component::Button(Button::new(
-            ids::topic(&n.topic.id),
+            RoadmapId::Topic(n.topic.id.clone()).custom_id(),
             "Next topic ▶",
         )));
     }
     Reply::embed(embed).with_row(ActionRow(row))
+}
+
+/// Renders every view of every roadmap and reports any that Discord would refuse or cut, so
+/// shipped content is known to fit before a member asks for it.
+pub fn check_views(library: &Library) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    for roadmap in &library.roadmaps {
+        let meta = roadmap.dir.join("roadmap.toml");
+        let item = format!("roadmap `{}` overview", roadmap.id);
+        report(&mut errors, &meta, &item, &overview(roadmap));
+        for phase in &roadmap.phases {
+            let item = format!("phase {}", phase.number);
+            if phase.topic_count() > limits::SELECT_OPTIONS {
+                errors.push(ContentError::new(
+                    &phase.file,
+                    &item,
+                    format!(
+                        "has {} topics; the topic menu holds at most {}: split the phase",
+                        phase.topic_count(),
+                        limits::SELECT_OPTIONS
+                    ),
+                ));
+            }
+            report(
+                &mut errors,
+                &phase.file,
+                &item,
+                &self::phase(roadmap, phase),
+            );
+        }
+        for found in roadmap.topics() {
+            let item = format!("topic `{}`", found.topic.id);
+            report(&mut errors, &found.phase.file, &item, &topic(found));
+        }
+    }
+    errors
+}
+
+fn report(errors: &mut Vec<ContentError>, file: &Path, item: &str, reply: &Reply) {
+    for problem in limits::violations(reply) {
+        errors.push(ContentError::new(
+            file,
+            item,
+            format!("too long for Discord: {problem}"),
+        ));
+    }
 }

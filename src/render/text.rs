@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::reply::{Component, Reply};
-use crate::commands::{Choice, Response};
+use super::response::{Choice, Response};
 
 pub fn response(response: &Response) -> String {
     match response {

@@ -4,8 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::error::ContentError;
-use super::model::{Library, Phase, Roadmap, TopicRef};
-use crate::render::{limits, roadmap as views};
+use super::model::{Library, Phase, Roadmap};
 
 /// Ids appear in commands (`topic:<id>`) and component ids, so keep them short and typeable.
 const MAX_ID_LEN: usize = 32;
@@ -60,9 +59,6 @@ fn validate_roadmap(roadmap: &Roadmap, meta: &Path, errors: &mut Vec<ContentErro
     for phase in &roadmap.phases {
         validate_phase(phase, &mut seen, errors);
     }
-    if errors.is_empty() {
-        check_rendering(roadmap, errors);
-    }
 }
 
 fn validate_phase<'a>(
@@ -81,17 +77,6 @@ fn validate_phase<'a>(
     }
     if phase.sections.is_empty() {
         errors.push(ContentError::new(file, &item, "has no [[sections]]"));
-    }
-    if phase.topic_count() > limits::SELECT_OPTIONS {
-        errors.push(ContentError::new(
-            file,
-            &item,
-            format!(
-                "has {} topics; the topic menu holds at most {}: split the phase",
-                phase.topic_count(),
-                limits::SELECT_OPTIONS
-            ),
-        ));
     }
 
     for (s, section) in phase.sections.iter().enumerate() {
@@ -200,39 +185,5 @@ fn check_unique<'a>(
                 first.display()
             ),
         ));
-    }
-}
-
-/// Renders every view of the roadmap and reports any that Discord would refuse or cut.
-fn check_rendering(roadmap: &Roadmap, errors: &mut Vec<ContentError>) {
-    let meta = roadmap.dir.join("roadmap.toml");
-    let mut report = |file: &Path, item: String, reply: crate::render::Reply| {
-        for problem in limits::violations(&reply) {
-            errors.push(ContentError::new(
-                file,
-                item.clone(),
-                format!("too long for Discord: {problem}"),
-            ));
-        }
-    };
-    report(
-        &meta,
-        format!("roadmap `{}` overview", roadmap.id),
-        views::overview(roadmap),
-    );
-    for phase in &roadmap.phases {
-        report(
-            &phase.file,
-            format!("phase {} view", phase.number),
-            views::phase(roadmap, phase),
-        );
-    }
-    for found in roadmap.topics() {
-        let TopicRef { phase, topic, .. } = found;
-        report(
-            &phase.file,
-            format!("topic `{}`", topic.id),
-            views::topic(found),
-        );
     }
 }

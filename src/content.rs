@@ -1,0 +1,18 @@
+//! The content a deployment serves: roadmap folders checked for structure (`roadmap`) and for
+//! fitting Discord's limits once rendered (`render`). Start-up and `check-content` both load
+//! through here, so nothing is served that `check-content` would refuse.
+
+use std::path::Path;
+
+use crate::render::roadmap::check_views;
+use crate::roadmap::{load_library, ContentErrors, Library};
+
+pub fn load(dir: &Path) -> Result<Library, ContentErrors> {
+    let library = load_library(dir)?;
+    let errors = check_views(&library);
+    if errors.is_empty() {
+        Ok(library)
+    } else {
+        Err(ContentErrors(errors))
+    }
+}
