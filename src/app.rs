@@ -1,16 +1,18 @@
-//! Everything a command handler may use, built once at start-up.
+//! The state command handlers work with, built once at start-up: the content, the database
+//! pool and the activity buffer.
 
 use anyhow::bail;
 use serenity::all::GuildId;
 use sqlx::PgPool;
 
-use crate::commands::Registry;
+use crate::db::activity::Activity;
 use crate::roadmap::{Library, Roadmap};
 
 pub struct App {
     pub library: Library,
-    pub registry: Registry,
     pub db: PgPool,
+    /// Members' "last seen" times, written to the database in batches off the request path.
+    pub activity: Activity,
     default_roadmap: usize,
 }
 
@@ -21,6 +23,9 @@ impl App {
         db: PgPool,
         default_roadmap: Option<&str>,
     ) -> anyhow::Result<Self> {
+        if library.roadmaps.is_empty() {
+            bail!("no roadmap loaded");
+        }
         let index = match default_roadmap {
             None => 0,
             Some(id) => match library.roadmaps.iter().position(|r| r.id == id) {
@@ -34,13 +39,10 @@ impl App {
                 }
             },
         };
-        if library.roadmaps.is_empty() {
-            bail!("no roadmap loaded");
-        }
         Ok(Self {
-            registry: Registry::new(&library),
             library,
             db,
+            activity: Activity::default(),
             default_roadmap: index,
         })
     }

@@ -1,16 +1,19 @@
 //! Waypoint: a Discord bot that walks a learning community through a roadmap.
 //!
 //! Transports (gateway, HTTP endpoint, console) parse interactions into
-//! [`commands::Invocation`]s and hand them to [`commands::dispatch`]; handlers return
-//! [`render::Reply`] values and never talk to a transport themselves.
+//! [`commands::Invocation`]s and hand them to [`commands::Dispatcher`]; handlers return
+//! [`render::Reply`] values and never talk to a transport themselves. ARCHITECTURE.md has the
+//! whole picture.
 
 pub mod app;
 pub mod commands;
 pub mod config;
 pub mod console;
+pub mod content;
 pub mod db;
 pub mod discord;
 pub mod modes;
 pub mod render;
 pub mod roadmap;
+pub mod secret;
 pub mod telemetry;

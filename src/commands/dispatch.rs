@@ -7,12 +7,18 @@ use rand::distributions::{Alphanumeric, DistString};
 use tracing::{error, info, info_span, warn, Instrument};
 
 use super::error::{CommandError, CommandResult};
-use super::handler::Response;
-use super::invocation::{Action, CommandCall, Invocation};
+use super::handler::{Click, Ctx, Typing};
+use super::invocation::{Action, Invocation};
 use super::spec::CommandSpec;
+use super::Registry;
 use crate::app::App;
-use crate::db::servers;
-use crate::render::{limits, Reply};
+use crate::render::{limits, Reply, Response};
+
+/// The app's state and its commands: what every transport hands invocations to.
+pub struct Dispatcher {
+    pub app: App,
+    pub registry: Registry,
+}
 
 /// A response and whether it reports an error (the console's exit status needs to know).
 #[derive(Debug, Clone, PartialEq)]
@@ -21,139 +27,166 @@ pub struct Outcome {
     pub failed: bool,
 }
 
-pub async fn dispatch(app: &App, invocation: &Invocation) -> Outcome {
-    let span = info_span!(
-        "interaction",
-        guild = invocation.guild_id.map(|g| g.get()),
-        user = invocation.user_id.get(),
-        command = %invocation.command_name(),
-    );
-    async move {
-        let started = Instant::now();
-        let response = route(app, invocation).await;
-        info!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "answered"
+impl Outcome {
+    fn ok(response: Response) -> Self {
+        Self {
+            response,
+            failed: false,
+        }
+    }
+
+    fn failed(response: Response) -> Self {
+        Self {
+            response,
+            failed: true,
+        }
+    }
+}
+
+impl Dispatcher {
+    pub fn new(app: App) -> anyhow::Result<Self> {
+        let registry = Registry::new(&app.library)?;
+        Ok(Self { app, registry })
+    }
+
+    pub async fn dispatch(&self, invocation: &Invocation) -> Outcome {
+        let span = info_span!(
+            "interaction",
+            guild = invocation.guild_id.map(|g| g.get()),
+            user = invocation.user_id.get(),
+            command = %invocation.command_name(),
         );
-        response
+        async move {
+            let started = Instant::now();
+            let outcome = self.route(invocation).await;
+            info!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                failed = outcome.failed,
+                "answered"
+            );
+            outcome
+        }
+        .instrument(span)
+        .await
     }
-    .instrument(span)
-    .await
-}
 
-async fn route(app: &App, invocation: &Invocation) -> Outcome {
-    let failed = |response| Outcome {
-        response,
-        failed: true,
-    };
-    let ok = |response| Outcome {
-        response,
-        failed: false,
-    };
-    match &invocation.action {
-        Action::Command(call) => match run_command(app, invocation, call).await {
-            Ok(reply) => ok(Response::Message(limits::fit(reply))),
-            Err(e) => failed(error_response(&e)),
-        },
-        Action::Autocomplete {
-            call,
-            focused,
-            partial,
-        } => {
-            let result = async {
-                match find_allowed(app, invocation, &call.name)?.autocomplete {
-                    Some(complete) => complete(app, invocation, focused, partial).await,
-                    None => Ok(Vec::new()),
+    async fn route(&self, invocation: &Invocation) -> Outcome {
+        let ctx = Ctx {
+            app: &self.app,
+            registry: &self.registry,
+            invocation,
+        };
+        match &invocation.action {
+            Action::Command(call) => {
+                let result = async {
+                    let spec = self.find_allowed(invocation, &call.name)?;
+                    spec.check(call)?;
+                    self.note_activity(invocation);
+                    let reply = spec.run.call(&ctx, call).await?;
+                    Ok(if spec.private {
+                        reply.ephemeral()
+                    } else {
+                        reply
+                    })
+                }
+                .await;
+                match result {
+                    Ok(reply) => Outcome::ok(Response::Message(limits::fit(reply))),
+                    Err(e) => Outcome::failed(error_response(&e)),
                 }
             }
-            .await;
-            match result {
-                Ok(choices) => ok(Response::Choices(choices)),
-                // Autocomplete cannot show an error; an empty list is the honest answer.
-                Err(e) => {
-                    log_error(&e);
-                    failed(Response::Choices(Vec::new()))
+            Action::Autocomplete {
+                call,
+                focused,
+                partial,
+            } => {
+                let typing = Typing {
+                    call,
+                    option: focused,
+                    partial,
+                };
+                let result = async {
+                    match &self.find_allowed(invocation, &call.name)?.autocomplete {
+                        Some(complete) => complete.call(&ctx, typing).await,
+                        None => Ok(Vec::new()),
+                    }
+                }
+                .await;
+                match result {
+                    Ok(choices) => Outcome::ok(Response::Choices(choices)),
+                    // Autocomplete cannot show an error; an empty list is the honest answer.
+                    Err(e) => {
+                        log_error(&e);
+                        Outcome::failed(Response::Choices(Vec::new()))
+                    }
+                }
+            }
+            Action::Component {
+                custom_id,
+                values,
+                on_ephemeral,
+            } => {
+                let click = Click { custom_id, values };
+                let result = async {
+                    let (name, _) = custom_id.split_once(':').unwrap_or((custom_id, ""));
+                    let spec = self.find_allowed(invocation, name)?;
+                    self.note_activity(invocation);
+                    match &spec.component {
+                        Some(handle) => handle.call(&ctx, click).await,
+                        None => Err(CommandError::user(
+                            "That button is no longer in use. Run the command again for a fresh message.",
+                        )),
+                    }
+                }
+                .await;
+                match result {
+                    // Navigating an ephemeral message replaces it; on a public message each
+                    // member gets their own private copy, so one member's clicks never move
+                    // another's view.
+                    Ok(reply) if *on_ephemeral => {
+                        Outcome::ok(Response::Update(limits::fit(reply.ephemeral())))
+                    }
+                    Ok(reply) => Outcome::ok(Response::Message(limits::fit(reply.ephemeral()))),
+                    Err(e) => Outcome::failed(error_response(&e)),
                 }
             }
         }
-        Action::Component {
-            custom_id,
-            values,
-            on_ephemeral,
-        } => {
-            let result = run_component(app, invocation, custom_id, values).await;
-            match result {
-                // Navigating an ephemeral message replaces it; on a public message each member
-                // gets their own private copy, so one member's clicks never move another's view.
-                Ok(reply) if *on_ephemeral => ok(Response::Update(limits::fit(reply.ephemeral()))),
-                Ok(reply) => ok(Response::Message(limits::fit(reply.ephemeral()))),
-                Err(e) => failed(error_response(&e)),
-            }
+    }
+
+    /// "Last seen" is bookkeeping, not the command's purpose: it goes to an in-memory buffer
+    /// that a background task writes in batches, so no command waits on the database for it.
+    fn note_activity(&self, invocation: &Invocation) {
+        if let Some(guild) = invocation.guild_id {
+            self.app
+                .activity
+                .record(guild, invocation.user_id, invocation.now);
         }
     }
-}
 
-async fn run_command(
-    app: &App,
-    invocation: &Invocation,
-    call: &CommandCall,
-) -> CommandResult<Reply> {
-    let spec = find_allowed(app, invocation, &call.name)?;
-    spec.check(call)?;
-    if let Some(guild) = invocation.guild_id {
-        // Bookkeeping only: a database hiccup must not stop members browsing content that is
-        // in memory anyway. Commands that need the database fail on their own queries.
-        if let Err(e) =
-            servers::touch_member(&app.db, guild, invocation.user_id, invocation.now).await
-        {
-            warn!(error = %e, "could not record the member");
+    fn find_allowed(&self, invocation: &Invocation, name: &str) -> CommandResult<&CommandSpec> {
+        let spec = self.registry.get(name).ok_or_else(|| {
+            CommandError::user(format!(
+                "There is no command `/{name}`. Type `/help` to see every command."
+            ))
+        })?;
+        if invocation.guild_id.is_none() {
+            return Err(CommandError::user(
+                "Waypoint works inside a server: run this command in a channel of your community.",
+            ));
         }
-    }
-    (spec.run)(app, invocation, call).await
-}
-
-async fn run_component(
-    app: &App,
-    invocation: &Invocation,
-    custom_id: &str,
-    values: &[String],
-) -> CommandResult<Reply> {
-    let (name, rest) = custom_id.split_once(':').unwrap_or((custom_id, ""));
-    let spec = find_allowed(app, invocation, name)?;
-    match spec.component {
-        Some(handle) => handle(app, invocation, rest, values).await,
-        None => Err(CommandError::user(
-            "That button is no longer in use. Run the command again for a fresh message.",
-        )),
+        // Only staff commands can refuse, so the message can name what is missing.
+        if !spec.access.allows(invocation.permissions) {
+            return Err(CommandError::user(format!(
+                "`/{name}` is for server staff: it needs the Manage Server permission. Ask a \
+                 moderator to run it."
+            )));
+        }
+        Ok(spec)
     }
 }
 
-fn find_allowed<'a>(
-    app: &'a App,
-    invocation: &Invocation,
-    name: &str,
-) -> CommandResult<&'a CommandSpec> {
-    let spec = app.registry.get(name).ok_or_else(|| {
-        CommandError::user(format!(
-            "There is no command `/{name}`. Type `/help` to see every command."
-        ))
-    })?;
-    if invocation.guild_id.is_none() {
-        return Err(CommandError::user(
-            "Waypoint works inside a server: run this command in a channel of your community.",
-        ));
-    }
-    // Only staff commands can refuse, so the message can name what is missing.
-    if !spec.access.allows(invocation.permissions) {
-        return Err(CommandError::user(format!(
-            "`/{name}` is for server staff: it needs the Manage Server permission. Ask a \
-             moderator to run it."
-        )));
-    }
-    Ok(spec)
-}
-
-/// What the member sees for an error: their mistake explained, or our failure's reference.
+/// What the member sees for an error: their mistake explained, a "try again" when the
+/// database is out of reach, or our failure's reference.
 pub fn error_response(error: &CommandError) -> Response {
     let reply = match log_error(error) {
         None => Reply::notice(error.to_string()),
@@ -166,11 +199,15 @@ pub fn error_response(error: &CommandError) -> Response {
 }
 
 /// Logs an error. Internal ones get a short reference that ties the member's message to the
-/// log line; user errors have none.
+/// log line; the others are the member's to read and need none.
 fn log_error(error: &CommandError) -> Option<String> {
     match error {
         CommandError::User(message) => {
             info!(%message, "user error");
+            None
+        }
+        CommandError::Unavailable(e) => {
+            warn!(error = %e, "database unavailable");
             None
         }
         CommandError::Internal(e) => {

@@ -6,6 +6,13 @@ pub enum CommandError {
     /// The member asked for something we cannot do; the message tells them what to do instead.
     #[error("{0}")]
     User(String),
+    /// The database is down, restarting or too busy to answer within our bounds. Nothing was
+    /// changed, so trying again later is safe.
+    #[error(
+        "Waypoint can't reach its database right now, so nothing was changed. Please try \
+         again in a minute."
+    )]
+    Unavailable(#[source] sqlx::Error),
     /// Our fault or our dependencies': logged in full, shown only as a reference.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -19,7 +26,11 @@ impl CommandError {
 
 impl From<sqlx::Error> for CommandError {
     fn from(e: sqlx::Error) -> Self {
-        Self::Internal(e.into())
+        if crate::db::is_unavailable(&e) {
+            Self::Unavailable(e)
+        } else {
+            Self::Internal(e.into())
+        }
     }
 }
 

@@ -1,51 +1,80 @@
-//! The shapes of command, autocomplete and component handlers.
+//! What a handler receives and the shapes of command, autocomplete and component handlers.
 //!
-//! Plain function pointers returning boxed futures keep the registry a simple table without
-//! trait objects or macros; `Box::pin(family::run(..))` is all a command file writes.
+//! A handler is a plain `async fn(&Ctx<'_>, input) -> CommandResult<T>`. The [`Handler`] trait
+//! lets the registry store such functions without each command file writing closure and
+//! boxing boilerplate.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use super::error::CommandResult;
+use serenity::all::GuildId;
+
+use super::error::{CommandError, CommandResult};
 use super::invocation::{CommandCall, Invocation};
+use super::Registry;
 use crate::app::App;
-use crate::render::Reply;
+use crate::render::{Choice, Reply};
+use crate::roadmap::Roadmap;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-pub type CommandFn =
-    for<'a> fn(&'a App, &'a Invocation, &'a CommandCall) -> BoxFuture<'a, CommandResult<Reply>>;
-
-/// Gets the option being typed and the text typed so far.
-pub type AutocompleteFn = for<'a> fn(
-    &'a App,
-    &'a Invocation,
-    &'a str,
-    &'a str,
-) -> BoxFuture<'a, CommandResult<Vec<Choice>>>;
-
-/// Gets the custom id after `"{command}:"`, and the values picked in a menu.
-pub type ComponentFn = for<'a> fn(
-    &'a App,
-    &'a Invocation,
-    &'a str,
-    &'a [String],
-) -> BoxFuture<'a, CommandResult<Reply>>;
-
-/// One autocomplete suggestion: what the member sees and what the option receives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Choice {
-    pub name: String,
-    pub value: String,
+/// Everything a handler may use: the app's state, the command list (for `/help`) and the
+/// invocation being answered.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub registry: &'a Registry,
+    pub invocation: &'a Invocation,
 }
 
-/// What the dispatcher hands back to a transport.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Response {
-    /// A new message answering the interaction.
-    Message(Reply),
-    /// Replace the message whose component was used.
-    Update(Reply),
-    /// Autocomplete suggestions.
-    Choices(Vec<Choice>),
+impl Ctx<'_> {
+    /// The roadmap of the server the invocation came from.
+    pub fn roadmap(&self) -> &Roadmap {
+        self.app.roadmap_for(self.invocation.guild_id)
+    }
+
+    /// The server; the dispatcher refuses invocations from outside one, so this only fails if
+    /// a handler is reached some other way.
+    pub fn guild(&self) -> CommandResult<GuildId> {
+        self.invocation.guild_id.ok_or_else(|| {
+            CommandError::user("This command works inside a server: run it in a channel there.")
+        })
+    }
 }
+
+/// The member is typing into option `option` of a command; `partial` is the text so far.
+#[derive(Debug, Clone, Copy)]
+pub struct Typing<'a> {
+    pub call: &'a CommandCall,
+    pub option: &'a str,
+    pub partial: &'a str,
+}
+
+/// A button or menu of one of the command's messages was used.
+#[derive(Debug, Clone, Copy)]
+pub struct Click<'a> {
+    /// The whole custom id, starting with `"{command}:"`.
+    pub custom_id: &'a str,
+    /// The values picked in a menu; empty for a button.
+    pub values: &'a [String],
+}
+
+/// An async function from the context and one input to a result. Implemented for every
+/// `async fn(&Ctx<'_>, In) -> CommandResult<Out>`; the per-lifetime impl is what lets the
+/// future borrow from its arguments.
+pub trait Handler<'a, In, Out>: Send + Sync {
+    fn call(&self, ctx: &'a Ctx<'a>, input: In) -> BoxFuture<'a, CommandResult<Out>>;
+}
+
+impl<'a, F, Fut, In, Out> Handler<'a, In, Out> for F
+where
+    F: Fn(&'a Ctx<'a>, In) -> Fut + Send + Sync,
+    Fut: Future<Output = CommandResult<Out>> + Send + 'a,
+{
+    fn call(&self, ctx: &'a Ctx<'a>, input: In) -> BoxFuture<'a, CommandResult<Out>> {
+        Box::pin(self(ctx, input))
+    }
+}
+
+pub type CommandHandler = Box<dyn for<'a> Handler<'a, &'a CommandCall, Reply>>;
+pub type AutocompleteHandler = Box<dyn for<'a> Handler<'a, Typing<'a>, Vec<Choice>>>;
+pub type ComponentHandler = Box<dyn for<'a> Handler<'a, Click<'a>, Reply>>;

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serenity::all::{ChannelId, GuildId, Permissions, RoleId, UserId};
 
+use super::options::{FromValue, Opt};
+
 #[derive(Debug, Clone)]
 pub struct Invocation {
     pub guild_id: Option<GuildId>,
@@ -68,22 +70,14 @@ impl Value {
 }
 
 impl CommandCall {
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    /// The value given for `option`, typed as the option declares it.
+    pub fn get<T: FromValue>(&self, option: Opt<T>) -> Option<T> {
+        self.value(option.name()).and_then(T::from_value)
+    }
+
+    /// The raw value given for the option named `name`, for code that works on any option.
+    pub fn value(&self, name: &str) -> Option<&Value> {
         self.options.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-
-    pub fn integer(&self, name: &str) -> Option<i64> {
-        match self.get(name) {
-            Some(Value::Integer(i)) => Some(*i),
-            _ => None,
-        }
-    }
-
-    pub fn string(&self, name: &str) -> Option<&str> {
-        match self.get(name) {
-            Some(Value::String(s)) => Some(s),
-            _ => None,
-        }
     }
 
     /// The command as a member would type it, for logs and help.

@@ -10,13 +10,15 @@ mod roadmap;
 mod settings;
 mod spec;
 
+use anyhow::bail;
 use serenity::all::CreateCommand;
 
-pub use dispatch::{dispatch, error_response, Outcome};
+pub use dispatch::{error_response, Dispatcher, Outcome};
 pub use error::{CommandError, CommandResult};
-pub use handler::{BoxFuture, Choice, Response};
+pub use handler::{BoxFuture, Click, Ctx, Handler, Typing};
 pub use invocation::{Action, CommandCall, Invocation, Value};
-pub use spec::{Access, CommandSpec, OptionKind, OptionSpec};
+pub use options::{FromValue, Opt, OptionKind, OptionSpec};
+pub use spec::{Access, CommandSpec};
 
 use crate::roadmap::Library;
 
@@ -26,10 +28,16 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn new(library: &Library) -> Self {
-        Self {
+    /// Builds the command list; a definition Discord would refuse stops start-up here.
+    pub fn new(library: &Library) -> anyhow::Result<Self> {
+        let registry = Self {
             specs: vec![roadmap::spec(library), settings::spec(), help::spec()],
+        };
+        let problems: Vec<String> = registry.specs.iter().flat_map(|s| s.problems()).collect();
+        if !problems.is_empty() {
+            bail!("invalid command definitions:\n  {}", problems.join("\n  "));
         }
+        Ok(registry)
     }
 
     pub fn get(&self, name: &str) -> Option<&CommandSpec> {

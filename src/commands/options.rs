@@ -1,10 +1,154 @@
 //! Slash-command options: their Discord definition, parsing typed text, and checking values
 //! from any transport against the declared type and bounds.
 
-use serenity::all::{CommandOptionType, CreateCommandOption};
+use std::marker::PhantomData;
+
+use serenity::all::{ChannelId, CommandOptionType, CreateCommandOption, RoleId, UserId};
 
 use super::error::{CommandError, CommandResult};
 use super::invocation::Value;
+
+/// An option's name together with the type of its value. A command file declares each option
+/// once as a constant and uses that constant both to define the option and to read it, so the
+/// definition and the handler cannot disagree on its name or type.
+pub struct Opt<T> {
+    name: &'static str,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Opt<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Opt<T> {}
+
+impl<T> Opt<T> {
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            value: PhantomData,
+        }
+    }
+
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+
+    fn spec(self, description: &'static str, kind: OptionKind) -> OptionSpec {
+        OptionSpec {
+            name: self.name,
+            description,
+            kind,
+            required: false,
+        }
+    }
+}
+
+impl Opt<i64> {
+    /// Bounds are unsigned because Discord's registration (through serenity) only carries
+    /// non-negative integer bounds; a negative one could not be registered as written.
+    pub fn integer(self, description: &'static str, min: u32, max: u32) -> OptionSpec {
+        self.spec(description, OptionKind::Integer { min, max })
+    }
+}
+
+impl Opt<String> {
+    pub fn text(self, description: &'static str, max_length: u16) -> OptionSpec {
+        self.spec(
+            description,
+            OptionKind::String {
+                autocomplete: false,
+                max_length,
+            },
+        )
+    }
+}
+
+impl Opt<bool> {
+    pub fn boolean(self, description: &'static str) -> OptionSpec {
+        self.spec(description, OptionKind::Boolean)
+    }
+}
+
+impl Opt<UserId> {
+    pub fn member(self, description: &'static str) -> OptionSpec {
+        self.spec(description, OptionKind::User)
+    }
+}
+
+impl Opt<ChannelId> {
+    pub fn channel(self, description: &'static str) -> OptionSpec {
+        self.spec(description, OptionKind::Channel)
+    }
+}
+
+impl Opt<RoleId> {
+    pub fn role(self, description: &'static str) -> OptionSpec {
+        self.spec(description, OptionKind::Role)
+    }
+}
+
+/// Reading a typed value out of a checked call. The dispatcher has already checked every value
+/// against its option's kind, so `None` only ever means "not given".
+pub trait FromValue: Sized {
+    fn from_value(value: &Value) -> Option<Self>;
+}
+
+impl FromValue for i64 {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Integer(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Boolean(b) => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for UserId {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::User(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for ChannelId {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Channel(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+impl FromValue for RoleId {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Role(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct OptionSpec {
@@ -16,26 +160,39 @@ pub struct OptionSpec {
 
 #[derive(Debug, Clone)]
 pub enum OptionKind {
-    Integer { min: i64, max: i64 },
+    Integer { min: u32, max: u32 },
     String { autocomplete: bool, max_length: u16 },
     Boolean,
     User,
     Channel,
+    Role,
     SubCommand(Vec<OptionSpec>),
 }
 
 impl OptionSpec {
-    pub fn new(name: &'static str, description: &'static str, kind: OptionKind) -> Self {
+    pub fn subcommand(
+        name: &'static str,
+        description: &'static str,
+        options: Vec<OptionSpec>,
+    ) -> Self {
         Self {
             name,
             description,
-            kind,
+            kind: OptionKind::SubCommand(options),
             required: false,
         }
     }
 
     pub fn required(mut self) -> Self {
         self.required = true;
+        self
+    }
+
+    /// Suggest values while the member types (text options only).
+    pub fn autocomplete(mut self) -> Self {
+        if let OptionKind::String { autocomplete, .. } = &mut self.kind {
+            *autocomplete = true;
+        }
         self
     }
 
@@ -50,14 +207,15 @@ impl OptionSpec {
             OptionKind::Boolean => CommandOptionType::Boolean,
             OptionKind::User => CommandOptionType::User,
             OptionKind::Channel => CommandOptionType::Channel,
+            OptionKind::Role => CommandOptionType::Role,
             OptionKind::SubCommand(_) => CommandOptionType::SubCommand,
         };
         let option = CreateCommandOption::new(kind, self.name, self.description);
         match &self.kind {
             OptionKind::Integer { min, max } => option
                 .required(self.required)
-                .min_int_value(u64::try_from(*min).unwrap_or(0))
-                .max_int_value(u64::try_from(*max).unwrap_or(0)),
+                .min_int_value(u64::from(*min))
+                .max_int_value(u64::from(*max)),
             OptionKind::String {
                 autocomplete,
                 max_length,
@@ -68,7 +226,7 @@ impl OptionSpec {
             OptionKind::SubCommand(options) => options
                 .iter()
                 .fold(option, |o, sub| o.add_sub_option(sub.to_discord())),
-            OptionKind::Boolean | OptionKind::User | OptionKind::Channel => {
+            OptionKind::Boolean | OptionKind::User | OptionKind::Channel | OptionKind::Role => {
                 option.required(self.required)
             }
         }
@@ -116,6 +274,16 @@ impl OptionSpec {
                     })?
                     .into(),
             ),
+            OptionKind::Role => Value::Role(
+                parse_mention(text, "@&")
+                    .ok_or_else(|| {
+                        CommandError::user(format!(
+                            "`{}` takes a role, like `{}:@&123456789`.",
+                            self.name, self.name
+                        ))
+                    })?
+                    .into(),
+            ),
             OptionKind::SubCommand(_) => {
                 return Err(CommandError::user(format!(
                     "`{}` is a sub-command: write it without a value.",
@@ -131,7 +299,7 @@ impl OptionSpec {
     pub fn check(&self, value: &Value) -> CommandResult<()> {
         match (&self.kind, value) {
             (OptionKind::Integer { min, max }, Value::Integer(i)) => {
-                if (*min..=*max).contains(i) {
+                if (i64::from(*min)..=i64::from(*max)).contains(i) {
                     Ok(())
                 } else {
                     Err(CommandError::user(format!(
@@ -152,7 +320,8 @@ impl OptionSpec {
             }
             (OptionKind::Boolean, Value::Boolean(_))
             | (OptionKind::User, Value::User(_))
-            | (OptionKind::Channel, Value::Channel(_)) => Ok(()),
+            | (OptionKind::Channel, Value::Channel(_))
+            | (OptionKind::Role, Value::Role(_)) => Ok(()),
             (kind, value) => Err(CommandError::user(format!(
                 "`{}` takes {}, not {}.",
                 self.name,
@@ -171,6 +340,7 @@ impl OptionKind {
             Self::Boolean => "true or false",
             Self::User => "a member",
             Self::Channel => "a channel",
+            Self::Role => "a role",
             Self::SubCommand(_) => "a sub-command",
         }
     }
@@ -195,7 +365,12 @@ mod tests {
     use super::*;
 
     fn option(kind: OptionKind) -> OptionSpec {
-        OptionSpec::new("x", "test option", kind)
+        OptionSpec {
+            name: "x",
+            description: "test option",
+            kind,
+            required: false,
+        }
     }
 
     fn message(result: CommandResult<Value>) -> String {
@@ -247,7 +422,7 @@ mod tests {
         let flag = option(OptionKind::Boolean);
         assert_eq!(flag.parse_text("Yes").unwrap(), Value::Boolean(true));
         assert!(message(flag.parse_text("maybe")).contains("true or false"));
-        let sub = option(OptionKind::SubCommand(Vec::new()));
+        let sub = OptionSpec::subcommand("x", "test", Vec::new());
         assert!(message(sub.parse_text("1")).contains("sub-command"));
     }
 

@@ -1,54 +1,48 @@
 //! `/roadmap`: browse the server's roadmap — overview, one phase, one topic.
+//!
+//! Everything here answers from the content in memory: no database round trip.
 
 use super::error::{CommandError, CommandResult};
-use super::handler::Choice;
-use super::invocation::{CommandCall, Invocation};
-use super::spec::{Access, CommandSpec, OptionKind, OptionSpec};
-use crate::app::App;
-use crate::render::{limits, roadmap as views, Reply};
+use super::handler::{Click, Ctx, Typing};
+use super::invocation::CommandCall;
+use super::options::Opt;
+use super::spec::CommandSpec;
+use crate::render::roadmap_id::RoadmapId;
+use crate::render::{limits, roadmap as views, Choice, Reply};
 use crate::roadmap::{search, Library, Roadmap};
 
 pub const NAME: &str = "roadmap";
+const PHASE: Opt<i64> = Opt::new("phase");
+const TOPIC: Opt<String> = Opt::new("topic");
 
 pub fn spec(library: &Library) -> CommandSpec {
-    CommandSpec {
-        name: NAME,
-        description: "Browse the learning roadmap: every phase, section and topic",
-        access: Access::Everyone,
-        options: vec![
-            OptionSpec::new(
-                "phase",
-                "Show one phase's sections and topics",
-                OptionKind::Integer {
-                    min: 1,
-                    max: i64::from(library.max_phase()),
-                },
-            ),
-            OptionSpec::new(
-                "topic",
-                "Show one topic in full (start typing to search)",
-                OptionKind::String {
-                    autocomplete: true,
-                    max_length: 100,
-                },
-            ),
-        ],
-        run: |app, inv, call| Box::pin(run(app, inv, call)),
-        autocomplete: Some(|app, inv, focused, partial| {
-            Box::pin(complete(app, inv, focused, partial))
-        }),
-        component: Some(|app, inv, id, values| Box::pin(component(app, inv, id, values))),
-    }
+    CommandSpec::new(
+        NAME,
+        "Browse the learning roadmap: every phase, section and topic",
+        run,
+    )
+    .option(PHASE.integer(
+        "Show one phase's sections and topics",
+        1,
+        u32::from(library.max_phase()),
+    ))
+    .option(
+        TOPIC
+            .text("Show one topic in full (start typing to search)", 100)
+            .autocomplete(),
+    )
+    .autocomplete(complete)
+    .component(component)
 }
 
-async fn run(app: &App, invocation: &Invocation, call: &CommandCall) -> CommandResult<Reply> {
-    let roadmap = app.roadmap_for(invocation.guild_id);
-    match (call.integer("phase"), call.string("topic")) {
+async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let roadmap = ctx.roadmap();
+    match (call.get(PHASE), call.get(TOPIC)) {
         (Some(_), Some(_)) => Err(CommandError::user(
             "Pick one: `phase` shows a whole phase, `topic` shows one topic. Run `/roadmap` with just one of them.",
         )),
         (Some(number), None) => phase_reply(roadmap, number),
-        (None, Some(topic)) => topic_reply(roadmap, topic),
+        (None, Some(topic)) => topic_reply(roadmap, &topic),
         (None, None) => Ok(views::overview(roadmap)),
     }
 }
@@ -85,18 +79,12 @@ fn topic_reply(roadmap: &Roadmap, input: &str) -> CommandResult<Reply> {
     )))
 }
 
-async fn complete(
-    app: &App,
-    invocation: &Invocation,
-    focused: &str,
-    partial: &str,
-) -> CommandResult<Vec<Choice>> {
-    if focused != "topic" {
+async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
+    if typing.option != TOPIC.name() {
         return Ok(Vec::new());
     }
-    let roadmap = app.roadmap_for(invocation.guild_id);
     Ok(
-        search::complete(roadmap, partial, limits::AUTOCOMPLETE_CHOICES)
+        search::complete(ctx.roadmap(), typing.partial, limits::AUTOCOMPLETE_CHOICES)
             .into_iter()
             .map(|t| Choice {
                 name: limits::truncate(
@@ -112,24 +100,16 @@ async fn complete(
     )
 }
 
-/// Buttons and the topic menu of roadmap messages; ids are built in `render::roadmap::ids`.
-async fn component(
-    app: &App,
-    invocation: &Invocation,
-    id: &str,
-    values: &[String],
-) -> CommandResult<Reply> {
-    let roadmap = app.roadmap_for(invocation.guild_id);
+/// The buttons and the topic menu of roadmap messages.
+async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
+    let roadmap = ctx.roadmap();
     let stale =
         || CommandError::user("That button is out of date. Run `/roadmap` for a fresh view.");
-    match id.split_once(':') {
-        None if id == "overview" => Ok(views::overview(roadmap)),
-        None if id == "topic" => {
-            let picked = values.first().ok_or_else(stale)?;
-            topic_reply(roadmap, picked)
-        }
-        Some(("phase", number)) => phase_reply(roadmap, number.parse().map_err(|_| stale())?),
-        Some(("topic", topic)) => topic_reply(roadmap, topic),
-        _ => Err(stale()),
+    match RoadmapId::parse(click.custom_id).ok_or_else(stale)? {
+        RoadmapId::Overview => Ok(views::overview(roadmap)),
+        RoadmapId::Phase(number) => phase_reply(roadmap, i64::from(number)),
+        RoadmapId::Topic(topic) => topic_reply(roadmap, &topic),
+        RoadmapId::TopicMenu => topic_reply(roadmap, click.values.first().ok_or_else(stale)?),
+        RoadmapId::Nowhere(_) => Err(stale()),
     }
 }

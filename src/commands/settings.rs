@@ -1,36 +1,33 @@
 //! `/settings`: staff see how Waypoint is set up in their server.
 
 use super::error::CommandResult;
-use super::invocation::{CommandCall, Invocation};
-use super::spec::{Access, CommandSpec, OptionKind, OptionSpec};
-use crate::app::App;
+use super::handler::Ctx;
+use super::invocation::CommandCall;
+use super::options::OptionSpec;
+use super::spec::CommandSpec;
 use crate::db::servers;
 use crate::render::{Embed, Reply};
 
 pub const NAME: &str = "settings";
 
 pub fn spec() -> CommandSpec {
-    CommandSpec {
-        name: NAME,
-        description: "Waypoint's settings for this server (staff only)",
-        access: Access::Staff,
-        options: vec![OptionSpec::new(
-            "show",
-            "Show how Waypoint is set up in this server",
-            OptionKind::SubCommand(Vec::new()),
-        )],
-        run: |app, inv, call| Box::pin(run(app, inv, call)),
-        autocomplete: None,
-        component: None,
-    }
+    CommandSpec::new(
+        NAME,
+        "Waypoint's settings for this server (staff only)",
+        run,
+    )
+    .staff()
+    .private()
+    .option(OptionSpec::subcommand(
+        "show",
+        "Show how Waypoint is set up in this server",
+        Vec::new(),
+    ))
 }
 
-async fn run(app: &App, invocation: &Invocation, _call: &CommandCall) -> CommandResult<Reply> {
-    let roadmap = app.roadmap_for(invocation.guild_id);
-    let members = match invocation.guild_id {
-        Some(guild) => servers::member_count(&app.db, guild).await?,
-        None => 0,
-    };
+async fn run(ctx: &Ctx<'_>, _call: &CommandCall) -> CommandResult<Reply> {
+    let roadmap = ctx.roadmap();
+    let members = servers::member_count(&ctx.app.db, ctx.guild()?).await?;
     let embed = Embed::new("Waypoint settings")
         .field(
             "Roadmap",
@@ -44,5 +41,5 @@ async fn run(app: &App, invocation: &Invocation, _call: &CommandCall) -> Command
         )
         .field("Members who have used Waypoint", members.to_string())
         .footer(format!("Waypoint {}", env!("CARGO_PKG_VERSION")));
-    Ok(Reply::embed(embed).ephemeral())
+    Ok(Reply::embed(embed))
 }

@@ -4,9 +4,12 @@
 use serenity::all::{CreateCommand, InteractionContext, Permissions};
 
 use super::error::{CommandError, CommandResult};
-use super::handler::{AutocompleteFn, CommandFn, ComponentFn};
+use super::handler::{
+    AutocompleteHandler, Click, CommandHandler, ComponentHandler, Handler, Typing,
+};
 use super::invocation::CommandCall;
-pub use super::options::{OptionKind, OptionSpec};
+use super::options::{OptionKind, OptionSpec};
+use crate::render::{Choice, Reply};
 
 /// Who may run a command. Declared once per command; the dispatcher enforces it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +36,67 @@ pub struct CommandSpec {
     pub name: &'static str,
     pub description: &'static str,
     pub access: Access,
+    /// Its replies are only for the member who ran it (help, settings): the dispatcher makes
+    /// them ephemeral, and a late reply is deferred privately.
+    pub private: bool,
     pub options: Vec<OptionSpec>,
-    pub run: CommandFn,
-    pub autocomplete: Option<AutocompleteFn>,
+    pub run: CommandHandler,
+    pub autocomplete: Option<AutocompleteHandler>,
     /// Component custom ids starting with `"{name}:"` are routed here.
-    pub component: Option<ComponentFn>,
+    pub component: Option<ComponentHandler>,
+}
+
+impl CommandSpec {
+    /// A command anyone in a server may run, with no options yet.
+    pub fn new(
+        name: &'static str,
+        description: &'static str,
+        run: impl for<'a> Handler<'a, &'a CommandCall, Reply> + 'static,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            access: Access::Everyone,
+            private: false,
+            options: Vec::new(),
+            run: Box::new(run),
+            autocomplete: None,
+            component: None,
+        }
+    }
+
+    /// Only server staff may run it; registration hides it from everyone else too.
+    pub fn staff(mut self) -> Self {
+        self.access = Access::Staff;
+        self
+    }
+
+    /// Replies only the member who ran it sees.
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+
+    pub fn option(mut self, option: OptionSpec) -> Self {
+        self.options.push(option);
+        self
+    }
+
+    pub fn autocomplete(
+        mut self,
+        complete: impl for<'a> Handler<'a, Typing<'a>, Vec<Choice>> + 'static,
+    ) -> Self {
+        self.autocomplete = Some(Box::new(complete));
+        self
+    }
+
+    pub fn component(
+        mut self,
+        handle: impl for<'a> Handler<'a, Click<'a>, Reply> + 'static,
+    ) -> Self {
+        self.component = Some(Box::new(handle));
+        self
+    }
 }
 
 impl CommandSpec {
@@ -101,7 +160,7 @@ impl CommandSpec {
         }
         if let Some(missing) = options
             .iter()
-            .find(|o| o.required && call.get(o.name).is_none())
+            .find(|o| o.required && call.value(o.name).is_none())
         {
             return Err(CommandError::user(format!(
                 "`/{}` needs `{}`: {}.",
@@ -111,6 +170,15 @@ impl CommandSpec {
             )));
         }
         Ok(())
+    }
+
+    /// Ways this definition breaks Discord's rules for commands; checked when the registry is
+    /// built, so a bad definition stops start-up instead of failing registration later.
+    pub fn problems(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        check_name(self.name, self.description, &mut found);
+        check_options(self.name, &self.options, &mut found);
+        found
     }
 
     fn usage_hint(&self) -> String {
@@ -164,4 +232,52 @@ fn options_hint(options: &[OptionSpec]) -> String {
     }
     let names: Vec<_> = options.iter().map(|o| format!("`{}`", o.name)).collect();
     format!("Its options are {}.", names.join(", "))
+}
+
+/// Discord: names 1–32 lower-case characters, descriptions 1–100, at most 25 options a level.
+fn check_name(name: &str, description: &str, found: &mut Vec<String>) {
+    let valid_name = (1..=32).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !valid_name {
+        found.push(format!(
+            "`{name}`: names are 1 to 32 lower-case letters, digits, - or _"
+        ));
+    }
+    if !(1..=100).contains(&description.chars().count()) {
+        found.push(format!("`{name}`: descriptions are 1 to 100 characters"));
+    }
+}
+
+fn check_options(path: &str, options: &[OptionSpec], found: &mut Vec<String>) {
+    if options.len() > 25 {
+        found.push(format!("`{path}` has more than 25 options"));
+    }
+    let mut seen_optional = false;
+    for (i, option) in options.iter().enumerate() {
+        let at = format!("{path} {}", option.name);
+        check_name(option.name, option.description, found);
+        if options[..i].iter().any(|o| o.name == option.name) {
+            found.push(format!("`{at}` is declared twice"));
+        }
+        // Discord lists required options first and refuses a definition that does not.
+        if option.required && seen_optional {
+            found.push(format!("`{at}` is required but follows an optional option"));
+        }
+        seen_optional |= !option.required;
+        match &option.kind {
+            OptionKind::Integer { min, max } if min > max => {
+                found.push(format!("`{at}` has a minimum above its maximum"));
+            }
+            OptionKind::SubCommand(inner) => check_options(&at, inner, found),
+            _ => {}
+        }
+    }
+    let subs = options.iter().filter(|o| o.is_subcommand()).count();
+    if subs != 0 && subs != options.len() {
+        found.push(format!(
+            "`{path}` mixes sub-commands with options; Discord allows one or the other"
+        ));
+    }
 }

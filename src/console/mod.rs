@@ -9,8 +9,7 @@ use chrono::Utc;
 use serenity::all::{GuildId, Permissions, UserId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::app::App;
-use crate::commands::{self, Action, Invocation, Outcome};
+use crate::commands::{self, Action, Dispatcher, Invocation, Outcome};
 use crate::render;
 
 pub use parse::parse_line;
@@ -32,8 +31,12 @@ const MEMBER: Permissions = Permissions::VIEW_CHANNEL
     .union(Permissions::USE_APPLICATION_COMMANDS);
 
 /// Runs one command line; returns the printed reply and whether it reported an error.
-pub async fn run_line(app: &App, options: &ConsoleOptions, line: &str) -> (String, bool) {
-    let outcome = match parse_line(&app.registry, line) {
+pub async fn run_line(
+    dispatcher: &Dispatcher,
+    options: &ConsoleOptions,
+    line: &str,
+) -> (String, bool) {
+    let outcome = match parse_line(&dispatcher.registry, line) {
         Ok(call) => {
             let invocation = Invocation {
                 guild_id: Some(options.guild),
@@ -47,7 +50,7 @@ pub async fn run_line(app: &App, options: &ConsoleOptions, line: &str) -> (Strin
                 now: Utc::now(),
                 action: Action::Command(call),
             };
-            commands::dispatch(app, &invocation).await
+            dispatcher.dispatch(&invocation).await
         }
         Err(e) => Outcome {
             response: commands::error_response(&e),
@@ -67,7 +70,7 @@ fn print(outcome: &Outcome, json: bool) -> String {
 }
 
 /// Reads command lines from stdin until EOF, `exit` or Ctrl-C.
-pub async fn interactive(app: &App, options: &ConsoleOptions) -> std::io::Result<()> {
+pub async fn interactive(dispatcher: &Dispatcher, options: &ConsoleOptions) -> std::io::Result<()> {
     println!(
         "Waypoint console — you are member {} of server {}{}. Type a slash command such as \
          /roadmap phase:2 or /help; `exit` quits.",
@@ -90,7 +93,7 @@ pub async fn interactive(app: &App, options: &ConsoleOptions) -> std::io::Result
         match line.trim() {
             "" => continue,
             "exit" | "quit" => return Ok(()),
-            command => println!("{}\n", run_line(app, options, command).await.0),
+            command => println!("{}\n", run_line(dispatcher, options, command).await.0),
         }
     }
 }

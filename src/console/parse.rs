@@ -47,7 +47,7 @@ pub fn parse_line(registry: &Registry, line: &str) -> CommandResult<CommandCall>
                 )))
             }
             Some((option, text)) => {
-                if call.get(option).is_some() {
+                if call.value(option).is_some() {
                     return Err(CommandError::user(format!(
                         "`{option}` is given twice: give each option once."
                     )));
