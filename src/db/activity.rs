@@ -1,0 +1,120 @@
+//! Members' "last seen" times. Recording one is an in-memory insert; a background task writes
+//! them in batches, so no command waits on the database for bookkeeping, and a database outage
+//! only delays these times (they are kept and written when it is back).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serenity::all::{GuildId, UserId};
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, warn};
+
+use super::ids::DbId;
+
+/// Past this many members waiting to be written (a long outage on a big deployment), new
+/// sightings are dropped: "last seen" is not worth unbounded memory.
+const MAX_PENDING: usize = 100_000;
+
+#[derive(Default)]
+pub struct Activity {
+    pending: Mutex<HashMap<(GuildId, UserId), DateTime<Utc>>>,
+}
+
+impl Activity {
+    /// Notes that `user` used Waypoint in `guild` at `at`.
+    pub fn record(&self, guild: GuildId, user: UserId, at: DateTime<Utc>) {
+        let mut pending = self.lock();
+        let full = pending.len() >= MAX_PENDING;
+        match pending.get_mut(&(guild, user)) {
+            Some(seen) => *seen = (*seen).max(at),
+            None if full => {}
+            None => {
+                pending.insert((guild, user), at);
+            }
+        }
+    }
+
+    /// Writes what was recorded since the last flush; on failure it is kept for the next one.
+    pub async fn flush(&self, pool: &PgPool) -> sqlx::Result<usize> {
+        let batch: Vec<_> = std::mem::take(&mut *self.lock()).into_iter().collect();
+        if batch.is_empty() {
+            return Ok(0);
+        }
+        match write(pool, &batch).await {
+            Ok(()) => Ok(batch.len()),
+            Err(e) => {
+                for ((guild, user), at) in batch {
+                    self.record(guild, user, at);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Flushes every `every` until `stop` is cancelled, then once more.
+    pub async fn flush_until(&self, pool: &PgPool, every: Duration, stop: CancellationToken) {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let stopping = tokio::select! {
+                _ = ticks.tick() => false,
+                _ = stop.cancelled() => true,
+            };
+            match self.flush(pool).await {
+                Ok(0) => {}
+                Ok(written) => debug!(written, "recorded member activity"),
+                Err(e) => warn!(error = %e, "could not record member activity; will retry"),
+            }
+            if stopping {
+                return;
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(GuildId, UserId), DateTime<Utc>>> {
+        // A panic while holding this lock cannot leave the map half-updated in a way that
+        // matters (each entry is one insert), so a poisoned lock is still usable.
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// One transaction, two statements, whatever the batch size. Rows are sorted so that two
+/// processes flushing overlapping batches lock them in the same order and cannot deadlock.
+async fn write(pool: &PgPool, batch: &[((GuildId, UserId), DateTime<Utc>)]) -> sqlx::Result<()> {
+    let mut rows: Vec<_> = batch
+        .iter()
+        .map(|((guild, user), at)| (guild.db(), user.db(), *at))
+        .collect();
+    rows.sort_unstable_by_key(|(guild, user, _)| (*guild, *user));
+    let guilds: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let users: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let times: Vec<DateTime<Utc>> = rows.iter().map(|r| r.2).collect();
+    let mut servers = guilds.clone();
+    servers.dedup();
+
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO servers (guild_id) SELECT * FROM UNNEST($1::bigint[])
+         ON CONFLICT (guild_id) DO NOTHING",
+        &servers
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+         SELECT g, u, t, t FROM UNNEST($1::bigint[], $2::bigint[], $3::timestamptz[]) AS r (g, u, t)
+         ON CONFLICT (guild_id, user_id)
+         DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)",
+        &guilds,
+        &users,
+        &times
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
