@@ -1,104 +1,90 @@
-//! Configuration from the environment (and `.env` when present). Secrets are wrapped so that
-//! printing a `Config` can never leak them.
+//! Configuration: every setting is a flag and an environment variable (or a line of `.env`),
+//! declared once here so `waypoint --help` lists them all. Secrets are wrapped so that printing
+//! a `Config` can never leak them.
 
-use std::env;
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::discord::respond::DEFAULT_DEFER_AFTER;
+use clap::Args;
 
-/// A value that must never reach a log: Debug and Display print a placeholder.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+pub use crate::secret::Secret;
 
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
+/// Discord allows 3 s for the first answer to an interaction; keep a margin for the network.
+pub const DEFAULT_DEFER_AFTER_MS: u64 = 2000;
 
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Configuration (flags or environment variables)")]
 pub struct Config {
     /// Bot token; when unset, `waypoint` opens the console instead of connecting to Discord.
+    #[arg(long, env = "DISCORD_TOKEN", hide_env_values = true, global = true)]
     pub discord_token: Option<Secret>,
-    /// Hex ed25519 public key of the application, for verifying HTTP interactions.
-    pub public_key: Option<String>,
-    /// Application id; fetched from Discord when unset.
-    pub application_id: Option<u64>,
-    /// Base URL that replaces Discord's for every REST call (a REST proxy, or a test double).
+
+    /// Application public key (hex), for verifying HTTP interactions.
+    #[arg(long, env = "DISCORD_PUBLIC_KEY", global = true)]
+    pub discord_public_key: Option<String>,
+
+    /// Application id; `serve` needs it, `register` looks it up when unset.
+    #[arg(long, env = "DISCORD_APPLICATION_ID", global = true)]
+    pub discord_application_id: Option<u64>,
+
+    /// Send every Discord REST call to this base URL (a REST proxy, or a test double); the
+    /// proxy then owns rate limiting.
+    #[arg(long, env = "DISCORD_API_BASE", global = true)]
     pub discord_api_base: Option<String>,
-    /// How long a command may run before its reply is deferred.
-    pub defer_after: Duration,
-    /// PostgreSQL URL; when unset, the embedded server is used.
+
+    /// Milliseconds a command may run before its reply is deferred and edited in later.
+    #[arg(long = "defer-after-ms", env = "WAYPOINT_DEFER_AFTER_MS", default_value_t = DEFAULT_DEFER_AFTER_MS, global = true)]
+    pub defer_after_ms: u64,
+
+    /// PostgreSQL URL; when unset, Waypoint starts its own embedded PostgreSQL.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<Secret>,
-    /// Where the embedded server keeps its data.
-    pub data_dir: PathBuf,
-    /// Folder of roadmap folders.
-    pub roadmap_dir: PathBuf,
-    /// Roadmap id servers follow unless they chose another; the first roadmap when unset.
+
+    /// Longest wait, in milliseconds, for a database connection, a lock or a statement; past
+    /// it a member gets "try again" instead of a hung command. Keep it below the deferral.
+    #[arg(
+        long = "db-timeout-ms",
+        env = "WAYPOINT_DB_TIMEOUT_MS",
+        default_value_t = 1500,
+        global = true
+    )]
+    pub db_timeout_ms: u64,
+
+    /// Where the embedded database keeps its data [default: .waypoint, or a folder under
+    /// /var/lib/waypoint when run as root and `postgres` cannot reach .waypoint].
+    #[arg(long, env = "WAYPOINT_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+
+    /// Folder of roadmap folders [default: ./roadmap, else the source tree's].
+    #[arg(long, env = "ROADMAP_DIR", global = true)]
+    pub roadmap_dir: Option<PathBuf>,
+
+    /// Id of the roadmap servers follow [default: the first roadmap].
+    #[arg(long = "roadmap", env = "WAYPOINT_ROADMAP", global = true)]
     pub default_roadmap: Option<String>,
 }
 
 impl Config {
-    /// Reads `.env` (if any; real environment variables win) and then the environment.
-    pub fn load() -> anyhow::Result<Self> {
-        match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(e) if e.not_found() => {}
-            Err(e) => anyhow::bail!("cannot read .env: {e}"),
-        }
-        Self::from_env()
+    pub fn defer_after(&self) -> Duration {
+        Duration::from_millis(self.defer_after_ms)
     }
 
-    pub fn from_env() -> anyhow::Result<Self> {
-        Ok(Self {
-            discord_token: non_empty("DISCORD_TOKEN").map(Secret::new),
-            public_key: non_empty("DISCORD_PUBLIC_KEY"),
-            application_id: parsed("DISCORD_APPLICATION_ID")?,
-            discord_api_base: non_empty("DISCORD_API_BASE"),
-            defer_after: parsed("WAYPOINT_DEFER_AFTER_MS")?
-                .map_or(DEFAULT_DEFER_AFTER, Duration::from_millis),
-            database_url: non_empty("DATABASE_URL").map(Secret::new),
-            data_dir: non_empty("WAYPOINT_DATA_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| PathBuf::from(".waypoint")),
-            roadmap_dir: non_empty("ROADMAP_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(default_roadmap_dir),
-            default_roadmap: non_empty("WAYPOINT_ROADMAP"),
-        })
+    pub fn db_timeout(&self) -> Duration {
+        Duration::from_millis(self.db_timeout_ms)
+    }
+
+    pub fn roadmap_dir(&self) -> PathBuf {
+        self.roadmap_dir.clone().unwrap_or_else(default_roadmap_dir)
     }
 }
 
-fn parsed<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
-    non_empty(name)
-        .map(|v| {
-            v.trim()
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{name} must be a whole number, not `{v}`"))
-        })
-        .transpose()
-}
-
-fn non_empty(name: &str) -> Option<String> {
-    env::var(name).ok().filter(|v| !v.trim().is_empty())
+/// Reads `.env` into the environment (real variables win) before the command line is parsed.
+pub fn load_dotenv() -> anyhow::Result<()> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(e) if e.not_found() => Ok(()),
+        Err(e) => anyhow::bail!("cannot read .env: {e}"),
+    }
 }
 
 /// `./roadmap` when run from a checkout, else the folder this binary was built from.

@@ -4,10 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use serenity::all::{GuildId, UserId};
 
-use waypoint::config::Config;
+use waypoint::config::{self, Config};
 use waypoint::console::ConsoleOptions;
 use waypoint::{modes, telemetry};
 
@@ -17,6 +17,8 @@ use waypoint::{modes, telemetry};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    config: Config,
 }
 
 #[derive(Subcommand)]
@@ -56,15 +58,32 @@ enum Command {
     CheckContent {
         /// Folder of roadmap folders (default: ROADMAP_DIR, else ./roadmap).
         dir: Option<PathBuf>,
+        /// Also fail if the content copies a run of words from this source text.
+        #[arg(long, value_name = "FILE")]
+        source: Option<PathBuf>,
+        /// How many words in a row count as copied.
+        #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(3..))]
+        run_length: u16,
     },
     /// Apply pending database migrations.
     Migrate,
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    if let Err(e) = config::load_dotenv() {
+        eprintln!("error: {e:#}");
+        return ExitCode::FAILURE;
+    }
+    forget_empty_variables();
     let cli = Cli::parse();
-    match run(cli).await {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -73,12 +92,35 @@ async fn main() -> ExitCode {
     }
 }
 
+/// `.env.example` lists every variable with an empty value; an empty variable means "unset",
+/// not "the empty string" (which clap would try to parse as a number or a token).
+fn forget_empty_variables() {
+    let command = Cli::command();
+    for arg in command.get_arguments() {
+        if let Some(name) = arg.get_env() {
+            if std::env::var_os(name).is_some_and(|v| v.is_empty()) {
+                // Still single-threaded: the runtime starts after parsing.
+                std::env::remove_var(name);
+            }
+        }
+    }
+}
+
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let config = Config::load()?;
+    let config = cli.config;
     match cli.command {
-        Some(Command::CheckContent { dir }) => {
+        Some(Command::CheckContent {
+            dir,
+            source,
+            run_length,
+        }) => {
             telemetry::init("warn");
-            Ok(modes::check_content(&dir.unwrap_or(config.roadmap_dir)))
+            let dir = dir.unwrap_or_else(|| config.roadmap_dir());
+            Ok(modes::check_content(
+                &dir,
+                source.as_deref(),
+                usize::from(run_length),
+            ))
         }
         Some(Command::Migrate) => {
             telemetry::init("waypoint=info,warn");

@@ -1,56 +1,144 @@
 //! What each `waypoint` sub-command does, after the command line has been parsed.
 
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use serenity::all::{GuildId, Http};
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
-use crate::commands::Registry;
+use crate::commands::{Dispatcher, Registry};
 use crate::config::Config;
 use crate::console::{self, ConsoleOptions};
+use crate::content;
 use crate::db::Database;
 use crate::discord::{endpoint, gateway, register as registration, rest, shutdown};
-use crate::roadmap::{load_library, Library};
+use crate::roadmap::{originality, Library};
 
-/// Validates content and prints a summary; every problem goes to stderr.
-pub fn check_content(dir: &Path) -> ExitCode {
-    match load_library(dir) {
-        Ok(library) => {
-            for roadmap in &library.roadmaps {
-                println!(
-                    "{}: {} phases, {} sections, {} topics",
-                    roadmap.id,
-                    roadmap.phases.len(),
-                    roadmap
-                        .phases
-                        .iter()
-                        .map(|p| p.sections.len())
-                        .sum::<usize>(),
-                    roadmap.topic_count()
-                );
-            }
-            println!(
-                "content OK: {} roadmap(s), {} phases, {} topics in {}",
-                library.roadmaps.len(),
-                library.phase_count(),
-                library.topic_count(),
-                dir.display()
-            );
-            ExitCode::SUCCESS
-        }
+/// How often members' "last seen" times are written to the database.
+const ACTIVITY_FLUSH_EVERY: Duration = Duration::from_secs(5);
+
+/// Validates content and prints a summary; every problem goes to stderr. With `source`, also
+/// fails when the content copies `run_length` words in a row from that text.
+pub fn check_content(dir: &Path, source: Option<&Path>, run_length: usize) -> ExitCode {
+    let library = match content::load(dir) {
+        Ok(library) => library,
         Err(errors) => {
             eprint!("{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print_summary(&library, dir);
+    match source.map(|source| check_originality(dir, source, run_length)) {
+        Some(Err(e)) => {
+            eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+        Some(Ok(false)) => ExitCode::FAILURE,
+        Some(Ok(true)) | None => ExitCode::SUCCESS,
     }
 }
 
+fn print_summary(library: &Library, dir: &Path) {
+    for roadmap in &library.roadmaps {
+        println!(
+            "{}: {} phases, {} sections, {} topics",
+            roadmap.id,
+            roadmap.phases.len(),
+            roadmap
+                .phases
+                .iter()
+                .map(|p| p.sections.len())
+                .sum::<usize>(),
+            roadmap.topic_count()
+        );
+    }
+    println!(
+        "content OK: {} roadmap(s), {} phases, {} topics in {}",
+        library.roadmaps.len(),
+        library.phase_count(),
+        library.topic_count(),
+        dir.display()
+    );
+}
+
+fn check_originality(dir: &Path, source: &Path, run_length: usize) -> anyhow::Result<bool> {
+    let source_text = std::fs::read_to_string(source)
+        .with_context(|| format!("cannot read the source text {}", source.display()))?;
+    let ours = originality::content_text(dir)
+        .with_context(|| format!("cannot read the content in {}", dir.display()))?;
+    let copied = originality::copied_runs(&ours, &source_text, run_length);
+    if copied.is_empty() {
+        println!(
+            "originality OK: no run of {run_length} words from {} appears in the content",
+            source.display()
+        );
+        return Ok(true);
+    }
+    eprintln!(
+        "the content copies {} run(s) of {run_length} words from {}; rewrite them in your own words:",
+        copied.len(),
+        source.display()
+    );
+    for run in copied {
+        eprintln!("  - \"{run}\"");
+    }
+    Ok(false)
+}
+
 fn load_content(config: &Config) -> anyhow::Result<Library> {
-    load_library(&config.roadmap_dir).map_err(|errors| anyhow::anyhow!("{errors}"))
+    content::load(&config.roadmap_dir()).map_err(|errors| anyhow::anyhow!("{errors}"))
+}
+
+/// A started Waypoint: the dispatcher every transport shares, the database behind it and the
+/// background task that writes member activity.
+struct Running {
+    dispatcher: Arc<Dispatcher>,
+    db: Database,
+    stop_activity: CancellationToken,
+    activity: JoinHandle<()>,
+}
+
+impl Running {
+    /// Loads content, opens the database and starts the background work.
+    async fn start(config: &Config) -> anyhow::Result<Self> {
+        let library = load_content(config)?;
+        let db = Database::open(config).await?;
+        let app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?;
+        let dispatcher = Arc::new(Dispatcher::new(app)?);
+        let stop_activity = CancellationToken::new();
+        let activity = tokio::spawn({
+            let dispatcher = dispatcher.clone();
+            let stop = stop_activity.clone();
+            async move {
+                let app = &dispatcher.app;
+                app.activity
+                    .flush_until(&app.db, ACTIVITY_FLUSH_EVERY, stop)
+                    .await;
+            }
+        });
+        Ok(Self {
+            dispatcher,
+            db,
+            stop_activity,
+            activity,
+        })
+    }
+
+    /// Writes the last activity, then closes the pool and the embedded server.
+    async fn close(self) -> anyhow::Result<()> {
+        self.stop_activity.cancel();
+        if let Err(e) = self.activity.await {
+            tracing::warn!(error = %e, "the activity writer failed");
+        }
+        self.db.close().await
+    }
 }
 
 pub async fn console(
@@ -58,10 +146,10 @@ pub async fn console(
     options: &ConsoleOptions,
     line: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let (app, db) = start(config).await?;
+    let running = Running::start(config).await?;
     let code = match line {
         Some(line) => {
-            let (output, failed) = console::run_line(&app, options, &line).await;
+            let (output, failed) = console::run_line(&running.dispatcher, options, &line).await;
             println!("{output}");
             if failed {
                 ExitCode::FAILURE
@@ -70,11 +158,11 @@ pub async fn console(
             }
         }
         None => {
-            console::interactive(&app, options).await?;
+            console::interactive(&running.dispatcher, options).await?;
             ExitCode::SUCCESS
         }
     };
-    db.close().await?;
+    running.close().await?;
     Ok(code)
 }
 
@@ -91,29 +179,27 @@ fn token(config: &Config) -> anyhow::Result<&str> {
         })
 }
 
-/// Loads content, opens the database and builds the app shared by every transport.
-async fn start(config: &Config) -> anyhow::Result<(Arc<App>, Database)> {
-    let library = load_content(config)?;
-    let db = Database::open(config).await?;
-    let app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?;
-    Ok((Arc::new(app), db))
-}
-
 pub async fn run_gateway(config: &Config) -> anyhow::Result<ExitCode> {
     let http = http_client(config, token(config)?);
-    let (app, db) = start(config).await?;
-    let result = gateway::run(app, http, config.defer_after, shutdown::signal_received()).await;
-    db.close().await?;
+    let running = Running::start(config).await?;
+    let result = gateway::run(
+        running.dispatcher.clone(),
+        http,
+        config.defer_after(),
+        shutdown::signal_received(),
+    )
+    .await;
+    running.close().await?;
     result?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn serve(config: &Config, bind: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
-    let public_key = config.public_key.as_deref().ok_or_else(|| {
+pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode> {
+    let public_key = config.discord_public_key.as_deref().ok_or_else(|| {
         anyhow::anyhow!("DISCORD_PUBLIC_KEY is not set: copy the application's public key from the developer portal (General Information)")
     })?;
     let verifier = endpoint::verifier(public_key)?;
-    if config.application_id.is_none() {
+    if config.discord_application_id.is_none() {
         anyhow::bail!(
             "DISCORD_APPLICATION_ID is not set: the endpoint needs it to edit deferred replies"
         );
@@ -121,19 +207,19 @@ pub async fn serve(config: &Config, bind: std::net::SocketAddr) -> anyhow::Resul
     // Deferred replies go through interaction webhooks, which the interaction token authorizes.
     let token = config.discord_token.as_ref().map_or("", |t| t.expose());
     let http = Arc::new(http_client(config, token));
-    let (app, db) = start(config).await?;
+    let running = Running::start(config).await?;
     let state = endpoint::EndpointState {
-        app,
+        dispatcher: running.dispatcher.clone(),
         verifier: Arc::new(verifier),
         http,
-        defer_after: config.defer_after,
+        defer_after: config.defer_after(),
         in_flight: Default::default(),
     };
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let result = endpoint::serve(state, listener, shutdown::signal_received()).await;
-    db.close().await?;
+    running.close().await?;
     result?;
     Ok(ExitCode::SUCCESS)
 }
@@ -148,7 +234,7 @@ pub async fn register(config: &Config, guild: Option<u64>) -> anyhow::Result<Exi
         http.set_application_id(info.id);
     }
     let library = load_content(config)?;
-    let registry = Registry::new(&library);
+    let registry = Registry::new(&library)?;
     let registered = registration::register(&http, &registry, guild.map(GuildId::new)).await?;
     let place = guild.map_or("globally".to_string(), |g| format!("in server {g}"));
     println!("registered {} commands {place}:", registered.len());
@@ -162,7 +248,7 @@ fn http_client(config: &Config, token: &str) -> Http {
     rest::client(
         token,
         config.discord_api_base.as_deref(),
-        config.application_id,
+        config.discord_application_id,
     )
 }
 

@@ -1,20 +1,25 @@
 //! Storage: connecting, migrating, the embedded default server, and one module per aggregate.
 
+pub mod activity;
 pub mod embedded;
 pub mod ids;
 mod pg_binaries;
+mod redact;
 pub mod servers;
 
+use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::PgPoolOptions;
-use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 use tracing::info;
 
 use crate::config::Config;
 use embedded::{Cluster, ClusterOptions};
+pub use redact::redact;
 
 /// The schema, embedded in the binary so `waypoint migrate` works from anywhere.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
@@ -32,16 +37,20 @@ impl Database {
         let (url, embedded) = match &config.database_url {
             Some(url) => (url.expose().to_string(), None),
             None => {
+                let data_dir = match &config.data_dir {
+                    Some(dir) => dir.clone(),
+                    None => embedded::default_data_dir()?,
+                };
                 let cluster = Cluster::start(&ClusterOptions {
-                    data_dir: config.data_dir.clone(),
+                    data_dir,
                     throwaway: false,
                 })
                 .await?;
-                (cluster.url().to_string(), Some(cluster))
+                (cluster.url().expose().to_string(), Some(cluster))
             }
         };
-        let pool = connect(&url).await?;
-        migrate(&pool).await?;
+        migrate(&url).await?;
+        let pool = connect(&url, config.db_timeout()).await?;
         Ok(Self { pool, embedded })
     }
 
@@ -53,13 +62,45 @@ impl Database {
         }
         Ok(())
     }
+
+    /// Where the embedded server keeps its data; `None` with DATABASE_URL.
+    pub fn embedded_data_dir(&self) -> Option<PathBuf> {
+        self.embedded.as_ref().map(|c| c.data_dir().to_path_buf())
+    }
 }
 
-pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
-    PgPoolOptions::new()
+/// A pool whose every wait is bounded by `timeout`: getting a connection, waiting for a lock,
+/// running a statement. A stuck database then costs a member a "try again", not a hung
+/// interaction, and the pool recovers by itself when the server comes back.
+pub async fn connect(url: &str, timeout: Duration) -> anyhow::Result<PgPool> {
+    let millis = timeout.as_millis().to_string();
+    let options = connect_options(url)?.options([
+        ("statement_timeout", millis.as_str()),
+        ("lock_timeout", millis.as_str()),
+        // A transaction left open by a crashed client must not hold locks for long either.
+        ("idle_in_transaction_session_timeout", "60000"),
+    ]);
+    Ok(PgPoolOptions::new()
         .max_connections(10)
-        .acquire_timeout(Duration::from_secs(10))
-        .connect(url)
+        .acquire_timeout(timeout)
+        // Connect on first use, so a process can start while the database is still coming
+        // up; the migration before this has already proved the URL right.
+        .connect_lazy_with(options))
+}
+
+fn connect_options(url: &str) -> anyhow::Result<PgConnectOptions> {
+    PgConnectOptions::from_str(url).map_err(|_| {
+        anyhow::anyhow!(
+            "DATABASE_URL is not a valid PostgreSQL URL: {} (expected postgres://user:password@host:port/database)",
+            redact(url)
+        )
+    })
+}
+
+/// Applies pending migrations on a connection of its own: a migration may legitimately run
+/// longer than the bounds the pool puts on commands.
+pub async fn migrate(url: &str) -> anyhow::Result<()> {
+    let mut conn = PgConnection::connect_with(&connect_options(url)?)
         .await
         .with_context(|| {
             format!(
@@ -67,49 +108,34 @@ pub async fn connect(url: &str) -> anyhow::Result<PgPool> {
                  DATABASE_URL is right, or unset DATABASE_URL to use the embedded database",
                 redact(url)
             )
-        })
-}
-
-pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+        })?;
     MIGRATOR
-        .run(pool)
+        .run(&mut conn)
         .await
         .context("applying database migrations failed")?;
     info!(
         migrations = MIGRATOR.iter().count(),
         "database schema is up to date"
     );
+    conn.close().await.ok();
     Ok(())
 }
 
-/// A connection URL with its password replaced, fit for logs and error messages.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "(unparseable URL)".to_string();
-    };
-    match rest.rsplit_once('@') {
-        Some((credentials, host)) => {
-            let user = credentials.split_once(':').map_or(credentials, |(u, _)| u);
-            format!("{scheme}://{user}:***@{host}")
-        }
-        None => url.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn redact_hides_only_the_password() {
-        assert_eq!(
-            redact("postgres://bot:s3cret@db.example:5432/waypoint"),
-            "postgres://bot:***@db.example:5432/waypoint"
-        );
-        assert_eq!(
-            redact("postgres://localhost/waypoint"),
-            "postgres://localhost/waypoint"
-        );
-        assert!(!redact("postgres://a:p@ss@h/d").contains("p@ss"));
+/// Whether an error means the database is out of reach or too busy right now (down,
+/// restarting, a timeout, a lock we would wait too long for) rather than a bug: the member can
+/// simply try again, and nothing was written.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(e) => e.code().is_some_and(|code| {
+            // 08: connection exceptions; 57014: statement timeout; 55P03: lock timeout;
+            // 57P01-57P03: server shutting down or starting; 40001/40P01: retryable conflicts.
+            code.starts_with("08")
+                || matches!(
+                    code.as_ref(),
+                    "57014" | "55P03" | "57P01" | "57P02" | "57P03" | "40001" | "40P01"
+                )
+        }),
+        _ => false,
     }
 }

@@ -20,7 +20,8 @@ use tracing::{info, info_span, warn, Instrument};
 
 use super::interaction::{incoming, Incoming};
 use super::respond::{self, FirstAnswer};
-use crate::app::App;
+use super::shutdown::{drain, DRAIN_TIMEOUT};
+use crate::commands::Dispatcher;
 use crate::render::discord as to_discord;
 
 /// Interaction payloads are a few KiB; anything far larger is not from Discord.
@@ -30,7 +31,7 @@ pub const MAX_CLOCK_SKEW_SECS: i64 = 5 * 60;
 
 #[derive(Clone)]
 pub struct EndpointState {
-    pub app: Arc<App>,
+    pub dispatcher: Arc<Dispatcher>,
     pub verifier: Arc<Verifier>,
     pub http: Arc<Http>,
     pub defer_after: Duration,
@@ -71,14 +72,13 @@ pub async fn serve(
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await?;
-    in_flight.close();
-    in_flight.wait().await;
+    drain(&in_flight, DRAIN_TIMEOUT).await;
     Ok(())
 }
 
 async fn health(State(state): State<EndpointState>) -> Response {
     match sqlx::query_scalar::<_, i32>("SELECT 1")
-        .fetch_one(&state.app.db)
+        .fetch_one(&state.dispatcher.app.db)
         .await
     {
         Ok(_) => {
@@ -127,7 +127,7 @@ async fn interactions(
     };
     let span = info_span!("endpoint", interaction = id.get());
     async move {
-        match respond::answer(state.app.clone(), invocation, state.defer_after).await {
+        match respond::answer(state.dispatcher.clone(), invocation, state.defer_after).await {
             FirstAnswer::Ready(outcome) => {
                 Json(to_discord::interaction_response(&outcome.response)).into_response()
             }

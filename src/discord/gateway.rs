@@ -16,18 +16,16 @@ use tracing::{info, info_span, warn, Instrument};
 
 use super::interaction::{incoming, Incoming};
 use super::respond::{self, FirstAnswer};
-use crate::app::App;
+use super::shutdown::{drain, DRAIN_TIMEOUT};
+use crate::commands::Dispatcher;
 use crate::render::discord as to_discord;
 
 /// Interactions arrive whatever the intents; GUILDS keeps the cache aware of the servers we are
 /// in. No privileged intent is needed.
 pub const INTENTS: GatewayIntents = GatewayIntents::GUILDS;
 
-/// How long shutdown waits for interactions still being answered.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
-
 struct Handler {
-    app: Arc<App>,
+    dispatcher: Arc<Dispatcher>,
     in_flight: TaskTracker,
     defer_after: Duration,
 }
@@ -45,7 +43,7 @@ impl EventHandler for Handler {
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
         let work = answer(
-            self.app.clone(),
+            self.dispatcher.clone(),
             ctx.http.clone(),
             interaction,
             self.defer_after,
@@ -54,7 +52,12 @@ impl EventHandler for Handler {
     }
 }
 
-async fn answer(app: Arc<App>, http: Arc<Http>, interaction: Interaction, defer_after: Duration) {
+async fn answer(
+    dispatcher: Arc<Dispatcher>,
+    http: Arc<Http>,
+    interaction: Interaction,
+    defer_after: Duration,
+) {
     let Some(Incoming {
         id,
         token,
@@ -67,7 +70,7 @@ async fn answer(app: Arc<App>, http: Arc<Http>, interaction: Interaction, defer_
     let span = info_span!("gateway", interaction = id.get());
     async move {
         let (first, pending): (CreateInteractionResponse, _) =
-            match respond::answer(app, invocation, defer_after).await {
+            match respond::answer(dispatcher, invocation, defer_after).await {
                 FirstAnswer::Ready(outcome) => {
                     (to_discord::interaction_response(&outcome.response), None)
                 }
@@ -91,14 +94,14 @@ async fn answer(app: Arc<App>, http: Arc<Http>, interaction: Interaction, defer_
 /// Runs the gateway bot until `shutdown` resolves (SIGINT or SIGTERM in production), then lets
 /// in-flight interactions finish.
 pub async fn run(
-    app: Arc<App>,
+    dispatcher: Arc<Dispatcher>,
     http: Http,
     defer_after: Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let in_flight = TaskTracker::new();
     let handler = Handler {
-        app,
+        dispatcher,
         in_flight: in_flight.clone(),
         defer_after,
     };
@@ -112,16 +115,7 @@ pub async fn run(
     });
     client.start_autosharded().await?;
 
-    in_flight.close();
-    if tokio::time::timeout(DRAIN_TIMEOUT, in_flight.wait())
-        .await
-        .is_err()
-    {
-        warn!(
-            pending = in_flight.len(),
-            "gave up waiting for in-flight interactions"
-        );
-    }
+    drain(&in_flight, DRAIN_TIMEOUT).await;
     info!("gateway stopped");
     Ok(())
 }

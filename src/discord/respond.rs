@@ -9,12 +9,8 @@ use std::time::Duration;
 use serenity::all::{CreateInteractionResponse, CreateInteractionResponseMessage, Http};
 use tracing::{warn, Instrument};
 
-use crate::app::App;
-use crate::commands::{self, Action, CommandError, Invocation, Outcome, Response};
-use crate::render::discord as to_discord;
-
-/// Discord allows 3 s for the first answer; keep a margin for the network.
-pub const DEFAULT_DEFER_AFTER: Duration = Duration::from_millis(2000);
+use crate::commands::{self, Action, CommandError, Dispatcher, Invocation, Outcome};
+use crate::render::{discord as to_discord, Response};
 
 /// The first answer to an interaction.
 pub enum FirstAnswer {
@@ -34,14 +30,27 @@ pub struct Pending {
 }
 
 /// Runs the invocation, waiting at most `defer_after` before deferring.
-pub async fn answer(app: Arc<App>, invocation: Invocation, defer_after: Duration) -> FirstAnswer {
-    let ack = acknowledgement(&invocation);
-    let public_command = matches!(invocation.action, Action::Command(_));
+pub async fn answer(
+    dispatcher: Arc<Dispatcher>,
+    invocation: Invocation,
+    defer_after: Duration,
+) -> FirstAnswer {
+    // A command whose replies are private says so up front, so its "thinking…" is private too
+    // and the late reply can simply replace it.
+    let private = match &invocation.action {
+        Action::Command(call) => dispatcher
+            .registry
+            .get(&call.name)
+            .is_some_and(|spec| spec.private),
+        _ => false,
+    };
+    let ack = acknowledgement(&invocation, private);
+    let public_command = matches!(invocation.action, Action::Command(_)) && !private;
     // Autocomplete cannot be deferred: its one answer is the list, however long it takes.
     let can_defer = !matches!(invocation.action, Action::Autocomplete { .. });
     let span = tracing::Span::current();
     let mut task =
-        tokio::spawn(async move { commands::dispatch(&app, &invocation).await }.instrument(span));
+        tokio::spawn(async move { dispatcher.dispatch(&invocation).await }.instrument(span));
     if !can_defer {
         return FirstAnswer::Ready(joined(task.await));
     }
@@ -84,8 +93,11 @@ pub async fn deliver_deferred(http: &Http, token: &str, pending: Pending) {
 }
 
 /// How to acknowledge an invocation whose reply is late.
-fn acknowledgement(invocation: &Invocation) -> CreateInteractionResponse {
+fn acknowledgement(invocation: &Invocation, private: bool) -> CreateInteractionResponse {
     match &invocation.action {
+        Action::Command(_) if private => CreateInteractionResponse::Defer(
+            CreateInteractionResponseMessage::new().ephemeral(true),
+        ),
         // The component's own (private) message will be edited in place.
         Action::Component {
             on_ephemeral: true, ..
@@ -120,6 +132,10 @@ mod tests {
     use crate::commands::CommandCall;
 
     fn ack_json(action: Action) -> serde_json::Value {
+        ack_json_as(action, false)
+    }
+
+    fn ack_json_as(action: Action, private: bool) -> serde_json::Value {
         let invocation = Invocation {
             guild_id: None,
             channel_id: None,
@@ -128,7 +144,7 @@ mod tests {
             now: Utc::now(),
             action,
         };
-        serde_json::to_value(acknowledgement(&invocation)).unwrap()
+        serde_json::to_value(acknowledgement(&invocation, private)).unwrap()
     }
 
     fn click(on_ephemeral: bool) -> Action {
@@ -145,6 +161,12 @@ mod tests {
         let command = ack_json(Action::Command(CommandCall::default()));
         assert_eq!(command["type"], 5);
         assert_eq!(command["data"]["flags"], json!(null));
+        // A command whose replies are private shows a private "thinking…".
+        let private = ack_json_as(Action::Command(CommandCall::default()), true);
+        assert_eq!(
+            (private["type"].as_u64(), private["data"]["flags"].as_u64()),
+            (Some(5), Some(64))
+        );
         // A click on a private message will edit that message: no new message now.
         assert_eq!(ack_json(click(true))["type"], 6);
         // A click on a public message gets a private "thinking…" for the clicker.

@@ -3,6 +3,7 @@
 mod error;
 mod loader;
 mod model;
+pub mod originality;
 pub mod search;
 mod validate;
 

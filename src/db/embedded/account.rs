@@ -2,9 +2,9 @@
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::Command;
+
+use tokio::process::Command;
 
 use nix::unistd::{Gid, Uid, User};
 

@@ -7,20 +7,23 @@
 //! throwaway cluster per process without any clean-up code.
 
 mod account;
+mod location;
 mod setup;
 mod supervisor;
 
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin};
 use std::time::{Duration, Instant};
 
 use sqlx::{Connection, Executor, PgConnection};
+use tokio::process::{Child, ChildStdin};
 use tracing::{debug, info, warn};
 
 use super::pg_binaries;
+use crate::secret::Secret;
 use account::{check_reachable, run_as};
+pub use location::default_data_dir;
 use setup::{init, log_tail, read_password, stop_leftover};
 use supervisor::spawn;
 
@@ -73,12 +76,13 @@ pub struct ClusterOptions {
 }
 
 /// A running embedded server. Dropping it stops the server too; `stop` waits for that.
+/// Its URLs hold the password, hence `Secret` (and so Debug never shows them).
 #[derive(Debug)]
 pub struct Cluster {
     supervisor: Child,
     pipe: Option<ChildStdin>,
-    url: String,
-    admin_url: String,
+    url: Secret,
+    admin_url: Secret,
     port: u16,
     data_dir: PathBuf,
 }
@@ -103,9 +107,9 @@ impl Cluster {
         let password = if pgdata.join("PG_VERSION").is_file() {
             read_password(&data_dir)?
         } else {
-            init(&bin, &pgdata, &data_dir, &log, run_as)?
+            init(&bin, &pgdata, &data_dir, &log, run_as).await?
         };
-        stop_leftover(&bin, &pgdata, &log, run_as);
+        stop_leftover(&bin, &pgdata, &log, run_as).await;
 
         let port = free_port()?;
         let supervisor = spawn(&bin, &pgdata, port, &log, options, run_as)?;
@@ -124,13 +128,13 @@ impl Cluster {
         Ok(cluster)
     }
 
-    /// Connection URL of the application database. Holds the password: never log it.
-    pub fn url(&self) -> &str {
+    /// Connection URL of the application database.
+    pub fn url(&self) -> &Secret {
         &self.url
     }
 
     /// Connection URL of the maintenance database, for creating other databases.
-    pub fn admin_url(&self) -> &str {
+    pub fn admin_url(&self) -> &Secret {
         &self.admin_url
     }
 
@@ -145,20 +149,16 @@ impl Cluster {
     /// Stops the server and waits until it has exited.
     pub async fn stop(mut self) -> Result<(), EmbeddedError> {
         drop(self.pipe.take());
-        let deadline = Instant::now() + STOP_TIMEOUT;
-        loop {
-            if let Some(status) = self.supervisor.try_wait()? {
-                info!(%status, "embedded PostgreSQL stopped");
-                return Ok(());
+        match tokio::time::timeout(STOP_TIMEOUT, self.supervisor.wait()).await {
+            Ok(status) => {
+                info!(status = %status?, "embedded PostgreSQL stopped");
             }
-            if Instant::now() > deadline {
+            Err(_) => {
                 warn!("embedded PostgreSQL did not stop in time; killing it");
-                self.supervisor.kill()?;
-                self.supervisor.wait()?;
-                return Ok(());
+                self.supervisor.kill().await?;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        Ok(())
     }
 
     async fn wait_ready(&mut self, log: &Path) -> Result<(), EmbeddedError> {
@@ -171,7 +171,7 @@ impl Cluster {
                     log,
                 ));
             }
-            match PgConnection::connect(&self.admin_url).await {
+            match PgConnection::connect(self.admin_url.expose()).await {
                 Ok(conn) => {
                     let _ = conn.close().await;
                     return Ok(());
@@ -191,7 +191,7 @@ impl Cluster {
 
     async fn ensure_database(&self, log: &Path) -> Result<(), EmbeddedError> {
         let result = async {
-            let mut conn = PgConnection::connect(&self.admin_url).await?;
+            let mut conn = PgConnection::connect(self.admin_url.expose()).await?;
             let exists: bool =
                 sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
                     .bind(DATABASE)
@@ -213,8 +213,10 @@ fn free_port() -> Result<u16, EmbeddedError> {
     Ok(listener.local_addr()?.port())
 }
 
-fn url(password: &str, port: u16, database: &str) -> String {
-    format!("postgres://{SUPERUSER}:{password}@127.0.0.1:{port}/{database}")
+fn url(password: &str, port: u16, database: &str) -> Secret {
+    Secret::new(format!(
+        "postgres://{SUPERUSER}:{password}@127.0.0.1:{port}/{database}"
+    ))
 }
 
 fn failed(action: &'static str, detail: String, log: &Path) -> EmbeddedError {

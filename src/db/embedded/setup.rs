@@ -4,7 +4,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
-use std::process::Command;
+use std::process::Stdio;
+
+use tokio::process::Command;
 
 use rand::distributions::{Alphanumeric, DistString};
 use tracing::{info, warn};
@@ -13,7 +15,7 @@ use super::account::{as_server_user, RunAs};
 use super::{failed, EmbeddedError, SUPERUSER};
 
 /// Creates a new cluster with a random superuser password, which is kept beside it (0600).
-pub(super) fn init(
+pub(super) async fn init(
     bin: &Path,
     pgdata: &Path,
     data_dir: &Path,
@@ -53,7 +55,7 @@ pub(super) fn init(
         ])
         .arg(format!("--pwfile={}", pwfile.display()));
     as_server_user(&mut command, run_as);
-    let output = command.output();
+    let output = command.output().await;
     let _ = fs::remove_file(&pwfile);
     let output = output?;
     let mut log_file = open_log(log)?;
@@ -99,7 +101,7 @@ pub(super) fn read_password(data_dir: &Path) -> Result<String, EmbeddedError> {
 
 /// A server left behind by a Waypoint that was killed before its supervisor noticed (for
 /// example its supervisor was killed too) would hold the data folder; stop it first.
-pub(super) fn stop_leftover(bin: &Path, pgdata: &Path, log: &Path, run_as: RunAs) {
+pub(super) async fn stop_leftover(bin: &Path, pgdata: &Path, log: &Path, run_as: RunAs) {
     let Ok(pid_file) = fs::read_to_string(pgdata.join("postmaster.pid")) else {
         return;
     };
@@ -119,11 +121,9 @@ pub(super) fn stop_leftover(bin: &Path, pgdata: &Path, log: &Path, run_as: RunAs
         .arg("-D")
         .arg(pgdata)
         .args(["-m", "fast", "-w"]);
-    if let Ok(file) = open_log(log) {
-        command.stdout(file);
-    }
+    command.stdout(open_log(log).map_or_else(|_| Stdio::null(), Stdio::from));
     as_server_user(&mut command, run_as);
-    if let Err(e) = command.status() {
+    if let Err(e) = command.status().await {
         warn!(error = %e, "could not stop the leftover server");
     }
 }

@@ -1,7 +1,9 @@
 //! Starting the server under a supervisor that stops it when our end of a pipe closes.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
+
+use tokio::process::{Child, Command};
 
 use super::account::{as_server_user, RunAs};
 use super::setup::open_log;
