@@ -1,10 +1,11 @@
 //! Topic autocomplete: at most 25 relevant choices, whatever was typed.
 
-use waypoint::commands::{dispatch, Action, CommandCall, Response};
+use waypoint::commands::{Action, CommandCall, Dispatcher};
+use waypoint::render::Response;
 
 use crate::support::{self, discord_limits, invocation, json};
 
-async fn complete(app: &waypoint::app::App, partial: &str) -> Vec<(String, String)> {
+async fn complete(bot: &Dispatcher, partial: &str) -> Vec<(String, String)> {
     let action = Action::Autocomplete {
         call: CommandCall {
             name: "roadmap".into(),
@@ -13,7 +14,7 @@ async fn complete(app: &waypoint::app::App, partial: &str) -> Vec<(String, Strin
         focused: "topic".into(),
         partial: partial.into(),
     };
-    let outcome = dispatch(app, &invocation(action)).await;
+    let outcome = bot.dispatch(&invocation(action)).await;
     let body = json(&outcome);
     assert_eq!(body["type"], 8);
     assert!(discord_limits::violations(&body).is_empty(), "{body}");
@@ -25,8 +26,8 @@ async fn complete(app: &waypoint::app::App, partial: &str) -> Vec<(String, Strin
 
 #[tokio::test]
 async fn empty_input_offers_the_first_25_topics_in_order() {
-    let app = support::app().await;
-    let choices = complete(&app, "").await;
+    let bot = support::bot().await;
+    let choices = complete(&bot, "").await;
     assert_eq!(
         choices.len(),
         25,
@@ -37,15 +38,15 @@ async fn empty_input_offers_the_first_25_topics_in_order() {
 
 #[tokio::test]
 async fn partial_input_matches_ids_and_titles() {
-    let app = support::app().await;
-    let py: Vec<_> = complete(&app, "py")
+    let bot = support::bot().await;
+    let py: Vec<_> = complete(&bot, "py")
         .await
         .into_iter()
         .map(|c| c.1)
         .collect();
     assert_eq!(&py[..2], ["python", "pytorch"], "id prefixes first: {py:?}");
 
-    let cloud: Vec<_> = complete(&app, "CLOUD")
+    let cloud: Vec<_> = complete(&bot, "CLOUD")
         .await
         .into_iter()
         .map(|c| c.1)
@@ -57,7 +58,7 @@ async fn partial_input_matches_ids_and_titles() {
     assert!(cloud.len() < 10, "only relevant topics: {cloud:?}");
 
     // A word inside the title, not the id.
-    let vision = complete(&app, "vision").await;
+    let vision = complete(&bot, "vision").await;
     assert_eq!(vision[0].1, "computer-vision");
     assert!(
         vision[0].0.contains("phase 2"),
@@ -68,21 +69,21 @@ async fn partial_input_matches_ids_and_titles() {
 
 #[tokio::test]
 async fn typos_still_find_something_and_nonsense_finds_nothing() {
-    let app = support::app().await;
-    let typo: Vec<_> = complete(&app, "kubernets")
+    let bot = support::bot().await;
+    let typo: Vec<_> = complete(&bot, "kubernets")
         .await
         .into_iter()
         .map(|c| c.1)
         .collect();
     assert_eq!(typo.first().map(String::as_str), Some("kubernetes"));
-    assert!(complete(&app, "qqqqzzzz").await.is_empty());
+    assert!(complete(&bot, "qqqqzzzz").await.is_empty());
 }
 
 #[tokio::test]
 async fn every_choice_value_opens_its_topic() {
-    let app = support::app().await;
-    for (_, value) in complete(&app, "e").await {
-        let outcome = crate::support::run(&app, &format!("/roadmap topic:{value}")).await;
+    let bot = support::bot().await;
+    for (_, value) in complete(&bot, "e").await {
+        let outcome = crate::support::run(&bot, &format!("/roadmap topic:{value}")).await;
         assert!(!outcome.failed, "{value}");
     }
 }

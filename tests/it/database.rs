@@ -2,18 +2,19 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use serenity::all::{GuildId, UserId};
+use waypoint::db::activity::Activity;
 use waypoint::db::{ids, servers, MIGRATOR};
 
-use crate::support::db::{empty_database, fresh_pool};
+use crate::support::db::{empty_database, fresh_pool, TIMEOUT};
 
 #[tokio::test]
 async fn migrations_apply_to_an_empty_database_and_are_idempotent() {
     let url = empty_database().await;
-    let pool = waypoint::db::connect(&url).await.unwrap();
-    waypoint::db::migrate(&pool).await.unwrap();
-    waypoint::db::migrate(&pool)
+    waypoint::db::migrate(&url).await.unwrap();
+    waypoint::db::migrate(&url)
         .await
         .expect("a second run finds nothing to do");
+    let pool = waypoint::db::connect(&url, TIMEOUT).await.unwrap();
     let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
         .fetch_one(&pool)
         .await
@@ -35,9 +36,9 @@ async fn snowflakes_above_i64_max_round_trip() {
     let guild = GuildId::new(u64::MAX - 7);
     let user = UserId::new(9_223_372_036_854_775_808); // 2^63
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-    servers::touch_member(&pool, guild, user, now)
-        .await
-        .unwrap();
+    let activity = Activity::default();
+    activity.record(guild, user, now);
+    activity.flush(&pool).await.unwrap();
     let (g, u): (i64, i64) = sqlx::query_as("SELECT guild_id, user_id FROM members")
         .fetch_one(&pool)
         .await
@@ -51,18 +52,17 @@ async fn members_are_counted_per_server_and_last_seen_only_moves_forward() {
     let pool = fresh_pool().await;
     let (a, b) = (GuildId::new(1), GuildId::new(2));
     let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-    servers::touch_member(&pool, a, UserId::new(10), now)
-        .await
-        .unwrap();
-    servers::touch_member(&pool, a, UserId::new(11), now)
-        .await
-        .unwrap();
-    servers::touch_member(&pool, b, UserId::new(10), now)
-        .await
-        .unwrap();
-    servers::touch_member(&pool, a, UserId::new(10), now - Duration::days(3))
-        .await
-        .unwrap();
+    let activity = Activity::default();
+    activity.record(a, UserId::new(10), now);
+    activity.record(a, UserId::new(11), now);
+    activity.record(b, UserId::new(10), now);
+    // Within one batch, the latest time wins whatever the order.
+    activity.record(a, UserId::new(10), now - Duration::days(4));
+    assert_eq!(activity.flush(&pool).await.unwrap(), 3);
+    // Across batches, an older sighting does not move the stored time back.
+    activity.record(a, UserId::new(10), now - Duration::days(3));
+    assert_eq!(activity.flush(&pool).await.unwrap(), 1);
+    assert_eq!(activity.flush(&pool).await.unwrap(), 0, "nothing left over");
     assert_eq!(servers::member_count(&pool, a).await.unwrap(), 2);
     assert_eq!(servers::member_count(&pool, b).await.unwrap(), 1);
     let last: chrono::DateTime<Utc> =
@@ -71,4 +71,25 @@ async fn members_are_counted_per_server_and_last_seen_only_moves_forward() {
             .await
             .unwrap();
     assert_eq!(last, now, "an older event does not move last_seen back");
+}
+
+#[tokio::test]
+async fn activity_survives_a_failed_flush() {
+    let url = empty_database().await;
+    waypoint::db::migrate(&url).await.unwrap();
+    let activity = Activity::default();
+    let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+    activity.record(GuildId::new(5), UserId::new(50), now);
+    let closed = waypoint::db::connect(&url, TIMEOUT).await.unwrap();
+    closed.close().await;
+    assert!(activity.flush(&closed).await.is_err());
+    // A new pool on the same database: what failed to be written is written now.
+    let reopened = waypoint::db::connect(&url, TIMEOUT).await.unwrap();
+    assert_eq!(activity.flush(&reopened).await.unwrap(), 1);
+    assert_eq!(
+        servers::member_count(&reopened, GuildId::new(5))
+            .await
+            .unwrap(),
+        1
+    );
 }

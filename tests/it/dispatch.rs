@@ -1,43 +1,111 @@
 //! The dispatcher's shared rules: server only, failures reported with a reference.
 
-use waypoint::commands::{dispatch, Access, Action, CommandCall, Value};
+use waypoint::commands::{Access, Action, CommandCall, Dispatcher, Value};
 use waypoint::console::parse_line;
 
 use crate::support::{self, invocation, json, member_permissions, text};
 
 #[tokio::test]
-async fn commands_record_the_member_once_per_server() {
-    let app = support::app().await;
+async fn commands_record_the_member_once_per_server_when_activity_is_flushed() {
+    let bot = support::bot().await;
     for _ in 0..3 {
-        assert!(!support::run(&app, "/roadmap").await.failed);
+        assert!(!support::run(&bot, "/roadmap").await.failed);
     }
-    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT guild_id, user_id FROM members")
-        .fetch_all(&app.db)
-        .await
-        .unwrap();
-    assert_eq!(rows, [(support::GUILD as i64, support::USER as i64)]);
+    let members = || async {
+        sqlx::query_as::<_, (i64, i64)>("SELECT guild_id, user_id FROM members")
+            .fetch_all(&bot.app.db)
+            .await
+            .unwrap()
+    };
+    assert!(members().await.is_empty(), "commands do not write it");
+    let written = bot.app.activity.flush(&bot.app.db).await.unwrap();
+    assert_eq!(written, 1, "three commands by one member are one row");
+    assert_eq!(
+        members().await,
+        [(support::GUILD as i64, support::USER as i64)]
+    );
+}
+
+#[tokio::test]
+async fn content_answers_while_the_members_table_is_locked() {
+    let bot = support::bot().await;
+    let blocker = support::db::block_commands(&bot.app.db).await;
+    // Without a database round trip on the content path, this cannot wait for the lock.
+    let outcome = tokio::time::timeout(
+        std::time::Duration::from_millis(500),
+        support::run(&bot, "/roadmap phase:2"),
+    )
+    .await
+    .expect("content answers at once despite the lock");
+    assert!(!outcome.failed);
+    assert!(text(&json(&outcome)).contains("Phase 2 ·"));
+    blocker.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_stuck_lock_gets_a_friendly_try_again_within_the_bound() {
+    let bot = support::bot_with_db_timeout(std::time::Duration::from_millis(300)).await;
+    let blocker = support::db::block_commands(&bot.app.db).await;
+    let started = std::time::Instant::now();
+    let outcome = staff_settings(&bot).await;
+    let waited = started.elapsed();
+    blocker.rollback().await.unwrap();
+    assert!(outcome.failed);
+    let body = json(&outcome);
+    assert_eq!(body["data"]["flags"], 64, "only the member sees it");
+    let shown = text(&body);
+    assert!(shown.contains("try again"), "{shown}");
+    assert!(!shown.contains("ref `"), "not reported as our bug: {shown}");
+    assert!(
+        waited < std::time::Duration::from_secs(5),
+        "bounded by the lock timeout, not by the lock: {waited:?}"
+    );
+}
+
+async fn staff_settings(bot: &Dispatcher) -> waypoint::commands::Outcome {
+    let call = parse_line(&bot.registry, "/settings show").unwrap();
+    let mut staff = invocation(Action::Command(call));
+    staff.permissions |= serenity::all::Permissions::MANAGE_GUILD;
+    bot.dispatch(&staff).await
+}
+
+#[tokio::test]
+async fn an_unreachable_database_gets_a_try_again_and_content_keeps_working() {
+    let bot = support::bot().await;
+    bot.app.db.close().await;
+    let outcome = staff_settings(&bot).await;
+    assert!(outcome.failed);
+    let shown = text(&json(&outcome));
+    assert!(shown.contains("can't reach its database"), "{shown}");
+    assert!(
+        !shown.to_lowercase().contains("pool"),
+        "no internal detail leaks: {shown}"
+    );
+    // Browsing content needs no database, so it keeps working through the outage.
+    let browsing = support::run(&bot, "/roadmap phase:1").await;
+    assert!(!browsing.failed);
 }
 
 #[tokio::test]
 async fn outside_a_server_commands_explain_where_they_work() {
-    let app = support::app().await;
-    let call = parse_line(&app.registry, "/roadmap").unwrap();
+    let bot = support::bot().await;
+    let call = parse_line(&bot.registry, "/roadmap").unwrap();
     let mut direct = invocation(Action::Command(call));
     direct.guild_id = None;
-    let outcome = dispatch(&app, &direct).await;
+    let outcome = bot.dispatch(&direct).await;
     assert!(outcome.failed);
     assert!(text(&json(&outcome)).contains("inside a server"));
 }
 
 #[tokio::test]
 async fn an_internal_failure_shows_only_a_reference() {
-    let app = support::app().await;
-    // Losing the database mid-flight is the internal failure we can cause for real.
-    app.db.close().await;
-    let call = parse_line(&app.registry, "/settings show").unwrap();
-    let mut staff = invocation(Action::Command(call));
-    staff.permissions |= serenity::all::Permissions::MANAGE_GUILD;
-    let outcome = dispatch(&app, &staff).await;
+    let bot = support::bot().await;
+    // A schema that does not match the code is a real internal failure we can cause.
+    sqlx::query("DROP TABLE members")
+        .execute(&bot.app.db)
+        .await
+        .unwrap();
+    let outcome = staff_settings(&bot).await;
     assert!(outcome.failed);
     let body = json(&outcome);
     let shown = text(&body);
@@ -46,25 +114,21 @@ async fn an_internal_failure_shows_only_a_reference() {
         "{shown}"
     );
     assert!(
-        !shown.to_lowercase().contains("pool"),
+        !shown.contains("members"),
         "no internal detail leaks: {shown}"
     );
     assert_eq!(body["data"]["flags"], 64);
-
-    // Browsing content needs no database, so it keeps working through the outage.
-    let browsing = support::run(&app, "/roadmap phase:1").await;
-    assert!(!browsing.failed);
 }
 
 #[tokio::test]
 async fn options_of_the_wrong_type_from_a_transport_are_refused() {
-    let app = support::app().await;
+    let bot = support::bot().await;
     let call = CommandCall {
         name: "roadmap".into(),
         path: vec![],
         options: vec![("phase".into(), Value::String("2".into()))],
     };
-    let outcome = dispatch(&app, &invocation(Action::Command(call))).await;
+    let outcome = bot.dispatch(&invocation(Action::Command(call))).await;
     assert!(outcome.failed);
     assert!(text(&json(&outcome)).contains("`phase` takes a whole number, not text"));
 }

@@ -34,7 +34,7 @@ async fn keeps_data_across_a_restart_and_stops_cleanly() {
     let first = Cluster::start(&options(dir.path()))
         .await
         .expect("first start");
-    let mut conn = PgConnection::connect(first.url()).await.unwrap();
+    let mut conn = PgConnection::connect(first.url().expose()).await.unwrap();
     conn.execute("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('kept')")
         .await
         .unwrap();
@@ -48,7 +48,7 @@ async fn keeps_data_across_a_restart_and_stops_cleanly() {
     );
 
     let second = Cluster::start(&options(dir.path())).await.expect("restart");
-    let mut conn = PgConnection::connect(second.url()).await.unwrap();
+    let mut conn = PgConnection::connect(second.url().expose()).await.unwrap();
     let body: String = sqlx::query_scalar("SELECT body FROM notes")
         .fetch_one(&mut conn)
         .await

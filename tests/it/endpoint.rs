@@ -115,10 +115,15 @@ async fn commands_return_the_response_json() {
 async fn slow_work_is_deferred_and_completed_by_a_follow_up_edit() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, Duration::ZERO).await;
-    let blocker = crate::support::db::block_commands(&endpoint.app.db).await;
+    let blocker = crate::support::db::block_commands(&endpoint.dispatcher.app.db).await;
     let response = endpoint
         .post_signed(
-            &bytes(&command(12, "roadmap", &[("topic", 3, json!("git"))])),
+            &bytes(&payloads::subcommand(
+                12,
+                "settings",
+                "show",
+                payloads::STAFF_PERMISSIONS,
+            )),
             0,
         )
         .await;
@@ -131,7 +136,11 @@ async fn slow_work_is_deferred_and_completed_by_a_follow_up_edit() {
             r.method == "PATCH" && r.path.ends_with("/token-12/messages/@original")
         })
         .await;
-    assert!(text(&edit.body).contains("topic id: git"));
+    assert!(
+        text(&edit.body).contains("Waypoint settings"),
+        "{}",
+        edit.body
+    );
     fake.rest.assert_spec_clean();
 }
 
@@ -185,7 +194,7 @@ async fn health_reports_the_database() {
             .send()
     };
     assert_eq!(health().await.unwrap().status(), 200);
-    endpoint.app.db.close().await;
+    endpoint.dispatcher.app.db.close().await;
     let degraded = health().await.unwrap();
     assert_eq!(degraded.status(), 503);
     assert_eq!(

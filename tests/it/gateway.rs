@@ -5,7 +5,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::support::db::block_commands;
-use crate::support::fake_discord::payloads::{self, command, subcommand};
+use crate::support::fake_discord::payloads::{self, command, subcommand, STAFF_PERMISSIONS};
 use crate::support::fake_discord::{Failure, FakeDiscord};
 use crate::support::transport::RunningGateway;
 use crate::support::{discord_limits, text};
@@ -27,7 +27,7 @@ async fn roadmap_phase_2_is_answered_with_a_spec_valid_callback() {
     let callback = fake.rest.wait_for(true, callback_of(1001)).await;
     assert_eq!(callback.body["type"], 4);
     let shown = text(&callback.body);
-    let phase = bot.app.roadmap_for(None).phase(2).unwrap();
+    let phase = bot.dispatcher.app.roadmap_for(None).phase(2).unwrap();
     assert!(
         shown.contains(&format!("Phase 2 · {}", phase.title)),
         "{shown}"
@@ -49,13 +49,14 @@ async fn slow_replies_are_deferred_then_edited_in() {
     let fake = FakeDiscord::start().await;
     // A zero deadline, and a lock the command waits for, make the deferral path certain.
     let bot = RunningGateway::start(&fake, Duration::ZERO).await;
-    let blocker = block_commands(&bot.app.db).await;
+    let blocker = block_commands(&bot.dispatcher.app.db).await;
     fake.gateway
-        .push_interaction(command(1002, "roadmap", &[("topic", 3, json!("docker"))]))
+        .push_interaction(subcommand(1002, "settings", "show", STAFF_PERMISSIONS))
         .await;
 
     let ack = fake.rest.wait_for(true, callback_of(1002)).await;
     assert_eq!(ack.body["type"], 5, "deferred: {}", ack.body);
+    assert_eq!(ack.body["data"]["flags"], 64, "privately, like its reply");
     blocker.commit().await.unwrap();
     let edit = fake
         .rest
@@ -67,34 +68,28 @@ async fn slow_replies_are_deferred_then_edited_in() {
         .path
         .starts_with(&format!("/webhooks/{}/", payloads::APPLICATION_ID)));
     assert!(
-        text(&edit.body).contains("topic id: docker"),
+        text(&edit.body).contains("Waypoint settings"),
         "{}",
         edit.body
     );
     assert_eq!(edit.body["allowed_mentions"]["parse"], json!([]));
 
-    // A private (error) reply replaces a public "thinking…" message by a private follow-up.
-    // Holding a lock the command needs makes it slow for real, so it is surely deferred.
-    let blocker = block_commands(&bot.app.db).await;
+    // A lock held past the command's lock timeout: the deferred message becomes a "try
+    // again" instead of staying "thinking…" for good.
+    let blocker = block_commands(&bot.dispatcher.app.db).await;
     fake.gateway
-        .push_interaction(command(1003, "roadmap", &[("topic", 3, json!("nope"))]))
+        .push_interaction(subcommand(1003, "settings", "show", STAFF_PERMISSIONS))
         .await;
     let ack = fake.rest.wait_for(true, callback_of(1003)).await;
     assert_eq!(ack.body["type"], 5);
-    blocker.commit().await.unwrap();
-    fake.rest
-        .wait_for(true, |r| {
-            r.method == "DELETE" && r.path.contains("/token-1003/")
-        })
-        .await;
-    let followup = fake
+    let edit = fake
         .rest
         .wait_for(true, |r| {
-            r.method == "POST" && r.path.ends_with("/token-1003")
+            r.method == "PATCH" && r.path.ends_with("/token-1003/messages/@original")
         })
         .await;
-    assert_eq!(followup.body["flags"], 64);
-    assert!(text(&followup.body).contains("no topic `nope`"));
+    assert!(text(&edit.body).contains("try again"), "{}", edit.body);
+    blocker.commit().await.unwrap();
     fake.rest.assert_spec_clean();
     bot.stop().await;
 }

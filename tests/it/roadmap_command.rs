@@ -1,13 +1,14 @@
 //! `/roadmap` and `/help` through the dispatcher, checked on the JSON Discord would receive.
 
-use waypoint::commands::{Action, Response};
+use waypoint::commands::Action;
+use waypoint::render::Response;
 
 use crate::support::{self, discord_limits, invocation, json, run, text};
 
 #[tokio::test]
 async fn every_view_fits_discord_limits() {
-    let app = support::app().await;
-    let roadmap = app.roadmap_for(None);
+    let bot = support::bot().await;
+    let roadmap = bot.app.roadmap_for(None);
     let mut lines = vec!["/roadmap".to_string(), "/help".to_string()];
     lines.extend(
         roadmap
@@ -23,7 +24,7 @@ async fn every_view_fits_discord_limits() {
     assert_eq!(lines.len(), 2 + 4 + roadmap.topic_count());
 
     for line in &lines {
-        let outcome = run(&app, line).await;
+        let outcome = run(&bot, line).await;
         assert!(!outcome.failed, "{line} failed: {:?}", outcome.response);
         let body = json(&outcome);
         assert_eq!(body["type"], 4, "{line} answers with a message");
@@ -42,10 +43,10 @@ async fn every_view_fits_discord_limits() {
 
 #[tokio::test]
 async fn overview_lists_every_phase_and_how_to_go_deeper() {
-    let app = support::app().await;
-    let body = json(&run(&app, "/roadmap").await);
+    let bot = support::bot().await;
+    let body = json(&run(&bot, "/roadmap").await);
     let shown = text(&body);
-    for phase in &app.roadmap_for(None).phases {
+    for phase in &bot.app.roadmap_for(None).phases {
         assert!(
             shown.contains(&format!("Phase {} · {}", phase.number, phase.title)),
             "{shown}"
@@ -57,10 +58,10 @@ async fn overview_lists_every_phase_and_how_to_go_deeper() {
 
 #[tokio::test]
 async fn a_phase_shows_its_sections_topics_and_navigation() {
-    let app = support::app().await;
-    let body = json(&run(&app, "/roadmap phase:2").await);
+    let bot = support::bot().await;
+    let body = json(&run(&bot, "/roadmap phase:2").await);
     let shown = text(&body);
-    let phase = app.roadmap_for(None).phase(2).unwrap();
+    let phase = bot.app.roadmap_for(None).phase(2).unwrap();
     for section in &phase.sections {
         assert!(shown.contains(&section.title), "section {}", section.id);
         for topic in &section.topics {
@@ -87,10 +88,10 @@ async fn a_phase_shows_its_sections_topics_and_navigation() {
 
 #[tokio::test]
 async fn a_topic_shows_why_what_action_and_resources() {
-    let app = support::app().await;
-    let body = json(&run(&app, "/roadmap topic:calculus").await);
+    let bot = support::bot().await;
+    let body = json(&run(&bot, "/roadmap topic:calculus").await);
     let shown = text(&body);
-    let topic = app.roadmap_for(None).topic("calculus").unwrap().topic;
+    let topic = bot.app.roadmap_for(None).topic("calculus").unwrap().topic;
     assert!(shown.contains(&topic.title));
     assert!(shown.contains(&topic.why));
     assert!(shown.contains(&topic.action));
@@ -103,7 +104,7 @@ async fn a_topic_shows_why_what_action_and_resources() {
     // Topics can also be found by title, ignoring case.
     let by_title = json(
         &run(
-            &app,
+            &bot,
             &format!("/roadmap topic:\"{}\"", topic.title.to_uppercase()),
         )
         .await,
@@ -113,12 +114,12 @@ async fn a_topic_shows_why_what_action_and_resources() {
 
 #[tokio::test]
 async fn help_lists_every_registered_command() {
-    let app = support::app().await;
-    let outcome = run(&app, "/help").await;
+    let bot = support::bot().await;
+    let outcome = run(&bot, "/help").await;
     let body = json(&outcome);
     assert_eq!(body["data"]["flags"], 64, "help is ephemeral");
     let shown = text(&body);
-    let names: Vec<_> = app.registry.iter().map(|s| s.name).collect();
+    let names: Vec<_> = bot.registry.iter().map(|s| s.name).collect();
     assert!(names.contains(&"roadmap") && names.contains(&"help"));
     for name in names {
         assert!(
@@ -130,14 +131,15 @@ async fn help_lists_every_registered_command() {
 
 #[tokio::test]
 async fn out_of_range_phase_explains_the_range_and_changes_nothing() {
-    let app = support::app().await;
-    let outcome = run(&app, "/roadmap phase:9").await;
+    let bot = support::bot().await;
+    let outcome = run(&bot, "/roadmap phase:99").await;
     assert!(outcome.failed);
     let body = json(&outcome);
     assert_eq!(body["data"]["flags"], 64, "errors are ephemeral");
-    assert!(text(&body).contains("between 1 and 4"), "{body}");
+    let range = format!("between 1 and {}", bot.app.library.max_phase());
+    assert!(text(&body).contains(&range), "{body}");
     let members: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
-        .fetch_one(&app.db)
+        .fetch_one(&bot.app.db)
         .await
         .unwrap();
     assert_eq!(members, 0, "a refused command records nothing");
@@ -145,30 +147,30 @@ async fn out_of_range_phase_explains_the_range_and_changes_nothing() {
 
 #[tokio::test]
 async fn unknown_topic_suggests_close_matches() {
-    let app = support::app().await;
-    let outcome = run(&app, "/roadmap topic:pytorh").await;
+    let bot = support::bot().await;
+    let outcome = run(&bot, "/roadmap topic:pytorh").await;
     assert!(outcome.failed);
     let shown = text(&json(&outcome));
     assert!(shown.contains("no topic `pytorh`"), "{shown}");
     assert!(shown.contains("Did you mean `pytorch`"), "{shown}");
 
-    let nothing_close = text(&json(&run(&app, "/roadmap topic:zzzzqqq").await));
+    let nothing_close = text(&json(&run(&bot, "/roadmap topic:zzzzqqq").await));
     assert!(nothing_close.contains("Start typing"), "{nothing_close}");
 }
 
 #[tokio::test]
 async fn the_console_accepts_options_written_with_a_space() {
-    let app = support::app().await;
-    let spaced = run(&app, "/roadmap phase 2").await;
+    let bot = support::bot().await;
+    let spaced = run(&bot, "/roadmap phase 2").await;
     assert!(!spaced.failed);
-    assert_eq!(json(&spaced), json(&run(&app, "roadmap phase:2").await));
-    let dangling = run(&app, "/roadmap phase").await;
+    assert_eq!(json(&spaced), json(&run(&bot, "roadmap phase:2").await));
+    let dangling = run(&bot, "/roadmap phase").await;
     assert!(text(&json(&dangling)).contains("`phase` needs a value"));
 }
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_ephemeral_error() {
-    let app = support::app().await;
+    let bot = support::bot().await;
     let cases = [
         ("/roadmap phase:2 topic:sql", "Pick one"),
         ("/roadmap phase:two", "whole number"),
@@ -179,7 +181,7 @@ async fn bad_input_gets_a_clear_ephemeral_error() {
         ("/roadmap 2", "no sub-command `2`"),
     ];
     for (line, expected) in cases {
-        let outcome = run(&app, line).await;
+        let outcome = run(&bot, line).await;
         assert!(outcome.failed, "{line} should fail");
         let body = json(&outcome);
         assert_eq!(body["data"]["flags"], 64, "{line}: errors are ephemeral");
@@ -192,7 +194,7 @@ async fn bad_input_gets_a_clear_ephemeral_error() {
 
 #[tokio::test]
 async fn buttons_navigate_privately() {
-    let app = support::app().await;
+    let bot = support::bot().await;
     let click = |custom_id: &str, values: Vec<String>, on_ephemeral: bool| {
         invocation(Action::Component {
             custom_id: custom_id.to_string(),
@@ -201,8 +203,7 @@ async fn buttons_navigate_privately() {
         })
     };
     // On a public message each member gets a private copy...
-    let outcome =
-        waypoint::commands::dispatch(&app, &click("roadmap:phase:3", vec![], false)).await;
+    let outcome = bot.dispatch(&click("roadmap:phase:3", vec![], false)).await;
     let Response::Message(reply) = &outcome.response else {
         panic!("{outcome:?}")
     };
@@ -213,9 +214,9 @@ async fn buttons_navigate_privately() {
         .unwrap()
         .starts_with("Phase 3"));
     // ...and their private copy is then updated in place.
-    let outcome =
-        waypoint::commands::dispatch(&app, &click("roadmap:topic", vec!["docker".into()], true))
-            .await;
+    let outcome = bot
+        .dispatch(&click("roadmap:topic", vec!["docker".into()], true))
+        .await;
     let Response::Update(reply) = &outcome.response else {
         panic!("{outcome:?}")
     };
@@ -226,7 +227,7 @@ async fn buttons_navigate_privately() {
         .contains("topic id: docker"));
     assert_eq!(json(&outcome)["type"], 7);
     // A stale or forged id gets an explanation, not a crash.
-    let outcome = waypoint::commands::dispatch(&app, &click("roadmap:phase:x", vec![], true)).await;
+    let outcome = bot.dispatch(&click("roadmap:phase:x", vec![], true)).await;
     assert!(outcome.failed);
     assert!(text(&json(&outcome)).contains("out of date"));
 }

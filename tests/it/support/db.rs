@@ -5,8 +5,8 @@
 //! server code); it stops and deletes itself when the process exits, however it exits.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-use sqlx::postgres::PgPoolOptions;
 use sqlx::{Connection, Executor, PgConnection, PgPool};
 use tokio::sync::OnceCell;
 use waypoint::db::embedded::{Cluster, ClusterOptions};
@@ -36,7 +36,7 @@ async fn server_url() -> String {
             .expect("start the throwaway PostgreSQL cluster for tests")
         })
         .await;
-    cluster.admin_url().to_string()
+    cluster.admin_url().expose().to_string()
 }
 
 /// Replaces the database name at the end of a URL.
@@ -69,23 +69,27 @@ pub async fn empty_database() -> String {
     with_database(&admin, &name)
 }
 
-/// A pool on a fresh database with every migration applied.
+/// The bound on database waits that the app gets in tests: production's default.
+pub const TIMEOUT: Duration = Duration::from_millis(1500);
+
+/// A pool on a fresh database with every migration applied, bounded as in production.
 pub async fn fresh_pool() -> PgPool {
-    let url = empty_database().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .connect(&url)
-        .await
-        .expect("connect to the test database");
-    waypoint::db::MIGRATOR
-        .run(&pool)
-        .await
-        .expect("migrate the test database");
-    pool
+    fresh_pool_with_timeout(TIMEOUT).await
 }
 
-/// Holds a lock every command needs (recording the member), so commands stay busy until the
-/// returned transaction ends: a real way to make a command slow.
+pub async fn fresh_pool_with_timeout(timeout: Duration) -> PgPool {
+    let url = empty_database().await;
+    waypoint::db::migrate(&url)
+        .await
+        .expect("migrate the test database");
+    waypoint::db::connect(&url, timeout)
+        .await
+        .expect("connect to the test database")
+}
+
+/// Holds a lock on the members table, so a command that reads it (`/settings show`) stays busy
+/// until the returned transaction ends, or until its lock timeout: a real way to make a command
+/// slow.
 pub async fn block_commands(pool: &PgPool) -> sqlx::Transaction<'static, sqlx::Postgres> {
     let mut tx = pool.begin().await.expect("begin");
     sqlx::query("LOCK TABLE members IN ACCESS EXCLUSIVE MODE")

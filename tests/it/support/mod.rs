@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use chrono::{TimeZone, Utc};
 use serenity::all::{GuildId, Permissions, UserId};
 use waypoint::app::App;
-use waypoint::commands::{self, Action, Invocation, Outcome};
-use waypoint::roadmap::{load_library, Library};
+use waypoint::commands::{self, Action, Dispatcher, Invocation, Outcome};
+use waypoint::roadmap::Library;
 
 pub const GUILD: u64 = 111_111_111_111_111_111;
 pub const USER: u64 = 222_222_222_222_222_222;
@@ -22,7 +22,7 @@ pub fn repo_path(relative: &str) -> PathBuf {
 }
 
 pub fn shipped_library() -> Library {
-    load_library(&repo_path("roadmap")).expect("the shipped content is valid")
+    waypoint::content::load(&repo_path("roadmap")).expect("the shipped content is valid")
 }
 
 /// Routes the bot's logs into the test output (filtered by RUST_LOG, silent by default).
@@ -35,10 +35,17 @@ pub fn logs() {
         .try_init();
 }
 
-/// The app over the shipped content and a fresh database.
-pub async fn app() -> App {
+/// The dispatcher over the shipped content and a fresh database.
+pub async fn bot() -> Dispatcher {
+    bot_with_db_timeout(db::TIMEOUT).await
+}
+
+/// The same with another bound on database waits.
+pub async fn bot_with_db_timeout(timeout: std::time::Duration) -> Dispatcher {
     logs();
-    App::new(shipped_library(), db::fresh_pool().await, None).expect("build the app")
+    let pool = db::fresh_pool_with_timeout(timeout).await;
+    let app = App::new(shipped_library(), pool, None).expect("build the app");
+    Dispatcher::new(app).expect("the command definitions are valid")
 }
 
 pub fn member_permissions() -> Permissions {
@@ -57,9 +64,9 @@ pub fn invocation(action: Action) -> Invocation {
 }
 
 /// Runs a command line, as typed in Discord, through the dispatcher.
-pub async fn run(app: &App, line: &str) -> Outcome {
-    match waypoint::console::parse_line(&app.registry, line) {
-        Ok(call) => commands::dispatch(app, &invocation(Action::Command(call))).await,
+pub async fn run(bot: &Dispatcher, line: &str) -> Outcome {
+    match waypoint::console::parse_line(&bot.registry, line) {
+        Ok(call) => bot.dispatch(&invocation(Action::Command(call))).await,
         Err(e) => Outcome {
             response: commands::error_response(&e),
             failed: true,

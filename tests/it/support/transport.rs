@@ -6,7 +6,7 @@ use std::time::Duration;
 use serenity::all::Http;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use waypoint::app::App;
+use waypoint::commands::Dispatcher;
 use waypoint::discord::{endpoint, gateway, rest};
 
 use super::fake_discord::payloads::APPLICATION_ID;
@@ -23,17 +23,17 @@ pub fn http(fake: &FakeDiscord) -> Http {
 
 /// A gateway bot connected to the fake; drop the handle's sender (or send) to stop it.
 pub struct RunningGateway {
-    pub app: Arc<App>,
+    pub dispatcher: Arc<Dispatcher>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
 }
 
 impl RunningGateway {
     pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
-        let app = Arc::new(super::app().await);
+        let dispatcher = Arc::new(super::bot().await);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(gateway::run(
-            app.clone(),
+            dispatcher.clone(),
             http(fake),
             defer_after,
             async move {
@@ -42,7 +42,7 @@ impl RunningGateway {
         ));
         fake.gateway.wait_ready().await;
         Self {
-            app,
+            dispatcher,
             stop: Some(stop),
             task,
         }
@@ -64,16 +64,16 @@ impl RunningGateway {
 pub struct RunningEndpoint {
     pub url: String,
     pub key: TestKey,
-    pub app: Arc<App>,
+    pub dispatcher: Arc<Dispatcher>,
     pub client: reqwest::Client,
 }
 
 impl RunningEndpoint {
     pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
         let key = TestKey::new();
-        let app = Arc::new(super::app().await);
+        let dispatcher = Arc::new(super::bot().await);
         let state = endpoint::EndpointState {
-            app: app.clone(),
+            dispatcher: dispatcher.clone(),
             verifier: Arc::new(endpoint::verifier(&key.public_hex()).unwrap()),
             http: Arc::new(http(fake)),
             defer_after,
@@ -85,7 +85,7 @@ impl RunningEndpoint {
         Self {
             url,
             key,
-            app,
+            dispatcher,
             client: reqwest::Client::new(),
         }
     }

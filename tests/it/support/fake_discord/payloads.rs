@@ -9,6 +9,8 @@ pub const CHANNEL_ID: u64 = 444_444_444_444_444_444;
 pub const USER_ID: u64 = 555_555_555_555_555_555;
 /// VIEW_CHANNEL | SEND_MESSAGES | USE_APPLICATION_COMMANDS
 pub const MEMBER_PERMISSIONS: &str = "2147486720";
+/// The member's permissions plus MANAGE_GUILD.
+pub const STAFF_PERMISSIONS: &str = "2147486752";
 
 fn user(id: u64) -> Value {
     json!({
