@@ -108,6 +108,14 @@ struct Running {
 impl Running {
     /// Loads content, opens the database and starts the background work.
     async fn start(config: &Config) -> anyhow::Result<Self> {
+        if config.db_timeout() >= config.defer_after() {
+            tracing::warn!(
+                db_timeout_ms = config.db_timeout_ms,
+                defer_after_ms = config.defer_after_ms,
+                "WAYPOINT_DB_TIMEOUT_MS is not below WAYPOINT_DEFER_AFTER_MS: a stuck database \
+                 will show members \"thinking…\" before it shows \"try again\""
+            );
+        }
         let library = load_content(config)?;
         let db = Database::open(config).await?;
         let app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?;
