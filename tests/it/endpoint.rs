@@ -201,4 +201,15 @@ async fn health_reports_the_database() {
         degraded.json::<Value>().await.unwrap()["database"],
         "unreachable"
     );
+    // Content is served from memory: the outage does not touch it.
+    let response = endpoint
+        .post_signed(
+            &bytes(&command(15, "roadmap", &[("phase", 4, json!(2))])),
+            0,
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["type"], 4, "answered at once, not deferred: {body}");
+    assert!(text(&body).contains("Phase 2 ·"));
 }
