@@ -96,59 +96,28 @@ pub trait FromValue: Sized {
     fn from_value(value: &Value) -> Option<Self>;
 }
 
-impl FromValue for i64 {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Integer(i) => Some(*i),
-            _ => None,
+/// One impl per value type: the `Value` variant that carries it.
+macro_rules! from_value {
+    ($($type:ty => $variant:ident),* $(,)?) => {$(
+        impl FromValue for $type {
+            fn from_value(value: &Value) -> Option<Self> {
+                match value {
+                    Value::$variant(inner) => Some(inner.clone()),
+                    _ => None,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl FromValue for String {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::String(s) => Some(s.clone()),
-            _ => None,
-        }
-    }
-}
-
-impl FromValue for bool {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Boolean(b) => Some(*b),
-            _ => None,
-        }
-    }
-}
-
-impl FromValue for UserId {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::User(id) => Some(*id),
-            _ => None,
-        }
-    }
-}
-
-impl FromValue for ChannelId {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Channel(id) => Some(*id),
-            _ => None,
-        }
-    }
-}
-
-impl FromValue for RoleId {
-    fn from_value(value: &Value) -> Option<Self> {
-        match value {
-            Value::Role(id) => Some(*id),
-            _ => None,
-        }
-    }
-}
+from_value!(
+    i64 => Integer,
+    String => String,
+    bool => Boolean,
+    UserId => User,
+    ChannelId => Channel,
+    RoleId => Role,
+);
 
 #[derive(Debug, Clone)]
 pub struct OptionSpec {

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use crate::support::{db::empty_database, repo_path};
+use crate::support::{db::empty_database, repo_path, temp_dir};
 
 fn waypoint() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_waypoint"));
@@ -211,15 +211,7 @@ fn an_unreachable_database_url_is_a_clear_error_without_the_password() {
 
 #[test]
 fn without_database_url_the_embedded_default_is_used_and_stopped() {
-    let dir = tempfile::Builder::new()
-        .prefix("waypoint-cli.")
-        .tempdir_in(std::env::temp_dir())
-        .unwrap();
-    std::fs::set_permissions(
-        dir.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )
-    .unwrap();
+    let dir = temp_dir("waypoint-cli.", 0o755);
     let data = dir.path().join("data");
     let output = waypoint()
         .env_remove("DATABASE_URL")
@@ -302,15 +294,7 @@ fn assert_root() {
 #[ignore = "needs root: covers the embedded default when run as root; .ci/run runs it"]
 fn as_root_in_an_unreachable_checkout_the_console_still_starts() {
     assert_root();
-    let parent = tempfile::Builder::new()
-        .prefix("waypoint-private.")
-        .tempdir_in(std::env::temp_dir())
-        .unwrap();
-    std::fs::set_permissions(
-        parent.path(),
-        std::os::unix::fs::PermissionsExt::from_mode(0o700),
-    )
-    .unwrap();
+    let parent = temp_dir("waypoint-private.", 0o700);
     let checkout = parent.path().join("waypoint");
     std::fs::create_dir(&checkout).unwrap();
     let start = |input: &str| {

@@ -7,14 +7,9 @@ use std::path::Path;
 use sqlx::{Connection, Executor, PgConnection};
 use waypoint::db::embedded::{Cluster, ClusterOptions, EmbeddedError};
 
-/// A temp folder the server account can reach (tempdir makes 0700 folders).
+/// A temp folder the server account can reach.
 fn reachable_tempdir() -> tempfile::TempDir {
-    let dir = tempfile::Builder::new()
-        .prefix("waypoint-embedded.")
-        .tempdir_in(std::env::temp_dir())
-        .unwrap();
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    dir
+    crate::support::temp_dir("waypoint-embedded.", 0o755)
 }
 
 fn options(dir: &Path) -> ClusterOptions {

@@ -17,6 +17,21 @@ use waypoint::roadmap::Library;
 pub const GUILD: u64 = 111_111_111_111_111_111;
 pub const USER: u64 = 222_222_222_222_222_222;
 
+/// A temp folder with the given mode (tempdir makes 0700 folders, which the `postgres`
+/// account cannot pass through when the tests run as root).
+pub fn temp_dir(prefix: &str, mode: u32) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(std::env::temp_dir())
+        .expect("create a temp dir");
+    std::fs::set_permissions(
+        dir.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(mode),
+    )
+    .expect("set the temp dir's mode");
+    dir
+}
+
 pub fn repo_path(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
 }
