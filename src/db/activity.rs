@@ -37,6 +37,12 @@ impl Activity {
         }
     }
 
+    /// Drops what was recorded for a member (whose data was just deleted), so that a later
+    /// flush does not bring their row back.
+    pub fn forget(&self, guild: GuildId, user: UserId) {
+        self.lock().remove(&(guild, user));
+    }
+
     /// Writes what was recorded since the last flush; on failure it is kept for the next one.
     pub async fn flush(&self, pool: &PgPool) -> sqlx::Result<usize> {
         let batch: Vec<_> = std::mem::take(&mut *self.lock()).into_iter().collect();

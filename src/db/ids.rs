@@ -1,7 +1,7 @@
 //! Discord snowflakes are u64; PostgreSQL has no unsigned BIGINT. We store the same 64 bits
 //! as i64 (`as` is a bit-preserving cast both ways), so every id round-trips exactly.
 
-use serenity::all::{GuildId, UserId};
+use serenity::all::{GuildId, RoleId, UserId};
 
 pub trait DbId {
     fn db(self) -> i64;
@@ -17,6 +17,16 @@ impl DbId for UserId {
     fn db(self) -> i64 {
         self.get() as i64
     }
+}
+
+impl DbId for RoleId {
+    fn db(self) -> i64 {
+        self.get() as i64
+    }
+}
+
+pub fn role_from_db(raw: i64) -> RoleId {
+    RoleId::new(raw as u64)
 }
 
 pub fn guild_from_db(raw: i64) -> GuildId {

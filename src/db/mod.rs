@@ -4,6 +4,8 @@ pub mod activity;
 pub mod embedded;
 pub mod ids;
 mod pg_binaries;
+pub mod privacy;
+pub mod progress;
 mod redact;
 pub mod servers;
 

@@ -1,9 +1,47 @@
-//! Servers and the members Waypoint has seen in them.
+//! Servers, their settings, and the members Waypoint has seen in them.
 
-use serenity::all::GuildId;
+use chrono::{DateTime, Utc};
+use serenity::all::{GuildId, RoleId};
 use sqlx::PgPool;
 
-use super::ids::DbId;
+use super::ids::{role_from_db, DbId};
+
+/// A server's settings as `/settings show` presents them.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub members: i64,
+    pub count_skipped: bool,
+    /// Phase number and the role completing it gives, by phase.
+    pub phase_roles: Vec<(u8, RoleId)>,
+    /// Why the last phase role change failed, and when.
+    pub role_problem: Option<(String, DateTime<Utc>)>,
+}
+
+pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Settings> {
+    let row = sqlx::query!(
+        r#"SELECT
+             (SELECT count(*) FROM members WHERE guild_id = $1) AS "members!",
+             COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!",
+             (SELECT role_problem FROM servers WHERE guild_id = $1) AS role_problem,
+             (SELECT role_problem_at FROM servers WHERE guild_id = $1) AS role_problem_at,
+             ARRAY(SELECT phase FROM phase_roles WHERE guild_id = $1 ORDER BY phase) AS "phases!",
+             ARRAY(SELECT role_id FROM phase_roles WHERE guild_id = $1 ORDER BY phase) AS "roles!""#,
+        guild.db()
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Settings {
+        members: row.members,
+        count_skipped: row.count_skipped,
+        phase_roles: row
+            .phases
+            .into_iter()
+            .zip(row.roles)
+            .filter_map(|(phase, role)| Some((u8::try_from(phase).ok()?, role_from_db(role))))
+            .collect(),
+        role_problem: row.role_problem.zip(row.role_problem_at),
+    })
+}
 
 /// How many members of `guild` Waypoint has seen.
 pub async fn member_count(pool: &PgPool, guild: GuildId) -> sqlx::Result<i64> {
@@ -14,4 +52,81 @@ pub async fn member_count(pool: &PgPool, guild: GuildId) -> sqlx::Result<i64> {
     .fetch_one(pool)
     .await?;
     Ok(count)
+}
+
+pub async fn set_count_skipped(pool: &PgPool, guild: GuildId, count: bool) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO servers (guild_id, count_skipped) VALUES ($1, $2)
+         ON CONFLICT (guild_id) DO UPDATE SET count_skipped = EXCLUDED.count_skipped, updated_at = now()",
+        guild.db(),
+        count
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Maps `phase` to `role`, or removes the mapping; returns the role it had before.
+pub async fn set_phase_role(
+    pool: &PgPool,
+    guild: GuildId,
+    phase: u8,
+    role: Option<RoleId>,
+) -> sqlx::Result<Option<RoleId>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING",
+        guild.db()
+    )
+    .execute(&mut *tx)
+    .await?;
+    let previous = sqlx::query_scalar!(
+        "DELETE FROM phase_roles WHERE guild_id = $1 AND phase = $2 RETURNING role_id",
+        guild.db(),
+        i16::from(phase)
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(role) = role {
+        sqlx::query!(
+            "INSERT INTO phase_roles (guild_id, phase, role_id) VALUES ($1, $2, $3)",
+            guild.db(),
+            i16::from(phase),
+            role.db()
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(previous.map(role_from_db))
+}
+
+pub async fn phase_role(pool: &PgPool, guild: GuildId, phase: u8) -> sqlx::Result<Option<RoleId>> {
+    let role = sqlx::query_scalar!(
+        "SELECT role_id FROM phase_roles WHERE guild_id = $1 AND phase = $2",
+        guild.db(),
+        i16::from(phase)
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(role.map(role_from_db))
+}
+
+/// Records why a role change failed (`Some`) or that the last one worked (`None`).
+pub async fn set_role_problem(
+    pool: &PgPool,
+    guild: GuildId,
+    problem: Option<&str>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE servers SET role_problem = $2, role_problem_at = CASE WHEN $2::text IS NULL THEN NULL ELSE $3::timestamptz END
+         WHERE guild_id = $1",
+        guild.db(),
+        problem,
+        now
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
 }

@@ -85,6 +85,9 @@ pub struct Topic {
     pub action: String,
     #[serde(default)]
     pub resources: Vec<Resource>,
+    /// Ids this topic had before: members' progress recorded under them follows the topic.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,8 +174,12 @@ impl Roadmap {
         })
     }
 
+    /// The topic with this id, or the one that lists it among its old ids.
     pub fn topic(&self, id: &str) -> Option<TopicRef<'_>> {
-        self.topics().find(|t| t.topic.id == id)
+        self.topics().find(|t| t.topic.id == id).or_else(|| {
+            self.topics()
+                .find(|t| t.topic.aliases.iter().any(|a| a == id))
+        })
     }
 
     pub fn topic_count(&self) -> usize {

@@ -59,6 +59,17 @@ fn validate_roadmap(roadmap: &Roadmap, meta: &Path, errors: &mut Vec<ContentErro
     for phase in &roadmap.phases {
         validate_phase(phase, &mut seen, errors);
     }
+    // Aliases after every live id is known, so an alias naming a live id is caught wherever
+    // that id is declared.
+    for phase in &roadmap.phases {
+        for topic in phase.topics() {
+            for alias in &topic.aliases {
+                let item = format!("topic `{}` alias `{alias}`", topic.id);
+                check_id(&phase.file, &item, alias, errors);
+                check_unique(&phase.file, &item, alias, &mut seen, errors);
+            }
+        }
+    }
 }
 
 fn validate_phase<'a>(

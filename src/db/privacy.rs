@@ -1,0 +1,175 @@
+//! What members control about their own data in a server: being hidden from others, a copy
+//! of everything stored about them, and deleting it.
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use serenity::all::{GuildId, UserId};
+use sqlx::PgPool;
+
+use super::ids::DbId;
+
+pub async fn set_hidden(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+    hidden: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!(
+        "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING",
+        guild.db()
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at, hidden)
+         VALUES ($1, $2, $3, $3, $4)
+         ON CONFLICT (guild_id, user_id) DO UPDATE SET
+           hidden = EXCLUDED.hidden,
+           last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)",
+        guild.db(),
+        user.db(),
+        now,
+        hidden
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Everything stored about the member in this server, as JSON; `None` when nothing is.
+pub async fn export(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<Value>> {
+    let (g, u) = (guild.db(), user.db());
+    // One snapshot for all four reads, so the export is consistent.
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let Some(member) = sqlx::query!(
+        "SELECT first_seen_at, last_seen_at, hidden FROM members WHERE guild_id = $1 AND user_id = $2",
+        g,
+        u
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let topics = sqlx::query!(
+        "SELECT topic_id, state, proof_url, done_count, started_at, completed_at, updated_at
+         FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id",
+        g,
+        u
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let phases = sqlx::query!(
+        "SELECT phase, complete, completions, changed_at
+         FROM phase_status WHERE guild_id = $1 AND user_id = $2 ORDER BY phase",
+        g,
+        u
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let ledger = sqlx::query!(
+        "SELECT kind, reference, points, awarded_at
+         FROM points_ledger WHERE guild_id = $1 AND user_id = $2 ORDER BY id",
+        g,
+        u
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(json!({
+        "what": "Everything Waypoint stores about you in this server",
+        "server_id": guild.to_string(),
+        "user_id": user.to_string(),
+        "exported_at": now,
+        "member": {
+            "first_seen_at": member.first_seen_at,
+            "last_seen_at": member.last_seen_at,
+            "hidden": member.hidden,
+        },
+        "topics": topics.iter().map(|t| json!({
+            "topic": t.topic_id,
+            "state": t.state,
+            "proof_url": t.proof_url,
+            "times_completed": t.done_count,
+            "started_at": t.started_at,
+            "completed_at": t.completed_at,
+            "updated_at": t.updated_at,
+        })).collect::<Vec<_>>(),
+        "phases": phases.iter().map(|p| json!({
+            "phase": p.phase,
+            "complete": p.complete,
+            "times_completed": p.completions,
+            "changed_at": p.changed_at,
+        })).collect::<Vec<_>>(),
+        "points": ledger.iter().map(|l| json!({
+            "kind": l.kind,
+            "reference": l.reference,
+            "points": l.points,
+            "awarded_at": l.awarded_at,
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// What a deletion removed, per kind of row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Removed {
+    pub topics: u64,
+    pub phases: u64,
+    pub ledger: u64,
+    pub member: u64,
+}
+
+/// Removes every row of the member in this server, in one transaction.
+pub async fn delete(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<Removed> {
+    let (g, u) = (guild.db(), user.db());
+    let mut tx = pool.begin().await?;
+    let topics = sqlx::query!(
+        "DELETE FROM topic_progress WHERE guild_id = $1 AND user_id = $2",
+        g,
+        u
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let phases = sqlx::query!(
+        "DELETE FROM phase_status WHERE guild_id = $1 AND user_id = $2",
+        g,
+        u
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let ledger = sqlx::query!(
+        "DELETE FROM points_ledger WHERE guild_id = $1 AND user_id = $2",
+        g,
+        u
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let member = sqlx::query!(
+        "DELETE FROM members WHERE guild_id = $1 AND user_id = $2",
+        g,
+        u
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(Removed {
+        topics,
+        phases,
+        ledger,
+        member,
+    })
+}
