@@ -1,11 +1,15 @@
 //! The state command handlers work with, built once at start-up: the content, the database
-//! pool and the activity buffer.
+//! pool, in-memory buffers, and the Discord REST client for what commands change on Discord
+//! (phase roles).
+
+use std::sync::Arc;
 
 use anyhow::bail;
-use serenity::all::GuildId;
+use serenity::all::{GuildId, Http};
 use sqlx::PgPool;
 
 use crate::db::activity::Activity;
+use crate::progress::ProgressCache;
 use crate::roadmap::{Library, Roadmap};
 
 pub struct App {
@@ -13,6 +17,10 @@ pub struct App {
     pub db: PgPool,
     /// Members' "last seen" times, written to the database in batches off the request path.
     pub activity: Activity,
+    /// Members' progress for marking roadmap views without a database round trip.
+    pub progress: ProgressCache,
+    /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
+    pub discord: Option<Arc<Http>>,
     default_roadmap: usize,
 }
 
@@ -43,8 +51,16 @@ impl App {
             library,
             db,
             activity: Activity::default(),
+            progress: ProgressCache::default(),
+            discord: None,
             default_roadmap: index,
         })
+    }
+
+    /// Lets commands change things on Discord (give and take phase roles).
+    pub fn with_discord(mut self, http: Arc<Http>) -> Self {
+        self.discord = Some(http);
+        self
     }
 
     /// The roadmap a server follows. Every server follows the deployment's default for now;

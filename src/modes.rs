@@ -106,8 +106,9 @@ struct Running {
 }
 
 impl Running {
-    /// Loads content, opens the database and starts the background work.
-    async fn start(config: &Config) -> anyhow::Result<Self> {
+    /// Loads content, opens the database and starts the background work. With `discord`,
+    /// commands can change things on Discord (phase roles).
+    async fn start(config: &Config, discord: Option<Arc<Http>>) -> anyhow::Result<Self> {
         if config.db_timeout() >= config.defer_after() {
             tracing::warn!(
                 db_timeout_ms = config.db_timeout_ms,
@@ -118,7 +119,10 @@ impl Running {
         }
         let library = load_content(config)?;
         let db = Database::open(config).await?;
-        let app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?;
+        let mut app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?;
+        if let Some(http) = discord {
+            app = app.with_discord(http);
+        }
         let dispatcher = Arc::new(Dispatcher::new(app)?);
         let stop_activity = CancellationToken::new();
         let activity = tokio::spawn({
@@ -154,7 +158,7 @@ pub async fn console(
     options: &ConsoleOptions,
     line: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let running = Running::start(config).await?;
+    let running = Running::start(config, None).await?;
     let code = match line {
         Some(line) => {
             let (output, failed) = console::run_line(&running.dispatcher, options, &line).await;
@@ -189,7 +193,9 @@ fn token(config: &Config) -> anyhow::Result<&str> {
 
 pub async fn run_gateway(config: &Config) -> anyhow::Result<ExitCode> {
     let http = http_client(config, token(config)?);
-    let running = Running::start(config).await?;
+    // The client owns its Http; commands get their own (same token) for role changes.
+    let rest = Arc::new(http_client(config, token(config)?));
+    let running = Running::start(config, Some(rest)).await?;
     let result = gateway::run(
         running.dispatcher.clone(),
         http,
@@ -215,7 +221,15 @@ pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode
     // Deferred replies go through interaction webhooks, which the interaction token authorizes.
     let token = config.discord_token.as_ref().map_or("", |t| t.expose());
     let http = Arc::new(http_client(config, token));
-    let running = Running::start(config).await?;
+    // Giving phase roles needs the bot token, which answering interactions does not.
+    let roles = match config.discord_token {
+        Some(_) => Some(http.clone()),
+        None => {
+            tracing::warn!("DISCORD_TOKEN is not set: phase roles will not be given or taken");
+            None
+        }
+    };
+    let running = Running::start(config, roles).await?;
     let state = endpoint::EndpointState {
         dispatcher: running.dispatcher.clone(),
         verifier: Arc::new(verifier),

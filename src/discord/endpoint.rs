@@ -19,7 +19,7 @@ use tokio_util::task::TaskTracker;
 use tracing::{info, info_span, warn, Instrument};
 
 use super::interaction::{incoming, Incoming};
-use super::respond::{self, FirstAnswer};
+use super::respond::{self, FirstAnswer, FirstAnswerFiles};
 use super::shutdown::{drain, DRAIN_TIMEOUT};
 use crate::commands::Dispatcher;
 use crate::render::discord as to_discord;
@@ -127,7 +127,13 @@ async fn interactions(
     };
     let span = info_span!("endpoint", interaction = id.get());
     async move {
-        match respond::answer(state.dispatcher.clone(), invocation, state.defer_after).await {
+        let answer = respond::answer(
+            state.dispatcher.clone(),
+            invocation,
+            state.defer_after,
+            FirstAnswerFiles::NotAllowed,
+        );
+        match answer.await {
             FirstAnswer::Ready(outcome) => {
                 Json(to_discord::interaction_response(&outcome.response)).into_response()
             }

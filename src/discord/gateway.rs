@@ -15,10 +15,11 @@ use tokio_util::task::TaskTracker;
 use tracing::{info, info_span, warn, Instrument};
 
 use super::interaction::{incoming, Incoming};
-use super::respond::{self, FirstAnswer};
+use super::respond::{self, FirstAnswer, FirstAnswerFiles};
 use super::shutdown::{drain, DRAIN_TIMEOUT};
 use crate::commands::Dispatcher;
 use crate::render::discord as to_discord;
+use serenity::builder::Builder;
 
 /// Interactions arrive whatever the intents; GUILDS keeps the cache aware of the servers we are
 /// in. No privileged intent is needed.
@@ -69,17 +70,20 @@ async fn answer(
     };
     let span = info_span!("gateway", interaction = id.get());
     async move {
-        let (first, pending): (CreateInteractionResponse, _) =
-            match respond::answer(dispatcher, invocation, defer_after).await {
-                FirstAnswer::Ready(outcome) => {
-                    (to_discord::interaction_response(&outcome.response), None)
-                }
-                FirstAnswer::Deferred { ack, pending } => (ack, Some(pending)),
-            };
-        if let Err(e) = http
-            .create_interaction_response(id, &token, &first, Vec::new())
-            .await
+        let (first, pending): (CreateInteractionResponse, _) = match respond::answer(
+            dispatcher,
+            invocation,
+            defer_after,
+            FirstAnswerFiles::Allowed,
+        )
+        .await
         {
+            FirstAnswer::Ready(outcome) => {
+                (to_discord::interaction_response(&outcome.response), None)
+            }
+            FirstAnswer::Deferred { ack, pending } => (ack, Some(pending)),
+        };
+        if let Err(e) = first.execute(&http, (id, &token)).await {
             warn!(error = %e, "could not answer the interaction");
             return;
         }

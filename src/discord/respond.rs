@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{CreateInteractionResponse, CreateInteractionResponseMessage, Http};
+use serenity::builder::Builder;
 use tracing::{warn, Instrument};
 
 use crate::commands::{self, Action, CommandError, Dispatcher, Invocation, Outcome};
@@ -29,11 +30,21 @@ pub struct Pending {
     public_command: bool,
 }
 
+/// Whether the first answer can carry files. A gateway callback is a REST request that can be
+/// multipart; the HTTP endpoint's first answer is the JSON body of Discord's request, which
+/// cannot, so a reply with files goes out as a deferral and then an edit that carries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstAnswerFiles {
+    Allowed,
+    NotAllowed,
+}
+
 /// Runs the invocation, waiting at most `defer_after` before deferring.
 pub async fn answer(
     dispatcher: Arc<Dispatcher>,
     invocation: Invocation,
     defer_after: Duration,
+    files: FirstAnswerFiles,
 ) -> FirstAnswer {
     // A command whose replies are private says so up front, so its "thinking…" is private too
     // and the late reply can simply replace it.
@@ -44,7 +55,8 @@ pub async fn answer(
             .is_some_and(|spec| spec.private),
         _ => false,
     };
-    let ack = acknowledgement(&invocation, private);
+    let ack = acknowledgement(&invocation.action, private);
+    let invocation_kind = invocation.action.clone();
     let public_command = matches!(invocation.action, Action::Command(_)) && !private;
     // Autocomplete cannot be deferred: its one answer is the list, however long it takes.
     let can_defer = !matches!(invocation.action, Action::Autocomplete { .. });
@@ -55,7 +67,24 @@ pub async fn answer(
         return FirstAnswer::Ready(joined(task.await));
     }
     match tokio::time::timeout(defer_after, &mut task).await {
-        Ok(result) => FirstAnswer::Ready(joined(result)),
+        Ok(result) => {
+            let outcome = joined(result);
+            match &outcome.response {
+                Response::Message(reply) | Response::Update(reply)
+                    if !reply.files.is_empty() && files == FirstAnswerFiles::NotAllowed =>
+                {
+                    let private = reply.ephemeral;
+                    FirstAnswer::Deferred {
+                        ack: acknowledgement(&invocation_kind, private),
+                        pending: Pending {
+                            task: tokio::spawn(async move { outcome }),
+                            public_command: public_command && !private,
+                        },
+                    }
+                }
+                _ => FirstAnswer::Ready(outcome),
+            }
+        }
         Err(_) => FirstAnswer::Deferred {
             ack,
             pending: Pending {
@@ -74,17 +103,16 @@ pub async fn deliver_deferred(http: &Http, token: &str, pending: Pending) {
         // that and send the reply privately instead.
         Response::Message(reply) if reply.ephemeral && pending.public_command => {
             match http.delete_original_interaction_response(token).await {
-                Ok(()) => http
-                    .create_followup_message(token, &to_discord::followup(reply), Vec::new())
+                Ok(()) => to_discord::followup(reply)
+                    .execute(http, (None, token))
                     .await
                     .map(drop),
                 Err(e) => Err(e),
             }
         }
-        Response::Message(reply) | Response::Update(reply) => http
-            .edit_original_interaction_response(token, &to_discord::edit(reply), Vec::new())
-            .await
-            .map(drop),
+        Response::Message(reply) | Response::Update(reply) => {
+            to_discord::edit(reply).execute(http, token).await.map(drop)
+        }
         Response::Choices(_) => Ok(()),
     };
     if let Err(e) = result {
@@ -93,8 +121,8 @@ pub async fn deliver_deferred(http: &Http, token: &str, pending: Pending) {
 }
 
 /// How to acknowledge an invocation whose reply is late.
-fn acknowledgement(invocation: &Invocation, private: bool) -> CreateInteractionResponse {
-    match &invocation.action {
+fn acknowledgement(action: &Action, private: bool) -> CreateInteractionResponse {
+    match action {
         Action::Command(_) if private => CreateInteractionResponse::Defer(
             CreateInteractionResponseMessage::new().ephemeral(true),
         ),
@@ -144,7 +172,7 @@ mod tests {
             now: Utc::now(),
             action,
         };
-        serde_json::to_value(acknowledgement(&invocation, private)).unwrap()
+        serde_json::to_value(acknowledgement(&invocation.action, private)).unwrap()
     }
 
     fn click(on_ephemeral: bool) -> Action {

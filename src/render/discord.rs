@@ -1,10 +1,10 @@
 //! Our `Reply` as serenity builders: the single exit towards Discord for every transport.
 
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAutocompleteResponse, CreateButton,
-    CreateEmbed, CreateEmbedFooter, CreateInteractionResponse, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, CreateSelectMenu, CreateSelectMenuKind,
-    CreateSelectMenuOption, EditInteractionResponse,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment,
+    CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse,
 };
 
 use super::limits;
@@ -28,6 +28,7 @@ pub fn message(reply: &Reply) -> CreateInteractionResponseMessage {
         .embeds(embeds)
         .components(rows)
         .ephemeral(reply.ephemeral)
+        .add_files(attachments(reply))
         .allowed_mentions(no_mentions());
     match &reply.content {
         Some(content) => message.content(content),
@@ -38,10 +39,13 @@ pub fn message(reply: &Reply) -> CreateInteractionResponseMessage {
 /// The same reply as an edit of a deferred response (its visibility was fixed by the deferral).
 pub fn edit(reply: &Reply) -> EditInteractionResponse {
     let (embeds, rows) = parts(reply);
-    let edit = EditInteractionResponse::new()
-        .embeds(embeds)
-        .components(rows)
-        .allowed_mentions(no_mentions());
+    let edit = attachments(reply).into_iter().fold(
+        EditInteractionResponse::new()
+            .embeds(embeds)
+            .components(rows)
+            .allowed_mentions(no_mentions()),
+        EditInteractionResponse::new_attachment,
+    );
     match &reply.content {
         Some(content) => edit.content(content),
         None => edit,
@@ -55,11 +59,20 @@ pub fn followup(reply: &Reply) -> CreateInteractionResponseFollowup {
         .embeds(embeds)
         .components(rows)
         .ephemeral(reply.ephemeral)
+        .add_files(attachments(reply))
         .allowed_mentions(no_mentions());
     match &reply.content {
         Some(content) => followup.content(content),
         None => followup,
     }
+}
+
+fn attachments(reply: &Reply) -> Vec<CreateAttachment> {
+    reply
+        .files
+        .iter()
+        .map(|f| CreateAttachment::bytes(f.bytes.clone(), f.name.clone()))
+        .collect()
 }
 
 /// User text must never ping anyone: every message allows no mentions unless a feature opts in.

@@ -285,6 +285,7 @@ mod tests {
                     .collect(),
             )],
             ephemeral: false,
+            files: Vec::new(),
         };
         let found = violations(&reply).join("\n");
         for needle in [
@@ -329,6 +330,7 @@ mod tests {
                 })
                 .collect(),
             ephemeral: true,
+            files: Vec::new(),
         };
         let fitted = fit(reply);
         assert_eq!(violations(&fitted), Vec::<String>::new());

@@ -2,11 +2,13 @@
 
 pub mod discord;
 pub mod limits;
+pub mod progress;
+pub mod progress_id;
 pub mod reply;
 pub mod response;
 pub mod roadmap;
 pub mod roadmap_id;
 pub mod text;
 
-pub use reply::{ActionRow, Button, Component, Embed, Field, Reply, Select, SelectOption};
+pub use reply::{ActionRow, Button, Component, Embed, Field, File, Reply, Select, SelectOption};
 pub use response::{Choice, Response};

@@ -16,6 +16,14 @@ pub struct Reply {
     pub rows: Vec<ActionRow>,
     /// Only the member who triggered it sees the message.
     pub ephemeral: bool,
+    /// Files sent with the message (a data export, say).
+    pub files: Vec<File>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct File {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,6 +95,14 @@ impl Reply {
 
     pub fn ephemeral(mut self) -> Self {
         self.ephemeral = true;
+        self
+    }
+
+    pub fn with_file(mut self, name: impl Into<String>, bytes: Vec<u8>) -> Self {
+        self.files.push(File {
+            name: name.into(),
+            bytes,
+        });
         self
     }
 

@@ -7,8 +7,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 use super::limits;
+use super::progress_id::SetStateId;
 use super::reply::{ActionRow, Button, Component, Embed, Reply, Select, SelectOption};
 use super::roadmap_id::RoadmapId;
+use crate::progress::{MemberProgress, TopicState};
 use crate::roadmap::{ContentError, Library, Phase, Roadmap, TopicRef};
 
 pub fn overview(roadmap: &Roadmap) -> Reply {
@@ -45,7 +47,8 @@ pub fn overview(roadmap: &Roadmap) -> Reply {
         })
 }
 
-pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
+/// One phase; with the member's progress, each topic is marked with their state.
+pub fn phase(roadmap: &Roadmap, phase: &Phase, marks: Option<&MemberProgress>) -> Reply {
     let mut embed = Embed::new(format!("Phase {} · {}", phase.number, phase.title))
         .description(phase.summary.clone())
         .footer(format!(
@@ -57,7 +60,11 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase) -> Reply {
     for section in &phase.sections {
         let mut value = format!("{}\n", section.summary);
         for topic in &section.topics {
-            let _ = write!(value, "\n• **{}** · `{}`", topic.title, topic.id);
+            let mark = match marks {
+                Some(progress) => progress.state(&topic.id).mark(),
+                None => "•",
+            };
+            let _ = write!(value, "\n{mark} **{}** · `{}`", topic.title, topic.id);
         }
         let _ = write!(value, "\n\n*Practice:* {}", section.action);
         embed = embed.field(section.title.clone(), value);
@@ -110,7 +117,8 @@ fn nav_button(target: Option<u8>, label: impl Fn(u8) -> String, fallback: &str) 
     }
 }
 
-pub fn topic(found: TopicRef<'_>) -> Reply {
+/// One topic, with buttons that set the clicker's own state; `mine` is the viewer's state.
+pub fn topic(found: TopicRef<'_>, mine: Option<TopicState>) -> Reply {
     let TopicRef {
         roadmap,
         phase,
@@ -135,8 +143,13 @@ pub fn topic(found: TopicRef<'_>) -> Reply {
         .field("Try this", topic.action.clone())
         .field("Resources", resources)
         .footer(format!(
-            "Phase {} · {} › {} · topic id: {}",
-            phase.number, phase.title, section.title, topic.id
+            "Phase {} · {} › {} · topic id: {}{}",
+            phase.number,
+            phase.title,
+            section.title,
+            topic.id,
+            mine.map(|s| format!(" · your state: {}", s.label()))
+                .unwrap_or_default()
         ));
 
     let topics: Vec<_> = roadmap.topics().collect();
@@ -161,7 +174,26 @@ pub fn topic(found: TopicRef<'_>) -> Reply {
             "Next topic ▶",
         )));
     }
-    Reply::embed(embed).with_row(ActionRow(row))
+    let states = TopicState::ALL
+        .into_iter()
+        .map(|state| {
+            let id = SetStateId {
+                state,
+                topic: topic.id.clone(),
+            };
+            Component::Button(Button::new(id.custom_id(), state_button_label(state)))
+        })
+        .collect();
+    Reply::embed(embed)
+        .with_row(ActionRow(row))
+        .with_row(ActionRow(states))
+}
+
+fn state_button_label(state: TopicState) -> String {
+    match state {
+        TopicState::NotStarted => "↺ Not started".to_string(),
+        other => format!("{} {}", other.mark(), other.label()),
+    }
 }
 
 /// Renders every view of every roadmap and reports any that Discord would refuse or cut, so
@@ -170,6 +202,13 @@ pub fn check_views(library: &Library) -> Vec<ContentError> {
     let mut errors = Vec::new();
     for roadmap in &library.roadmaps {
         let meta = roadmap.dir.join("roadmap.toml");
+        // The widest marks a member's progress can add to the phase views.
+        let all_skipped = MemberProgress::from_rows(
+            roadmap,
+            roadmap
+                .topics()
+                .map(|t| (t.topic.id.as_str(), TopicState::Skipped)),
+        );
         let item = format!("roadmap `{}` overview", roadmap.id);
         report(&mut errors, &meta, &item, &overview(roadmap));
         for phase in &roadmap.phases {
@@ -189,12 +228,13 @@ pub fn check_views(library: &Library) -> Vec<ContentError> {
                 &mut errors,
                 &phase.file,
                 &item,
-                &self::phase(roadmap, phase),
+                &self::phase(roadmap, phase, Some(&all_skipped)),
             );
         }
         for found in roadmap.topics() {
             let item = format!("topic `{}`", found.topic.id);
-            report(&mut errors, &found.phase.file, &item, &topic(found));
+            let view = topic(found, Some(TopicState::NotStarted));
+            report(&mut errors, &found.phase.file, &item, &view);
         }
     }
     errors

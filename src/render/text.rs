@@ -34,6 +34,17 @@ pub fn reply_text(reply: &Reply) -> String {
             let _ = writeln!(out, "\n{footer}");
         }
     }
+    for file in &reply.files {
+        let _ = writeln!(
+            out,
+            "\n[attached: {} ({} bytes)]",
+            file.name,
+            file.bytes.len()
+        );
+        if let Ok(text) = std::str::from_utf8(&file.bytes) {
+            let _ = writeln!(out, "{text}");
+        }
+    }
     for row in &reply.rows {
         let parts: Vec<String> = row
             .0
