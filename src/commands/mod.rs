@@ -6,6 +6,8 @@ mod handler;
 mod help;
 mod invocation;
 mod options;
+mod privacy;
+mod progress;
 mod roadmap;
 mod settings;
 mod spec;
@@ -31,7 +33,13 @@ impl Registry {
     /// Builds the command list; a definition Discord would refuse stops start-up here.
     pub fn new(library: &Library) -> anyhow::Result<Self> {
         let registry = Self {
-            specs: vec![roadmap::spec(library), settings::spec(), help::spec()],
+            specs: vec![
+                roadmap::spec(library),
+                progress::spec(),
+                privacy::spec(),
+                settings::spec(library),
+                help::spec(),
+            ],
         };
         let problems: Vec<String> = registry.specs.iter().flat_map(|s| s.problems()).collect();
         if !problems.is_empty() {

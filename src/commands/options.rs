@@ -61,6 +61,20 @@ impl Opt<String> {
             OptionKind::String {
                 autocomplete: false,
                 max_length,
+                choices: &[],
+            },
+        )
+    }
+
+    /// Text that must be one of `choices`, which Discord offers as a list.
+    pub fn choice(self, description: &'static str, choices: &'static [&'static str]) -> OptionSpec {
+        let max_length = choices.iter().map(|c| c.len()).max().unwrap_or(1);
+        self.spec(
+            description,
+            OptionKind::String {
+                autocomplete: false,
+                max_length: u16::try_from(max_length).unwrap_or(u16::MAX),
+                choices,
             },
         )
     }
@@ -129,8 +143,16 @@ pub struct OptionSpec {
 
 #[derive(Debug, Clone)]
 pub enum OptionKind {
-    Integer { min: u32, max: u32 },
-    String { autocomplete: bool, max_length: u16 },
+    Integer {
+        min: u32,
+        max: u32,
+    },
+    String {
+        autocomplete: bool,
+        max_length: u16,
+        /// When not empty, the only values accepted.
+        choices: &'static [&'static str],
+    },
     Boolean,
     User,
     Channel,
@@ -188,10 +210,14 @@ impl OptionSpec {
             OptionKind::String {
                 autocomplete,
                 max_length,
-            } => option
-                .required(self.required)
-                .set_autocomplete(*autocomplete)
-                .max_length(*max_length),
+                choices,
+            } => choices.iter().fold(
+                option
+                    .required(self.required)
+                    .set_autocomplete(*autocomplete)
+                    .max_length(*max_length),
+                |option, choice| option.add_string_choice(*choice, *choice),
+            ),
             OptionKind::SubCommand(options) => options
                 .iter()
                 .fold(option, |o, sub| o.add_sub_option(sub.to_discord())),
@@ -277,13 +303,26 @@ impl OptionSpec {
                     )))
                 }
             }
+            (OptionKind::String { choices, .. }, Value::String(s))
+                if !choices.is_empty() && !choices.contains(&s.trim()) =>
+            {
+                let listed: Vec<_> = choices.iter().map(|c| format!("`{c}`")).collect();
+                Err(CommandError::user(format!(
+                    "`{}` is one of {}; you gave `{}`.",
+                    self.name,
+                    listed.join(", "),
+                    crate::render::limits::truncate(s, 40)
+                )))
+            }
             (OptionKind::String { max_length, .. }, Value::String(s)) => {
                 if s.chars().count() <= usize::from(*max_length) {
                     Ok(())
                 } else {
                     Err(CommandError::user(format!(
-                        "`{}` can be at most {max_length} characters long.",
-                        self.name
+                        "`{}` can be at most {max_length} characters long; yours has {}. \
+                         Shorten it and try again.",
+                        self.name,
+                        s.chars().count()
                     )))
                 }
             }
@@ -382,6 +421,7 @@ mod tests {
         let text = option(OptionKind::String {
             autocomplete: false,
             max_length: 5,
+            choices: &[],
         });
         assert_eq!(
             text.parse_text("hello").unwrap(),

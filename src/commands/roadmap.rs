@@ -1,15 +1,17 @@
 //! `/roadmap`: browse the server's roadmap — overview, one phase, one topic.
 //!
-//! Everything here answers from the content in memory: no database round trip.
+//! Content comes from memory; the member's own marks come from the progress cache, with a
+//! short bounded wait the first time (see `progress::own_progress`).
 
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
 use super::options::Opt;
+use super::progress::own_progress;
 use super::spec::CommandSpec;
 use crate::render::roadmap_id::RoadmapId;
 use crate::render::{limits, roadmap as views, Choice, Reply};
-use crate::roadmap::{search, Library, Roadmap};
+use crate::roadmap::{search, Library, Roadmap, TopicRef};
 
 pub const NAME: &str = "roadmap";
 const PHASE: Opt<i64> = Opt::new("phase");
@@ -36,21 +38,24 @@ pub fn spec(library: &Library) -> CommandSpec {
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
-    let roadmap = ctx.roadmap();
     match (call.get(PHASE), call.get(TOPIC)) {
         (Some(_), Some(_)) => Err(CommandError::user(
             "Pick one: `phase` shows a whole phase, `topic` shows one topic. Run `/roadmap` with just one of them.",
         )),
-        (Some(number), None) => phase_reply(roadmap, number),
-        (None, Some(topic)) => topic_reply(roadmap, &topic),
-        (None, None) => Ok(views::overview(roadmap)),
+        (Some(number), None) => phase_reply(ctx, number).await,
+        (None, Some(topic)) => topic_reply(ctx, &topic).await,
+        (None, None) => Ok(views::overview(ctx.roadmap())),
     }
 }
 
-fn phase_reply(roadmap: &Roadmap, number: i64) -> CommandResult<Reply> {
+async fn phase_reply(ctx: &Ctx<'_>, number: i64) -> CommandResult<Reply> {
+    let roadmap = ctx.roadmap();
     let phase = u8::try_from(number).ok().and_then(|n| roadmap.phase(n));
     match phase {
-        Some(phase) => Ok(views::phase(roadmap, phase)),
+        Some(phase) => {
+            let marks = own_progress(ctx).await;
+            Ok(views::phase(roadmap, phase, marks.as_deref()))
+        }
         None => Err(CommandError::user(format!(
             "The {} roadmap has phases 1 to {}. Try `/roadmap phase:1`, or `/roadmap` for the overview.",
             roadmap.title,
@@ -59,9 +64,16 @@ fn phase_reply(roadmap: &Roadmap, number: i64) -> CommandResult<Reply> {
     }
 }
 
-fn topic_reply(roadmap: &Roadmap, input: &str) -> CommandResult<Reply> {
+async fn topic_reply(ctx: &Ctx<'_>, input: &str) -> CommandResult<Reply> {
+    let found = find_topic(ctx.roadmap(), input)?;
+    let mine = own_progress(ctx).await.map(|p| p.state(&found.topic.id));
+    Ok(views::topic(found, mine))
+}
+
+/// The topic a member means, or an error with the closest matches.
+pub(super) fn find_topic<'a>(roadmap: &'a Roadmap, input: &str) -> CommandResult<TopicRef<'a>> {
     if let Some(found) = search::find(roadmap, input) {
-        return Ok(views::topic(found));
+        return Ok(found);
     }
     let suggestions: Vec<String> = search::suggest(roadmap, input, 3)
         .iter()
@@ -83,33 +95,35 @@ async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice
     if typing.option != TOPIC.name() {
         return Ok(Vec::new());
     }
-    Ok(
-        search::complete(ctx.roadmap(), typing.partial, limits::AUTOCOMPLETE_CHOICES)
-            .into_iter()
-            .map(|t| Choice {
-                name: limits::truncate(
-                    &format!(
-                        "{} · phase {} ({})",
-                        t.topic.title, t.phase.number, t.topic.id
-                    ),
-                    limits::CHOICE_TEXT,
+    Ok(topic_choices(ctx.roadmap(), typing.partial))
+}
+
+/// Autocomplete suggestions for a topic option.
+pub(super) fn topic_choices(roadmap: &Roadmap, partial: &str) -> Vec<Choice> {
+    search::complete(roadmap, partial, limits::AUTOCOMPLETE_CHOICES)
+        .into_iter()
+        .map(|t| Choice {
+            name: limits::truncate(
+                &format!(
+                    "{} · phase {} ({})",
+                    t.topic.title, t.phase.number, t.topic.id
                 ),
-                value: t.topic.id.clone(),
-            })
-            .collect(),
-    )
+                limits::CHOICE_TEXT,
+            ),
+            value: t.topic.id.clone(),
+        })
+        .collect()
 }
 
 /// The buttons and the topic menu of roadmap messages.
 async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
-    let roadmap = ctx.roadmap();
     let stale =
         || CommandError::user("That button is out of date. Run `/roadmap` for a fresh view.");
     match RoadmapId::parse(click.custom_id).ok_or_else(stale)? {
-        RoadmapId::Overview => Ok(views::overview(roadmap)),
-        RoadmapId::Phase(number) => phase_reply(roadmap, i64::from(number)),
-        RoadmapId::Topic(topic) => topic_reply(roadmap, &topic),
-        RoadmapId::TopicMenu => topic_reply(roadmap, click.values.first().ok_or_else(stale)?),
+        RoadmapId::Overview => Ok(views::overview(ctx.roadmap())),
+        RoadmapId::Phase(number) => phase_reply(ctx, i64::from(number)).await,
+        RoadmapId::Topic(topic) => topic_reply(ctx, &topic).await,
+        RoadmapId::TopicMenu => topic_reply(ctx, click.values.first().ok_or_else(stale)?).await,
         RoadmapId::Nowhere(_) => Err(stale()),
     }
 }

@@ -1,0 +1,114 @@
+//! `/privacy`: members choose whether others see their progress, take a copy of their data,
+//! or delete it from this server.
+
+use super::error::{CommandError, CommandResult};
+use super::handler::{Click, Ctx};
+use super::invocation::CommandCall;
+use super::options::OptionSpec;
+use super::spec::CommandSpec;
+use crate::db::privacy;
+use crate::render::progress_id::DeleteId;
+use crate::render::{ActionRow, Button, Component, Reply};
+
+pub const NAME: &str = "privacy";
+
+pub fn spec() -> CommandSpec {
+    let sub = |name, description| OptionSpec::subcommand(name, description, Vec::new());
+    CommandSpec::new(
+        NAME,
+        "What others see of you, and your data in this server",
+        run,
+    )
+    .private()
+    .option(sub(
+        "hide",
+        "Hide your progress from other members and from leaderboards",
+    ))
+    .option(sub("show", "Let other members see your progress again"))
+    .option(sub(
+        "export",
+        "Get a file with everything Waypoint stores about you here",
+    ))
+    .option(sub(
+        "delete",
+        "Delete everything Waypoint stores about you in this server",
+    ))
+    .component(component)
+}
+
+async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let user = ctx.invocation.user_id;
+    let now = ctx.invocation.now;
+    match call.path.first().map(String::as_str) {
+        Some("hide") => {
+            privacy::set_hidden(&ctx.app.db, guild, user, true, now).await?;
+            Ok(Reply::text(
+                "🙈 You are hidden: other members can't see your progress and you appear on no \
+                 leaderboard. Your own progress keeps counting; `/privacy show` undoes this.",
+            ))
+        }
+        Some("show") => {
+            privacy::set_hidden(&ctx.app.db, guild, user, false, now).await?;
+            Ok(Reply::text(
+                "👀 Other members can see your progress again, and you appear on leaderboards.",
+            ))
+        }
+        Some("export") => match privacy::export(&ctx.app.db, guild, user, now).await? {
+            None => Ok(Reply::text(
+                "Waypoint stores nothing about you in this server.",
+            )),
+            Some(data) => {
+                let bytes = serde_json::to_vec_pretty(&data)
+                    .map_err(|e| CommandError::Internal(e.into()))?;
+                Ok(
+                    Reply::text("Here is everything Waypoint stores about you in this server.")
+                        .with_file(format!("waypoint-{guild}-{user}.json"), bytes),
+                )
+            }
+        },
+        Some("delete") => Ok(Reply::text(
+            "⚠️ This deletes your topic states, proof links, points and everything else \
+             Waypoint stores about you in this server, for good. `/privacy export` first if you \
+             want a copy.",
+        )
+        .with_row(ActionRow(vec![
+            Component::Button(
+                Button::new(DeleteId::Confirm.custom_id(), "Delete my data").primary(),
+            ),
+            Component::Button(Button::new(DeleteId::Cancel.custom_id(), "Keep it")),
+        ]))),
+        _ => Err(CommandError::user(
+            "Use `/privacy hide`, `/privacy show`, `/privacy export` or `/privacy delete`.",
+        )),
+    }
+}
+
+async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let user = ctx.invocation.user_id;
+    match DeleteId::parse(click.custom_id) {
+        Some(DeleteId::Confirm) => {
+            let removed = privacy::delete(&ctx.app.db, guild, user).await?;
+            // What is in memory must not bring the member back.
+            ctx.app.activity.forget(guild, user);
+            ctx.app.progress.forget(guild, user);
+            Ok(Reply::text(format!(
+                "🗑️ Deleted everything Waypoint stored about you in this server: {} topic \
+                 state(s), {} phase record(s), {} points record(s){}.",
+                removed.topics,
+                removed.phases,
+                removed.ledger,
+                if removed.member > 0 {
+                    " and your member record"
+                } else {
+                    ""
+                }
+            )))
+        }
+        Some(DeleteId::Cancel) => Ok(Reply::text("Nothing was deleted.")),
+        None => Err(CommandError::user(
+            "That button is out of date. Run `/privacy delete` again.",
+        )),
+    }
+}

@@ -1,0 +1,294 @@
+//! `/progress`: members mark topics as learning, done, skipped or not started, and see where
+//! they (or others who allow it) stand. The topic view's state buttons land here too.
+
+use std::fmt::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::UserId;
+use tracing::debug;
+
+use super::error::{CommandError, CommandResult};
+use super::handler::{Click, Ctx, Typing};
+use super::invocation::CommandCall;
+use super::options::{Opt, OptionSpec};
+use super::roadmap::{find_topic, topic_choices};
+use super::spec::CommandSpec;
+use crate::db::progress::{self as store, Saved};
+use crate::progress::{MemberProgress, TopicState, MAX_PROOF_LEN};
+use crate::render::progress_id::SetStateId;
+use crate::render::{progress as views, roadmap as roadmap_views, Choice, Reply};
+use crate::roadmap::TopicRef;
+use crate::roles::{self, RoleChange};
+
+pub const NAME: &str = "progress";
+const TOPIC: Opt<String> = Opt::new("topic");
+const STATE: Opt<String> = Opt::new("state");
+const PROOF: Opt<String> = Opt::new("proof");
+const MEMBER: Opt<UserId> = Opt::new("member");
+/// The `state` choices, as `TopicState::as_str` spells them (a unit test keeps them in step).
+const STATES: [&str; 4] = ["learning", "done", "skipped", "not-started"];
+/// How long a roadmap view waits for a member's progress it has not cached yet; past it, the
+/// view goes out without marks rather than late.
+const MARKS_WAIT: Duration = Duration::from_millis(250);
+
+pub fn spec() -> CommandSpec {
+    CommandSpec::new(NAME, "Track your progress through the roadmap", run)
+        .private()
+        .option(OptionSpec::subcommand(
+            "set",
+            "Mark a topic as learning, done, skipped or not started",
+            vec![
+                TOPIC
+                    .text("The topic (start typing to search)", 100)
+                    .autocomplete()
+                    .required(),
+                STATE.choice("Where you are with it", &STATES).required(),
+                PROOF.text(
+                    "With done: a link to your repo, notebook or demo",
+                    MAX_PROOF_LEN as u16,
+                ),
+            ],
+        ))
+        .option(OptionSpec::subcommand(
+            "show",
+            "Your progress, phase by phase, or another member's",
+            vec![MEMBER.member("Whose progress (default: yours)")],
+        ))
+        .autocomplete(complete)
+        .component(component)
+}
+
+async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    match call.path.first().map(String::as_str) {
+        Some("set") => set(ctx, call).await,
+        _ => show(ctx, call).await,
+    }
+}
+
+async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let topic = find_topic(ctx.roadmap(), &call.get(TOPIC).unwrap_or_default())?;
+    let state_text = call.get(STATE).unwrap_or_default();
+    let state = TopicState::parse(&state_text).ok_or_else(|| {
+        CommandError::user(format!(
+            "`state` is one of {}.",
+            STATES.map(|s| format!("`{s}`")).join(", ")
+        ))
+    })?;
+    let proof = call
+        .get(PROOF)
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty());
+    if let Some(proof) = &proof {
+        check_proof(proof)?;
+        if state != TopicState::Done {
+            return Err(CommandError::user(
+                "A proof link goes with `state:done`: mark the topic done and add the link then.",
+            ));
+        }
+    }
+    let (saved, role) = save(ctx, topic, state, proof.as_deref()).await?;
+    Ok(Reply::text(confirmation(topic, &saved, &role)))
+}
+
+/// A link to show for a finished topic: http(s), with a host, and short.
+fn check_proof(proof: &str) -> CommandResult<()> {
+    if proof.chars().count() > MAX_PROOF_LEN {
+        return Err(CommandError::user(format!(
+            "That proof link is over {MAX_PROOF_LEN} characters. Share a shorter link (a repo \
+             or a gist), or leave `proof` out."
+        )));
+    }
+    match url::Url::parse(proof) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(()),
+        _ => Err(CommandError::user(
+            "`proof` must be a web link starting with https:// (or http://), like \
+             `https://github.com/you/project`.",
+        )),
+    }
+}
+
+/// Saves the change, refreshes the cached progress, and follows up on the phase role.
+async fn save(
+    ctx: &Ctx<'_>,
+    topic: TopicRef<'_>,
+    state: TopicState,
+    proof: Option<&str>,
+) -> CommandResult<(Saved, Option<RoleChange>)> {
+    let guild = ctx.guild()?;
+    let user = ctx.invocation.user_id;
+    let now = ctx.invocation.now;
+    let saved = store::set_state(&ctx.app.db, topic, guild, user, state, proof, now).await?;
+    ctx.app.progress.put(guild, user, saved.progress.clone());
+    let role = match saved.phase_completed {
+        Some(complete) => Some(
+            roles::sync_phase_role(ctx.app, guild, user, topic.phase.number, complete, now).await,
+        ),
+        None => None,
+    };
+    Ok((saved, role))
+}
+
+fn confirmation(topic: TopicRef<'_>, saved: &Saved, role: &Option<RoleChange>) -> String {
+    let title = &topic.topic.title;
+    if !saved.changed {
+        return format!(
+            "**{title}** is already marked {}: nothing changed.",
+            saved.state.label().to_lowercase()
+        );
+    }
+    let mut text = format!(
+        "{} **{title}** is now {}",
+        saved.state.mark(),
+        saved.state.label().to_lowercase()
+    );
+    match saved.topic_points {
+        0 => text.push('.'),
+        p if p > 0 => {
+            let _ = write!(text, " (+{p} points).");
+        }
+        p => {
+            let _ = write!(text, " ({p} points).");
+        }
+    }
+    let phase = topic.phase.number;
+    match saved.phase_completed {
+        Some(true) => {
+            let _ = write!(
+                text,
+                "\n🎉 Phase {phase} · {} is complete: +{} points!",
+                topic.phase.title, saved.phase_points
+            );
+        }
+        Some(false) => {
+            let _ = write!(
+                text,
+                "\nPhase {phase} is no longer complete ({} points).",
+                saved.phase_points
+            );
+        }
+        None => {}
+    }
+    match role {
+        Some(RoleChange::Given(role)) => {
+            let _ = write!(text, "\nYou now have the <@&{role}> role.");
+        }
+        Some(RoleChange::Taken(role)) => {
+            let _ = write!(
+                text,
+                "\nThe <@&{role}> role is removed until the phase is complete again."
+            );
+        }
+        Some(RoleChange::Failed { role, reason }) => {
+            let _ = write!(
+                text,
+                "\nYour progress is saved, but I couldn't change your <@&{role}> role: \
+                 {reason}. Server staff can see this in `/settings show`."
+            );
+        }
+        Some(RoleChange::NoRole | RoleChange::Offline(_)) | None => {}
+    }
+    text
+}
+
+async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let me = ctx.invocation.user_id;
+    let member = call.get(MEMBER).unwrap_or(me);
+    let roadmap = ctx.roadmap();
+    let stored = store::load(&ctx.app.db, roadmap, guild, member).await?;
+    if member != me {
+        if !stored.known {
+            return Err(CommandError::user(format!(
+                "<@{member}> hasn't used Waypoint in this server yet, so there is no progress \
+                 to show."
+            )));
+        }
+        if stored.hidden {
+            return Err(CommandError::user(format!(
+                "<@{member}> keeps their progress private. Ask them to share it, or see your \
+                 own with `/progress show`."
+            )));
+        }
+    } else {
+        ctx.app.progress.put(guild, me, stored.progress.clone());
+    }
+    Ok(views::overview(
+        roadmap,
+        member,
+        &stored.progress,
+        stored.count_skipped,
+        stored.points,
+    ))
+}
+
+async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
+    if typing.option != TOPIC.name() {
+        return Ok(Vec::new());
+    }
+    Ok(topic_choices(ctx.roadmap(), typing.partial))
+}
+
+/// The state buttons under a topic: they set the clicker's own state, never the author's.
+async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
+    let stale = || {
+        CommandError::user(
+            "That button is out of date. Open the topic again with `/roadmap topic:<id>`.",
+        )
+    };
+    let id = SetStateId::parse(click.custom_id).ok_or_else(stale)?;
+    let topic = ctx.roadmap().topic(&id.topic).ok_or_else(stale)?;
+    let (saved, role) = save(ctx, topic, id.state, None).await?;
+    let mut reply = roadmap_views::topic(topic, Some(saved.state));
+    reply.content = Some(confirmation(topic, &saved, &role));
+    Ok(reply)
+}
+
+/// The invoking member's progress for marking views: from the cache, else loaded with a short
+/// bounded wait. `None` (no marks) when the database is slow or down: content still shows.
+pub(super) async fn own_progress(ctx: &Ctx<'_>) -> Option<Arc<MemberProgress>> {
+    let guild = ctx.invocation.guild_id?;
+    let user = ctx.invocation.user_id;
+    if let Some(progress) = ctx.app.progress.get(guild, user) {
+        return Some(progress);
+    }
+    let load = store::load(&ctx.app.db, ctx.roadmap(), guild, user);
+    match tokio::time::timeout(MARKS_WAIT, load).await {
+        Ok(Ok(stored)) => Some(ctx.app.progress.put(guild, user, stored.progress)),
+        Ok(Err(e)) => {
+            debug!(error = %e, "showing the view without progress marks");
+            None
+        }
+        Err(_) => {
+            debug!("progress marks were too slow; showing the view without them");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_choices_match_the_states() {
+        let states: Vec<_> = TopicState::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(states, STATES);
+    }
+
+    #[test]
+    fn proofs_are_short_web_links() {
+        assert!(check_proof("https://github.com/me/project").is_ok());
+        assert!(check_proof("http://example.org/notebook.ipynb").is_ok());
+        for bad in [
+            "ftp://example.org/x",
+            "github.com/me",
+            "javascript:alert(1)",
+            "https://",
+        ] {
+            assert!(check_proof(bad).is_err(), "{bad}");
+        }
+        let long = format!("https://example.org/{}", "a".repeat(MAX_PROOF_LEN));
+        assert!(check_proof(&long).is_err());
+    }
+}
