@@ -101,7 +101,7 @@ async fn outside_a_server_commands_explain_where_they_work() {
 async fn an_internal_failure_shows_only_a_reference() {
     let bot = support::bot().await;
     // A schema that does not match the code is a real internal failure we can cause.
-    sqlx::query("DROP TABLE members")
+    sqlx::query("DROP TABLE members CASCADE")
         .execute(&bot.app.db)
         .await
         .unwrap();

@@ -57,10 +57,80 @@ pub async fn bot() -> Dispatcher {
 
 /// The same with another bound on database waits.
 pub async fn bot_with_db_timeout(timeout: std::time::Duration) -> Dispatcher {
-    logs();
     let pool = db::fresh_pool_with_timeout(timeout).await;
-    let app = App::new(shipped_library(), pool, None).expect("build the app");
+    bot_on(pool, None)
+}
+
+/// The dispatcher on `pool`, changing things on Discord through `discord` when given.
+pub fn bot_on(pool: sqlx::PgPool, discord: Option<&fake_discord::FakeDiscord>) -> Dispatcher {
+    logs();
+    let mut app = App::new(shipped_library(), pool, None).expect("build the app");
+    if let Some(fake) = discord {
+        app = app.with_discord(std::sync::Arc::new(transport::http(fake)));
+    }
     Dispatcher::new(app).expect("the command definitions are valid")
+}
+
+/// A dispatcher whose role changes go to the fake Discord.
+pub async fn bot_with_discord(fake: &fake_discord::FakeDiscord) -> Dispatcher {
+    bot_on(db::fresh_pool().await, Some(fake))
+}
+
+/// Who runs a command: a server, a member, and whether they are staff.
+#[derive(Debug, Clone, Copy)]
+pub struct Who {
+    pub guild: u64,
+    pub user: u64,
+    pub staff: bool,
+}
+
+impl Who {
+    pub const fn member(guild: u64, user: u64) -> Self {
+        Self {
+            guild,
+            user,
+            staff: false,
+        }
+    }
+
+    pub const fn staff(guild: u64, user: u64) -> Self {
+        Self {
+            guild,
+            user,
+            staff: true,
+        }
+    }
+
+    pub fn invocation(self, action: Action) -> Invocation {
+        let mut invocation = invocation(action);
+        invocation.guild_id = Some(GuildId::new(self.guild));
+        invocation.user_id = UserId::new(self.user);
+        if self.staff {
+            invocation.permissions |= Permissions::MANAGE_GUILD;
+        }
+        invocation
+    }
+}
+
+/// Runs a command line as `who`.
+pub async fn run_as(bot: &Dispatcher, who: Who, line: &str) -> Outcome {
+    match waypoint::console::parse_line(&bot.registry, line) {
+        Ok(call) => bot.dispatch(&who.invocation(Action::Command(call))).await,
+        Err(e) => Outcome {
+            response: commands::error_response(&e),
+            failed: true,
+        },
+    }
+}
+
+/// Clicks a button (or picks `values` in a menu) as `who`, on a public message.
+pub async fn click_as(bot: &Dispatcher, who: Who, custom_id: &str, values: &[&str]) -> Outcome {
+    let action = Action::Component {
+        custom_id: custom_id.to_string(),
+        values: values.iter().map(|v| v.to_string()).collect(),
+        on_ephemeral: false,
+    };
+    bot.dispatch(&who.invocation(action)).await
 }
 
 pub fn member_permissions() -> Permissions {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{Method, StatusCode, Uri};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::{json, Value};
@@ -24,6 +24,10 @@ pub struct Recorded {
     pub body: Value,
     /// Set once our answer went out, so tests can tell "received" from "completed".
     pub answered: bool,
+    /// Files of a multipart request, by file name (the JSON part is `body`).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The `X-Audit-Log-Reason` header, decoded.
+    pub reason: Option<String>,
 }
 
 /// A canned failure for the next request whose path contains `path_part`.
@@ -160,6 +164,7 @@ async fn handle(
     State(shared): State<Arc<Shared>>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let path = uri
@@ -167,12 +172,23 @@ async fn handle(
         .strip_prefix("/api/v10")
         .unwrap_or(uri.path())
         .to_string();
-    let body: Value = if body.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_slice(&body)
-            .unwrap_or_else(|_| json!({ "unparsed": String::from_utf8_lossy(&body) }))
+    let boundary = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok());
+    let (body, files) = match boundary {
+        Some(boundary) => multipart(body, boundary).await,
+        None => (json_body(&body), Vec::new()),
     };
+    // serenity percent-encodes the reason, as Discord asks.
+    let reason = headers
+        .get("x-audit-log-reason")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
     let index = {
         let mut requests = shared.requests.lock().unwrap();
         requests.push(Recorded {
@@ -180,6 +196,8 @@ async fn handle(
             path: path.clone(),
             body: body.clone(),
             answered: false,
+            files,
+            reason,
         });
         requests.len() - 1
     };
@@ -199,6 +217,34 @@ async fn handle(
     shared.requests.lock().unwrap()[index].answered = true;
     shared.changed.notify_waiters();
     response
+}
+
+fn json_body(bytes: &[u8]) -> Value {
+    if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| json!({ "unparsed": String::from_utf8_lossy(bytes) }))
+    }
+}
+
+/// A multipart request as Discord reads it: the JSON in `payload_json`, files in `files[n]`.
+async fn multipart(body: Bytes, boundary: String) -> (Value, Vec<(String, Vec<u8>)>) {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut parts = multer::Multipart::new(stream, boundary);
+    let mut json = Value::Null;
+    let mut files = Vec::new();
+    while let Ok(Some(field)) = parts.next_field().await {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.unwrap_or_default();
+        match (name.as_str(), file_name) {
+            ("payload_json", _) => json = json_body(&bytes),
+            (_, Some(file_name)) => files.push((file_name, bytes.to_vec())),
+            _ => {}
+        }
+    }
+    (json, files)
 }
 
 fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Response {
@@ -234,6 +280,9 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     match (method.as_str(), parts.as_slice()) {
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("PUT" | "DELETE", ["guilds", _, "members", _, "roles", _]) => {
+            StatusCode::NO_CONTENT.into_response()
+        }
         ("DELETE", ["webhooks", _, _, "messages", "@original"]) => {
             StatusCode::NO_CONTENT.into_response()
         }

@@ -104,12 +104,29 @@ impl DiscordSpec {
     }
 }
 
-/// Discord's API reference documents permission bit sets as strings ("32") and serenity sends
-/// them so; the OpenAPI preview types `default_member_permissions` as an integer. Discord
-/// accepts both, so the string form is read as its integer before validation. Nothing else is
-/// relaxed.
+/// Two places where Discord's API reference and its OpenAPI preview disagree, read the way
+/// the reference (and serenity) writes them before validation. Nothing else is relaxed.
+/// - Permission bit sets are strings ("32") in the reference; the preview types
+///   `default_member_permissions` as an integer.
+/// - New files in a multipart message are listed in `attachments` with a placeholder id that
+///   the reference shows as a number (`"id": 0`, matching `files[0]`) and an optional
+///   description; the preview wants a snowflake string and no null.
 fn normalize(body: &Value) -> Value {
     let mut body = body.clone();
+    let message = match body.get_mut("data") {
+        Some(data) if data.is_object() => data,
+        _ => &mut body,
+    };
+    if let Some(Value::Array(attachments)) = message.get_mut("attachments") {
+        for attachment in attachments.iter_mut().filter_map(Value::as_object_mut) {
+            if let Some(id) = attachment.get("id").and_then(Value::as_u64) {
+                attachment.insert("id".into(), json!(id.to_string()));
+            }
+            if attachment.get("description").is_some_and(Value::is_null) {
+                attachment.remove("description");
+            }
+        }
+    }
     let mut fix = |command: &mut Value| {
         if let Some(bits) = command
             .get("default_member_permissions")

@@ -1,0 +1,287 @@
+//! `/privacy`: hiding, exporting and deleting a member's own data, and that no command lets
+//! one server see or change another's.
+
+use serde_json::{json as j, Value};
+use waypoint::commands::Dispatcher;
+use waypoint::render::Response;
+
+use crate::support::fake_discord::payloads::{self, subcommand};
+use crate::support::fake_discord::FakeDiscord;
+use crate::support::transport::{RunningEndpoint, RunningGateway};
+use crate::support::{self, click_as, json, run_as, text, Who};
+
+const GUILD: u64 = 9_000;
+const OTHER_GUILD: u64 = 9_100;
+const ANA: Who = Who::member(GUILD, 91);
+const BEN: Who = Who::member(GUILD, 92);
+
+async fn set(bot: &Dispatcher, who: Who, topic: &str, state: &str) {
+    let outcome = run_as(
+        bot,
+        who,
+        &format!("/progress set topic:{topic} state:{state}"),
+    )
+    .await;
+    assert!(!outcome.failed, "{}", json(&outcome));
+}
+
+/// Rows of the member in every member table: (topics, phases, ledger, member).
+async fn rows_of(bot: &Dispatcher, who: Who) -> (i64, i64, i64, i64) {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM topic_progress WHERE guild_id = $1 AND user_id = $2),
+                (SELECT count(*) FROM phase_status WHERE guild_id = $1 AND user_id = $2),
+                (SELECT count(*) FROM points_ledger WHERE guild_id = $1 AND user_id = $2),
+                (SELECT count(*) FROM members WHERE guild_id = $1 AND user_id = $2)",
+    )
+    .bind(who.guild as i64)
+    .bind(who.user as i64)
+    .fetch_one(&bot.app.db)
+    .await
+    .unwrap()
+}
+
+/// The exported file of a reply, parsed.
+fn exported(outcome: &waypoint::commands::Outcome) -> Value {
+    let Response::Message(reply) = &outcome.response else {
+        panic!("expected a message")
+    };
+    let file = reply.files.first().expect("the export is a file");
+    assert!(file.name.ends_with(".json"));
+    serde_json::from_slice(&file.bytes).expect("the export is JSON")
+}
+
+#[tokio::test]
+async fn export_holds_exactly_the_members_own_rows() {
+    let bot = support::bot().await;
+    set(&bot, ANA, "python", "done").await;
+    set(&bot, ANA, "sql", "learning").await;
+    set(&bot, BEN, "python", "done").await;
+    set(&bot, Who::member(OTHER_GUILD, ANA.user), "git", "done").await;
+
+    let outcome = run_as(&bot, ANA, "/privacy export").await;
+    assert!(!outcome.failed);
+    assert_eq!(json(&outcome)["data"]["flags"], 64);
+    let data = exported(&outcome);
+    let topics: Vec<_> = data["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["topic"].clone(), t["state"].clone()))
+        .collect();
+    assert_eq!(
+        topics,
+        [(j!("python"), j!("done")), (j!("sql"), j!("learning"))]
+    );
+    assert_eq!(data["points"].as_array().unwrap().len(), 1);
+    assert_eq!(data["user_id"], ANA.user.to_string());
+    let raw = serde_json::to_string(&data).unwrap();
+    assert!(
+        !raw.contains(&BEN.user.to_string()),
+        "nobody else's id: {raw}"
+    );
+    assert!(!raw.contains("git"), "nothing from another server: {raw}");
+
+    let nobody = run_as(&bot, Who::member(GUILD, 99), "/privacy export").await;
+    assert!(text(&json(&nobody)).contains("stores nothing about you"));
+}
+
+#[tokio::test]
+async fn delete_asks_first_then_removes_every_row_and_only_those() {
+    let bot = support::bot().await;
+    let phase = bot.app.roadmap_for(None).phase(4).unwrap().clone();
+    for topic in phase.topics() {
+        set(&bot, ANA, &topic.id, "done").await;
+    }
+    set(&bot, BEN, "python", "done").await;
+    let other = Who::member(OTHER_GUILD, ANA.user);
+    set(&bot, other, "git", "done").await;
+    let (bens, others) = (rows_of(&bot, BEN).await, rows_of(&bot, other).await);
+
+    let asked = run_as(&bot, ANA, "/privacy delete").await;
+    assert_ne!(
+        rows_of(&bot, ANA).await,
+        (0, 0, 0, 0),
+        "asking deletes nothing"
+    );
+    let body = json(&asked);
+    let confirm = body["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let kept = click_as(&bot, ANA, "privacy:delete:cancel", &[]).await;
+    assert!(text(&json(&kept)).contains("Nothing was deleted"));
+    assert_ne!(rows_of(&bot, ANA).await, (0, 0, 0, 0));
+
+    let done = click_as(&bot, ANA, &confirm, &[]).await;
+    let said = text(&json(&done));
+    let topics = phase.topic_count();
+    assert!(
+        said.contains(&format!("{topics} topic state(s), 1 phase record(s), {} points record(s) and your member record", topics + 1)),
+        "{said}"
+    );
+    bot.app.activity.flush(&bot.app.db).await.unwrap();
+    assert_eq!(rows_of(&bot, ANA).await, (0, 0, 0, 0), "and stays gone");
+    assert_eq!(rows_of(&bot, BEN).await, bens, "others untouched");
+    assert_eq!(
+        rows_of(&bot, other).await,
+        others,
+        "other servers untouched"
+    );
+}
+
+#[tokio::test]
+async fn hidden_members_are_private_to_others_but_not_to_themselves() {
+    let bot = support::bot().await;
+    set(&bot, BEN, "python", "done").await;
+    let line = format!("/progress show member:{}", BEN.user);
+    assert!(!run_as(&bot, ANA, &line).await.failed, "visible by default");
+    run_as(&bot, BEN, "/privacy hide").await;
+    let refused = run_as(&bot, ANA, &line).await;
+    assert!(refused.failed);
+    assert!(text(&json(&refused)).contains("keeps their progress private"));
+    assert!(
+        !run_as(&bot, BEN, "/progress show").await.failed,
+        "own progress still shows"
+    );
+    run_as(&bot, BEN, "/privacy show").await;
+    assert!(!run_as(&bot, ANA, &line).await.failed);
+}
+
+/// Every command that reads member data, run in a second server by the same member.
+#[tokio::test]
+async fn one_server_never_sees_or_changes_anothers_data() {
+    let bot = support::bot().await;
+    let here = ANA;
+    let there = Who::member(OTHER_GUILD, ANA.user);
+    let staff_there = Who::staff(OTHER_GUILD, 1);
+    set(&bot, here, "python", "done").await;
+    run_as(
+        &bot,
+        Who::staff(GUILD, 1),
+        "/settings phase-role phase:1 role:4242",
+    )
+    .await;
+    run_as(&bot, here, "/privacy hide").await;
+
+    let show = text(&json(&run_as(&bot, there, "/progress show").await));
+    assert!(
+        show.contains("0 points") && !show.contains("1 done"),
+        "{show}"
+    );
+    let marks = text(&json(&run_as(&bot, there, "/roadmap phase:1").await));
+    assert!(!marks.contains("✅"), "{marks}");
+    let export = run_as(&bot, there, "/privacy export").await;
+    assert!(text(&json(&export)).contains("stores nothing"));
+    let settings = text(&json(&run_as(&bot, staff_there, "/settings show").await));
+    assert!(!settings.contains("4242"), "{settings}");
+    // Hidden in one server is not hidden in another.
+    set(&bot, there, "git", "done").await;
+    let line = format!("/progress show member:{}", ANA.user);
+    assert!(
+        !run_as(&bot, Who::member(OTHER_GUILD, 5), &line)
+            .await
+            .failed
+    );
+    // Deleting there leaves here alone.
+    click_as(&bot, there, "privacy:delete:confirm", &[]).await;
+    assert_eq!(rows_of(&bot, here).await.0, 1);
+}
+
+#[tokio::test]
+async fn the_export_file_goes_out_through_the_gateway() {
+    let fake = FakeDiscord::start().await;
+    let bot = RunningGateway::start(&fake, std::time::Duration::from_secs(2)).await;
+    fake.gateway
+        .push_interaction(subcommand(
+            6001,
+            "privacy",
+            "export",
+            payloads::MEMBER_PERMISSIONS,
+        ))
+        .await;
+    let callback = fake
+        .rest
+        .wait_for(true, |r| r.path == "/interactions/6001/token-6001/callback")
+        .await;
+    assert_eq!(callback.body["type"], 4);
+    // The member has no data yet: the reply says so, without a file.
+    assert!(callback.files.is_empty());
+
+    // Now with data: the callback itself carries the file.
+    sqlx::query("INSERT INTO servers (guild_id) VALUES ($1)")
+        .bind(payloads::GUILD_ID as i64)
+        .execute(&bot.dispatcher.app.db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at) VALUES ($1, $2, now(), now())",
+    )
+    .bind(payloads::GUILD_ID as i64)
+    .bind(payloads::USER_ID as i64)
+    .execute(&bot.dispatcher.app.db)
+    .await
+    .unwrap();
+    fake.gateway
+        .push_interaction(subcommand(
+            6002,
+            "privacy",
+            "export",
+            payloads::MEMBER_PERMISSIONS,
+        ))
+        .await;
+    let callback = fake
+        .rest
+        .wait_for(true, |r| r.path == "/interactions/6002/token-6002/callback")
+        .await;
+    assert_eq!(callback.body["type"], 4);
+    assert_eq!(callback.body["data"]["flags"], 64);
+    let (name, bytes) = callback.files.first().expect("a file on the callback");
+    assert!(name.ends_with(".json"));
+    let data: Value = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(data["user_id"], payloads::USER_ID.to_string());
+    fake.rest.assert_spec_clean();
+    bot.stop().await;
+}
+
+#[tokio::test]
+async fn over_http_the_export_is_deferred_then_sent_as_an_edit() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, std::time::Duration::from_secs(2)).await;
+    let db = &endpoint.dispatcher.app.db;
+    sqlx::query("INSERT INTO servers (guild_id) VALUES ($1)")
+        .bind(payloads::GUILD_ID as i64)
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at) VALUES ($1, $2, now(), now())",
+    )
+    .bind(payloads::GUILD_ID as i64)
+    .bind(payloads::USER_ID as i64)
+    .execute(db)
+    .await
+    .unwrap();
+    let body = serde_json::to_vec(&subcommand(
+        6101,
+        "privacy",
+        "export",
+        payloads::MEMBER_PERMISSIONS,
+    ))
+    .unwrap();
+    let response = endpoint.post_signed(&body, 0).await;
+    let first: Value = response.json().await.unwrap();
+    // An HTTP response body cannot carry a file: a private "thinking…" first.
+    assert_eq!(first["type"], 5, "{first}");
+    assert_eq!(first["data"]["flags"], 64);
+    let edit = fake
+        .rest
+        .wait_for(true, |r| {
+            r.method == "PATCH" && r.path.ends_with("/token-6101/messages/@original")
+        })
+        .await;
+    let (name, bytes) = edit.files.first().expect("the edit carries the file");
+    assert!(name.ends_with(".json"));
+    let data: Value = serde_json::from_slice(bytes).unwrap();
+    assert_eq!(data["user_id"], payloads::USER_ID.to_string());
+    fake.rest.assert_spec_clean();
+}
