@@ -149,7 +149,7 @@ fn all_content_text() -> String {
 }
 
 /// A copy of the shipped roadmap in a temp dir, for breaking.
-fn copy_of_shipped() -> tempfile::TempDir {
+pub fn copy_of_shipped() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("ai-engineer");
     fs::create_dir(&target).unwrap();
@@ -160,7 +160,7 @@ fn copy_of_shipped() -> tempfile::TempDir {
     dir
 }
 
-fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     let path = dir.join("ai-engineer").join(file);
     let text = fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{file} should contain {from:?}");
@@ -330,4 +330,22 @@ resources = [{ kind = "docs", name = "MDN: HTML basics" }]
     let library = load_library(dir.path()).expect("two valid roadmaps load");
     assert_eq!(library.roadmaps.len(), 2);
     assert_eq!(library.get("web-basics").unwrap().topic_count(), 1);
+}
+
+#[test]
+fn an_alias_that_names_a_live_topic_is_refused() {
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-3.toml",
+        "id = \"docker\"\n",
+        "id = \"docker\"\naliases = [\"kubernetes\"]\n",
+    );
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        "phase-3.toml",
+        "topic `docker` alias `kubernetes`",
+        "duplicate id `kubernetes`",
+    );
 }

@@ -88,7 +88,14 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// Starts the server on a free loopback port.
     pub async fn start(options: &ClusterOptions) -> Result<Self, EmbeddedError> {
+        Self::start_on_port(options, free_port()?).await
+    }
+
+    /// Starts the server on `port`: for starting a stopped cluster again where its clients
+    /// expect it (the outage tests do).
+    pub async fn start_on_port(options: &ClusterOptions, port: u16) -> Result<Self, EmbeddedError> {
         let bin = pg_binaries::find().ok_or(EmbeddedError::NotInstalled)?;
         let run_as = run_as()?;
         fs::create_dir_all(&options.data_dir)?;
@@ -111,7 +118,6 @@ impl Cluster {
         };
         stop_leftover(&bin, &pgdata, &log, run_as).await;
 
-        let port = free_port()?;
         let supervisor = spawn(&bin, &pgdata, port, &log, options, run_as)?;
         let mut cluster = Self {
             supervisor,

@@ -1,0 +1,88 @@
+//! Content changes after members recorded progress: a renamed topic keeps its progress through
+//! `aliases`; a removed topic's rows stay stored but count nowhere.
+
+use waypoint::commands::Dispatcher;
+
+use crate::content::{copy_of_shipped, edit};
+use crate::support::{self, db, json, run_as, text, Who};
+
+const ANA: Who = Who::member(10_000, 101);
+
+/// A dispatcher on `pool` serving the content in `dir`.
+fn bot_serving(dir: &std::path::Path, pool: sqlx::PgPool) -> Dispatcher {
+    let library = waypoint::content::load(dir).expect("the edited content is valid");
+    let app = waypoint::app::App::new(library, pool, None).unwrap();
+    Dispatcher::new(app).unwrap()
+}
+
+async fn say(bot: &Dispatcher, line: &str) -> String {
+    let outcome = run_as(bot, ANA, line).await;
+    assert!(!outcome.failed, "{line}: {}", json(&outcome));
+    text(&json(&outcome))
+}
+
+#[tokio::test]
+async fn progress_follows_a_renamed_topic() {
+    let pool = db::fresh_pool().await;
+    let before = support::bot_on(pool.clone(), None);
+    say(&before, "/progress set topic:docker state:done").await;
+
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-3.toml",
+        "id = \"docker\"\n",
+        "id = \"containers\"\naliases = [\"docker\"]\n",
+    );
+    let after = bot_serving(dir.path(), pool.clone());
+    let marks = say(&after, "/roadmap phase:3").await;
+    assert!(
+        marks.contains("✅ **Containers with Docker** · `containers`"),
+        "{marks}"
+    );
+    // The old id still finds the topic.
+    assert!(say(&after, "/roadmap topic:docker")
+        .await
+        .contains("topic id: containers"));
+
+    // Undoing under the new id takes back exactly the award made under the old one.
+    let said = say(&after, "/progress set topic:containers state:learning").await;
+    assert!(said.contains("(-10 points)"), "{said}");
+    let total: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(points), 0) FROM points_ledger")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(total, 0);
+    let ids: Vec<String> = sqlx::query_scalar("SELECT topic_id FROM topic_progress")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(ids, ["containers"], "the row moved to the new id");
+}
+
+#[tokio::test]
+async fn a_removed_topic_keeps_its_row_but_counts_nowhere() {
+    let pool = db::fresh_pool().await;
+    let before = support::bot_on(pool.clone(), None);
+    say(&before, "/progress set topic:docker state:done").await;
+
+    // `docker` is gone: a different topic stands in its place, with no alias.
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-3.toml",
+        "id = \"docker\"\n",
+        "id = \"containers\"\n",
+    );
+    let after = bot_serving(dir.path(), pool.clone());
+    let shown = say(&after, "/progress show").await;
+    assert!(shown.contains("0 done"), "{shown}");
+    let phase3 = after.app.roadmap_for(None).phase(3).unwrap().topic_count();
+    assert!(shown.contains(&format!("0/{phase3} done")), "{shown}");
+    let rows: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM topic_progress WHERE topic_id = 'docker'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(rows, 1, "the row is kept");
+}
