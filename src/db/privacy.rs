@@ -7,6 +7,7 @@ use serenity::all::{GuildId, UserId};
 use sqlx::PgPool;
 
 use super::ids::DbId;
+use super::servers;
 
 pub async fn set_hidden(
     pool: &PgPool,
@@ -16,12 +17,7 @@ pub async fn set_hidden(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING",
-        guild.db()
-    )
-    .execute(&mut *tx)
-    .await?;
+    servers::ensure(&mut tx, guild).await?;
     sqlx::query!(
         "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at, hidden)
          VALUES ($1, $2, $3, $3, $4)
@@ -129,47 +125,27 @@ pub struct Removed {
     pub member: u64,
 }
 
-/// Removes every row of the member in this server, in one transaction.
+/// Removes every row of the member in this server, in one statement (so all or nothing).
 pub async fn delete(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<Removed> {
-    let (g, u) = (guild.db(), user.db());
-    let mut tx = pool.begin().await?;
-    let topics = sqlx::query!(
-        "DELETE FROM topic_progress WHERE guild_id = $1 AND user_id = $2",
-        g,
-        u
+    let counts = sqlx::query!(
+        r#"WITH topics AS (DELETE FROM topic_progress WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
+                phases AS (DELETE FROM phase_status WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
+                ledger AS (DELETE FROM points_ledger WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
+                member AS (DELETE FROM members WHERE guild_id = $1 AND user_id = $2 RETURNING 1)
+           SELECT (SELECT count(*) FROM topics) AS "topics!",
+                  (SELECT count(*) FROM phases) AS "phases!",
+                  (SELECT count(*) FROM ledger) AS "ledger!",
+                  (SELECT count(*) FROM member) AS "member!""#,
+        guild.db(),
+        user.db()
     )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let phases = sqlx::query!(
-        "DELETE FROM phase_status WHERE guild_id = $1 AND user_id = $2",
-        g,
-        u
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let ledger = sqlx::query!(
-        "DELETE FROM points_ledger WHERE guild_id = $1 AND user_id = $2",
-        g,
-        u
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let member = sqlx::query!(
-        "DELETE FROM members WHERE guild_id = $1 AND user_id = $2",
-        g,
-        u
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    tx.commit().await?;
+    .fetch_one(pool)
+    .await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
     Ok(Removed {
-        topics,
-        phases,
-        ledger,
-        member,
+        topics: count(counts.topics),
+        phases: count(counts.phases),
+        ledger: count(counts.ledger),
+        member: count(counts.member),
     })
 }

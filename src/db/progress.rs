@@ -314,12 +314,7 @@ async fn lock_member(
     user: UserId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING",
-        guild.db()
-    )
-    .execute(&mut **tx)
-    .await?;
+    super::servers::ensure(tx, guild).await?;
     sqlx::query!(
         "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
          VALUES ($1, $2, $3, $3)

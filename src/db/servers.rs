@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serenity::all::{GuildId, RoleId};
-use sqlx::PgPool;
+use sqlx::{PgPool, Postgres, Transaction};
 
 use super::ids::{role_from_db, DbId};
 
@@ -43,6 +43,17 @@ pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Settings> {
     })
 }
 
+/// Creates the server's row if it has none: every member row hangs off it.
+pub(super) async fn ensure(tx: &mut Transaction<'_, Postgres>, guild: GuildId) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING",
+        guild.db()
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// How many members of `guild` Waypoint has seen.
 pub async fn member_count(pool: &PgPool, guild: GuildId) -> sqlx::Result<i64> {
     let count = sqlx::query_scalar!(
@@ -74,12 +85,7 @@ pub async fn set_phase_role(
     role: Option<RoleId>,
 ) -> sqlx::Result<Option<RoleId>> {
     let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING",
-        guild.db()
-    )
-    .execute(&mut *tx)
-    .await?;
+    ensure(&mut tx, guild).await?;
     let previous = sqlx::query_scalar!(
         "DELETE FROM phase_roles WHERE guild_id = $1 AND phase = $2 RETURNING role_id",
         guild.db(),

@@ -15,6 +15,23 @@ fn bot_serving(dir: &std::path::Path, pool: sqlx::PgPool) -> Dispatcher {
     Dispatcher::new(app).unwrap()
 }
 
+/// Ana finished `docker`; then the content renames it to `containers`, listing the old id
+/// among its aliases or not. Returns the pool and a dispatcher serving the new content.
+async fn docker_done_then_renamed(aliases: &str) -> (sqlx::PgPool, Dispatcher, tempfile::TempDir) {
+    let pool = db::fresh_pool().await;
+    let before = support::bot_on(pool.clone(), None);
+    say(&before, "/progress set topic:docker state:done").await;
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-3.toml",
+        "id = \"docker\"\n",
+        &format!("id = \"containers\"\n{aliases}"),
+    );
+    let after = bot_serving(dir.path(), pool.clone());
+    (pool, after, dir)
+}
+
 async fn say(bot: &Dispatcher, line: &str) -> String {
     let outcome = run_as(bot, ANA, line).await;
     assert!(!outcome.failed, "{line}: {}", json(&outcome));
@@ -23,18 +40,11 @@ async fn say(bot: &Dispatcher, line: &str) -> String {
 
 #[tokio::test]
 async fn progress_follows_a_renamed_topic() {
-    let pool = db::fresh_pool().await;
-    let before = support::bot_on(pool.clone(), None);
-    say(&before, "/progress set topic:docker state:done").await;
-
-    let dir = copy_of_shipped();
-    edit(
-        dir.path(),
-        "phase-3.toml",
-        "id = \"docker\"\n",
-        "id = \"containers\"\naliases = [\"docker\"]\n",
-    );
-    let after = bot_serving(dir.path(), pool.clone());
+    let (pool, after, _dir) = docker_done_then_renamed(
+        "aliases = [\"docker\"]
+",
+    )
+    .await;
     let marks = say(&after, "/roadmap phase:3").await;
     assert!(
         marks.contains("✅ **Containers with Docker** · `containers`"),
@@ -62,19 +72,8 @@ async fn progress_follows_a_renamed_topic() {
 
 #[tokio::test]
 async fn a_removed_topic_keeps_its_row_but_counts_nowhere() {
-    let pool = db::fresh_pool().await;
-    let before = support::bot_on(pool.clone(), None);
-    say(&before, "/progress set topic:docker state:done").await;
-
     // `docker` is gone: a different topic stands in its place, with no alias.
-    let dir = copy_of_shipped();
-    edit(
-        dir.path(),
-        "phase-3.toml",
-        "id = \"docker\"\n",
-        "id = \"containers\"\n",
-    );
-    let after = bot_serving(dir.path(), pool.clone());
+    let (pool, after, _dir) = docker_done_then_renamed("").await;
     let shown = say(&after, "/progress show").await;
     assert!(shown.contains("0 done"), "{shown}");
     let phase3 = after.app.roadmap_for(None).phase(3).unwrap().topic_count();

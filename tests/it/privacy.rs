@@ -40,6 +40,14 @@ async fn rows_of(bot: &Dispatcher, who: Who) -> (i64, i64, i64, i64) {
     .unwrap()
 }
 
+/// Gives the member of the fake's payloads something to export.
+async fn seed_payload_member(db: &sqlx::PgPool) {
+    let pool = db.clone();
+    let bot = support::bot_on(pool, None);
+    let who = Who::member(payloads::GUILD_ID, payloads::USER_ID);
+    set(&bot, who, "python", "done").await;
+}
+
 /// The exported file of a reply, parsed.
 fn exported(outcome: &waypoint::commands::Outcome) -> Value {
     let Response::Message(reply) = &outcome.response else {
@@ -208,19 +216,7 @@ async fn the_export_file_goes_out_through_the_gateway() {
     assert!(callback.files.is_empty());
 
     // Now with data: the callback itself carries the file.
-    sqlx::query("INSERT INTO servers (guild_id) VALUES ($1)")
-        .bind(payloads::GUILD_ID as i64)
-        .execute(&bot.dispatcher.app.db)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at) VALUES ($1, $2, now(), now())",
-    )
-    .bind(payloads::GUILD_ID as i64)
-    .bind(payloads::USER_ID as i64)
-    .execute(&bot.dispatcher.app.db)
-    .await
-    .unwrap();
+    seed_payload_member(&bot.dispatcher.app.db).await;
     fake.gateway
         .push_interaction(subcommand(
             6002,
@@ -247,20 +243,7 @@ async fn the_export_file_goes_out_through_the_gateway() {
 async fn over_http_the_export_is_deferred_then_sent_as_an_edit() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, std::time::Duration::from_secs(2)).await;
-    let db = &endpoint.dispatcher.app.db;
-    sqlx::query("INSERT INTO servers (guild_id) VALUES ($1)")
-        .bind(payloads::GUILD_ID as i64)
-        .execute(db)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at) VALUES ($1, $2, now(), now())",
-    )
-    .bind(payloads::GUILD_ID as i64)
-    .bind(payloads::USER_ID as i64)
-    .execute(db)
-    .await
-    .unwrap();
+    seed_payload_member(&endpoint.dispatcher.app.db).await;
     let body = serde_json::to_vec(&subcommand(
         6101,
         "privacy",
