@@ -1,0 +1,69 @@
+//! What the numbers were measured on: hardware, OS, and the code's revision.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+pub struct Machine {
+    pub cpu: String,
+    pub cores: usize,
+    pub memory_gib: f64,
+    pub os: String,
+    pub kernel: String,
+}
+
+impl Machine {
+    /// Best effort: a field that cannot be read says "unknown" rather than failing the run.
+    pub fn describe() -> Self {
+        let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let os_release = fs::read_to_string("/etc/os-release").unwrap_or_default();
+        Self {
+            cpu: field(&cpuinfo, "model name", ':').unwrap_or_else(|| "unknown".into()),
+            cores: cores(),
+            memory_gib: field(&meminfo, "MemTotal", ':')
+                .and_then(|v| v.trim_end_matches("kB").trim().parse::<f64>().ok())
+                .map_or(f64::NAN, |kib| kib / 1024.0 / 1024.0),
+            os: field(&os_release, "PRETTY_NAME", '=')
+                .map(|v| v.trim_matches('"').to_string())
+                .unwrap_or_else(|| "unknown".into()),
+            kernel: fs::read_to_string("/proc/sys/kernel/osrelease")
+                .map_or_else(|_| "unknown".into(), |v| v.trim().to_string()),
+        }
+    }
+}
+
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn field(text: &str, key: &str, separator: char) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (k, v) = line.split_once(separator)?;
+        (k.trim() == key).then(|| v.trim().to_string())
+    })
+}
+
+/// `abc1234`, plus a note when the work tree differs from it, so a table can be traced to the
+/// code it measured. `--no-optional-locks` keeps `git status` from touching the index.
+pub fn revision(checkout: &Path) -> Option<String> {
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .arg("--no-optional-locks")
+            .arg("-C")
+            .arg(checkout)
+            .args(args)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let commit = git(&["rev-parse", "--short", "HEAD"])?;
+    let dirty = !git(&["status", "--porcelain", "--untracked-files=no"])?.is_empty();
+    Some(if dirty {
+        format!("{commit} with uncommitted changes")
+    } else {
+        commit
+    })
+}

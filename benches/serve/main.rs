@@ -1,0 +1,226 @@
+//! `cargo bench --bench serve`: throughput, latency and memory of `waypoint serve` under signed
+//! Discord interactions, against a throwaway PostgreSQL. See BENCHMARKS.md.
+
+mod batch;
+mod cli;
+mod load;
+mod machine;
+mod payloads;
+mod procfs;
+mod report;
+mod scenarios;
+mod server;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Utc;
+
+use batch::Ids;
+use cli::Options;
+use load::{Load, Until};
+use payloads::Key;
+use report::{Report, Row, Sample};
+use scenarios::Scenario;
+use server::Stack;
+
+/// Requests per second a batch is sized for at least: a short warm-up on a cold server
+/// underestimates the rate, and signing a few spare requests costs little.
+const MIN_RATE_GUESS: f64 = 20_000.0;
+/// Headroom over the expected request count, so a faster run does not reuse ids.
+const BATCH_HEADROOM: f64 = 1.5;
+/// About 1.3 KB per signed request: beyond this, reusing ids beats eating memory.
+const MAX_BATCH: usize = 1_000_000;
+
+fn main() -> ExitCode {
+    let invocation = cli::parse();
+    if let Err(e) = invocation.options.check() {
+        eprintln!("error: {e:#}");
+        return ExitCode::FAILURE;
+    }
+    let runtime = if invocation.options.client_threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(invocation.options.client_threads)
+            .enable_all()
+            .build()
+    };
+    let result = runtime
+        .context("cannot start the tokio runtime")
+        .and_then(|rt| rt.block_on(bench(invocation)));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
+    let options = &invocation.options;
+    let scenarios = scenarios::selected(&options.only)?;
+    if !invocation.benchmarking {
+        eprintln!("smoke test (run by `cargo bench` to measure): a few requests per scenario");
+    }
+    let key = Key::generate();
+    eprintln!("starting a throwaway PostgreSQL and `waypoint serve`…");
+    let stack = Stack::start(&key.public_hex()).await?;
+    let measured = measure_all(&stack, &key, options, &scenarios).await;
+    let failed = measured.as_ref().map_or(true, |r| r.failed() > 0);
+    let log = stack.log_path();
+    let warnings = stack.log_tail(10);
+    if let Err(e) = stack.stop(failed).await {
+        eprintln!("warning: {e:#}");
+    }
+    let mut report = measured.with_context(|| format!("server log kept at {}", log.display()))?;
+    report.command = invocation.command;
+
+    if invocation.benchmarking {
+        println!("\n{}\n{}", report.table(), report.notes());
+        println!("CPU cores busy while measured:\n\n{}", report.cpu_table());
+    } else if !failed {
+        println!("smoke test passed: every scenario answered correctly");
+    }
+    if let Some(path) = &options.write {
+        let markdown = report.markdown(&machine::Machine::describe());
+        std::fs::write(path, markdown)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if !warnings.is_empty() {
+        eprintln!("the server's log (RUST_LOG=warn) ends with:\n{warnings}");
+    }
+    if failed {
+        eprintln!(
+            "\n!!!!!!!! {} REQUESTS FAILED: the numbers above are not trustworthy !!!!!!!!\n{}\
+             server log kept at {}",
+            report.failed(),
+            report.failure_list(),
+            log.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn measure_all(
+    stack: &Stack,
+    key: &Key,
+    options: &Options,
+    scenarios: &[&'static Scenario],
+) -> anyhow::Result<Report> {
+    let idle_rss_mib = procfs::status_mib(stack.pid, "VmRSS")?;
+    let postmaster = stack.postmaster_pid()?;
+    let mut load = Load::new(stack.addr, options.concurrency)?;
+    let mut ids = Ids::new(options.members);
+    let mut rows: Vec<Row> = scenarios.iter().copied().map(Row::new).collect();
+    let mut peak_per_scenario = true;
+    for run in 1..=options.runs {
+        for row in &mut rows {
+            peak_per_scenario &= procfs::reset_peak_rss(stack.pid);
+            let sample = measure(stack, postmaster, &mut load, key, &mut ids, options, row).await?;
+            eprintln!(
+                "run {run}/{}  {:<24} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  \
+                 peak RSS {:>6.1} MB  failures {}",
+                options.runs,
+                row.scenario.name,
+                sample.rate,
+                sample.p50_ms,
+                sample.p99_ms,
+                sample.peak_rss_mib,
+                row.failures.values().sum::<u64>(),
+            );
+            row.samples.push(sample);
+        }
+    }
+    Ok(Report {
+        command: String::new(),
+        date: Utc::now(),
+        revision: machine::revision(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))),
+        concurrency: options.concurrency,
+        measure: options.measure(),
+        runs: options.runs,
+        members: options.members,
+        client_threads: options.client_threads,
+        idle_rss_mib,
+        peak_per_scenario,
+        rows,
+    })
+}
+
+/// One warm-up plus one measured window of one scenario.
+async fn measure(
+    stack: &Stack,
+    postmaster: u32,
+    load: &mut Load,
+    key: &Key,
+    ids: &mut Ids,
+    options: &Options,
+    row: &mut Row,
+) -> anyhow::Result<Sample> {
+    let scenario = row.scenario;
+    let mut rate_guess = row.samples.last().map_or(MIN_RATE_GUESS, |s| s.send_rate);
+    if options.warmup > 0.0 {
+        let warmup = Duration::from_secs_f64(options.warmup);
+        let batch = batch::sign(scenario, key, ids, batch_size(rate_guess, warmup, options))?;
+        let outcome = load
+            .run(
+                Arc::new(batch),
+                Until::Elapsed(warmup),
+                scenario.expect_type,
+            )
+            .await;
+        rate_guess = outcome.send_rate();
+        for (what, n) in outcome.failures {
+            *row.failures.entry(format!("(warm-up) {what}")).or_default() += n;
+        }
+    }
+    let until = options.until();
+    let count = match until {
+        Until::Sent(n) => n,
+        Until::Elapsed(d) => batch_size(rate_guess, d, options),
+    };
+    let batch = Arc::new(batch::sign(scenario, key, ids, count)?);
+
+    let cpu = || -> anyhow::Result<[f64; 4]> {
+        Ok([
+            procfs::cpu_seconds(stack.pid)?,
+            procfs::tree_cpu_seconds(postmaster)?,
+            procfs::cpu_seconds(std::process::id())?,
+            procfs::machine_busy_seconds()?,
+        ])
+    };
+    let before = cpu()?;
+    let mut outcome = load.run(batch, until, scenario.expect_type).await;
+    let after = cpu()?;
+    let window = outcome.elapsed.as_secs_f64();
+    let busy = |i: usize| (after[i] - before[i]) / window;
+
+    row.reused += outcome.reused;
+    for (what, n) in &outcome.failures {
+        *row.failures.entry(what.clone()).or_default() += n;
+    }
+    Ok(Sample {
+        rate: outcome.rate(),
+        send_rate: outcome.send_rate(),
+        p50_ms: outcome.percentile_ms(50.0),
+        p99_ms: outcome.percentile_ms(99.0),
+        peak_rss_mib: procfs::status_mib(stack.pid, "VmHWM")?,
+        server_cores: busy(0),
+        postgres_cores: busy(1),
+        harness_cores: busy(2),
+        other_cores: (busy(3) - busy(0) - busy(1) - busy(2)).max(0.0),
+        idle_cores: (machine::cores() as f64 - busy(3)).max(0.0),
+    })
+}
+
+fn batch_size(rate: f64, window: Duration, options: &Options) -> usize {
+    let expected = rate.max(MIN_RATE_GUESS) * window.as_secs_f64() * BATCH_HEADROOM;
+    (expected as usize + options.concurrency).min(MAX_BATCH)
+}

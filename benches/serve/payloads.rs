@@ -1,0 +1,104 @@
+//! Interaction bodies as Discord sends them, and Discord's request signature.
+//!
+//! serenity rejects an interaction that lacks any field Discord always sends, so the envelope
+//! mirrors a real one field for field (the same shape the integration tests use).
+
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{json, Value};
+
+pub const APPLICATION_ID: u64 = 900_000_000_000_000_001;
+const GUILD_ID: u64 = 333_333_333_333_333_333;
+const CHANNEL_ID: u64 = 444_444_444_444_444_444;
+const COMMAND_ID: &str = "700000000000000001";
+/// VIEW_CHANNEL | SEND_MESSAGES | USE_APPLICATION_COMMANDS: an ordinary member.
+const MEMBER_PERMISSIONS: &str = "2147486720";
+
+/// Who sends request i: its own interaction id, and one member out of many.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender {
+    pub interaction: u64,
+    pub member: u64,
+}
+
+pub fn ping(who: Sender) -> Value {
+    json!({
+        "id": who.interaction.to_string(),
+        "application_id": APPLICATION_ID.to_string(),
+        "type": 1,
+        "token": format!("token-{}", who.interaction),
+        "version": 1
+    })
+}
+
+/// A slash command (interaction type 2) with top-level options as Discord encodes them,
+/// e.g. `{"name": "phase", "type": 4, "value": 2}`.
+pub fn command(who: Sender, name: &str, options: Value) -> Value {
+    let data = json!({ "id": COMMAND_ID, "name": name, "type": 1, "options": options });
+    envelope(who, 2, data)
+}
+
+/// An autocomplete request (interaction type 4) for a string option being typed.
+pub fn autocomplete(who: Sender, name: &str, option: &str, partial: &str) -> Value {
+    let data = json!({
+        "id": COMMAND_ID, "name": name, "type": 1,
+        "options": [{ "name": option, "type": 3, "value": partial, "focused": true }]
+    });
+    envelope(who, 4, data)
+}
+
+fn envelope(who: Sender, kind: u8, data: Value) -> Value {
+    json!({
+        "id": who.interaction.to_string(),
+        "application_id": APPLICATION_ID.to_string(),
+        "type": kind,
+        "data": data,
+        "guild_id": GUILD_ID.to_string(),
+        "channel_id": CHANNEL_ID.to_string(),
+        "member": {
+            "user": {
+                "id": who.member.to_string(),
+                "username": format!("learner{}", who.member),
+                "discriminator": "0",
+                "global_name": "Learner",
+                "avatar": null,
+                "public_flags": 0
+            },
+            "roles": [],
+            "joined_at": "2026-01-01T00:00:00.000000+00:00",
+            "deaf": false,
+            "mute": false,
+            "flags": 0,
+            "pending": false,
+            "permissions": MEMBER_PERMISSIONS
+        },
+        "token": format!("token-{}", who.interaction),
+        "version": 1,
+        "app_permissions": "2147483647",
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "entitlements": [],
+        "authorizing_integration_owners": { "0": GUILD_ID.to_string() },
+        "context": 0,
+        "attachment_size_limit": 10485760
+    })
+}
+
+/// The application's key pair, made up for this run; the server gets the public half.
+pub struct Key(SigningKey);
+
+impl Key {
+    pub fn generate() -> Self {
+        Self(SigningKey::from_bytes(&rand::random::<[u8; 32]>()))
+    }
+
+    /// What goes in DISCORD_PUBLIC_KEY.
+    pub fn public_hex(&self) -> String {
+        hex::encode(self.0.verifying_key().to_bytes())
+    }
+
+    /// The `X-Signature-Ed25519` value: Discord signs `timestamp ‖ body`.
+    pub fn sign(&self, timestamp: &str, body: &[u8]) -> String {
+        let message = [timestamp.as_bytes(), body].concat();
+        hex::encode(self.0.sign(&message).to_bytes())
+    }
+}

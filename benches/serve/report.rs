@@ -1,0 +1,252 @@
+//! Turning runs into medians, and medians into the stdout table and BENCHMARKS.md.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Utc};
+
+use crate::machine::Machine;
+use crate::scenarios::{Scenario, BASELINE, SCENARIOS};
+
+/// CPU time charged to none of our processes stays under 0.05 core on a quiet machine; well
+/// above that, something else (a build, say) was running.
+const OTHER_WORK_CORES: f64 = 0.25;
+
+/// One measured run of one scenario.
+pub struct Sample {
+    /// Successful requests per second.
+    pub rate: f64,
+    /// All requests per second, failed ones too.
+    pub send_rate: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub peak_rss_mib: f64,
+    /// CPU cores kept busy during the measured window, by process.
+    pub server_cores: f64,
+    pub postgres_cores: f64,
+    pub harness_cores: f64,
+    /// Busy time charged to none of those: other programs, some kernel work.
+    pub other_cores: f64,
+    pub idle_cores: f64,
+}
+
+pub struct Row {
+    pub scenario: &'static Scenario,
+    pub samples: Vec<Sample>,
+    pub failures: BTreeMap<String, u64>,
+    pub reused: u64,
+}
+
+impl Row {
+    pub fn new(scenario: &'static Scenario) -> Self {
+        Self {
+            scenario,
+            samples: Vec::new(),
+            failures: BTreeMap::new(),
+            reused: 0,
+        }
+    }
+
+    fn median(&self, value: fn(&Sample) -> f64) -> f64 {
+        let mut values: Vec<f64> = self.samples.iter().map(value).collect();
+        values.sort_by(f64::total_cmp);
+        match values.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => values[n / 2],
+            n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+        }
+    }
+}
+
+pub struct Report {
+    pub command: String,
+    pub date: DateTime<Utc>,
+    pub revision: Option<String>,
+    pub concurrency: usize,
+    /// e.g. "5 s after a 1 s warm-up".
+    pub measure: String,
+    pub runs: usize,
+    pub members: u64,
+    pub client_threads: usize,
+    pub idle_rss_mib: f64,
+    /// False when the kernel would not reset the peak, so each peak includes earlier ones.
+    pub peak_per_scenario: bool,
+    pub rows: Vec<Row>,
+}
+
+impl Report {
+    pub fn failed(&self) -> u64 {
+        self.rows.iter().flat_map(|r| r.failures.values()).sum()
+    }
+
+    /// The results table (medians over the runs), as Markdown.
+    pub fn table(&self) -> String {
+        let baseline = self
+            .rows
+            .iter()
+            .find(|r| r.scenario.id == BASELINE)
+            .map(|r| r.median(|s| s.rate));
+        let mut out = String::from(
+            "| scenario | req/s | × PING | p50 ms | p99 ms | peak RSS MB |\n\
+             |---|---:|---:|---:|---:|---:|\n",
+        );
+        for row in &self.rows {
+            let rate = row.median(|s| s.rate);
+            let relative = baseline.map_or("–".to_string(), |b| format!("{:.2}", rate / b));
+            let _ = writeln!(
+                out,
+                "| `{}` | {rate:.0} | {relative} | {:.2} | {:.2} | {:.1} |",
+                row.scenario.name,
+                row.median(|s| s.p50_ms),
+                row.median(|s| s.p99_ms),
+                row.median(|s| s.peak_rss_mib),
+            );
+        }
+        out
+    }
+
+    /// Where the CPU went: tells whether the server or the load generator was the limit.
+    pub fn cpu_table(&self) -> String {
+        let mut out = String::from(
+            "| scenario | waypoint serve | PostgreSQL | load generator | kernel & other | idle |\n\
+             |---|---:|---:|---:|---:|---:|\n",
+        );
+        for row in &self.rows {
+            let _ = writeln!(
+                out,
+                "| `{}` | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                row.scenario.name,
+                row.median(|s| s.server_cores),
+                row.median(|s| s.postgres_cores),
+                row.median(|s| s.harness_cores),
+                row.median(|s| s.other_cores),
+                row.median(|s| s.idle_cores),
+            );
+        }
+        out
+    }
+
+    pub fn failure_list(&self) -> String {
+        let mut out = String::new();
+        for row in &self.rows {
+            for (what, n) in &row.failures {
+                let _ = writeln!(out, "- `{}`: {n} × {what}", row.scenario.name);
+            }
+        }
+        out
+    }
+
+    pub fn notes(&self) -> String {
+        let mut out = format!(
+            "Idle RSS after start-up: {:.1} MB. Peak RSS is the peak during a scenario's \
+             warm-up and measurement; it starts from whatever the server kept from earlier \
+             scenarios (runs are interleaved, and freed memory is not always returned to the \
+             OS).\n",
+            self.idle_rss_mib
+        );
+        if !self.peak_per_scenario {
+            out.push_str(
+                "\nThe kernel would not reset the peak RSS between scenarios, so each peak \
+                 includes the scenarios before it.\n",
+            );
+        }
+        let busy: Vec<&str> = self
+            .rows
+            .iter()
+            .filter(|r| r.median(|s| s.other_cores) > OTHER_WORK_CORES)
+            .map(|r| r.scenario.name)
+            .collect();
+        if !busy.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nOther work competed for the CPU during {} (see `kernel & other` below): \
+                 those numbers are pessimistic.",
+                busy.join(", ")
+            );
+        }
+        let reused: u64 = self.rows.iter().map(|r| r.reused).sum();
+        if reused > 0 {
+            let _ = writeln!(
+                out,
+                "\n{reused} requests reused an interaction id: the load outran the pre-signed \
+                 batch."
+            );
+        }
+        out
+    }
+
+    pub fn markdown(&self, machine: &Machine) -> String {
+        let mut out = String::from(
+            "# Benchmarks\n\n\
+             Throughput and latency of `waypoint serve`, the HTTP interactions endpoint, as \
+             Discord would load it: signed `POST /interactions` requests from many members \
+             over keep-alive HTTP/1.1 connections. The real binary runs against a throwaway \
+             PostgreSQL started from the machine's server programs; the load generator runs \
+             on the same machine and shares its cores. Each response is checked (HTTP 200 \
+             and the expected interaction-response `type`). Written by `benches/serve`.\n\n",
+        );
+        let _ = write!(
+            out,
+            "## Setup\n\n\
+             - Machine: {} ({} cores), {:.1} GiB RAM, {} (Linux {})\n\
+             - Command: `{}`\n\
+             - Date: {} UTC\n\
+             - Code: {}\n\
+             - Load: {} connections, each sending its next request as soon as the last is \
+             answered; {} per scenario; {} runs, medians shown; {} distinct members; load \
+             generator on {} thread(s)\n\n",
+            machine.cpu,
+            machine.cores,
+            machine.memory_gib,
+            machine.os,
+            machine.kernel,
+            self.command,
+            self.date.format("%Y-%m-%d %H:%M"),
+            self.revision.as_deref().unwrap_or("unknown revision"),
+            self.concurrency,
+            self.measure,
+            self.runs,
+            self.members,
+            self.client_threads,
+        );
+        let failed = self.failed();
+        if failed > 0 {
+            let _ = write!(
+                out,
+                "## ⚠ {failed} requests failed\n\nThese numbers are not trustworthy:\n\n{}\n",
+                self.failure_list()
+            );
+        }
+        let _ = write!(
+            out,
+            "## Results\n\n\
+             Medians over the runs; `× PING` is req/s relative to PING, which is only the \
+             signature check and JSON.\n\n{}\n{}\n\
+             ### Where the CPU went\n\n\
+             Cores busy during the measured window, out of {} (medians). `kernel & other` is \
+             CPU time charged to none of these processes: other programs, some kernel work. \
+             The load generator shares the cores with the server: near 1.0 on one thread it \
+             is the limit, not the server; `idle` near 0 means the machine was saturated.\n\n\
+             {}\n\
+             ## Running it\n\n\
+             ```sh\ncargo bench --bench serve -- --write BENCHMARKS.md\n```\n\n\
+             Options: `--concurrency N` (64), `--seconds S` (5) or `--requests N`, \
+             `--warmup S` (1), `--runs N` (3), `--members N` (5000), `--only id,id` ({}), \
+             `--client-threads N` (1), `--write FILE`. It needs PostgreSQL's server programs, like the tests do. The \
+             server runs with its default settings and `RUST_LOG=warn`; Discord's REST API \
+             is pointed at a closed port, so a reply that had to be deferred would fail \
+             loudly. Run by `cargo test --benches` rather than `cargo bench`, it only \
+             smoke-tests each scenario.\n",
+            self.table(),
+            self.notes(),
+            machine.cores,
+            self.cpu_table(),
+            SCENARIOS
+                .iter()
+                .map(|s| format!("`{}`", s.id))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        out
+    }
+}

@@ -1,0 +1,162 @@
+//! The system under test: a throwaway PostgreSQL and a real `waypoint serve` process on it.
+
+use std::fs::{self, File};
+use std::net::{SocketAddr, TcpListener};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context};
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use tokio::process::{Child, Command};
+use waypoint::db::embedded::{Cluster, ClusterOptions};
+
+use crate::payloads::APPLICATION_ID;
+use crate::procfs;
+
+const HEALTHY_TIMEOUT: Duration = Duration::from_secs(60);
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Nothing listens on the discard port, so any REST call the server makes fails fast and shows
+/// up as a warning in its log instead of reaching Discord.
+const NO_REST: &str = "http://127.0.0.1:9";
+
+pub struct Stack {
+    /// Held for the whole run: dropping it stops PostgreSQL.
+    cluster: Cluster,
+    server: Child,
+    pub pid: u32,
+    pub addr: SocketAddr,
+    work_dir: PathBuf,
+}
+
+impl Stack {
+    pub async fn start(public_key_hex: &str) -> anyhow::Result<Self> {
+        let work_dir = make_work_dir()?;
+        let cluster = Cluster::start(&ClusterOptions {
+            data_dir: work_dir.join("postgres"),
+            throwaway: true,
+        })
+        .await
+        .context("cannot start the throwaway PostgreSQL")?;
+
+        let addr = free_addr()?;
+        let log = File::create(work_dir.join("server.log")).context("cannot create server.log")?;
+        let server = Command::new(env!("CARGO_BIN_EXE_waypoint"))
+            .args(["serve", "--bind", &addr.to_string()])
+            // Not the checkout: the server would read a developer's `.env` from there.
+            .current_dir(&work_dir)
+            .env_remove("DISCORD_TOKEN")
+            .env("DATABASE_URL", cluster.url().expose())
+            .env("DISCORD_PUBLIC_KEY", public_key_hex)
+            .env("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string())
+            .env("DISCORD_API_BASE", NO_REST)
+            .env("RUST_LOG", "warn")
+            .env(
+                "ROADMAP_DIR",
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap"),
+            )
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().context("cannot share server.log")?)
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start `waypoint serve`")?;
+        let pid = server.id().context("`waypoint serve` exited at once")?;
+        let mut stack = Self {
+            cluster,
+            server,
+            pid,
+            addr,
+            work_dir,
+        };
+        stack.wait_healthy().await?;
+        Ok(stack)
+    }
+
+    pub fn postmaster_pid(&self) -> anyhow::Result<u32> {
+        procfs::postmaster_pid(&self.cluster.data_dir().join("pgdata"))
+    }
+
+    /// The last lines the server wrote (it logs at `warn`), for error messages.
+    pub fn log_tail(&self, lines: usize) -> String {
+        let text = fs::read_to_string(self.work_dir.join("server.log")).unwrap_or_default();
+        let all: Vec<&str> = text.lines().collect();
+        all[all.len().saturating_sub(lines)..].join("\n")
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.work_dir.join("server.log")
+    }
+
+    async fn wait_healthy(&mut self) -> anyhow::Result<()> {
+        let url = format!("http://{}/healthz", self.addr);
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + HEALTHY_TIMEOUT;
+        loop {
+            if let Some(status) = self.server.try_wait()? {
+                bail!(
+                    "`waypoint serve` exited ({status}) before it was healthy:\n{}",
+                    self.log_tail(20)
+                );
+            }
+            let last = match client.get(&url).send().await {
+                Ok(r) if r.status() == 200 => return Ok(()),
+                Ok(r) => format!("status {}", r.status()),
+                Err(e) => e.to_string(),
+            };
+            if Instant::now() > deadline {
+                bail!(
+                    "`waypoint serve` not healthy after {HEALTHY_TIMEOUT:?} ({last}):\n{}",
+                    self.log_tail(20)
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Stops the server gracefully (SIGTERM), then PostgreSQL. Keeps the work folder, with the
+    /// server's log, when `keep_log` is set.
+    pub async fn stop(mut self, keep_log: bool) -> anyhow::Result<()> {
+        let _ = kill(Pid::from_raw(self.pid as i32), Signal::SIGTERM);
+        match tokio::time::timeout(STOP_TIMEOUT, self.server.wait()).await {
+            Ok(status) => {
+                status.context("waiting for `waypoint serve` to stop")?;
+            }
+            Err(_) => {
+                eprintln!("`waypoint serve` ignored SIGTERM for {STOP_TIMEOUT:?}; killing it");
+                self.server.kill().await?;
+            }
+        }
+        self.cluster
+            .stop()
+            .await
+            .context("stopping the throwaway PostgreSQL")?;
+        if !keep_log {
+            fs::remove_dir_all(&self.work_dir)
+                .with_context(|| format!("cannot remove {}", self.work_dir.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// A fresh folder under the temp dir, open to others: as root the database server runs as the
+/// `postgres` user, which must be able to reach its data folder inside it.
+fn make_work_dir() -> anyhow::Result<PathBuf> {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("waypoint-bench.{}.{nanos}", std::process::id()));
+    fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))
+        .with_context(|| format!("cannot open up {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// A loopback port nobody uses right now. Should another process grab it first, the server
+/// fails to bind and exits, which `wait_healthy` reports.
+fn free_addr() -> anyhow::Result<SocketAddr> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("cannot find a free port")?;
+    Ok(listener.local_addr()?)
+}
