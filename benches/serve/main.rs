@@ -6,6 +6,7 @@ mod cli;
 mod load;
 mod machine;
 mod payloads;
+mod pgbench;
 mod procfs;
 mod report;
 mod scenarios;
@@ -71,7 +72,12 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
     let key = Key::generate();
     eprintln!("starting a throwaway PostgreSQL and `waypoint serve`…");
     let stack = Stack::start(&key.public_hex()).await?;
-    let measured = measure_all(&stack, &key, options, &scenarios).await;
+    let mut measured = measure_all(&stack, &key, options, &scenarios).await;
+    if let Ok(report) = &mut measured {
+        if invocation.benchmarking && scenarios.iter().any(|s| s.id == WRITE_SCENARIO) {
+            report.baseline = Some(write_baseline(&stack, options).await?);
+        }
+    }
     let failed = measured.as_ref().map_or(true, |r| r.failed() > 0);
     let log = stack.log_path();
     let warnings = stack.log_tail(10);
@@ -107,6 +113,26 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The scenario compared with PostgreSQL's own upsert rate.
+const WRITE_SCENARIO: &str = "progress-set";
+
+/// pgbench's single-row upsert rate on the server's database: the median of `runs` runs.
+async fn write_baseline(stack: &Stack, options: &Options) -> anyhow::Result<pgbench::Baseline> {
+    let seconds = Duration::from_secs_f64(options.seconds.max(1.0));
+    let mut runs = Vec::new();
+    for run in 1..=options.runs {
+        let baseline =
+            pgbench::upsert_rate(stack.database_url(), options.concurrency, seconds).await?;
+        eprintln!(
+            "run {run}/{}  {:<24} {:>8.0} tps       avg {:>7.2} ms",
+            options.runs, "pgbench upsert", baseline.tps, baseline.latency_ms
+        );
+        runs.push(baseline);
+    }
+    runs.sort_by(|a, b| a.tps.total_cmp(&b.tps));
+    Ok(runs.swap_remove(runs.len() / 2))
 }
 
 async fn measure_all(
@@ -151,6 +177,7 @@ async fn measure_all(
         idle_rss_mib,
         peak_per_scenario,
         rows,
+        baseline: None,
     })
 }
 

@@ -72,6 +72,8 @@ pub struct Report {
     /// False when the kernel would not reset the peak, so each peak includes earlier ones.
     pub peak_per_scenario: bool,
     pub rows: Vec<Row>,
+    /// PostgreSQL's own single-row upsert rate, when a write scenario ran.
+    pub baseline: Option<crate::pgbench::Baseline>,
 }
 
 impl Report {
@@ -137,11 +139,13 @@ impl Report {
     }
 
     pub fn notes(&self) -> String {
-        let mut out = format!(
+        let mut out = self.baseline_note();
+        let _ = writeln!(
+            out,
             "Idle RSS after start-up: {:.1} MB. Peak RSS is the peak during a scenario's \
              warm-up and measurement; it starts from whatever the server kept from earlier \
              scenarios (runs are interleaved, and freed memory is not always returned to the \
-             OS).\n",
+             OS).",
             self.idle_rss_mib
         );
         if !self.peak_per_scenario {
@@ -173,6 +177,31 @@ impl Report {
             );
         }
         out
+    }
+
+    /// `/progress set` against PostgreSQL's own upsert rate on the same database.
+    fn baseline_note(&self) -> String {
+        let Some(baseline) = &self.baseline else {
+            return String::new();
+        };
+        let write = self
+            .rows
+            .iter()
+            .find(|r| r.scenario.id == "progress-set")
+            .map(|r| r.median(|s| s.rate));
+        format!(
+            "PostgreSQL's own single-row upsert on the same database (pgbench, {} clients, \
+             {} s, prepared statements, median of the runs): {:.0} tps, {:.2} ms average \
+             latency.{}\n\n",
+            baseline.clients,
+            baseline.seconds,
+            baseline.tps,
+            baseline.latency_ms,
+            write.map_or(String::new(), |rate| format!(
+                " `/progress set` runs at {:.2}× that rate.",
+                rate / baseline.tps
+            ))
+        )
     }
 
     pub fn markdown(&self, machine: &Machine) -> String {

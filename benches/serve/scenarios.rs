@@ -1,5 +1,7 @@
 //! What the benchmark sends. Adding a scenario is one more entry in `SCENARIOS`.
 
+use std::sync::OnceLock;
+
 use serde_json::{json, Value};
 
 use crate::payloads::{self, Sender};
@@ -43,7 +45,42 @@ pub const SCENARIOS: &[Scenario] = &[
         body: |who| payloads::autocomplete(who, "roadmap", "topic", "py"),
         expect_type: 8,
     },
+    // A write: each request marks one topic done for one member (a transaction taking the
+    // member's lock, a ledger row, phase bookkeeping). Compared with PostgreSQL's own
+    // single-row upsert rate, measured by pgbench on the same database (see `pgbench.rs`).
+    Scenario {
+        name: "/progress set",
+        id: "progress-set",
+        body: |who| {
+            let topics = topic_ids();
+            // Members and topics cycle at different periods, so pairs rarely repeat.
+            let topic = &topics[who.interaction as usize % topics.len()];
+            payloads::command(
+                who,
+                "progress",
+                json!([{ "name": "set", "type": 1, "options": [
+                    { "name": "topic", "type": 3, "value": topic },
+                    { "name": "state", "type": 3, "value": "done" }
+                ]}]),
+            )
+        },
+        expect_type: 4,
+    },
 ];
+
+/// The shipped roadmap's topic ids, loaded once.
+fn topic_ids() -> &'static [String] {
+    static TOPICS: OnceLock<Vec<String>> = OnceLock::new();
+    TOPICS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
+        let library = waypoint::content::load(&dir).expect("the shipped roadmap loads");
+        library
+            .roadmaps
+            .iter()
+            .flat_map(|r| r.topics().map(|t| t.topic.id.clone()))
+            .collect()
+    })
+}
 
 /// The scenarios `--only` selects (all when it is empty), in table order.
 pub fn selected(only: &[String]) -> anyhow::Result<Vec<&'static Scenario>> {

@@ -75,6 +75,11 @@ impl Stack {
         Ok(stack)
     }
 
+    /// The database `waypoint serve` uses (holds the password).
+    pub fn database_url(&self) -> &str {
+        self.cluster.url().expose()
+    }
+
     pub fn postmaster_pid(&self) -> anyhow::Result<u32> {
         procfs::postmaster_pid(&self.cluster.data_dir().join("pgdata"))
     }

@@ -3,7 +3,7 @@
 pub mod activity;
 pub mod embedded;
 pub mod ids;
-mod pg_binaries;
+pub mod pg_binaries;
 pub mod privacy;
 pub mod progress;
 mod redact;

@@ -18,6 +18,19 @@ pub fn find() -> Option<PathBuf> {
         .find(|dir| has_server(dir))
 }
 
+/// One of PostgreSQL's programs (`pgbench`, `psql`, …): from PATH, then the newest Debian
+/// version that has it.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    let from_path = env::var_os("PATH")
+        .map(|paths| env::split_paths(&paths).collect::<Vec<_>>())
+        .unwrap_or_default();
+    from_path
+        .into_iter()
+        .chain(debian_versions())
+        .map(|dir| dir.join(name))
+        .find(|program| program.is_file())
+}
+
 fn has_server(dir: &Path) -> bool {
     dir.join("initdb").is_file() && dir.join("postgres").is_file()
 }

@@ -63,37 +63,38 @@ pub async fn set_state(
     let roadmap = topic.roadmap;
     let (g, u) = (guild.db(), user.db());
     let mut tx = pool.begin().await?;
-    lock_member(&mut tx, guild, user, now).await?;
+    let count_skipped = lock_member(&mut tx, guild, user, now).await?;
 
+    // Read after the lock is held: this statement's snapshot includes every change the member
+    // made before, even one that committed while we waited for the lock.
     let snapshot = sqlx::query!(
-        r#"SELECT
-             COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!",
-             ARRAY(SELECT topic_id FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "topics!",
-             ARRAY(SELECT state FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "states!",
-             ARRAY(SELECT done_count FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "done_counts!",
-             ARRAY(SELECT COALESCE(proof_url, '') FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "proofs!",
-             (SELECT complete FROM phase_status WHERE guild_id = $1 AND user_id = $2 AND phase = $3) AS phase_complete,
-             COALESCE((SELECT completions FROM phase_status WHERE guild_id = $1 AND user_id = $2 AND phase = $3), 0) AS "phase_completions!""#,
+        r#"SELECT t.topic_id AS "topic_id?", t.state AS "state?", t.done_count AS "done_count?",
+                  t.proof_url, p.complete AS "phase_complete?", p.completions AS "phase_completions?"
+           FROM (SELECT 1) AS one
+           LEFT JOIN phase_status p ON p.guild_id = $1 AND p.user_id = $2 AND p.phase = $3
+           LEFT JOIN topic_progress t ON t.guild_id = $1 AND t.user_id = $2"#,
         g,
         u,
         i16::from(topic.phase.number)
     )
-    .fetch_one(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
+    let phase_complete = snapshot.first().and_then(|r| r.phase_complete);
+    let phase_completions = snapshot
+        .first()
+        .and_then(|r| r.phase_completions)
+        .unwrap_or(0);
     let mut rows: Vec<Row> = snapshot
-        .topics
         .into_iter()
-        .zip(snapshot.states)
-        .zip(snapshot.done_counts)
-        .zip(snapshot.proofs)
-        .map(|(((topic_id, state), done_count), proof)| Row {
-            topic_id,
-            state: TopicState::parse(&state).unwrap_or_default(),
-            done_count,
-            proof_url: Some(proof).filter(|p| !p.is_empty()),
+        .filter_map(|r| {
+            Some(Row {
+                topic_id: r.topic_id?,
+                state: TopicState::parse(&r.state?).unwrap_or_default(),
+                done_count: r.done_count?,
+                proof_url: r.proof_url,
+            })
         })
         .collect();
-    let count_skipped = snapshot.count_skipped;
 
     // The row for this topic: under its current id, else under an old one (then renamed).
     let id = topic.topic.id.as_str();
@@ -178,8 +179,8 @@ pub async fn set_state(
     let progress = progress_of(roadmap, &rows);
     let phase_number = topic.phase.number;
     let now_complete = progress.phase(topic.phase, count_skipped).complete;
-    let was_complete = snapshot.phase_complete.unwrap_or(false);
-    let mut completions = snapshot.phase_completions;
+    let was_complete = phase_complete.unwrap_or(false);
+    let mut completions = phase_completions;
     let phase_completed = (now_complete != was_complete).then_some(now_complete);
     if now_complete && !was_complete {
         completions += 1;
@@ -307,26 +308,28 @@ fn progress_of(roadmap: &Roadmap, rows: &[Row]) -> MemberProgress {
 }
 
 /// Creates the server and member rows if needed and holds the member's row lock until the
-/// transaction ends.
+/// transaction ends. Returns the server's rule for skipped topics.
 async fn lock_member(
     tx: &mut Transaction<'_, Postgres>,
     guild: GuildId,
     user: UserId,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    super::servers::ensure(tx, guild).await?;
-    sqlx::query!(
-        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
-         VALUES ($1, $2, $3, $3)
-         ON CONFLICT (guild_id, user_id)
-         DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)",
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"WITH server AS (
+             INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING
+           )
+           INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+           VALUES ($1, $2, $3, $3)
+           ON CONFLICT (guild_id, user_id)
+           DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)
+           RETURNING COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!""#,
         guild.db(),
         user.db(),
         now
     )
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// A member's progress, whether they hide it, and the server's rule for skipped topics.

@@ -3,8 +3,11 @@
 //! Shared by the gateway and the HTTP endpoint, which differ only in how the first answer
 //! travels (a REST callback versus the HTTP response body).
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
+
+use futures_util::future::{BoxFuture, FutureExt};
 
 use serenity::all::{CreateInteractionResponse, CreateInteractionResponseMessage, Http};
 use serenity::builder::Builder;
@@ -26,7 +29,7 @@ pub enum FirstAnswer {
 
 /// A reply still being computed after a deferral.
 pub struct Pending {
-    task: tokio::task::JoinHandle<Outcome>,
+    task: tokio::task::JoinHandle<Result<Outcome, String>>,
     public_command: bool,
 }
 
@@ -61,12 +64,18 @@ pub async fn answer(
     // Autocomplete cannot be deferred: its one answer is the list, however long it takes.
     let can_defer = !matches!(invocation.action, Action::Autocomplete { .. });
     let span = tracing::Span::current();
-    let mut task =
-        tokio::spawn(async move { dispatcher.dispatch(&invocation).await }.instrument(span));
+    // Run on this task first: most replies are ready at once, and a task of their own would
+    // cost a spawn and a cross-thread wake-up each. Only a late reply moves to its own task.
+    let mut work: BoxFuture<'static, Result<Outcome, String>> = Box::pin(
+        AssertUnwindSafe(async move { dispatcher.dispatch(&invocation).await })
+            .catch_unwind()
+            .map(|result| result.map_err(panic_message))
+            .instrument(span),
+    );
     if !can_defer {
-        return FirstAnswer::Ready(joined(task.await));
+        return FirstAnswer::Ready(joined(work.await));
     }
-    match tokio::time::timeout(defer_after, &mut task).await {
+    match tokio::time::timeout(defer_after, &mut work).await {
         Ok(result) => {
             let outcome = joined(result);
             match &outcome.response {
@@ -77,7 +86,7 @@ pub async fn answer(
                     FirstAnswer::Deferred {
                         ack: acknowledgement(&invocation_kind, private),
                         pending: Pending {
-                            task: tokio::spawn(async move { outcome }),
+                            task: tokio::spawn(async move { Ok(outcome) }),
                             public_command: public_command && !private,
                         },
                     }
@@ -87,8 +96,9 @@ pub async fn answer(
         }
         Err(_) => FirstAnswer::Deferred {
             ack,
+            // From here it runs on its own, while the acknowledgement goes out.
             pending: Pending {
-                task,
+                task: tokio::spawn(work),
                 public_command,
             },
         },
@@ -97,7 +107,7 @@ pub async fn answer(
 
 /// Waits for a deferred reply and puts it in place of the acknowledgement.
 pub async fn deliver_deferred(http: &Http, token: &str, pending: Pending) {
-    let outcome = joined(pending.task.await);
+    let outcome = joined(pending.task.await.unwrap_or_else(|e| Err(e.to_string())));
     let result = match &outcome.response {
         // A private reply (an error, say) cannot replace a public "thinking…" message: remove
         // that and send the reply privately instead.
@@ -141,13 +151,21 @@ fn acknowledgement(action: &Action, private: bool) -> CreateInteractionResponse 
 }
 
 /// A handler that panicked still gets the member an answer.
-fn joined(result: Result<Outcome, tokio::task::JoinError>) -> Outcome {
-    result.unwrap_or_else(|e| Outcome {
+fn joined(result: Result<Outcome, String>) -> Outcome {
+    result.unwrap_or_else(|panic| Outcome {
         response: commands::error_response(&CommandError::Internal(anyhow::anyhow!(
-            "command task failed: {e}"
+            "command panicked: {panic}"
         ))),
         failed: true,
     })
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string())
 }
 
 #[cfg(test)]
