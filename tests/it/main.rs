@@ -11,6 +11,7 @@ mod dispatch;
 mod embedded;
 mod endpoint;
 mod gateway;
+mod isolation;
 mod outage;
 mod privacy;
 mod processes;

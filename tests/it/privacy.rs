@@ -155,46 +155,6 @@ async fn hidden_members_are_private_to_others_but_not_to_themselves() {
     assert!(!run_as(&bot, ANA, &line).await.failed);
 }
 
-/// Every command that reads member data, run in a second server by the same member.
-#[tokio::test]
-async fn one_server_never_sees_or_changes_anothers_data() {
-    let bot = support::bot().await;
-    let here = ANA;
-    let there = Who::member(OTHER_GUILD, ANA.user);
-    let staff_there = Who::staff(OTHER_GUILD, 1);
-    set(&bot, here, "python", "done").await;
-    run_as(
-        &bot,
-        Who::staff(GUILD, 1),
-        "/settings phase-role phase:1 role:4242",
-    )
-    .await;
-    run_as(&bot, here, "/privacy hide").await;
-
-    let show = text(&json(&run_as(&bot, there, "/progress show").await));
-    assert!(
-        show.contains("0 points") && !show.contains("1 done"),
-        "{show}"
-    );
-    let marks = text(&json(&run_as(&bot, there, "/roadmap phase:1").await));
-    assert!(!marks.contains("✅"), "{marks}");
-    let export = run_as(&bot, there, "/privacy export").await;
-    assert!(text(&json(&export)).contains("stores nothing"));
-    let settings = text(&json(&run_as(&bot, staff_there, "/settings show").await));
-    assert!(!settings.contains("4242"), "{settings}");
-    // Hidden in one server is not hidden in another.
-    set(&bot, there, "git", "done").await;
-    let line = format!("/progress show member:{}", ANA.user);
-    assert!(
-        !run_as(&bot, Who::member(OTHER_GUILD, 5), &line)
-            .await
-            .failed
-    );
-    // Deleting there leaves here alone.
-    click_as(&bot, there, "privacy:delete:confirm", &[]).await;
-    assert_eq!(rows_of(&bot, here).await.0, 1);
-}
-
 #[tokio::test]
 async fn the_export_file_goes_out_through_the_gateway() {
     let fake = FakeDiscord::start().await;
