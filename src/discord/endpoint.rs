@@ -135,7 +135,7 @@ async fn interactions(
         );
         match answer.await {
             FirstAnswer::Ready(outcome) => {
-                Json(to_discord::interaction_response(&outcome.response)).into_response()
+                json_response(&to_discord::interaction_response(&outcome.response))
             }
             FirstAnswer::Deferred { ack, pending } => {
                 let http = state.http.clone();
@@ -149,6 +149,28 @@ async fn interactions(
     }
     .instrument(span)
     .await
+}
+
+/// The body as JSON, written into a buffer sized for a typical reply (an embed or two) rather
+/// than one grown from nothing as `Json` does.
+fn json_response(body: &impl serde::Serialize) -> Response {
+    let mut bytes = Vec::with_capacity(8 * 1024);
+    match serde_json::to_writer(&mut bytes, body) {
+        Ok(()) => (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            bytes,
+        )
+            .into_response(),
+        // Unreachable with serenity's builders; still, Discord gets an answer, not a 5xx.
+        Err(e) => {
+            warn!(error = %e, "could not serialize a response");
+            Json(serde_json::json!({
+                "type": 4,
+                "data": { "content": "Something went wrong on our side. Please try again.", "flags": 64 }
+            }))
+            .into_response()
+        }
+    }
 }
 
 /// Checks Discord's signature over timestamp + body, and that the timestamp is recent.

@@ -176,19 +176,22 @@ pub fn embed_total(embed: &Embed) -> usize {
 /// ellipsis, surplus embeds, fields, rows and options are dropped, and when all embeds together
 /// are too long, fields are dropped from the end and then the last description is shortened.
 pub fn fit(mut reply: Reply) -> Reply {
-    reply.content = reply.content.map(|c| truncate(&c, CONTENT));
+    // In place: a reply that fits (nearly every one) is not copied.
+    let cut_opt = |text: &mut Option<String>, max| {
+        if let Some(text) = text {
+            cut(text, max);
+        }
+    };
+    cut_opt(&mut reply.content, CONTENT);
     reply.embeds.truncate(EMBEDS_PER_MESSAGE);
     for embed in &mut reply.embeds {
-        embed.title = embed.title.take().map(|t| truncate(&t, EMBED_TITLE));
-        embed.description = embed
-            .description
-            .take()
-            .map(|d| truncate(&d, EMBED_DESCRIPTION));
-        embed.footer = embed.footer.take().map(|f| truncate(&f, FOOTER));
+        cut_opt(&mut embed.title, EMBED_TITLE);
+        cut_opt(&mut embed.description, EMBED_DESCRIPTION);
+        cut_opt(&mut embed.footer, FOOTER);
         embed.fields.truncate(EMBED_FIELDS);
         for field in &mut embed.fields {
-            field.name = truncate(&field.name, FIELD_NAME);
-            field.value = truncate(&field.value, FIELD_VALUE);
+            cut(&mut field.name, FIELD_NAME);
+            cut(&mut field.value, FIELD_VALUE);
         }
     }
     shrink_embeds_to_total(&mut reply.embeds);
@@ -199,22 +202,27 @@ pub fn fit(mut reply: Reply) -> Reply {
         row.0.truncate(if is_menu { 1 } else { BUTTONS_PER_ROW });
         for component in &mut row.0 {
             match component {
-                Component::Button(b) => b.label = truncate(&b.label, BUTTON_LABEL),
+                Component::Button(b) => cut(&mut b.label, BUTTON_LABEL),
                 Component::Select(s) => {
-                    s.placeholder = truncate(&s.placeholder, SELECT_PLACEHOLDER);
+                    cut(&mut s.placeholder, SELECT_PLACEHOLDER);
                     s.options.truncate(SELECT_OPTIONS);
                     for option in &mut s.options {
-                        option.label = truncate(&option.label, SELECT_OPTION_TEXT);
-                        option.description = option
-                            .description
-                            .take()
-                            .map(|d| truncate(&d, SELECT_OPTION_TEXT));
+                        cut(&mut option.label, SELECT_OPTION_TEXT);
+                        cut_opt(&mut option.description, SELECT_OPTION_TEXT);
                     }
                 }
             }
         }
     }
     reply
+}
+
+/// [`truncate`] in place, touching `text` only when it is too long.
+fn cut(text: &mut String, max: usize) {
+    // Bytes bound characters from above: a short text needs no count at all.
+    if text.len() > max && len(text) > max {
+        *text = truncate(text, max);
+    }
 }
 
 fn shrink_embeds_to_total(embeds: &mut Vec<Embed>) {
