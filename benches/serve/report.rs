@@ -204,6 +204,65 @@ impl Report {
         )
     }
 
+    /// What bounds each row's rate.
+    fn limits(&self) -> String {
+        let mut out = String::from("### What limits each row\n\n");
+        for row in &self.rows {
+            let _ = writeln!(
+                out,
+                "- `{}`: {}.",
+                row.scenario.name, row.scenario.limited_by
+            );
+        }
+        out
+    }
+
+    /// The goals the project set for these rows, and whether this run met them.
+    fn goals(&self) -> String {
+        let median = |id: &str, f: fn(&Sample) -> f64| {
+            self.rows
+                .iter()
+                .find(|r| r.scenario.id == id)
+                .map(|r| r.median(f))
+        };
+        let verdict = |met: bool| if met { "met" } else { "**not met**" };
+        let mut out = String::from("### Goals\n\n");
+        if let (Some(ping), Some(phase), Some(p99), Some(rss)) = (
+            median(BASELINE, |s| s.rate),
+            median("roadmap-phase", |s| s.rate),
+            median("roadmap-phase", |s| s.p99_ms),
+            self.rows
+                .iter()
+                .map(|r| r.median(|s| s.peak_rss_mib))
+                .max_by(f64::total_cmp),
+        ) {
+            let ratio = phase / ping;
+            let _ = writeln!(
+                out,
+                "- `/roadmap phase:2` at least 0.7× PING with p99 under 20 ms, peak RSS under \
+                 40 MB: {ratio:.2}×, {p99:.1} ms, {rss:.1} MB: {}.",
+                verdict(ratio >= 0.7 && p99 < 20.0 && rss < 40.0)
+            );
+        }
+        if let (Some(baseline), Some(rate), Some(p99)) = (
+            &self.baseline,
+            median("progress-set", |s| s.rate),
+            median("progress-set", |s| s.p99_ms),
+        ) {
+            let ratio = rate / baseline.tps;
+            let _ = writeln!(
+                out,
+                "- `/progress set` at least 0.5× pgbench's single-row upsert with p99 under 20 \
+                 ms: {ratio:.2}×, {p99:.1} ms: {}. On 2 shared cores this cannot be met by any \
+                 design answering through `serve`: PING alone costs the server about as much \
+                 CPU per request as pgbench spends on a whole upsert, so half of pgbench's rate \
+                 would leave PostgreSQL less than one upsert's worth of CPU per request.",
+                verdict(ratio >= 0.5 && p99 < 20.0)
+            );
+        }
+        out
+    }
+
     pub fn markdown(&self, machine: &Machine) -> String {
         let mut out = String::from(
             "# Benchmarks\n\n\
@@ -250,7 +309,7 @@ impl Report {
             out,
             "## Results\n\n\
              Medians over the runs; `× PING` is req/s relative to PING, which is only the \
-             signature check and JSON.\n\n{}\n{}\n\
+             signature check and JSON.\n\n{}\n{}\n{}\n{}\n\
              ### Where the CPU went\n\n\
              Cores busy during the measured window, out of {} (medians). `kernel & other` is \
              CPU time charged to none of these processes: other programs, some kernel work. \
@@ -259,8 +318,8 @@ impl Report {
              {}\n\
              ## Running it\n\n\
              ```sh\ncargo bench --bench serve -- --write BENCHMARKS.md\n```\n\n\
-             Options: `--concurrency N` (64), `--seconds S` (5) or `--requests N`, \
-             `--warmup S` (1), `--runs N` (3), `--members N` (5000), `--only id,id` ({}), \
+             Options: `--concurrency N` (64), `--seconds S` (8) or `--requests N`, \
+             `--warmup S` (1), `--runs N` (5), `--members N` (5000), `--only id,id` ({}), \
              `--client-threads N` (1), `--write FILE`. It needs PostgreSQL's server programs, like the tests do. The \
              server runs with its default settings and `RUST_LOG=warn`; Discord's REST API \
              is pointed at a closed port, so a reply that had to be deferred would fail \
@@ -268,6 +327,8 @@ impl Report {
              smoke-tests each scenario.\n",
             self.table(),
             self.notes(),
+            self.goals(),
+            self.limits(),
             machine.cores,
             self.cpu_table(),
             SCENARIOS

@@ -15,6 +15,8 @@ pub struct Scenario {
     pub body: fn(Sender) -> Value,
     /// The `type` the response must carry (1 PONG, 4 message, 8 autocomplete choices).
     pub expect_type: u64,
+    /// What bounds its rate, for the report.
+    pub limited_by: &'static str,
 }
 
 /// The baseline: PING is signature check plus JSON, so `× PING` shows what a command adds.
@@ -26,6 +28,8 @@ pub const SCENARIOS: &[Scenario] = &[
         id: BASELINE,
         body: payloads::ping,
         expect_type: 1,
+        limited_by: "the ed25519 signature check (about a third of the server's CPU), HTTP and \
+                     parsing the interaction",
     },
     Scenario {
         name: "/roadmap phase:2",
@@ -38,12 +42,15 @@ pub const SCENARIOS: &[Scenario] = &[
             )
         },
         expect_type: 4,
+        limited_by: "PING's work plus rendering the phase and serializing a ~5 KB embed; the \
+                     member's marks come from memory",
     },
     Scenario {
         name: "/roadmap autocomplete",
         id: "roadmap-autocomplete",
         body: |who| payloads::autocomplete(who, "roadmap", "topic", "py"),
         expect_type: 8,
+        limited_by: "PING's work plus ranking the topics in memory",
     },
     // A write: each request marks one topic done for one member (a transaction taking the
     // member's lock, a ledger row, phase bookkeeping). Compared with PostgreSQL's own
@@ -65,6 +72,9 @@ pub const SCENARIOS: &[Scenario] = &[
             )
         },
         expect_type: 4,
+        limited_by: "PostgreSQL's CPU: a transaction of five statements (lock, read, one \
+                     statement writing the topic, ledger and phase rows with their foreign-key \
+                     checks, commit) against pgbench's one",
     },
 ];
 
