@@ -9,26 +9,23 @@ const DEBIAN_ROOT: &str = "/usr/lib/postgresql";
 /// The folder holding both `initdb` and `postgres`: first from PATH, then the newest Debian
 /// version. `None` when PostgreSQL's server is not installed.
 pub fn find() -> Option<PathBuf> {
-    let from_path = env::var_os("PATH")
-        .map(|paths| env::split_paths(&paths).collect::<Vec<_>>())
-        .unwrap_or_default();
-    from_path
-        .into_iter()
-        .chain(debian_versions())
-        .find(|dir| has_server(dir))
+    candidate_dirs().find(|dir| has_server(dir))
 }
 
 /// One of PostgreSQL's programs (`pgbench`, `psql`, …): from PATH, then the newest Debian
 /// version that has it.
 pub fn find_program(name: &str) -> Option<PathBuf> {
+    candidate_dirs()
+        .map(|dir| dir.join(name))
+        .find(|program| program.is_file())
+}
+
+/// PATH's folders, then Debian's version folders, newest first.
+fn candidate_dirs() -> impl Iterator<Item = PathBuf> {
     let from_path = env::var_os("PATH")
         .map(|paths| env::split_paths(&paths).collect::<Vec<_>>())
         .unwrap_or_default();
-    from_path
-        .into_iter()
-        .chain(debian_versions())
-        .map(|dir| dir.join(name))
-        .find(|program| program.is_file())
+    from_path.into_iter().chain(debian_versions())
 }
 
 fn has_server(dir: &Path) -> bool {

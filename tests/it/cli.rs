@@ -166,21 +166,9 @@ async fn console_bad_input_prints_the_member_message_and_exits_1() {
 #[tokio::test]
 async fn console_without_a_line_is_an_interactive_prompt() {
     let url = empty_database().await;
-    let mut child = waypoint()
-        .env("DATABASE_URL", &url)
-        .arg("console")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"/roadmap phase:1\n/roadmap phase:99\nexit\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let mut console = waypoint();
+    console.env("DATABASE_URL", &url).arg("console");
+    let output = typed_into(console, "/roadmap phase:1\n/roadmap phase:99\nexit\n");
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("waypoint> "), "{text}");
@@ -298,23 +286,13 @@ fn as_root_in_an_unreachable_checkout_the_console_still_starts() {
     let checkout = parent.path().join("waypoint");
     std::fs::create_dir(&checkout).unwrap();
     let start = |input: &str| {
-        let mut child = waypoint()
+        let mut plain = waypoint();
+        plain
             .current_dir(&checkout)
             .env_remove("DATABASE_URL")
             .env_remove("WAYPOINT_DATA_DIR")
-            .env("ROADMAP_DIR", repo_path("roadmap"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+            .env("ROADMAP_DIR", repo_path("roadmap"));
+        typed_into(plain, input)
     };
     let first = start("/roadmap phase:2\nexit\n");
     let errors = stderr(&first);
@@ -404,4 +382,21 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 fn phase_range() -> String {
     let phases = crate::support::shipped_library().max_phase();
     format!("between 1 and {phases}")
+}
+
+/// Runs `command` with `input` typed on its standard input, and waits for it.
+fn typed_into(mut command: Command, input: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }

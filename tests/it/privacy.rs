@@ -6,7 +6,7 @@ use waypoint::commands::Dispatcher;
 use waypoint::render::Response;
 
 use crate::support::fake_discord::payloads::{self, subcommand};
-use crate::support::fake_discord::FakeDiscord;
+use crate::support::fake_discord::{FakeDiscord, Recorded};
 use crate::support::transport::{RunningEndpoint, RunningGateway};
 use crate::support::{self, click_as, json, run_as, text, Who};
 
@@ -155,41 +155,33 @@ async fn hidden_members_are_private_to_others_but_not_to_themselves() {
     assert!(!run_as(&bot, ANA, &line).await.failed);
 }
 
-#[tokio::test]
-async fn the_export_file_goes_out_through_the_gateway() {
-    let fake = FakeDiscord::start().await;
-    let bot = RunningGateway::start(&fake, std::time::Duration::from_secs(2)).await;
+/// Sends `/privacy export` through the fake gateway; returns the answered callback.
+async fn export_through_gateway(fake: &FakeDiscord, id: u64) -> Recorded {
     fake.gateway
         .push_interaction(subcommand(
-            6001,
+            id,
             "privacy",
             "export",
             payloads::MEMBER_PERMISSIONS,
         ))
         .await;
-    let callback = fake
-        .rest
-        .wait_for(true, |r| r.path == "/interactions/6001/token-6001/callback")
-        .await;
+    let path = format!("/interactions/{id}/token-{id}/callback");
+    let callback = fake.rest.wait_for(true, |r| r.path == path).await;
     assert_eq!(callback.body["type"], 4);
+    callback
+}
+
+#[tokio::test]
+async fn the_export_file_goes_out_through_the_gateway() {
+    let fake = FakeDiscord::start().await;
+    let bot = RunningGateway::start(&fake, std::time::Duration::from_secs(2)).await;
+    let callback = export_through_gateway(&fake, 6001).await;
     // The member has no data yet: the reply says so, without a file.
     assert!(callback.files.is_empty());
 
     // Now with data: the callback itself carries the file.
     seed_payload_member(&bot.dispatcher.app.db).await;
-    fake.gateway
-        .push_interaction(subcommand(
-            6002,
-            "privacy",
-            "export",
-            payloads::MEMBER_PERMISSIONS,
-        ))
-        .await;
-    let callback = fake
-        .rest
-        .wait_for(true, |r| r.path == "/interactions/6002/token-6002/callback")
-        .await;
-    assert_eq!(callback.body["type"], 4);
+    let callback = export_through_gateway(&fake, 6002).await;
     assert_eq!(callback.body["data"]["flags"], 64);
     let (name, bytes) = callback.files.first().expect("a file on the callback");
     assert!(name.ends_with(".json"));
