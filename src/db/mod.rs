@@ -9,7 +9,6 @@ pub mod progress;
 mod redact;
 pub mod servers;
 
-use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -63,11 +62,6 @@ impl Database {
             cluster.stop().await?;
         }
         Ok(())
-    }
-
-    /// Where the embedded server keeps its data; `None` with DATABASE_URL.
-    pub fn embedded_data_dir(&self) -> Option<PathBuf> {
-        self.embedded.as_ref().map(|c| c.data_dir().to_path_buf())
     }
 }
 

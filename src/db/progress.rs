@@ -17,7 +17,6 @@ use crate::roadmap::{Roadmap, TopicRef};
 /// What a change did.
 #[derive(Debug, Clone)]
 pub struct Saved {
-    pub previous: TopicState,
     pub state: TopicState,
     /// False when the topic already had this state (and proof): nothing was written.
     pub changed: bool,
@@ -29,7 +28,6 @@ pub struct Saved {
     pub phase_completed: Option<bool>,
     /// The member's progress after the change.
     pub progress: MemberProgress,
-    pub count_skipped: bool,
 }
 
 /// One member's stored progress in a server.
@@ -114,14 +112,12 @@ pub async fn set_state(
     if previous == state && proof == previous_proof {
         tx.commit().await?;
         return Ok(Saved {
-            previous,
             state,
             changed: false,
             topic_points: 0,
             phase_points: 0,
             phase_completed: None,
             progress: progress_of(roadmap, &rows),
-            count_skipped,
         });
     }
     if let Some(i) = existing.filter(|i| rows[*i].topic_id != id) {
@@ -263,14 +259,12 @@ pub async fn set_state(
     .await?;
     tx.commit().await?;
     Ok(Saved {
-        previous,
         state,
         changed: true,
         topic_points: points.topic,
         phase_points: points.phase,
         phase_completed,
         progress,
-        count_skipped,
     })
 }
 

@@ -54,17 +54,6 @@ pub(super) async fn ensure(tx: &mut Transaction<'_, Postgres>, guild: GuildId) -
     Ok(())
 }
 
-/// How many members of `guild` Waypoint has seen.
-pub async fn member_count(pool: &PgPool, guild: GuildId) -> sqlx::Result<i64> {
-    let count = sqlx::query_scalar!(
-        r#"SELECT count(*) AS "count!" FROM members WHERE guild_id = $1"#,
-        guild.db()
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(count)
-}
-
 pub async fn set_count_skipped(pool: &PgPool, guild: GuildId, count: bool) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO servers (guild_id, count_skipped) VALUES ($1, $2)

@@ -18,7 +18,6 @@ pub struct PhaseSummary {
     pub number: u8,
     pub done: usize,
     pub skipped: usize,
-    pub learning: usize,
     pub total: usize,
     /// Whether the phase counts as complete under the server's rule for skipped topics.
     pub complete: bool,
@@ -47,16 +46,11 @@ impl MemberProgress {
         self.states.get(topic_id).copied().unwrap_or_default()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.states.values().all(|s| *s == TopicState::NotStarted)
-    }
-
     pub fn phase(&self, phase: &Phase, count_skipped: bool) -> PhaseSummary {
         let mut summary = PhaseSummary {
             number: phase.number,
             done: 0,
             skipped: 0,
-            learning: 0,
             total: 0,
             complete: false,
         };
@@ -65,8 +59,7 @@ impl MemberProgress {
             match self.state(&topic.id) {
                 TopicState::Done => summary.done += 1,
                 TopicState::Skipped => summary.skipped += 1,
-                TopicState::Learning => summary.learning += 1,
-                TopicState::NotStarted => {}
+                TopicState::Learning | TopicState::NotStarted => {}
             }
         }
         let finished = summary.done + if count_skipped { summary.skipped } else { 0 };
