@@ -9,20 +9,19 @@ use serenity::all::UserId;
 use tracing::debug;
 
 use super::error::{CommandError, CommandResult};
-use super::handler::{Click, Ctx, Typing};
+use super::handler::{Click, Ctx};
 use super::invocation::CommandCall;
 use super::options::{Opt, OptionSpec};
-use super::roadmap::{find_topic, topic_choices};
+use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
 use crate::db::progress::{self as store, Saved};
 use crate::progress::{MemberProgress, TopicState, MAX_PROOF_LEN};
 use crate::render::progress_id::SetStateId;
-use crate::render::{progress as views, roadmap as roadmap_views, Choice, Reply};
+use crate::render::{progress as views, roadmap as roadmap_views, Reply};
 use crate::roadmap::TopicRef;
 use crate::roles::{self, RoleChange};
 
 pub const NAME: &str = "progress";
-const TOPIC: Opt<String> = Opt::new("topic");
 const STATE: Opt<String> = Opt::new("state");
 const PROOF: Opt<String> = Opt::new("proof");
 const MEMBER: Opt<UserId> = Opt::new("member");
@@ -220,13 +219,6 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         stored.count_skipped,
         stored.points,
     ))
-}
-
-async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
-    if typing.option != TOPIC.name() {
-        return Ok(Vec::new());
-    }
-    Ok(topic_choices(ctx.roadmap(), typing.partial))
 }
 
 /// The state buttons under a topic: they set the clicker's own state, never the author's.

@@ -15,7 +15,8 @@ use crate::roadmap::{search, Library, Roadmap, TopicRef};
 
 pub const NAME: &str = "roadmap";
 const PHASE: Opt<i64> = Opt::new("phase");
-const TOPIC: Opt<String> = Opt::new("topic");
+/// A topic of the roadmap, autocompleted; `/progress` takes the same option.
+pub(super) const TOPIC: Opt<String> = Opt::new("topic");
 
 pub fn spec(library: &Library) -> CommandSpec {
     CommandSpec::new(
@@ -91,28 +92,26 @@ pub(super) fn find_topic<'a>(roadmap: &'a Roadmap, input: &str) -> CommandResult
     )))
 }
 
-async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
+/// Suggestions for the `topic` option, shared with `/progress`.
+pub(super) async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
     if typing.option != TOPIC.name() {
         return Ok(Vec::new());
     }
-    Ok(topic_choices(ctx.roadmap(), typing.partial))
-}
-
-/// Autocomplete suggestions for a topic option.
-pub(super) fn topic_choices(roadmap: &Roadmap, partial: &str) -> Vec<Choice> {
-    search::complete(roadmap, partial, limits::AUTOCOMPLETE_CHOICES)
-        .into_iter()
-        .map(|t| Choice {
-            name: limits::truncate(
-                &format!(
-                    "{} · phase {} ({})",
-                    t.topic.title, t.phase.number, t.topic.id
+    Ok(
+        search::complete(ctx.roadmap(), typing.partial, limits::AUTOCOMPLETE_CHOICES)
+            .into_iter()
+            .map(|t| Choice {
+                name: limits::truncate(
+                    &format!(
+                        "{} · phase {} ({})",
+                        t.topic.title, t.phase.number, t.topic.id
+                    ),
+                    limits::CHOICE_TEXT,
                 ),
-                limits::CHOICE_TEXT,
-            ),
-            value: t.topic.id.clone(),
-        })
-        .collect()
+                value: t.topic.id.clone(),
+            })
+            .collect(),
+    )
 }
 
 /// The buttons and the topic menu of roadmap messages.
