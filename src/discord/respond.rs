@@ -58,11 +58,10 @@ pub async fn answer(
             .is_some_and(|spec| spec.private),
         _ => false,
     };
-    let ack = acknowledgement(&invocation.action, private);
-    let invocation_kind = invocation.action.clone();
-    let public_command = matches!(invocation.action, Action::Command(_)) && !private;
+    let kind = Kind::of(&invocation.action);
+    let public_command = kind == Kind::Command && !private;
     // Autocomplete cannot be deferred: its one answer is the list, however long it takes.
-    let can_defer = !matches!(invocation.action, Action::Autocomplete { .. });
+    let can_defer = kind != Kind::Autocomplete;
     let span = tracing::Span::current();
     // Run on this task first: most replies are ready at once, and a task of their own would
     // cost a spawn and a cross-thread wake-up each. Only a late reply moves to its own task.
@@ -84,7 +83,7 @@ pub async fn answer(
                 {
                     let private = reply.ephemeral;
                     FirstAnswer::Deferred {
-                        ack: acknowledgement(&invocation_kind, private),
+                        ack: acknowledgement(kind, private),
                         pending: Pending {
                             task: tokio::spawn(async move { Ok(outcome) }),
                             public_command: public_command && !private,
@@ -95,7 +94,7 @@ pub async fn answer(
             }
         }
         Err(_) => FirstAnswer::Deferred {
-            ack,
+            ack: acknowledgement(kind, private),
             // From here it runs on its own, while the acknowledgement goes out.
             pending: Pending {
                 task: tokio::spawn(work),
@@ -131,21 +130,39 @@ pub async fn deliver_deferred(http: &Http, token: &str, pending: Pending) {
 }
 
 /// How to acknowledge an invocation whose reply is late.
-fn acknowledgement(action: &Action, private: bool) -> CreateInteractionResponse {
-    match action {
-        Action::Command(_) if private => CreateInteractionResponse::Defer(
+fn acknowledgement(kind: Kind, private: bool) -> CreateInteractionResponse {
+    match kind {
+        Kind::Command if private => CreateInteractionResponse::Defer(
             CreateInteractionResponseMessage::new().ephemeral(true),
         ),
         // The component's own (private) message will be edited in place.
-        Action::Component {
-            on_ephemeral: true, ..
-        } => CreateInteractionResponse::Acknowledge,
+        Kind::Click { on_ephemeral: true } => CreateInteractionResponse::Acknowledge,
         // Clicks on public messages are answered privately.
-        Action::Component { .. } => CreateInteractionResponse::Defer(
+        Kind::Click { .. } => CreateInteractionResponse::Defer(
             CreateInteractionResponseMessage::new().ephemeral(true),
         ),
-        Action::Command(_) | Action::Autocomplete { .. } => {
+        Kind::Command | Kind::Autocomplete => {
             CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
+        }
+    }
+}
+
+/// What an acknowledgement depends on, kept after the invocation moves into its work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Command,
+    Autocomplete,
+    Click { on_ephemeral: bool },
+}
+
+impl Kind {
+    fn of(action: &Action) -> Self {
+        match action {
+            Action::Command(_) => Self::Command,
+            Action::Autocomplete { .. } => Self::Autocomplete,
+            Action::Component { on_ephemeral, .. } => Self::Click {
+                on_ephemeral: *on_ephemeral,
+            },
         }
     }
 }
@@ -190,7 +207,7 @@ mod tests {
             now: Utc::now(),
             action,
         };
-        serde_json::to_value(acknowledgement(&invocation.action, private)).unwrap()
+        serde_json::to_value(acknowledgement(Kind::of(&invocation.action), private)).unwrap()
     }
 
     fn click(on_ephemeral: bool) -> Action {
