@@ -17,16 +17,11 @@ pub async fn set_hidden(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
-    servers::ensure(&mut tx, guild).await?;
+    servers::lock_member(&mut tx, guild, user, now).await?;
     sqlx::query!(
-        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at, hidden)
-         VALUES ($1, $2, $3, $3, $4)
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET
-           hidden = EXCLUDED.hidden,
-           last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)",
+        "UPDATE members SET hidden = $3 WHERE guild_id = $1 AND user_id = $2",
         guild.db(),
         user.db(),
-        now,
         hidden
     )
     .execute(&mut *tx)

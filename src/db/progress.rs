@@ -8,9 +8,10 @@
 
 use chrono::{DateTime, Utc};
 use serenity::all::{GuildId, UserId};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::PgPool;
 
 use super::ids::DbId;
+use super::servers;
 use crate::progress::{MemberProgress, TopicState, PHASE_POINTS, TOPIC_POINTS};
 use crate::roadmap::{Roadmap, TopicRef};
 
@@ -61,7 +62,7 @@ pub async fn set_state(
     let roadmap = topic.roadmap;
     let (g, u) = (guild.db(), user.db());
     let mut tx = pool.begin().await?;
-    let count_skipped = lock_member(&mut tx, guild, user, now).await?;
+    let count_skipped = servers::lock_member(&mut tx, guild, user, now).await?;
 
     // Read after the lock is held: this statement's snapshot includes every change the member
     // made before, even one that committed while we waited for the lock.
@@ -299,31 +300,6 @@ impl Awards {
 
 fn progress_of(roadmap: &Roadmap, rows: &[Row]) -> MemberProgress {
     MemberProgress::from_rows(roadmap, rows.iter().map(|r| (r.topic_id.as_str(), r.state)))
-}
-
-/// Creates the server and member rows if needed and holds the member's row lock until the
-/// transaction ends. Returns the server's rule for skipped topics.
-async fn lock_member(
-    tx: &mut Transaction<'_, Postgres>,
-    guild: GuildId,
-    user: UserId,
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"WITH server AS (
-             INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING
-           )
-           INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
-           VALUES ($1, $2, $3, $3)
-           ON CONFLICT (guild_id, user_id)
-           DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)
-           RETURNING COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!""#,
-        guild.db(),
-        user.db(),
-        now
-    )
-    .fetch_one(&mut **tx)
-    .await
 }
 
 /// A member's progress, whether they hide it, and the server's rule for skipped topics.

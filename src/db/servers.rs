@@ -1,7 +1,7 @@
 //! Servers, their settings, and the members Waypoint has seen in them.
 
 use chrono::{DateTime, Utc};
-use serenity::all::{GuildId, RoleId};
+use serenity::all::{GuildId, RoleId, UserId};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::ids::{role_from_db, DbId};
@@ -52,6 +52,31 @@ pub(super) async fn ensure(tx: &mut Transaction<'_, Postgres>, guild: GuildId) -
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Creates the server and member rows if needed and holds the member's row lock until the
+/// transaction ends, in one statement. Returns the server's rule for skipped topics.
+pub(super) async fn lock_member(
+    tx: &mut Transaction<'_, Postgres>,
+    guild: GuildId,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"WITH server AS (
+             INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING
+           )
+           INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+           VALUES ($1, $2, $3, $3)
+           ON CONFLICT (guild_id, user_id)
+           DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)
+           RETURNING COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!""#,
+        guild.db(),
+        user.db(),
+        now
+    )
+    .fetch_one(&mut **tx)
+    .await
 }
 
 pub async fn set_count_skipped(pool: &PgPool, guild: GuildId, count: bool) -> sqlx::Result<()> {
