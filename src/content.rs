@@ -4,12 +4,14 @@
 
 use std::path::Path;
 
+use crate::render::prompt::check_prompts;
 use crate::render::roadmap::check_views;
 use crate::roadmap::{load_library, ContentErrors, Library};
 
 pub fn load(dir: &Path) -> Result<Library, ContentErrors> {
     let library = load_library(dir)?;
-    let errors = check_views(&library);
+    let mut errors = check_views(&library);
+    errors.extend(check_prompts(&library));
     if errors.is_empty() {
         Ok(library)
     } else {

@@ -4,6 +4,7 @@ pub mod discord;
 pub mod limits;
 pub mod progress;
 pub mod progress_id;
+pub mod prompt;
 pub mod reply;
 pub mod response;
 pub mod roadmap;

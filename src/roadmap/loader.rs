@@ -1,15 +1,17 @@
 //! Reads roadmap folders from disk. Each sub-folder of the content directory holding a
-//! `roadmap.toml` is one roadmap; every other `.toml` file in it is one phase. Adding a roadmap
-//! is adding a folder: nothing in the code names a roadmap.
+//! `roadmap.toml` is one roadmap; every other `.toml` file in it is one phase, and each `.toml`
+//! file in its `prompts/` folder holds weekly prompts. Adding a roadmap is adding a folder:
+//! nothing in the code names a roadmap.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::error::{ContentError, ContentErrors};
-use super::model::{Library, Phase, Roadmap, RoadmapMeta};
+use super::model::{Library, Phase, Prompt, PromptFile, Roadmap, RoadmapMeta};
 use super::validate;
 
 const META_FILE: &str = "roadmap.toml";
+const PROMPTS_DIR: &str = "prompts";
 
 /// Loads and validates every roadmap under `dir`, reporting every problem found.
 pub fn load_library(dir: &Path) -> Result<Library, ContentErrors> {
@@ -74,6 +76,7 @@ fn load_roadmap(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Roadmap> {
         Err(reason) => errors.push(ContentError::new(dir, "roadmap folder", reason)),
     }
     phases.sort_by_key(|p| p.number);
+    let prompts = load_prompts(&dir.join(PROMPTS_DIR), errors);
 
     let meta = meta?;
     Some(Roadmap {
@@ -82,8 +85,38 @@ fn load_roadmap(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Roadmap> {
         summary: meta.summary,
         closing: meta.closing,
         phases,
+        prompts,
         dir: dir.to_path_buf(),
     })
+}
+
+/// Every prompt under `dir`; a roadmap without the folder simply has none (the validator
+/// says how many it needs).
+fn load_prompts(dir: &Path, errors: &mut Vec<ContentError>) -> Vec<Prompt> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let entries = match sorted_entries(dir) {
+        Ok(entries) => entries,
+        Err(reason) => {
+            errors.push(ContentError::new(dir, "prompts folder", reason));
+            return Vec::new();
+        }
+    };
+    let mut prompts = Vec::new();
+    for path in entries
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    {
+        if let Some(file) = parse_file::<PromptFile>(&path, errors) {
+            prompts.extend(file.prompts.into_iter().map(|mut prompt| {
+                prompt.phase = file.phase;
+                prompt.file = path.clone();
+                prompt
+            }));
+        }
+    }
+    prompts
 }
 
 fn parse_file<T: serde::de::DeserializeOwned>(

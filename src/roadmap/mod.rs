@@ -4,9 +4,12 @@ mod error;
 mod loader;
 mod model;
 pub mod originality;
+mod prompt_rules;
 pub mod search;
 mod validate;
 
 pub use error::{ContentError, ContentErrors};
 pub use loader::load_library;
-pub use model::{Library, Phase, Resource, ResourceKind, Roadmap, Section, Topic, TopicRef};
+pub use model::{
+    Library, Phase, Prompt, PromptKind, Resource, ResourceKind, Roadmap, Section, Topic, TopicRef,
+};

@@ -21,6 +21,8 @@ pub struct Roadmap {
     pub closing: String,
     /// Sorted by `number`.
     pub phases: Vec<Phase>,
+    /// Weekly learning prompts, from the `prompts/` folder, in file order.
+    pub prompts: Vec<Prompt>,
     pub dir: PathBuf,
 }
 
@@ -124,6 +126,55 @@ impl ResourceKind {
     }
 }
 
+/// A weekly learning prompt: something to discuss, practise or build, tied to named topics.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prompt {
+    #[serde(default)]
+    pub id: String,
+    pub kind: PromptKind,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
+    /// Ids of the topics the prompt works on.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// The phase of the file it came from; `None` for prompts about the whole roadmap.
+    #[serde(skip)]
+    pub phase: Option<u8>,
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+/// One file of `prompts/`: a phase's prompts, or (without `phase`) the whole roadmap's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PromptFile {
+    #[serde(default)]
+    pub phase: Option<u8>,
+    #[serde(default)]
+    pub prompts: Vec<Prompt>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PromptKind {
+    Discuss,
+    Exercise,
+    Project,
+}
+
+impl PromptKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Discuss => "Discuss",
+            Self::Exercise => "Exercise",
+            Self::Project => "Mini-project",
+        }
+    }
+}
+
 /// A topic together with where it sits in its roadmap.
 #[derive(Debug, Clone, Copy)]
 pub struct TopicRef<'a> {
@@ -184,6 +235,18 @@ impl Roadmap {
 
     pub fn topic_count(&self) -> usize {
         self.phases.iter().map(Phase::topic_count).sum()
+    }
+
+    /// The prompts a server working on `phase` draws from: that phase's and the roadmap-wide
+    /// ones.
+    pub fn prompt_pool(&self, phase: u8) -> impl Iterator<Item = &Prompt> {
+        self.prompts
+            .iter()
+            .filter(move |p| p.phase.is_none_or(|n| n == phase))
+    }
+
+    pub fn prompt(&self, id: &str) -> Option<&Prompt> {
+        self.prompts.iter().find(|p| p.id == id)
     }
 }
 

@@ -59,6 +59,7 @@ fn validate_roadmap(roadmap: &Roadmap, meta: &Path, errors: &mut Vec<ContentErro
     for phase in &roadmap.phases {
         validate_phase(phase, &mut seen, errors);
     }
+    super::prompt_rules::validate(roadmap, errors);
     // Aliases after every live id is known, so an alias naming a live id is caught wherever
     // that id is declared.
     for phase in &roadmap.phases {
@@ -145,7 +146,13 @@ fn describe(kind: &str, id: &str, index: usize, parent: &str) -> String {
     }
 }
 
-fn require(file: &Path, item: &str, field: &str, value: &str, errors: &mut Vec<ContentError>) {
+pub(super) fn require(
+    file: &Path,
+    item: &str,
+    field: &str,
+    value: &str,
+    errors: &mut Vec<ContentError>,
+) {
     if value.trim().is_empty() {
         errors.push(ContentError::new(
             file,
@@ -155,7 +162,7 @@ fn require(file: &Path, item: &str, field: &str, value: &str, errors: &mut Vec<C
     }
 }
 
-fn check_id(file: &Path, item: &str, id: &str, errors: &mut Vec<ContentError>) {
+pub(super) fn check_id(file: &Path, item: &str, id: &str, errors: &mut Vec<ContentError>) {
     if id.is_empty() {
         errors.push(ContentError::new(file, item, "missing or empty field `id`"));
         return;
@@ -177,7 +184,7 @@ fn check_id(file: &Path, item: &str, id: &str, errors: &mut Vec<ContentError>) {
     }
 }
 
-fn check_unique<'a>(
+pub(super) fn check_unique<'a>(
     file: &'a Path,
     item: &str,
     id: &'a str,

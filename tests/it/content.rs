@@ -140,24 +140,30 @@ fn shipped_content_covers_everything_the_source_names() {
 }
 
 fn all_content_text() -> String {
-    let dir = repo_path("roadmap/ai-engineer");
-    let mut text = String::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        text.push_str(&fs::read_to_string(entry.unwrap().path()).unwrap());
-    }
-    text
+    waypoint::roadmap::originality::content_text(&repo_path("roadmap/ai-engineer")).unwrap()
 }
 
 /// A copy of the shipped roadmap in a temp dir, for breaking.
 pub fn copy_of_shipped() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("ai-engineer");
-    fs::create_dir(&target).unwrap();
-    for entry in fs::read_dir(repo_path("roadmap/ai-engineer")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(&path, target.join(path.file_name().unwrap())).unwrap();
-    }
+    copy_folder(
+        &repo_path("roadmap/ai-engineer"),
+        &dir.path().join("ai-engineer"),
+    );
     dir
+}
+
+fn copy_folder(from: &Path, to: &Path) {
+    fs::create_dir(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_folder(&path, &target);
+        } else {
+            fs::copy(&path, target).unwrap();
+        }
+    }
 }
 
 pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
@@ -327,6 +333,21 @@ resources = [{ kind = "docs", name = "MDN: HTML basics" }]
 "#,
     )
     .unwrap();
+    // Six weekly prompts for its one phase, the least a phase needs.
+    fs::create_dir(second.join("prompts")).unwrap();
+    let prompts: String = (1..=6)
+        .map(|n| {
+            format!(
+                "[[prompts]]\nid = \"web-{n}\"\nkind = \"exercise\"\ntitle = \"Page {n}\"\n\
+                 text = \"Mark up page {n}.\"\ntopics = [\"semantic-html\"]\n\n"
+            )
+        })
+        .collect();
+    fs::write(
+        second.join("prompts/phase-1.toml"),
+        format!("phase = 1\n\n{prompts}"),
+    )
+    .unwrap();
     let library = load_library(dir.path()).expect("two valid roadmaps load");
     assert_eq!(library.roadmaps.len(), 2);
     assert_eq!(library.get("web-basics").unwrap().topic_count(), 1);
@@ -348,4 +369,60 @@ fn an_alias_that_names_a_live_topic_is_refused() {
         "topic `docker` alias `kubernetes`",
         "duplicate id `kubernetes`",
     );
+}
+
+#[test]
+fn every_phase_has_enough_prompts_tied_to_its_own_topics() {
+    let library = crate::support::shipped_library();
+    let roadmap = &library.roadmaps[0];
+    for phase in &roadmap.phases {
+        let own: Vec<_> = roadmap
+            .prompts
+            .iter()
+            .filter(|p| p.phase == Some(phase.number))
+            .collect();
+        assert!(
+            own.len() >= 6,
+            "phase {} has {} prompts",
+            phase.number,
+            own.len()
+        );
+        let topics: Vec<&str> = phase.topics().map(|t| t.id.as_str()).collect();
+        for prompt in own {
+            assert!(prompt.topics.iter().all(|t| topics.contains(&t.as_str())));
+        }
+    }
+    assert!(
+        roadmap.prompts.iter().any(|p| p.phase.is_none()),
+        "some roadmap-wide prompts"
+    );
+}
+
+#[test]
+fn prompt_mistakes_are_reported_with_what_to_do() {
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "prompts/phase-2.toml",
+        "topics = [\"model-evaluation\", \"classic-algorithms\"]",
+        "topics = [\"docker\", \"no-such-topic\"]",
+    );
+    let phase_three = dir.path().join("ai-engineer/prompts/phase-3.toml");
+    let text = fs::read_to_string(&phase_three).unwrap();
+    let first_two: Vec<&str> = text.splitn(4, "[[prompts]]").take(3).collect();
+    fs::write(&phase_three, first_two.join("[[prompts]]")).unwrap();
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        "phase-2.toml",
+        "prompt `p2-metric-that-lies`",
+        "belongs to phase 3, not phase 2",
+    );
+    assert_reported(
+        &errors,
+        "phase-2.toml",
+        "prompt `p2-metric-that-lies`",
+        "`no-such-topic` is not a topic id",
+    );
+    assert_reported(&errors, "prompts", "phase 3 prompts", "at least 6");
 }

@@ -28,6 +28,15 @@ async fn docker_done_then_renamed(aliases: &str) -> (sqlx::PgPool, Dispatcher, t
         "id = \"docker\"\n",
         &format!("id = \"containers\"\n{aliases}"),
     );
+    // Prompts name topics too; without an alias they must follow the new id.
+    if aliases.is_empty() {
+        let prompts = dir.path().join("ai-engineer/prompts");
+        for entry in std::fs::read_dir(prompts).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, text.replace("\"docker\"", "\"containers\"")).unwrap();
+        }
+    }
     let after = bot_serving(dir.path(), pool.clone());
     (pool, after, dir)
 }
