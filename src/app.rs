@@ -1,6 +1,6 @@
-//! The state command handlers work with, built once at start-up: the content, the database
-//! pool, in-memory buffers, and the Discord REST client for what commands change on Discord
-//! (phase roles).
+//! The state command handlers and the scheduler work with, built once at start-up: the
+//! content, the database pool, in-memory buffers, and the Discord REST clients for what
+//! Waypoint changes or posts on Discord.
 
 use std::sync::Arc;
 
@@ -9,8 +9,10 @@ use serenity::all::{GuildId, Http};
 use sqlx::PgPool;
 
 use crate::db::activity::Activity;
+use crate::discord::post::Poster;
 use crate::progress::ProgressCache;
 use crate::roadmap::{Library, Roadmap};
+use crate::schedule::ScheduleOptions;
 
 pub struct App {
     pub library: Library,
@@ -21,6 +23,11 @@ pub struct App {
     pub progress: ProgressCache,
     /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
     pub discord: Option<Arc<Http>>,
+    /// Posts the bot makes on its own (prompts); `None` without a bot token.
+    pub poster: Option<Arc<Poster>>,
+    pub schedule: ScheduleOptions,
+    /// Names this process in the leases it takes on scheduled posts.
+    pub instance: String,
     default_roadmap: usize,
 }
 
@@ -53,6 +60,9 @@ impl App {
             activity: Activity::default(),
             progress: ProgressCache::default(),
             discord: None,
+            poster: None,
+            schedule: ScheduleOptions::default(),
+            instance: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
             default_roadmap: index,
         })
     }
@@ -60,6 +70,17 @@ impl App {
     /// Lets commands change things on Discord (give and take phase roles).
     pub fn with_discord(mut self, http: Arc<Http>) -> Self {
         self.discord = Some(http);
+        self
+    }
+
+    /// Lets the scheduler and `/prompt now` post in channels.
+    pub fn with_poster(mut self, poster: Arc<Poster>) -> Self {
+        self.poster = Some(poster);
+        self
+    }
+
+    pub fn with_schedule(mut self, options: ScheduleOptions) -> Self {
+        self.schedule = options;
         self
     }
 

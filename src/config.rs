@@ -2,11 +2,13 @@
 //! declared once here so `waypoint --help` lists them all. Secrets are wrapped so that printing
 //! a `Config` can never leak them.
 
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
+use crate::schedule::ScheduleOptions;
 pub use crate::secret::Secret;
 
 /// Discord allows 3 s for the first answer to an interaction; keep a margin for the network.
@@ -62,6 +64,28 @@ pub struct Config {
     /// Id of the roadmap servers follow [default: the first roadmap].
     #[arg(long = "roadmap", env = "WAYPOINT_ROADMAP", global = true)]
     pub default_roadmap: Option<String>,
+
+    /// Run the scheduler (weekly prompts) inside `run` and `serve`. Set it to false on all but
+    /// one kind of process when a dedicated `waypoint worker` posts instead.
+    #[arg(long, env = "WAYPOINT_SCHEDULER", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub scheduler: bool,
+
+    /// Most REST requests a second this process sends for its own posts. Discord allows a bot
+    /// 50 in all; the default leaves room for everything else. With several scheduler
+    /// processes, give each a share.
+    #[arg(long, env = "WAYPOINT_DISCORD_RATE", default_value_t = NonZeroU32::new(40).unwrap_or(NonZeroU32::MIN), global = true)]
+    pub discord_rate: NonZeroU32,
+
+    /// A scheduled post missed by more than this many hours (Waypoint was down) is skipped
+    /// instead of posted late.
+    #[arg(long, env = "WAYPOINT_GRACE_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(0..=168), global = true)]
+    pub grace_hours: u32,
+
+    /// Seconds a scheduler holds a claimed post before another process may take it over
+    /// (after a crash, say). Keep it well under three minutes: Discord drops a repeated post
+    /// only within a few minutes.
+    #[arg(long, env = "WAYPOINT_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(5..=150), global = true)]
+    pub lease_seconds: u32,
 }
 
 impl Config {
@@ -71,6 +95,13 @@ impl Config {
 
     pub fn db_timeout(&self) -> Duration {
         Duration::from_millis(self.db_timeout_ms)
+    }
+
+    pub fn schedule(&self) -> ScheduleOptions {
+        ScheduleOptions {
+            grace: chrono::Duration::hours(i64::from(self.grace_hours)),
+            lease: chrono::Duration::seconds(i64::from(self.lease_seconds)),
+        }
     }
 
     pub fn roadmap_dir(&self) -> PathBuf {

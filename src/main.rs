@@ -70,6 +70,9 @@ enum Command {
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(3..))]
         run_length: u16,
     },
+    /// Run only the scheduler (weekly prompts), for deployments that turn it off in `run` and
+    /// `serve` with WAYPOINT_SCHEDULER=false (needs DISCORD_TOKEN).
+    Worker,
     /// Apply pending database migrations.
     Migrate,
 }
@@ -158,6 +161,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve { bind }) => {
             telemetry::init("waypoint=info,warn");
             modes::serve(&config, bind).await
+        }
+        Some(Command::Worker) => {
+            telemetry::init("waypoint=info,warn");
+            modes::worker(&config).await
         }
         Some(Command::Register { guild }) => {
             telemetry::init("waypoint=info,warn");

@@ -18,8 +18,11 @@ use crate::config::Config;
 use crate::console::{self, ConsoleOptions};
 use crate::content;
 use crate::db::Database;
+use crate::discord::post::Poster;
 use crate::discord::{endpoint, gateway, register as registration, rest, shutdown};
 use crate::roadmap::{originality, Library};
+use crate::schedule::clock::SystemClock;
+use crate::schedule::{Scheduler, POLL_EVERY};
 
 /// How often members' "last seen" times are written to the database.
 const ACTIVITY_FLUSH_EVERY: Duration = Duration::from_secs(5);
@@ -96,19 +99,46 @@ fn load_content(config: &Config) -> anyhow::Result<Library> {
     content::load(&config.roadmap_dir()).map_err(|errors| anyhow::anyhow!("{errors}"))
 }
 
-/// A started Waypoint: the dispatcher every transport shares, the database behind it and the
-/// background task that writes member activity.
+/// What a process may do on Discord besides answering interactions.
+struct Outbound {
+    /// Give and take phase roles.
+    roles: Option<Arc<Http>>,
+    /// Post in channels (weekly prompts): needs the bot token.
+    posts: Option<Arc<Poster>>,
+}
+
+impl Outbound {
+    const NONE: Self = Self {
+        roles: None,
+        posts: None,
+    };
+
+    fn with_token(config: &Config, token: &str) -> Self {
+        Self {
+            roles: Some(Arc::new(http_client(config, token))),
+            posts: Some(Arc::new(Poster::new(
+                token,
+                config.discord_api_base.as_deref(),
+                config.discord_rate,
+            ))),
+        }
+    }
+}
+
+/// A started Waypoint: the dispatcher every transport shares, the database behind it, the
+/// background task that writes member activity and, where it runs, the scheduler.
 struct Running {
     dispatcher: Arc<Dispatcher>,
     db: Database,
-    stop_activity: CancellationToken,
+    stop_background: CancellationToken,
     activity: JoinHandle<()>,
+    scheduler: Option<JoinHandle<()>>,
 }
 
 impl Running {
-    /// Loads content, opens the database and starts the background work. With `discord`,
-    /// commands can change things on Discord (phase roles).
-    async fn start(config: &Config, discord: Option<Arc<Http>>) -> anyhow::Result<Self> {
+    /// Loads content, opens the database and starts the background work. The scheduler runs
+    /// when `config.scheduler` is on and the process can post.
+    async fn start(config: &Config, outbound: Outbound) -> anyhow::Result<Self> {
         if config.db_timeout() >= config.defer_after() {
             tracing::warn!(
                 db_timeout_ms = config.db_timeout_ms,
@@ -119,15 +149,24 @@ impl Running {
         }
         let library = load_content(config)?;
         let db = Database::open(config).await?;
-        let mut app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?;
-        if let Some(http) = discord {
+        let mut app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?
+            .with_schedule(config.schedule());
+        if let Some(http) = outbound.roles {
             app = app.with_discord(http);
         }
+        let can_post = outbound.posts.is_some();
+        if let Some(poster) = outbound.posts {
+            app = app.with_poster(poster);
+        }
         let dispatcher = Arc::new(Dispatcher::new(app)?);
-        let stop_activity = CancellationToken::new();
+        let stop_background = CancellationToken::new();
+        let scheduler = (config.scheduler && can_post).then(|| {
+            let scheduler = Scheduler::new(dispatcher.app.clone(), Arc::new(SystemClock));
+            tokio::spawn(scheduler.run_until(POLL_EVERY, stop_background.clone()))
+        });
         let activity = tokio::spawn({
             let dispatcher = dispatcher.clone();
-            let stop = stop_activity.clone();
+            let stop = stop_background.clone();
             async move {
                 let app = &dispatcher.app;
                 app.activity
@@ -138,14 +177,21 @@ impl Running {
         Ok(Self {
             dispatcher,
             db,
-            stop_activity,
+            stop_background,
             activity,
+            scheduler,
         })
     }
 
-    /// Writes the last activity, then closes the pool and the embedded server.
+    /// Lets the scheduler finish the posts in hand, writes the last activity, then closes the
+    /// pool and the embedded server.
     async fn close(self) -> anyhow::Result<()> {
-        self.stop_activity.cancel();
+        self.stop_background.cancel();
+        if let Some(scheduler) = self.scheduler {
+            if let Err(e) = scheduler.await {
+                tracing::warn!(error = %e, "the scheduler failed");
+            }
+        }
         if let Err(e) = self.activity.await {
             tracing::warn!(error = %e, "the activity writer failed");
         }
@@ -158,7 +204,7 @@ pub async fn console(
     options: &ConsoleOptions,
     line: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let running = Running::start(config, None).await?;
+    let running = Running::start(config, Outbound::NONE).await?;
     let code = match line {
         Some(line) => {
             let (output, failed) = console::run_line(&running.dispatcher, options, &line).await;
@@ -194,8 +240,7 @@ fn token(config: &Config) -> anyhow::Result<&str> {
 pub async fn run_gateway(config: &Config) -> anyhow::Result<ExitCode> {
     let http = http_client(config, token(config)?);
     // The client owns its Http; commands get their own (same token) for role changes.
-    let rest = Arc::new(http_client(config, token(config)?));
-    let running = Running::start(config, Some(rest)).await?;
+    let running = Running::start(config, Outbound::with_token(config, token(config)?)).await?;
     let result = gateway::run(
         running.dispatcher.clone(),
         http,
@@ -221,15 +266,18 @@ pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode
     // Deferred replies go through interaction webhooks, which the interaction token authorizes.
     let token = config.discord_token.as_ref().map_or("", |t| t.expose());
     let http = Arc::new(http_client(config, token));
-    // Giving phase roles needs the bot token, which answering interactions does not.
-    let roles = match config.discord_token {
-        Some(_) => Some(http.clone()),
+    // Phase roles and posts need the bot token, which answering interactions does not.
+    let outbound = match &config.discord_token {
+        Some(token) => Outbound::with_token(config, token.expose()),
         None => {
-            tracing::warn!("DISCORD_TOKEN is not set: phase roles will not be given or taken");
-            None
+            tracing::warn!(
+                "DISCORD_TOKEN is not set: phase roles will not be given or taken, and weekly \
+                 prompts will not be posted"
+            );
+            Outbound::NONE
         }
     };
-    let running = Running::start(config, roles).await?;
+    let running = Running::start(config, outbound).await?;
     let state = endpoint::EndpointState {
         dispatcher: running.dispatcher.clone(),
         verifier: Arc::new(verifier),
@@ -243,6 +291,17 @@ pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode
     let result = endpoint::serve(state, listener, shutdown::signal_received()).await;
     running.close().await?;
     result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs only the scheduler, for a deployment whose `run`/`serve` processes have it off.
+pub async fn worker(config: &Config) -> anyhow::Result<ExitCode> {
+    if !config.scheduler {
+        anyhow::bail!("WAYPOINT_SCHEDULER is false: a worker runs nothing but the scheduler");
+    }
+    let running = Running::start(config, Outbound::with_token(config, token(config)?)).await?;
+    shutdown::signal_received().await;
+    running.close().await?;
     Ok(ExitCode::SUCCESS)
 }
 

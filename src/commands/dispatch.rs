@@ -1,6 +1,7 @@
 //! From a parsed invocation to a response: access checks, option checks, error handling and the
 //! limit check every reply passes, in one place for every transport.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use rand::distributions::{Alphanumeric, DistString};
@@ -16,7 +17,8 @@ use crate::render::{limits, Reply, Response};
 
 /// The app's state and its commands: what every transport hands invocations to.
 pub struct Dispatcher {
-    pub app: App,
+    /// Shared with the scheduler, which works on the same state.
+    pub app: Arc<App>,
     pub registry: Registry,
 }
 
@@ -46,7 +48,10 @@ impl Outcome {
 impl Dispatcher {
     pub fn new(app: App) -> anyhow::Result<Self> {
         let registry = Registry::new(&app.library)?;
-        Ok(Self { app, registry })
+        Ok(Self {
+            app: Arc::new(app),
+            registry,
+        })
     }
 
     pub async fn dispatch(&self, invocation: &Invocation) -> Outcome {

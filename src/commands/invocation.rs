@@ -1,7 +1,7 @@
 //! A parsed interaction, the same whichever transport delivered it.
 
 use chrono::{DateTime, Utc};
-use serenity::all::{ChannelId, GuildId, Permissions, RoleId, UserId};
+use serenity::all::{ChannelId, ChannelType, GuildId, Permissions, RoleId, UserId};
 
 use super::options::{FromValue, Opt};
 
@@ -51,7 +51,8 @@ pub enum Value {
     String(String),
     Boolean(bool),
     User(UserId),
-    Channel(ChannelId),
+    /// The channel, and its type when Discord resolved it (the console cannot know it).
+    Channel(ChannelId, Option<ChannelType>),
     Role(RoleId),
 }
 
@@ -63,7 +64,7 @@ impl Value {
             Self::String(_) => "text",
             Self::Boolean(_) => "true or false",
             Self::User(_) => "a member",
-            Self::Channel(_) => "a channel",
+            Self::Channel(..) => "a channel",
             Self::Role(_) => "a role",
         }
     }

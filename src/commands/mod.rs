@@ -8,6 +8,7 @@ mod invocation;
 mod options;
 mod privacy;
 mod progress;
+mod prompt;
 mod roadmap;
 mod settings;
 mod spec;
@@ -38,6 +39,7 @@ impl Registry {
                 progress::spec(),
                 privacy::spec(),
                 settings::spec(library),
+                prompt::spec(),
                 help::spec(),
             ],
         };

@@ -3,7 +3,9 @@
 
 use std::marker::PhantomData;
 
-use serenity::all::{ChannelId, CommandOptionType, CreateCommandOption, RoleId, UserId};
+use serenity::all::{
+    ChannelId, ChannelType, CommandOptionType, CreateCommandOption, RoleId, UserId,
+};
 
 use super::error::{CommandError, CommandResult};
 use super::invocation::Value;
@@ -93,7 +95,9 @@ impl Opt<UserId> {
 }
 
 impl Opt<ChannelId> {
-    pub fn channel(self, description: &'static str) -> OptionSpec {
+    /// A channel members read and the bot posts in: Discord offers only text and announcement
+    /// channels, and a value of another type from any transport is refused.
+    pub fn text_channel(self, description: &'static str) -> OptionSpec {
         self.spec(description, OptionKind::Channel)
     }
 }
@@ -129,9 +133,20 @@ from_value!(
     String => String,
     bool => Boolean,
     UserId => User,
-    ChannelId => Channel,
     RoleId => Role,
 );
+
+impl FromValue for ChannelId {
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Channel(id, _) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// Channel types the bot can post a message in, as `text_channel` options accept them.
+const POSTABLE_CHANNELS: [ChannelType; 2] = [ChannelType::Text, ChannelType::News];
 
 #[derive(Debug, Clone)]
 pub struct OptionSpec {
@@ -221,7 +236,10 @@ impl OptionSpec {
             OptionKind::SubCommand(options) => options
                 .iter()
                 .fold(option, |o, sub| o.add_sub_option(sub.to_discord())),
-            OptionKind::Boolean | OptionKind::User | OptionKind::Channel | OptionKind::Role => {
+            OptionKind::Channel => option
+                .required(self.required)
+                .channel_types(POSTABLE_CHANNELS.to_vec()),
+            OptionKind::Boolean | OptionKind::User | OptionKind::Role => {
                 option.required(self.required)
             }
         }
@@ -268,6 +286,7 @@ impl OptionSpec {
                         ))
                     })?
                     .into(),
+                None,
             ),
             OptionKind::Role => Value::Role(
                 parse_mention(text, "@&")
@@ -326,9 +345,18 @@ impl OptionSpec {
                     )))
                 }
             }
+            (OptionKind::Channel, Value::Channel(id, Some(kind)))
+                if !POSTABLE_CHANNELS.contains(kind) =>
+            {
+                Err(CommandError::user(format!(
+                    "<#{id}> is not a text channel, so Waypoint cannot post there. Pick a text or \
+                     announcement channel, like `{}:#general`.",
+                    self.name
+                )))
+            }
             (OptionKind::Boolean, Value::Boolean(_))
             | (OptionKind::User, Value::User(_))
-            | (OptionKind::Channel, Value::Channel(_))
+            | (OptionKind::Channel, Value::Channel(..))
             | (OptionKind::Role, Value::Role(_)) => Ok(()),
             (kind, value) => Err(CommandError::user(format!(
                 "`{}` takes {}, not {}.",
@@ -354,15 +382,16 @@ impl OptionKind {
     }
 }
 
-/// Accepts `<@123>`, `<@!123>`, `<#123>` and a bare id.
+/// Accepts `<@123>`, `<@!123>`, `<#123>`, `#123` (as the examples are written) and a bare id.
 fn parse_mention(text: &str, sigil: &str) -> Option<u64> {
+    let text = text.trim();
     let inner = text
-        .trim()
         .strip_prefix('<')
         .and_then(|t| t.strip_suffix('>'))
         .and_then(|t| t.strip_prefix(sigil))
         .map(|t| t.trim_start_matches('!'))
-        .unwrap_or(text.trim());
+        .or_else(|| text.strip_prefix(sigil))
+        .unwrap_or(text);
     inner.parse().ok().filter(|id| *id != 0)
 }
 
@@ -412,8 +441,20 @@ mod tests {
         let channel = option(OptionKind::Channel);
         assert_eq!(
             channel.parse_text("<#7>").unwrap(),
-            Value::Channel(ChannelId::new(7))
+            Value::Channel(ChannelId::new(7), None)
         );
+        assert_eq!(
+            channel.parse_text("#7").unwrap(),
+            Value::Channel(ChannelId::new(7), None)
+        );
+        let voice = Value::Channel(ChannelId::new(7), Some(ChannelType::Voice));
+        assert!(channel
+            .check(&voice)
+            .unwrap_err()
+            .to_string()
+            .contains("not a text channel"));
+        let text = Value::Channel(ChannelId::new(7), Some(ChannelType::Text));
+        assert!(channel.check(&text).is_ok());
     }
 
     #[test]

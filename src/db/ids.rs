@@ -1,7 +1,7 @@
 //! Discord snowflakes are u64; PostgreSQL has no unsigned BIGINT. We store the same 64 bits
 //! as i64 (`as` is a bit-preserving cast both ways), so every id round-trips exactly.
 
-use serenity::all::{GuildId, RoleId, UserId};
+use serenity::all::{ChannelId, GuildId, MessageId, RoleId, UserId};
 
 pub trait DbId {
     fn db(self) -> i64;
@@ -14,6 +14,18 @@ impl DbId for GuildId {
 }
 
 impl DbId for UserId {
+    fn db(self) -> i64 {
+        self.get() as i64
+    }
+}
+
+impl DbId for ChannelId {
+    fn db(self) -> i64 {
+        self.get() as i64
+    }
+}
+
+impl DbId for MessageId {
     fn db(self) -> i64 {
         self.get() as i64
     }
@@ -35,4 +47,12 @@ pub fn guild_from_db(raw: i64) -> GuildId {
 
 pub fn user_from_db(raw: i64) -> UserId {
     UserId::new(raw as u64)
+}
+
+pub fn channel_from_db(raw: i64) -> ChannelId {
+    ChannelId::new(raw as u64)
+}
+
+pub fn message_from_db(raw: i64) -> MessageId {
+    MessageId::new(raw as u64)
 }

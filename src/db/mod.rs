@@ -6,7 +6,9 @@ pub mod ids;
 pub mod pg_binaries;
 pub mod privacy;
 pub mod progress;
+pub mod prompts;
 mod redact;
+pub mod scheduled;
 pub mod servers;
 
 use std::str::FromStr;

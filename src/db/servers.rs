@@ -11,6 +11,8 @@ use super::ids::{role_from_db, DbId};
 pub struct Settings {
     pub members: i64,
     pub count_skipped: bool,
+    /// The server's IANA time zone name.
+    pub timezone: String,
     /// Phase number and the role completing it gives, by phase.
     pub phase_roles: Vec<(u8, RoleId)>,
     /// Why the last phase role change failed, and when.
@@ -22,6 +24,7 @@ pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Settings> {
         r#"SELECT
              (SELECT count(*) FROM members WHERE guild_id = $1) AS "members!",
              COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!",
+             COALESCE((SELECT timezone FROM servers WHERE guild_id = $1), 'UTC') AS "timezone!",
              (SELECT role_problem FROM servers WHERE guild_id = $1) AS role_problem,
              (SELECT role_problem_at FROM servers WHERE guild_id = $1) AS role_problem_at,
              ARRAY(SELECT phase FROM phase_roles WHERE guild_id = $1 ORDER BY phase) AS "phases!",
@@ -33,6 +36,7 @@ pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Settings> {
     Ok(Settings {
         members: row.members,
         count_skipped: row.count_skipped,
+        timezone: row.timezone,
         phase_roles: row
             .phases
             .into_iter()

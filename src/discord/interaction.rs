@@ -116,7 +116,9 @@ fn call(data: &CommandData) -> (CommandCall, Option<(String, String)>) {
             CommandDataOptionValue::String(s) => Value::String(s.clone()),
             CommandDataOptionValue::Boolean(b) => Value::Boolean(*b),
             CommandDataOptionValue::User(u) => Value::User(*u),
-            CommandDataOptionValue::Channel(c) => Value::Channel(*c),
+            CommandDataOptionValue::Channel(c) => {
+                Value::Channel(*c, data.resolved.channels.get(c).map(|found| found.kind))
+            }
             CommandDataOptionValue::Role(r) => Value::Role(*r),
             CommandDataOptionValue::Autocomplete { value, .. } => {
                 focused = Some((option.name.clone(), value.clone()));

@@ -4,7 +4,8 @@ use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment,
     CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse,
+    CreateMessage, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    EditInteractionResponse, Nonce,
 };
 
 use super::limits;
@@ -65,6 +66,23 @@ pub fn followup(reply: &Reply) -> CreateInteractionResponseFollowup {
         Some(content) => followup.content(content),
         None => followup,
     }
+}
+
+/// A message the bot posts in a channel on its own, as a Create Message body. With
+/// `enforce_nonce`, Discord returns the earlier message instead of posting again when the same
+/// nonce comes back within a few minutes: a retry after a crash cannot double a post.
+pub fn channel_message(reply: &Reply, nonce: &str) -> serde_json::Value {
+    let (embeds, rows) = parts(reply);
+    let mut message = CreateMessage::new()
+        .embeds(embeds)
+        .components(rows)
+        .allowed_mentions(no_mentions())
+        .nonce(Nonce::String(nonce.to_string()))
+        .enforce_nonce(true);
+    if let Some(content) = &reply.content {
+        message = message.content(content);
+    }
+    serde_json::to_value(&message).unwrap_or_default()
 }
 
 fn attachments(reply: &Reply) -> Vec<CreateAttachment> {

@@ -16,6 +16,8 @@ mod outage;
 mod privacy;
 mod processes;
 mod progress;
+mod prompt_settings;
 mod register;
 mod roadmap_command;
 mod roles;
+mod scheduler;

@@ -1,16 +1,17 @@
 //! `/settings`: how Waypoint is set up in a server, and the staff's choices.
 
-use std::fmt::Write;
+mod prompts;
+mod show;
 
 use serenity::all::RoleId;
 
 use super::error::{CommandError, CommandResult};
-use super::handler::Ctx;
+use super::handler::{Ctx, Typing};
 use super::invocation::CommandCall;
 use super::options::{Opt, OptionSpec};
 use super::spec::CommandSpec;
 use crate::db::servers;
-use crate::render::{Embed, Reply};
+use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
 
 pub const NAME: &str = "settings";
@@ -48,61 +49,35 @@ pub fn spec(library: &Library) -> CommandSpec {
             .boolean("True: done or skipped completes a phase. False: only done")
             .required()],
     ))
+    .option(OptionSpec::subcommand(
+        "prompts",
+        "Post a learning prompt every week: where, which day and time, in which time zone",
+        prompts::options(),
+    ))
+    .option(OptionSpec::subcommand(
+        "prompts-off",
+        "Stop posting the weekly learning prompt",
+        Vec::new(),
+    ))
+    .autocomplete(complete)
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     match call.path.first().map(String::as_str) {
         Some("phase-role") => phase_role(ctx, call).await,
         Some("phase-completion") => phase_completion(ctx, call).await,
-        _ => show(ctx).await,
+        Some("prompts") => prompts::set(ctx, call).await,
+        Some("prompts-off") => prompts::off(ctx).await,
+        _ => show::show(ctx).await,
     }
 }
 
-async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
-    let roadmap = ctx.roadmap();
-    let settings = servers::settings(&ctx.app.db, ctx.guild()?).await?;
-    let mut roles = String::new();
-    for phase in &roadmap.phases {
-        let role = settings
-            .phase_roles
-            .iter()
-            .find(|(n, _)| *n == phase.number)
-            .map_or("no role".to_string(), |(_, role)| format!("<@&{role}>"));
-        let _ = writeln!(roles, "Phase {} · {}: {role}", phase.number, phase.title);
-    }
-    if let Some((problem, at)) = &settings.role_problem {
-        let _ = write!(
-            roles,
-            "\n⚠️ The last role change failed ({}): {problem}",
-            at.format("%Y-%m-%d %H:%M UTC")
-        );
-    }
-    let embed = Embed::new("Waypoint settings")
-        .field(
-            "Roadmap",
-            format!(
-                "**{}** (`{}`): {} phases, {} topics",
-                roadmap.title,
-                roadmap.id,
-                roadmap.phases.len(),
-                roadmap.topic_count()
-            ),
-        )
-        .field("Phase roles", roles)
-        .field(
-            "Completing a phase",
-            if settings.count_skipped {
-                "Done or skipped topics count (`/settings phase-completion`)"
-            } else {
-                "Only done topics count (`/settings phase-completion`)"
-            },
-        )
-        .field(
-            "Members who have used Waypoint",
-            settings.members.to_string(),
-        )
-        .footer(format!("Waypoint {}", env!("CARGO_PKG_VERSION")));
-    Ok(Reply::embed(embed))
+async fn complete(_ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
+    Ok(if typing.option == prompts::TIMEZONE.name() {
+        prompts::complete_zone(typing)
+    } else {
+        Vec::new()
+    })
 }
 
 async fn phase_role(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {

@@ -4,6 +4,7 @@
 pub mod db;
 pub mod discord_limits;
 pub mod fake_discord;
+pub mod schedule;
 pub mod transport;
 
 use std::path::PathBuf;

@@ -90,6 +90,28 @@ pub fn subcommand(id: u64, name: &str, sub: &str, permissions: &str) -> Value {
     envelope(id, 2, data, permissions)
 }
 
+/// `/name sub option:value…` with options as (name, Discord option type, value), and the
+/// `resolved` data Discord adds for users, channels and roles named in them.
+pub fn subcommand_with(
+    id: u64,
+    name: &str,
+    sub: &str,
+    options: &[(&str, u8, Value)],
+    resolved: Value,
+    permissions: &str,
+) -> Value {
+    let options: Vec<Value> = options
+        .iter()
+        .map(|(n, t, v)| json!({ "name": n, "type": t, "value": v }))
+        .collect();
+    let data = json!({
+        "id": "700000000000000002", "name": name, "type": 1,
+        "options": [{ "name": sub, "type": 1, "options": options }],
+        "resolved": resolved
+    });
+    envelope(id, 2, data, permissions)
+}
+
 pub fn autocomplete(id: u64, name: &str, option: &str, partial: &str) -> Value {
     let data = json!({
         "id": "700000000000000001", "name": name, "type": 1,

@@ -1,9 +1,10 @@
 //! A fake Discord REST API: records every request, answers as Discord does, checks bodies
 //! against the OpenAPI spec, and can be told to fail.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -28,7 +29,20 @@ pub struct Recorded {
     pub files: Vec<(String, Vec<u8>)>,
     /// The `X-Audit-Log-Reason` header, decoded.
     pub reason: Option<String>,
+    /// When the request arrived.
+    pub at: Instant,
 }
+
+/// A message created in a channel (a repeat with an enforced nonce creates none).
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub channel: String,
+    pub id: String,
+    pub body: Value,
+}
+
+/// Discord checks an enforced nonce "in the past few minutes"; the fake keeps them this long.
+const NONCE_WINDOW: Duration = Duration::from_secs(180);
 
 /// A canned failure for the next request whose path contains `path_part`.
 #[derive(Debug, Clone)]
@@ -44,6 +58,22 @@ impl Failure {
             path_part: path_part.into(),
             status: 429,
             body: json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": false }),
+        }
+    }
+
+    pub fn globally_rate_limited(path_part: &str, retry_after: f64) -> Self {
+        Self {
+            path_part: path_part.into(),
+            status: 429,
+            body: json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": true }),
+        }
+    }
+
+    pub fn missing_access(path_part: &str) -> Self {
+        Self {
+            path_part: path_part.into(),
+            status: 403,
+            body: json!({ "message": "Missing Access", "code": 50001 }),
         }
     }
 
@@ -81,6 +111,10 @@ struct Shared {
     delays: Mutex<Vec<(String, Duration)>>,
     changed: Notify,
     gateway_url: Mutex<String>,
+    created: Mutex<Vec<Created>>,
+    /// Enforced nonces seen: nonce → (when, index into `created`).
+    nonces: Mutex<HashMap<String, (Instant, usize)>>,
+    next_id: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -110,6 +144,35 @@ impl FakeRest {
             .lock()
             .unwrap()
             .push((path_part.into(), by));
+    }
+
+    /// Messages created in channels, in order.
+    pub fn created(&self) -> Vec<Created> {
+        self.shared.created.lock().unwrap().clone()
+    }
+
+    /// How many messages each channel got.
+    pub fn created_per_channel(&self) -> HashMap<String, usize> {
+        let mut counts = HashMap::new();
+        for message in self.created() {
+            *counts.entry(message.channel).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Waits until `count` messages have been created in channels.
+    pub async fn wait_for_created(&self, count: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let notified = self.shared.changed.notified();
+            let have = self.shared.created.lock().unwrap().len();
+            if have >= count {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                panic!("timed out waiting for {count} messages; have {have}");
+            }
+        }
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -198,6 +261,7 @@ async fn handle(
             answered: false,
             files,
             reason,
+            at: Instant::now(),
         });
         requests.len() - 1
     };
@@ -290,9 +354,7 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
             axum::Json(bot_message(body)).into_response()
         }
         ("POST", ["channels", channel, "messages"]) => {
-            let mut message = bot_message(body);
-            message["channel_id"] = json!(channel);
-            axum::Json(message).into_response()
+            axum::Json(create_message(shared, channel, body)).into_response()
         }
         ("PUT", ["applications", _, "commands"])
         | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
@@ -304,6 +366,39 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
         )
             .into_response(),
     }
+}
+
+/// Creates a message, unless an enforced nonce repeats one from the last few minutes: then the
+/// earlier message comes back and nothing new is posted, as Discord does.
+fn create_message(shared: &Shared, channel: &str, body: &Value) -> Value {
+    let nonce = body
+        .get("nonce")
+        .and_then(Value::as_str)
+        .filter(|_| body.get("enforce_nonce") == Some(&json!(true)));
+    let mut nonces = shared.nonces.lock().unwrap();
+    let mut created = shared.created.lock().unwrap();
+    if let Some((at, index)) = nonce.and_then(|n| nonces.get(n)) {
+        if at.elapsed() < NONCE_WINDOW {
+            return message_json(&created[*index]);
+        }
+    }
+    let id = 900_000_000_000_000_000 + shared.next_id.fetch_add(1, Ordering::Relaxed);
+    created.push(Created {
+        channel: channel.to_string(),
+        id: id.to_string(),
+        body: body.clone(),
+    });
+    if let Some(nonce) = nonce {
+        nonces.insert(nonce.to_string(), (Instant::now(), created.len() - 1));
+    }
+    message_json(created.last().unwrap())
+}
+
+fn message_json(created: &Created) -> Value {
+    let mut message = bot_message(&created.body);
+    message["id"] = json!(created.id);
+    message["channel_id"] = json!(created.channel);
+    message
 }
 
 /// The command objects Discord returns from a bulk overwrite.

@@ -1,0 +1,109 @@
+//! `/settings show`: every setting of the server at a glance, with any problem Waypoint ran
+//! into while acting on them.
+
+use std::fmt::Write;
+
+use super::super::error::CommandResult;
+use super::super::handler::Ctx;
+use crate::db::prompts::{self as prompt_store, PromptSchedule};
+use crate::db::scheduled::{self, PostRecord};
+use crate::db::servers;
+use crate::render::{Embed, Reply};
+use crate::schedule::weekly::weekday_name;
+
+pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
+    let roadmap = ctx.roadmap();
+    let guild = ctx.guild()?;
+    let settings = servers::settings(&ctx.app.db, guild).await?;
+    let schedule = prompt_store::schedule(&ctx.app.db, guild).await?;
+    let (next, last) = scheduled::next_and_last(&ctx.app.db, guild, prompt_store::KIND).await?;
+    let mut roles = String::new();
+    for phase in &roadmap.phases {
+        let role = settings
+            .phase_roles
+            .iter()
+            .find(|(n, _)| *n == phase.number)
+            .map_or("no role".to_string(), |(_, role)| format!("<@&{role}>"));
+        let _ = writeln!(roles, "Phase {} · {}: {role}", phase.number, phase.title);
+    }
+    if let Some((problem, at)) = &settings.role_problem {
+        let _ = write!(
+            roles,
+            "\n⚠️ The last role change failed ({}): {problem}",
+            at.format("%Y-%m-%d %H:%M UTC")
+        );
+    }
+    let embed = Embed::new("Waypoint settings")
+        .field(
+            "Roadmap",
+            format!(
+                "**{}** (`{}`): {} phases, {} topics",
+                roadmap.title,
+                roadmap.id,
+                roadmap.phases.len(),
+                roadmap.topic_count()
+            ),
+        )
+        .field(
+            "Time zone",
+            format!(
+                "{} (set with `/settings prompts … timezone:`)",
+                settings.timezone
+            ),
+        )
+        .field(
+            "Weekly prompts",
+            prompts_field(schedule.as_ref(), next.as_ref(), last.as_ref()),
+        )
+        .field("Phase roles", roles)
+        .field(
+            "Completing a phase",
+            if settings.count_skipped {
+                "Done or skipped topics count (`/settings phase-completion`)"
+            } else {
+                "Only done topics count (`/settings phase-completion`)"
+            },
+        )
+        .field(
+            "Members who have used Waypoint",
+            settings.members.to_string(),
+        )
+        .footer(format!("Waypoint {}", env!("CARGO_PKG_VERSION")));
+    Ok(Reply::embed(embed))
+}
+
+fn prompts_field(
+    schedule: Option<&PromptSchedule>,
+    next: Option<&PostRecord>,
+    last: Option<&PostRecord>,
+) -> String {
+    let Some(schedule) = schedule else {
+        return "Off. Turn them on with `/settings prompts`.".into();
+    };
+    let mut text = format!(
+        "Every {} at {} ({}) in <#{}>",
+        weekday_name(schedule.slot.weekday),
+        schedule.slot.time().format("%H:%M"),
+        schedule.slot.zone.name(),
+        schedule.channel
+    );
+    if let Some((problem, at)) = &schedule.problem {
+        let _ = write!(
+            text,
+            "\n⚠️ Paused since {}: {problem}. Fix it, then run `/settings prompts` again to \
+             resume.",
+            at.format("%Y-%m-%d %H:%M UTC")
+        );
+    } else if let Some(next) = next {
+        let _ = write!(text, "\nNext: <t:{}:F>", next.due_at.timestamp());
+    }
+    if let Some(last) = last {
+        let when = last.finished_at.unwrap_or(last.due_at).timestamp();
+        let _ = match (&last.detail, last.status.as_str()) {
+            (_, "posted") => write!(text, "\nLast posted <t:{when}:R> ({})", last.period),
+            (Some(why), status) => write!(text, "\nLast {status} <t:{when}:R>: {why}"),
+            (None, status) => write!(text, "\nLast {status} <t:{when}:R>"),
+        };
+    }
+    text
+}

@@ -1,0 +1,139 @@
+//! The scheduler: finds due posts in the `scheduled_posts` table, claims them with a lease and
+//! posts them, paced under Discord's limits. Any number of processes can run it against one
+//! database; the table's idempotency key and Discord's nonce keep each post to exactly one.
+
+pub mod clock;
+pub mod prompts;
+pub mod weekly;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::db::scheduled::{self, Job, Outcome};
+use clock::Clock;
+
+/// How the scheduler and `/prompt now` treat posts; see `Config` for the defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct ScheduleOptions {
+    /// A post missed by more than this (the process was down) is skipped, not posted late.
+    pub grace: chrono::Duration,
+    /// How long a claim holds a post before another process may take it over.
+    pub lease: chrono::Duration,
+}
+
+impl Default for ScheduleOptions {
+    fn default() -> Self {
+        Self {
+            grace: chrono::Duration::hours(12),
+            lease: chrono::Duration::seconds(60),
+        }
+    }
+}
+
+/// Posts claimed at once. Small enough that a batch is posted well inside its lease at any
+/// sensible rate, large enough that claiming is not what limits a fan-out.
+const BATCH: i64 = 100;
+/// Posts in flight at once; the pacer, not this, sets the rate.
+const IN_FLIGHT: usize = 16;
+/// How often the scheduler looks for due posts when idle.
+pub const POLL_EVERY: Duration = Duration::from_secs(15);
+
+pub struct Scheduler {
+    app: Arc<App>,
+    clock: Arc<dyn Clock>,
+}
+
+/// What one pass did, for logs and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pass {
+    pub planned: usize,
+    pub claimed: usize,
+}
+
+impl Scheduler {
+    pub fn new(app: Arc<App>, clock: Arc<dyn Clock>) -> Self {
+        Self { app, clock }
+    }
+
+    /// Plans what is missing, then posts everything due, batch by batch, until nothing is due
+    /// or `stop` is set (the batch in hand is finished first).
+    pub async fn pass(&self, stop: &CancellationToken) -> sqlx::Result<Pass> {
+        let mut pass = Pass {
+            planned: prompts::plan_unplanned(&self.app, self.clock.now()).await?,
+            claimed: 0,
+        };
+        while !stop.is_cancelled() {
+            let now = self.clock.now();
+            let jobs = scheduled::claim_due(
+                &self.app.db,
+                &self.app.instance,
+                now,
+                now + self.app.schedule.lease,
+                BATCH,
+            )
+            .await?;
+            if jobs.is_empty() {
+                return Ok(pass);
+            }
+            pass.claimed += jobs.len();
+            futures_util::stream::iter(jobs)
+                .for_each_concurrent(IN_FLIGHT, |job| self.run(job))
+                .await;
+        }
+        Ok(pass)
+    }
+
+    async fn run(&self, job: Job) {
+        let result = match job.kind.as_str() {
+            prompts::KIND => prompts::run(&self.app, self.clock.as_ref(), &job, false)
+                .await
+                .map(|_| ()),
+            other => {
+                tracing::error!(kind = other, job = job.id, "unknown scheduled post kind");
+                scheduled::finish(
+                    &self.app.db,
+                    &job,
+                    &self.app.instance,
+                    Outcome::Failed,
+                    None,
+                    Some("unknown kind"),
+                    true,
+                    self.clock.now(),
+                )
+                .await
+                .map(|_| ())
+            }
+        };
+        if let Err(e) = result {
+            // The lease runs out and the post is picked up again.
+            tracing::warn!(guild = job.guild.get(), job = job.id, error = %e, "a scheduled post hit a database error");
+        }
+    }
+
+    /// Runs passes until `stop`, one every `poll`.
+    pub async fn run_until(self, poll: Duration, stop: CancellationToken) {
+        tracing::info!(instance = %self.app.instance, "scheduler started");
+        loop {
+            match self.pass(&stop).await {
+                Ok(pass) if pass.claimed > 0 || pass.planned > 0 => {
+                    tracing::info!(
+                        planned = pass.planned,
+                        posted = pass.claimed,
+                        "scheduler pass"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "scheduler pass failed; retrying"),
+            }
+            tokio::select! {
+                () = stop.cancelled() => break,
+                () = tokio::time::sleep(poll) => {}
+            }
+        }
+        tracing::info!("scheduler stopped");
+    }
+}
