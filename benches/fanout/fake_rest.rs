@@ -1,0 +1,134 @@
+//! A fake Discord REST API for the fan-out: it creates channel messages (honouring enforced
+//! nonces as Discord does) and enforces a global limit of `limit` requests in any one second,
+//! answering a global 429 beyond it. It counts what it saw.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+#[derive(Default)]
+struct Counts {
+    requests: u64,
+    too_many: u64,
+    /// Arrival times of the requests in the last second.
+    window: VecDeque<Instant>,
+    first_request: Option<Instant>,
+    last_created: Option<Instant>,
+    per_channel: HashMap<String, u64>,
+    nonces: HashSet<String>,
+    next_id: u64,
+}
+
+#[derive(Clone)]
+pub struct FakeRest {
+    pub base: String,
+    limit: usize,
+    /// How long the answer takes after the message is created, like Discord's round trip:
+    /// a worker killed in that time has posted without knowing it.
+    latency: Duration,
+    counts: Arc<Mutex<Counts>>,
+}
+
+/// What the fake saw, at one moment.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub requests: u64,
+    pub too_many: u64,
+    pub created: u64,
+    /// From the first request to the last message created.
+    pub elapsed: Option<Duration>,
+    pub per_channel: HashMap<String, u64>,
+}
+
+impl FakeRest {
+    pub async fn start(limit: usize, latency: Duration) -> anyhow::Result<Self> {
+        let counts = Arc::new(Mutex::new(Counts::default()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let fake = Self {
+            base,
+            limit,
+            latency,
+            counts,
+        };
+        let app = Router::new()
+            .route("/api/v10/channels/{channel}/messages", post(create))
+            .with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Ok(fake)
+    }
+
+    pub fn seen(&self) -> Seen {
+        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        Seen {
+            requests: counts.requests,
+            too_many: counts.too_many,
+            created: counts.per_channel.values().sum(),
+            elapsed: counts
+                .first_request
+                .zip(counts.last_created)
+                .map(|(first, last)| last - first),
+            per_channel: counts.per_channel.clone(),
+        }
+    }
+}
+
+async fn create(
+    State(fake): State<FakeRest>,
+    Path(channel): Path<String>,
+    Json(body): Json<Value>,
+) -> Response {
+    match record(&fake, channel, &body) {
+        Ok(message) => {
+            tokio::time::sleep(fake.latency).await;
+            Json(message).into_response()
+        }
+        Err(refused) => refused,
+    }
+}
+
+/// Counts the request and creates the message, or refuses it with a global 429.
+fn record(fake: &FakeRest, channel: String, body: &Value) -> Result<Value, Response> {
+    let now = Instant::now();
+    let mut counts = fake.counts.lock().unwrap_or_else(|e| e.into_inner());
+    counts.requests += 1;
+    counts.first_request.get_or_insert(now);
+    while counts
+        .window
+        .front()
+        .is_some_and(|at| now - *at >= Duration::from_secs(1))
+    {
+        counts.window.pop_front();
+    }
+    if counts.window.len() >= fake.limit {
+        counts.too_many += 1;
+        let retry_after = counts
+            .window
+            .front()
+            .map_or(1.0, |at| 1.0 - (now - *at).as_secs_f64());
+        let body = json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": true });
+        return Err((StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response());
+    }
+    counts.window.push_back(now);
+    counts.next_id += 1;
+    let id = 900_000_000_000_000_000u64 + counts.next_id;
+    let nonce = body
+        .get("nonce")
+        .and_then(Value::as_str)
+        .filter(|_| body.get("enforce_nonce") == Some(&json!(true)));
+    // The fan-out finishes well inside Discord's few-minute nonce window, so a seen nonce is
+    // always a repeat here.
+    let repeat = nonce.is_some_and(|n| !counts.nonces.insert(n.to_string()));
+    if !repeat {
+        *counts.per_channel.entry(channel.clone()).or_default() += 1;
+        counts.last_created = Some(now);
+    }
+    Ok(json!({ "id": id.to_string(), "channel_id": channel }))
+}

@@ -1,0 +1,261 @@
+//! `cargo bench --bench fanout`: the weekly prompt fan-out. A throwaway PostgreSQL holds
+//! `--servers` servers whose prompt is due; `waypoint worker` posts them to a fake Discord REST
+//! API that allows `--limit` requests a second. Measured: the time from the first request to
+//! the last post, against the floor `servers / limit`, and the 429s the fake had to send.
+//!
+//! With `--crash`, the worker is killed with SIGKILL in the middle of the fan-out and started
+//! again; the run fails unless every server got exactly one post.
+
+#[path = "../serve/machine.rs"]
+mod machine;
+
+mod fake_rest;
+mod report;
+mod worker;
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Parser;
+
+use fake_rest::FakeRest;
+use worker::{Database, Worker};
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "cargo bench --bench fanout --")]
+pub struct Options {
+    /// Servers whose prompt is due at once.
+    #[arg(long)]
+    servers: Option<i64>,
+    /// Requests a second the fake REST API allows (Discord's global limit is 50).
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    /// WAYPOINT_DISCORD_RATE of the worker: just under the limit, so that scheduling jitter
+    /// never puts one request too many into a second.
+    #[arg(long, default_value_t = 48)]
+    rate: u32,
+    /// Runs; the table shows the median.
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Kill the worker with SIGKILL mid fan-out, restart it, and check every server got
+    /// exactly one post (default 200 servers).
+    #[arg(long)]
+    crash: bool,
+    /// Milliseconds the fake takes to answer after creating a message.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Also write the results into this Markdown file, replacing its fan-out section.
+    #[arg(long)]
+    write: Option<std::path::PathBuf>,
+}
+
+/// Longest wait for a fan-out to finish before the run counts as failed.
+const FINISH_TIMEOUT: Duration = Duration::from_secs(180);
+/// After the last post, how long to keep watching for a post that should not come.
+const QUIET_AFTER: Duration = Duration::from_secs(3);
+/// The lease in crash runs: a restarted worker takes over the killed one's posts this soon.
+const CRASH_LEASE_SECONDS: u32 = 5;
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().collect();
+    // Cargo adds `--bench` when benchmarking; without it (`cargo test --benches`) a small run
+    // checks the harness still works.
+    let benchmarking = args.iter().any(|a| a == "--bench");
+    args.retain(|a| a != "--bench");
+    let mut options = Options::parse_from(&args);
+    // The crash test counts rather than times, so it runs in full either way.
+    if !benchmarking && !options.crash {
+        options.servers = Some(options.servers.unwrap_or(50).min(50));
+        options.runs = 1;
+        options.write = None;
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = command_line(&args[1..]);
+    match runtime.block_on(bench(options, command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\n!!!!!!!! FAN-OUT FAILED: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn command_line(args: &[String]) -> String {
+    let base = "cargo bench --bench fanout";
+    if args.is_empty() {
+        return base.into();
+    }
+    let quoted =
+        shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "));
+    format!("{base} -- {quoted}")
+}
+
+async fn bench(options: Options, command: String) -> anyhow::Result<()> {
+    let database = Database::start().await?;
+    let result = if options.crash {
+        crash(&database, &options).await
+    } else {
+        measure(&database, &options, command).await
+    };
+    if result.is_err() {
+        eprintln!("worker logs kept in {}", database.work_dir.display());
+        return result;
+    }
+    database.stop().await?;
+    result
+}
+
+async fn measure(database: &Database, options: &Options, command: String) -> anyhow::Result<()> {
+    let servers = options.servers.unwrap_or(1000);
+    let mut runs = Vec::new();
+    for run in 1..=options.runs {
+        database.seed(servers).await?;
+        let fake = FakeRest::start(options.limit, latency(options, 0)).await?;
+        let worker = Worker::start(
+            database,
+            &fake.base,
+            options.rate,
+            60,
+            &format!("run-{run}"),
+        )?;
+        let seen = wait_for_all(&fake, servers, Some(worker)).await?;
+        check_one_each(&seen, servers)?;
+        let elapsed = seen.elapsed.context("nothing was posted")?;
+        eprintln!(
+            "run {run}/{}  {servers} servers  {:.2} s  (floor {:.2} s)  429s {}",
+            options.runs,
+            elapsed.as_secs_f64(),
+            servers as f64 / options.limit as f64,
+            seen.too_many
+        );
+        runs.push(report::Run {
+            seconds: elapsed.as_secs_f64(),
+            too_many: seen.too_many,
+            requests: seen.requests,
+        });
+    }
+    let result = report::Result {
+        command,
+        servers,
+        limit: options.limit,
+        rate: options.rate,
+        runs,
+    };
+    println!("\n{}", result.table());
+    if let Some(path) = &options.write {
+        report::write_section(path, &result.markdown(&machine::Machine::describe()))?;
+        eprintln!("wrote the fan-out section of {}", path.display());
+    }
+    Ok(())
+}
+
+/// SIGKILL mid fan-out, restart, and count: every server exactly one post.
+async fn crash(database: &Database, options: &Options) -> anyhow::Result<()> {
+    let servers = options.servers.unwrap_or(200);
+    database.seed(servers).await?;
+    // Answers that take a while leave posts in flight when the worker dies: created at the
+    // fake, never recorded by the worker.
+    let fake = FakeRest::start(options.limit, latency(options, 200)).await?;
+    let first = Worker::start(
+        database,
+        &fake.base,
+        options.rate,
+        CRASH_LEASE_SECONDS,
+        "first",
+    )?;
+    let kill_at = (servers / 3).max(1) as u64;
+    let deadline = Instant::now() + FINISH_TIMEOUT;
+    while fake.seen().created < kill_at {
+        if Instant::now() > deadline {
+            bail!(
+                "the first worker posted only {} of {servers}",
+                fake.seen().created
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.kill().await?;
+    let at_kill = fake.seen();
+    eprintln!(
+        "killed the worker (SIGKILL) after {} of {servers} posts; restarting it",
+        at_kill.created
+    );
+    let second = Worker::start(
+        database,
+        &fake.base,
+        options.rate,
+        CRASH_LEASE_SECONDS,
+        "second",
+    )?;
+    let seen = wait_for_all(&fake, servers, Some(second)).await?;
+    check_one_each(&seen, servers)?;
+    let repeated = seen.requests - seen.too_many - seen.created;
+    println!(
+        "crash test passed: {servers} servers, exactly one post each ({} requests; {} posted \
+         before the kill; {repeated} repeats after the restart answered from the nonce; {} \
+         refused with 429)",
+        seen.requests, at_kill.created, seen.too_many
+    );
+    Ok(())
+}
+
+fn latency(options: &Options, default_ms: u64) -> Duration {
+    Duration::from_millis(if options.latency_ms > 0 {
+        options.latency_ms
+    } else {
+        default_ms
+    })
+}
+
+/// Waits until every server got a post, then a little longer for any extra one.
+async fn wait_for_all(
+    fake: &FakeRest,
+    servers: i64,
+    worker: Option<Worker>,
+) -> anyhow::Result<fake_rest::Seen> {
+    let mut worker = worker;
+    let deadline = Instant::now() + FINISH_TIMEOUT;
+    while fake.seen().created < servers as u64 {
+        if let Some(w) = worker.as_mut() {
+            if w.exited() {
+                bail!("the worker exited; see {}", w.log.display());
+            }
+        }
+        if Instant::now() > deadline {
+            bail!(
+                "only {} of {servers} posts after {FINISH_TIMEOUT:?}",
+                fake.seen().created
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(QUIET_AFTER).await;
+    if let Some(worker) = worker {
+        worker.stop().await?;
+    }
+    Ok(fake.seen())
+}
+
+fn check_one_each(seen: &fake_rest::Seen, servers: i64) -> anyhow::Result<()> {
+    let doubled: Vec<_> = seen.per_channel.iter().filter(|(_, n)| **n > 1).collect();
+    if !doubled.is_empty() {
+        bail!(
+            "{} channel(s) got more than one post: {doubled:?}",
+            doubled.len()
+        );
+    }
+    if seen.per_channel.len() != servers as usize {
+        bail!(
+            "{} of {servers} servers got their post",
+            seen.per_channel.len()
+        );
+    }
+    Ok(())
+}
