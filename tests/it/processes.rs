@@ -16,6 +16,10 @@ use crate::support::repo_path;
 use crate::support::transport::RunningGateway;
 
 async fn waypoint(fake: &FakeDiscord, args: &[&str]) -> Command {
+    waypoint_on(fake, &empty_database().await, args)
+}
+
+fn waypoint_on(fake: &FakeDiscord, database: &str, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_waypoint"));
     command
         .current_dir(repo_path(""))
@@ -23,11 +27,104 @@ async fn waypoint(fake: &FakeDiscord, args: &[&str]) -> Command {
         .env("DISCORD_TOKEN", "fake-bot-token")
         .env("DISCORD_API_BASE", &fake.rest.base)
         .env("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string())
-        .env("DATABASE_URL", empty_database().await)
+        .env("DATABASE_URL", database)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     command
+}
+
+/// A database where server 42's weekly prompt (to channel 4242) was due a minute ago.
+async fn prompt_due() -> String {
+    let url = empty_database().await;
+    waypoint::db::migrate(&url).await.unwrap();
+    let pool = waypoint::db::connect(&url, Duration::from_secs(5))
+        .await
+        .unwrap();
+    for statement in [
+        "INSERT INTO servers (guild_id) VALUES (42)",
+        "INSERT INTO prompt_schedules (guild_id, channel_id, weekday, minute_of_day) VALUES (42, 4242, 0, 540)",
+        "INSERT INTO scheduled_posts (guild_id, kind, period, due_at)
+         VALUES (42, 'prompt', to_char(now(), 'IYYY-\"W\"IW'), now() - interval '1 minute')",
+    ] {
+        sqlx::query(statement).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    url
+}
+
+fn is_prompt_post(request: &crate::support::fake_discord::Recorded) -> bool {
+    request.method == "POST" && request.path == "/channels/4242/messages"
+}
+
+#[tokio::test]
+async fn the_gateway_bot_runs_the_scheduler_and_posts_a_due_prompt() {
+    let fake = FakeDiscord::start().await;
+    let child = waypoint_on(&fake, &prompt_due().await, &["run"])
+        .spawn()
+        .unwrap();
+    let post = fake.rest.wait_for(true, is_prompt_post).await;
+    assert!(crate::support::text(&post.body).contains("/roadmap topic:"));
+    terminate(&child);
+    assert_eq!(finish(child).await.status.code(), Some(0));
+    fake.rest.assert_spec_clean();
+}
+
+#[tokio::test]
+async fn with_the_scheduler_switched_off_only_the_worker_posts() {
+    let fake = FakeDiscord::start().await;
+    let database = prompt_due().await;
+    let bind = free_bind();
+    let serve = waypoint_on(&fake, &database, &["serve", "--bind", &bind])
+        .env("DISCORD_PUBLIC_KEY", TestKey::new().public_hex())
+        .env("WAYPOINT_SCHEDULER", "false")
+        .spawn()
+        .unwrap();
+    wait_healthy(&bind).await;
+    // A scheduler passes at once when it starts; give one the time it would take.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        !fake.rest.requests().iter().any(is_prompt_post),
+        "serve posted"
+    );
+
+    let worker = waypoint_on(&fake, &database, &["worker"]).spawn().unwrap();
+    fake.rest.wait_for(true, is_prompt_post).await;
+    terminate(&worker);
+    terminate(&serve);
+    assert_eq!(finish(worker).await.status.code(), Some(0));
+    assert_eq!(finish(serve).await.status.code(), Some(0));
+    let posts = fake
+        .rest
+        .requests()
+        .into_iter()
+        .filter(is_prompt_post)
+        .count();
+    assert_eq!(posts, 1);
+}
+
+/// Waits (at most 30 s) for `waypoint serve` on `bind` to answer its health check.
+async fn wait_healthy(bind: &str) {
+    let client = reqwest::Client::new();
+    let mut healthy = false;
+    for _ in 0..300 {
+        if let Ok(response) = client.get(format!("http://{bind}/healthz")).send().await {
+            healthy = response.status() == 200;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(healthy, "waypoint serve came up healthy");
+}
+
+/// A free loopback address to bind a server to.
+fn free_bind() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
 }
 
 /// Waits for the child to exit (at most 30 s) and returns its output.
@@ -84,28 +181,15 @@ async fn sigterm_lets_an_in_flight_reply_go_out_and_exits_0() {
 async fn waypoint_serve_answers_like_the_gateway() {
     let fake = FakeDiscord::start().await;
     let key = TestKey::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let bind = format!("127.0.0.1:{port}");
+    let bind = free_bind();
     let child = waypoint(&fake, &["serve", "--bind", &bind])
         .await
         .env("DISCORD_PUBLIC_KEY", key.public_hex())
         .spawn()
         .unwrap();
-    let client = reqwest::Client::new();
-    let mut healthy = false;
-    for _ in 0..300 {
-        if let Ok(response) = client.get(format!("http://{bind}/healthz")).send().await {
-            healthy = response.status() == 200;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(healthy, "waypoint serve came up healthy");
+    wait_healthy(&bind).await;
 
+    let client = reqwest::Client::new();
     let body = serde_json::to_vec(&command(4001, "roadmap", &[("phase", 4, json!(2))])).unwrap();
     let timestamp = chrono::Utc::now().timestamp().to_string();
     let response = client

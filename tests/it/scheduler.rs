@@ -2,12 +2,14 @@
 //! control: exactly one prompt per server and week, whatever crashes, competes or fails.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::Duration;
 use tokio_util::sync::CancellationToken;
+use waypoint::commands::Dispatcher;
 use waypoint::schedule::Scheduler;
 
-use crate::support::fake_discord::{Failure, FakeDiscord};
+use crate::support::fake_discord::{Failure, FakeDiscord, Recorded};
 use crate::support::schedule::{pass, posting_bot, prompt_id, run_at, schedule_prompts, TestClock};
 use crate::support::{db, text, Who};
 
@@ -24,7 +26,27 @@ fn channel(n: u64) -> u64 {
     800_000_000_000_000_000 + n
 }
 
-async fn servers(bot: &waypoint::commands::Dispatcher, count: u64, clock: &TestClock) {
+/// A posting bot with `count` servers posting on Berlin Mondays, and the clock at the first
+/// Monday's post.
+async fn due_on_monday(count: u64) -> (FakeDiscord, Dispatcher, Arc<TestClock>) {
+    let fake = FakeDiscord::start().await;
+    let bot = posting_bot(db::fresh_pool().await, &fake);
+    let clock = TestClock::at(FRIDAY);
+    servers(&bot, count, &clock).await;
+    clock.set(MONDAY_BERLIN);
+    (fake, bot, clock)
+}
+
+/// Every Create Message request the fake received, in order.
+fn message_requests(fake: &FakeDiscord) -> Vec<Recorded> {
+    fake.rest
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/messages"))
+        .collect()
+}
+
+async fn servers(bot: &Dispatcher, count: u64, clock: &TestClock) {
     use waypoint::schedule::clock::Clock;
     for n in 0..count {
         schedule_prompts(bot, guild(n), channel(n), BERLIN_MONDAYS, clock.now()).await;
@@ -130,21 +152,12 @@ async fn two_schedulers_on_one_database_never_post_twice() {
 
 #[tokio::test]
 async fn a_429_is_waited_out_and_the_post_retried_once() {
-    let fake = FakeDiscord::start().await;
-    let bot = posting_bot(db::fresh_pool().await, &fake);
-    let clock = TestClock::at(FRIDAY);
-    servers(&bot, 1, &clock).await;
-    clock.set(MONDAY_BERLIN);
+    let (fake, bot, clock) = due_on_monday(1).await;
     fake.rest
         .fail_next(Failure::rate_limited("/channels/", 0.3));
 
     pass(&bot, &clock).await;
-    let tries: Vec<_> = fake
-        .rest
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/messages"))
-        .collect();
+    let tries = message_requests(&fake);
     assert_eq!(tries.len(), 2, "one refused try and one retry");
     assert!(tries[1].at - tries[0].at >= std::time::Duration::from_millis(300));
     assert_eq!(fake.rest.created().len(), 1);
@@ -152,11 +165,7 @@ async fn a_429_is_waited_out_and_the_post_retried_once() {
 
 #[tokio::test]
 async fn a_missing_channel_is_marked_and_skipped_while_the_others_get_their_post() {
-    let fake = FakeDiscord::start().await;
-    let bot = posting_bot(db::fresh_pool().await, &fake);
-    let clock = TestClock::at(FRIDAY);
-    servers(&bot, 3, &clock).await;
-    clock.set(MONDAY_BERLIN);
+    let (fake, bot, clock) = due_on_monday(3).await;
     let gone = channel(1);
     fake.rest
         .fail_next(Failure::unknown_channel(&format!("/channels/{gone}/")));
@@ -198,11 +207,7 @@ async fn a_missing_channel_is_marked_and_skipped_while_the_others_get_their_post
 
 #[tokio::test]
 async fn a_forbidden_channel_is_marked_with_what_to_fix() {
-    let fake = FakeDiscord::start().await;
-    let bot = posting_bot(db::fresh_pool().await, &fake);
-    let clock = TestClock::at(FRIDAY);
-    servers(&bot, 2, &clock).await;
-    clock.set(MONDAY_BERLIN);
+    let (fake, bot, clock) = due_on_monday(2).await;
     fake.rest.fail_next(Failure::missing_permissions(&format!(
         "/channels/{}/",
         channel(0)
@@ -243,11 +248,7 @@ async fn a_prompt_missed_by_more_than_the_grace_window_is_skipped_not_posted_lat
 
 #[tokio::test]
 async fn no_prompt_repeats_until_the_phase_pool_is_used_up() {
-    let fake = FakeDiscord::start().await;
-    let bot = posting_bot(db::fresh_pool().await, &fake);
-    let clock = TestClock::at(FRIDAY);
-    servers(&bot, 1, &clock).await;
-    clock.set(MONDAY_BERLIN);
+    let (fake, bot, clock) = due_on_monday(1).await;
 
     let roadmap = bot.app.roadmap_for(None);
     let pool_size = roadmap.prompt_pool(1).count();
@@ -373,21 +374,12 @@ async fn preview_shows_the_next_prompt_and_prompt_now_counts_as_this_weeks_post(
 
 #[tokio::test]
 async fn a_global_429_holds_back_every_post_until_it_has_passed() {
-    let fake = FakeDiscord::start().await;
-    let bot = posting_bot(db::fresh_pool().await, &fake);
-    let clock = TestClock::at(FRIDAY);
-    servers(&bot, 4, &clock).await;
-    clock.set(MONDAY_BERLIN);
+    let (fake, bot, clock) = due_on_monday(4).await;
     fake.rest
         .fail_next(Failure::globally_rate_limited("/channels/", 0.4));
 
     pass(&bot, &clock).await;
-    let tries: Vec<_> = fake
-        .rest
-        .requests()
-        .into_iter()
-        .filter(|r| r.path.ends_with("/messages"))
-        .collect();
+    let tries = message_requests(&fake);
     let refused = tries[0].at;
     // Posts already in flight when the 429 came back may land; none starts in the pause after.
     let started_in_pause = tries
@@ -403,21 +395,11 @@ async fn a_global_429_holds_back_every_post_until_it_has_passed() {
 
 #[tokio::test]
 async fn discord_errors_are_retried_after_a_backoff_never_in_a_loop() {
-    let fake = FakeDiscord::start().await;
-    let bot = posting_bot(db::fresh_pool().await, &fake);
-    let clock = TestClock::at(FRIDAY);
-    servers(&bot, 1, &clock).await;
-    clock.set(MONDAY_BERLIN);
+    let (fake, bot, clock) = due_on_monday(1).await;
     for _ in 0..5 {
         fake.rest.fail_next(Failure::server_error("/channels/"));
     }
-    let posts = |fake: &FakeDiscord| {
-        fake.rest
-            .requests()
-            .iter()
-            .filter(|r| r.path.ends_with("/messages"))
-            .count()
-    };
+    let posts = |fake: &FakeDiscord| message_requests(fake).len();
 
     // Each pass tries once; the next try waits for its backoff, however often passes run.
     pass(&bot, &clock).await;
