@@ -90,12 +90,15 @@ async fn create(
             tokio::time::sleep(fake.latency).await;
             Json(message).into_response()
         }
-        Err(refused) => refused,
+        Err(retry_after) => {
+            let body = json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": true });
+            (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response()
+        }
     }
 }
 
-/// Counts the request and creates the message, or refuses it with a global 429.
-fn record(fake: &FakeRest, channel: String, body: &Value) -> Result<Value, Response> {
+/// Counts the request and creates the message, or refuses it: `Err(retry_after)` in seconds.
+fn record(fake: &FakeRest, channel: String, body: &Value) -> Result<Value, f64> {
     let now = Instant::now();
     let mut counts = fake.counts.lock().unwrap_or_else(|e| e.into_inner());
     counts.requests += 1;
@@ -109,12 +112,10 @@ fn record(fake: &FakeRest, channel: String, body: &Value) -> Result<Value, Respo
     }
     if counts.window.len() >= fake.limit {
         counts.too_many += 1;
-        let retry_after = counts
+        return Err(counts
             .window
             .front()
-            .map_or(1.0, |at| 1.0 - (now - *at).as_secs_f64());
-        let body = json!({ "message": "You are being rate limited.", "retry_after": retry_after, "global": true });
-        return Err((StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response());
+            .map_or(1.0, |at| 1.0 - (now - *at).as_secs_f64()));
     }
     counts.window.push_back(now);
     counts.next_id += 1;

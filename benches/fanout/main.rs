@@ -8,6 +8,8 @@
 
 #[path = "../serve/machine.rs"]
 mod machine;
+#[path = "../serve/workdir.rs"]
+mod workdir;
 
 mod fake_rest;
 mod report;

@@ -2,16 +2,17 @@
 //! due, and `waypoint worker` processes posting them to the fake REST API.
 
 use std::fs::{self, File};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use anyhow::Context;
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use tokio::process::{Child, Command};
-use waypoint::db::embedded::{Cluster, ClusterOptions};
+use waypoint::db::embedded::Cluster;
+
+use crate::workdir::{make_work_dir, start_database};
 
 /// Channel ids of the seeded servers start here; server n posts in channel BASE + n.
 pub const CHANNEL_BASE: i64 = 800_000_000_000_000_000;
@@ -25,13 +26,8 @@ pub struct Database {
 
 impl Database {
     pub async fn start() -> anyhow::Result<Self> {
-        let work_dir = make_work_dir()?;
-        let cluster = Cluster::start(&ClusterOptions {
-            data_dir: work_dir.join("postgres"),
-            throwaway: true,
-        })
-        .await
-        .context("cannot start the throwaway PostgreSQL")?;
+        let work_dir = make_work_dir("waypoint-fanout")?;
+        let cluster = start_database(&work_dir).await?;
         Ok(Self { cluster, work_dir })
     }
 
@@ -148,15 +144,4 @@ impl Worker {
     pub fn exited(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(Some(_)))
     }
-}
-
-fn make_work_dir() -> anyhow::Result<PathBuf> {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("waypoint-fanout.{}.{nanos}", std::process::id()));
-    fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // As root the database server runs as `postgres`, which must reach its folder in here.
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))?;
-    Ok(dir)
 }

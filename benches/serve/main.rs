@@ -11,6 +11,7 @@ mod procfs;
 mod report;
 mod scenarios;
 mod server;
+mod workdir;
 
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -2,19 +2,19 @@
 
 use std::fs::{self, File};
 use std::net::{SocketAddr, TcpListener};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use tokio::process::{Child, Command};
-use waypoint::db::embedded::{Cluster, ClusterOptions};
+use waypoint::db::embedded::Cluster;
 
 use crate::payloads::APPLICATION_ID;
 use crate::procfs;
+use crate::workdir::{make_work_dir, start_database};
 
 const HEALTHY_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,13 +33,8 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start(public_key_hex: &str) -> anyhow::Result<Self> {
-        let work_dir = make_work_dir()?;
-        let cluster = Cluster::start(&ClusterOptions {
-            data_dir: work_dir.join("postgres"),
-            throwaway: true,
-        })
-        .await
-        .context("cannot start the throwaway PostgreSQL")?;
+        let work_dir = make_work_dir("waypoint-bench")?;
+        let cluster = start_database(&work_dir).await?;
 
         let addr = free_addr()?;
         let log = File::create(work_dir.join("server.log")).context("cannot create server.log")?;
@@ -144,19 +139,6 @@ impl Stack {
         }
         Ok(())
     }
-}
-
-/// A fresh folder under the temp dir, open to others: as root the database server runs as the
-/// `postgres` user, which must be able to reach its data folder inside it.
-fn make_work_dir() -> anyhow::Result<PathBuf> {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let dir = std::env::temp_dir().join(format!("waypoint-bench.{}.{nanos}", std::process::id()));
-    fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))
-        .with_context(|| format!("cannot open up {}", dir.display()))?;
-    Ok(dir)
 }
 
 /// A loopback port nobody uses right now. Should another process grab it first, the server
