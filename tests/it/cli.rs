@@ -238,12 +238,7 @@ fn the_embedded_default_also_works_for_an_ordinary_user() {
     // The checkout may sit where `nobody` cannot go (under /root, say): run copies from /tmp.
     let binary = dir.path().join("waypoint");
     std::fs::copy(env!("CARGO_BIN_EXE_waypoint"), &binary).unwrap();
-    let roadmap = dir.path().join("roadmap/ai-engineer");
-    std::fs::create_dir_all(&roadmap).unwrap();
-    for entry in std::fs::read_dir(repo_path("roadmap/ai-engineer")).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, roadmap.join(path.file_name().unwrap())).unwrap();
-    }
+    crate::support::copy_folder(&repo_path("roadmap"), &dir.path().join("roadmap"));
     let output = Command::new(&binary)
         .current_dir(dir.path())
         .env_remove("DATABASE_URL")
@@ -333,7 +328,7 @@ impl Drop for RemoveOnDrop {
 fn check_content_with_a_source_fails_on_a_copied_run_of_words() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("roadmap");
-    copy_dir(&repo_path("roadmap"), &content);
+    crate::support::copy_folder(&repo_path("roadmap"), &content);
     let source = dir.path().join("source.txt");
     std::fs::write(
         &source,
@@ -363,19 +358,6 @@ fn check_content_with_a_source_fails_on_a_copied_run_of_words() {
         "{}",
         stderr(&copied)
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 /// How the phase option's range is explained, for the shipped content.

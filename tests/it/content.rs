@@ -146,24 +146,11 @@ fn all_content_text() -> String {
 /// A copy of the shipped roadmap in a temp dir, for breaking.
 pub fn copy_of_shipped() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_folder(
+    crate::support::copy_folder(
         &repo_path("roadmap/ai-engineer"),
         &dir.path().join("ai-engineer"),
     );
     dir
-}
-
-fn copy_folder(from: &Path, to: &Path) {
-    fs::create_dir(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_folder(&path, &target);
-        } else {
-            fs::copy(&path, target).unwrap();
-        }
-    }
 }
 
 pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
