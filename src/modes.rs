@@ -207,7 +207,9 @@ pub async fn console(
     let running = Running::start(config, Outbound::NONE).await?;
     let code = match line {
         Some(line) => {
-            let (output, failed) = console::run_line(&running.dispatcher, options, &line).await;
+            let mut input = console::stdin_lines();
+            let (output, failed) =
+                console::run_line(&running.dispatcher, options, &line, &mut input).await;
             println!("{output}");
             if failed {
                 ExitCode::FAILURE

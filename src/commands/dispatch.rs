@@ -8,7 +8,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use tracing::{error, info, info_span, warn, Instrument};
 
 use super::error::{CommandError, CommandResult};
-use super::handler::{Click, Ctx, Typing};
+use super::handler::{Click, Ctx, Submit, Typing};
 use super::invocation::{Action, Invocation};
 use super::spec::CommandSpec;
 use super::Registry;
@@ -96,6 +96,31 @@ impl Dispatcher {
                 }
                 .await;
                 match result {
+                    Ok(reply) => Outcome::ok(message_or_form(reply)),
+                    Err(e) => Outcome::failed(error_response(&e)),
+                }
+            }
+            Action::ModalSubmit { custom_id, fields } => {
+                let submit = Submit { custom_id, fields };
+                let result = async {
+                    let (name, _) = custom_id.split_once(':').unwrap_or((custom_id, ""));
+                    let spec = self.find_allowed(invocation, name)?;
+                    self.note_activity(invocation);
+                    let handle = spec.modal.as_ref().ok_or_else(|| {
+                        CommandError::user("That form is no longer in use. Run the command again.")
+                    })?;
+                    let reply = handle.call(&ctx, submit).await?;
+                    if reply.modal.is_some() {
+                        // Discord refuses a form in answer to a form.
+                        return Err(CommandError::Internal(anyhow::anyhow!(
+                            "a form handler answered with another form"
+                        )));
+                    }
+                    // The handler decides who sees its answer: a check-in may be public.
+                    Ok(reply)
+                }
+                .await;
+                match result {
                     Ok(reply) => Outcome::ok(Response::Message(limits::fit(reply))),
                     Err(e) => Outcome::failed(error_response(&e)),
                 }
@@ -145,6 +170,7 @@ impl Dispatcher {
                 }
                 .await;
                 match result {
+                    Ok(reply) if reply.modal.is_some() => Outcome::ok(message_or_form(reply)),
                     // Navigating an ephemeral message replaces it; on a public message each
                     // member gets their own private copy, so one member's clicks never move
                     // another's view.
@@ -187,6 +213,15 @@ impl Dispatcher {
             )));
         }
         Ok(spec)
+    }
+}
+
+/// A reply as its response: the form it opens, or the message it is.
+fn message_or_form(reply: Reply) -> Response {
+    let mut reply = limits::fit(reply);
+    match reply.modal.take() {
+        Some(modal) => Response::Modal(modal),
+        None => Response::Message(reply),
     }
 }
 

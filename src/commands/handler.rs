@@ -58,6 +58,24 @@ pub struct Click<'a> {
     pub values: &'a [String],
 }
 
+/// A form (modal) of the command was sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Submit<'a> {
+    /// The whole custom id, starting with `"{command}:"`.
+    pub custom_id: &'a str,
+    pub fields: &'a [(String, String)],
+}
+
+impl Submit<'_> {
+    /// What was typed in the field `custom_id`, trimmed; empty when absent.
+    pub fn field(&self, custom_id: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(id, _)| id == custom_id)
+            .map_or(String::new(), |(_, value)| value.trim().to_string())
+    }
+}
+
 /// An async function from the context and one input to a result. Implemented for every
 /// `async fn(&Ctx<'_>, In) -> CommandResult<Out>`; the per-lifetime impl is what lets the
 /// future borrow from its arguments.
@@ -78,3 +96,4 @@ where
 pub type CommandHandler = Box<dyn for<'a> Handler<'a, &'a CommandCall, Reply>>;
 pub type AutocompleteHandler = Box<dyn for<'a> Handler<'a, Typing<'a>, Vec<Choice>>>;
 pub type ComponentHandler = Box<dyn for<'a> Handler<'a, Click<'a>, Reply>>;
+pub type ModalHandler = Box<dyn for<'a> Handler<'a, Submit<'a>, Reply>>;

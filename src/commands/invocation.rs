@@ -26,6 +26,12 @@ pub enum Action {
         focused: String,
         partial: String,
     },
+    /// A form (modal) the member filled in and sent.
+    ModalSubmit {
+        custom_id: String,
+        /// Each field's custom id and what the member typed, in form order.
+        fields: Vec<(String, String)>,
+    },
     /// A button or menu on one of our messages.
     Component {
         custom_id: String,
@@ -96,6 +102,7 @@ impl Invocation {
         match &self.action {
             Action::Command(call) | Action::Autocomplete { call, .. } => call.display_name(),
             Action::Component { custom_id, .. } => format!("component:{custom_id}"),
+            Action::ModalSubmit { custom_id, .. } => format!("form:{custom_id}"),
         }
     }
 }

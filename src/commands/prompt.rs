@@ -10,7 +10,8 @@ use crate::db::prompts::{self as store, PromptSchedule, KIND};
 use crate::db::scheduled::{self, Claim};
 use crate::render::{prompt as view, Reply};
 use crate::schedule::clock::Clock;
-use crate::schedule::prompts::{choose, run, Ran};
+use crate::schedule::deliver::Ran;
+use crate::schedule::prompts::{choose, run};
 use crate::schedule::weekly::{week_key, week_label};
 
 pub const NAME: &str = "prompt";
@@ -101,7 +102,9 @@ async fn now(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     };
     match run(app, &At(now), &job, true).await? {
         Ran::Posted {
-            channel, prompt, ..
+            channel,
+            what: prompt,
+            ..
         } => Ok(Reply::text(format!(
             "Posted this week's prompt, **{prompt}**, in <#{channel}>. It counts as this week's \
              post, so the scheduled one will not repeat it."

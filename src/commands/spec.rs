@@ -5,7 +5,8 @@ use serenity::all::{CreateCommand, InteractionContext, Permissions};
 
 use super::error::{CommandError, CommandResult};
 use super::handler::{
-    AutocompleteHandler, Click, CommandHandler, ComponentHandler, Handler, Typing,
+    AutocompleteHandler, Click, CommandHandler, ComponentHandler, Handler, ModalHandler, Submit,
+    Typing,
 };
 use super::invocation::CommandCall;
 use super::options::{OptionKind, OptionSpec};
@@ -44,6 +45,8 @@ pub struct CommandSpec {
     pub autocomplete: Option<AutocompleteHandler>,
     /// Component custom ids starting with `"{name}:"` are routed here.
     pub component: Option<ComponentHandler>,
+    /// Forms (modals) whose custom id starts with `"{name}:"` are routed here.
+    pub modal: Option<ModalHandler>,
 }
 
 impl CommandSpec {
@@ -62,6 +65,7 @@ impl CommandSpec {
             run: Box::new(run),
             autocomplete: None,
             component: None,
+            modal: None,
         }
     }
 
@@ -95,6 +99,11 @@ impl CommandSpec {
         handle: impl for<'a> Handler<'a, Click<'a>, Reply> + 'static,
     ) -> Self {
         self.component = Some(Box::new(handle));
+        self
+    }
+
+    pub fn modal(mut self, handle: impl for<'a> Handler<'a, Submit<'a>, Reply> + 'static) -> Self {
+        self.modal = Some(Box::new(handle));
         self
     }
 }

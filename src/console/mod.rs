@@ -10,7 +10,7 @@ use serenity::all::{GuildId, Permissions, UserId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::commands::{self, Action, Dispatcher, Invocation, Outcome};
-use crate::render;
+use crate::render::{self, Modal, Response};
 
 pub use parse::parse_line;
 
@@ -30,34 +30,91 @@ const MEMBER: Permissions = Permissions::VIEW_CHANNEL
     .union(Permissions::SEND_MESSAGES)
     .union(Permissions::USE_APPLICATION_COMMANDS);
 
-/// Runs one command line; returns the printed reply and whether it reported an error.
+/// Where the console reads what a member types: command lines, and the fields of a form.
+pub type Input = tokio::io::Lines<BufReader<tokio::io::Stdin>>;
+
+pub fn stdin_lines() -> Input {
+    BufReader::new(tokio::io::stdin()).lines()
+}
+
+/// Runs one command line; returns the printed reply and whether it reported an error. A form
+/// (modal) the command opens is filled in from `input`, a line per field, and sent.
 pub async fn run_line(
     dispatcher: &Dispatcher,
     options: &ConsoleOptions,
     line: &str,
+    input: &mut Input,
 ) -> (String, bool) {
     let outcome = match parse_line(&dispatcher.registry, line) {
         Ok(call) => {
-            let invocation = Invocation {
-                guild_id: Some(options.guild),
-                channel_id: None,
-                user_id: options.user,
-                permissions: if options.admin {
-                    MEMBER | Permissions::MANAGE_GUILD
-                } else {
-                    MEMBER
-                },
-                now: Utc::now(),
-                action: Action::Command(call),
-            };
-            dispatcher.dispatch(&invocation).await
+            dispatcher
+                .dispatch(&invocation(options, Action::Command(call)))
+                .await
         }
         Err(e) => Outcome {
             response: commands::error_response(&e),
             failed: true,
         },
     };
+    let outcome = match &outcome.response {
+        Response::Modal(modal) if !options.json => match fill_in(modal, input).await {
+            Ok(fields) => {
+                let submit = Action::ModalSubmit {
+                    custom_id: modal.custom_id.clone(),
+                    fields,
+                };
+                dispatcher.dispatch(&invocation(options, submit)).await
+            }
+            Err(e) => return (format!("cannot read the form's fields: {e}"), true),
+        },
+        _ => outcome,
+    };
     (print(&outcome, options.json), outcome.failed)
+}
+
+fn invocation(options: &ConsoleOptions, action: Action) -> Invocation {
+    Invocation {
+        guild_id: Some(options.guild),
+        channel_id: None,
+        user_id: options.user,
+        permissions: if options.admin {
+            MEMBER | Permissions::MANAGE_GUILD
+        } else {
+            MEMBER
+        },
+        now: Utc::now(),
+        action,
+    }
+}
+
+/// Asks for each field of the form on its own line; an empty line keeps what the form
+/// already holds. A `\n` typed in a line stands for a line break.
+async fn fill_in(modal: &Modal, input: &mut Input) -> std::io::Result<Vec<(String, String)>> {
+    println!("{}", modal.title);
+    let mut fields = Vec::new();
+    for field in &modal.fields {
+        let prefill = field.value.clone().unwrap_or_default();
+        let hint = field.placeholder.as_deref().unwrap_or_default();
+        print!(
+            "  {}{}{}: ",
+            field.label,
+            if field.required { " (required)" } else { "" },
+            if hint.is_empty() {
+                String::new()
+            } else {
+                format!(" ({hint})")
+            }
+        );
+        std::io::stdout().flush()?;
+        let typed = input.next_line().await?.unwrap_or_default();
+        let value = if typed.trim().is_empty() {
+            prefill
+        } else {
+            typed.replace("\\n", "\n")
+        };
+        fields.push((field.custom_id.clone(), value));
+    }
+    Ok(fields)
 }
 
 fn print(outcome: &Outcome, json: bool) -> String {
@@ -78,7 +135,7 @@ pub async fn interactive(dispatcher: &Dispatcher, options: &ConsoleOptions) -> s
         options.guild,
         if options.admin { " (staff)" } else { "" }
     );
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let mut lines = stdin_lines();
     loop {
         print!("waypoint> ");
         std::io::stdout().flush()?;
@@ -93,7 +150,13 @@ pub async fn interactive(dispatcher: &Dispatcher, options: &ConsoleOptions) -> s
         match line.trim() {
             "" => continue,
             "exit" | "quit" => return Ok(()),
-            command => println!("{}\n", run_line(dispatcher, options, command).await.0),
+            command => {
+                let command = command.to_string();
+                println!(
+                    "{}\n",
+                    run_line(dispatcher, options, &command, &mut lines).await.0
+                );
+            }
         }
     }
 }

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use serenity::all::{
-    CommandData, CommandDataOption, CommandDataOptionValue, CommandInteraction,
+    ActionRowComponent, CommandData, CommandDataOption, CommandDataOptionValue, CommandInteraction,
     ComponentInteraction, ComponentInteractionDataKind, Interaction, InteractionId, MessageFlags,
-    Permissions,
+    ModalInteraction, Permissions,
 };
 
 use crate::commands::{Action, CommandCall, Invocation, Value};
@@ -24,6 +24,7 @@ pub fn incoming(interaction: &Interaction, now: DateTime<Utc>) -> Option<Incomin
         Interaction::Command(c) => (c.id, &c.token, from_command(c, now, false)),
         Interaction::Autocomplete(c) => (c.id, &c.token, from_command(c, now, true)),
         Interaction::Component(c) => (c.id, &c.token, from_component(c, now)),
+        Interaction::Modal(m) => (m.id, &m.token, from_modal(m, now)),
         _ => return None,
     };
     Some(Incoming {
@@ -81,6 +82,33 @@ fn from_component(component: &ComponentInteraction, now: DateTime<Utc>) -> Invoc
             custom_id: component.data.custom_id.clone(),
             values,
             on_ephemeral,
+        },
+    }
+}
+
+fn from_modal(modal: &ModalInteraction, now: DateTime<Utc>) -> Invocation {
+    let fields = modal
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .filter_map(|component| match component {
+            ActionRowComponent::InputText(input) => Some((
+                input.custom_id.clone(),
+                input.value.clone().unwrap_or_default(),
+            )),
+            _ => None,
+        })
+        .collect();
+    Invocation {
+        guild_id: modal.guild_id,
+        channel_id: Some(modal.channel_id),
+        user_id: modal.user.id,
+        permissions: member_permissions(modal.member.as_ref().and_then(|m| m.permissions)),
+        now,
+        action: Action::ModalSubmit {
+            custom_id: modal.data.custom_id.clone(),
+            fields,
         },
     }
 }

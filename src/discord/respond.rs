@@ -59,7 +59,9 @@ pub async fn answer(
         _ => false,
     };
     let kind = Kind::of(&invocation.action);
-    let public_command = kind == Kind::Command && !private;
+    // A form's reply may be public (a check-in) or private (a mistake): acknowledge publicly,
+    // and a private reply replaces the placeholder as a command's does.
+    let public_command = (kind == Kind::Command && !private) || kind == Kind::Form;
     // Autocomplete cannot be deferred: its one answer is the list, however long it takes.
     let can_defer = kind != Kind::Autocomplete;
     let span = tracing::Span::current();
@@ -123,6 +125,13 @@ pub async fn deliver_deferred(http: &Http, token: &str, pending: Pending) {
             to_discord::edit(reply).execute(http, token).await.map(drop)
         }
         Response::Choices(_) => Ok(()),
+        // A form can only be the first answer; after a deferral it is too late to open one.
+        Response::Modal(_) => {
+            let late = crate::render::Reply::notice(
+                "Waypoint took too long to open the form. Please run the command again.",
+            );
+            to_discord::edit(&late).execute(http, token).await.map(drop)
+        }
     };
     if let Err(e) = result {
         warn!(error = %e, "could not deliver a deferred reply");
@@ -141,7 +150,7 @@ fn acknowledgement(kind: Kind, private: bool) -> CreateInteractionResponse {
         Kind::Click { .. } => CreateInteractionResponse::Defer(
             CreateInteractionResponseMessage::new().ephemeral(true),
         ),
-        Kind::Command | Kind::Autocomplete => {
+        Kind::Command | Kind::Form | Kind::Autocomplete => {
             CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new())
         }
     }
@@ -151,6 +160,7 @@ fn acknowledgement(kind: Kind, private: bool) -> CreateInteractionResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Command,
+    Form,
     Autocomplete,
     Click { on_ephemeral: bool },
 }
@@ -160,6 +170,7 @@ impl Kind {
         match action {
             Action::Command(_) => Self::Command,
             Action::Autocomplete { .. } => Self::Autocomplete,
+            Action::ModalSubmit { .. } => Self::Form,
             Action::Component { on_ephemeral, .. } => Self::Click {
                 on_ephemeral: *on_ephemeral,
             },

@@ -2,14 +2,14 @@
 
 use serenity::all::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment,
-    CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter,
+    CreateAutocompleteResponse, CreateButton, CreateEmbed, CreateEmbedFooter, CreateInputText,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    CreateMessage, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
-    EditInteractionResponse, Nonce,
+    CreateMessage, CreateModal, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    EditInteractionResponse, InputTextStyle,
 };
 
 use super::limits;
-use super::reply::{ActionRow, Component, Embed, Reply};
+use super::reply::{ActionRow, Component, Embed, Modal, Reply};
 use super::response::{Choice, Response};
 
 /// The interaction callback body for a dispatcher response.
@@ -20,7 +20,33 @@ pub fn interaction_response(response: &Response) -> CreateInteractionResponse {
         Response::Choices(choices) => {
             CreateInteractionResponse::Autocomplete(autocomplete(choices))
         }
+        Response::Modal(modal) => CreateInteractionResponse::Modal(form(modal)),
     }
+}
+
+fn form(modal: &Modal) -> CreateModal {
+    let rows = modal
+        .fields
+        .iter()
+        .map(|field| {
+            let style = if field.paragraph {
+                InputTextStyle::Paragraph
+            } else {
+                InputTextStyle::Short
+            };
+            let mut input = CreateInputText::new(style, &field.label, &field.custom_id)
+                .required(field.required)
+                .max_length(field.max_length);
+            if let Some(value) = &field.value {
+                input = input.value(value);
+            }
+            if let Some(placeholder) = &field.placeholder {
+                input = input.placeholder(placeholder);
+            }
+            CreateActionRow::InputText(input)
+        })
+        .collect();
+    CreateModal::new(&modal.custom_id, &modal.title).components(rows)
 }
 
 pub fn message(reply: &Reply) -> CreateInteractionResponseMessage {
@@ -68,21 +94,30 @@ pub fn followup(reply: &Reply) -> CreateInteractionResponseFollowup {
     }
 }
 
-/// A message the bot posts in a channel on its own, as a Create Message body. With
-/// `enforce_nonce`, Discord returns the earlier message instead of posting again when the same
-/// nonce comes back within a few minutes: a retry after a crash cannot double a post.
-pub fn channel_message(reply: &Reply, nonce: &str) -> serde_json::Value {
+/// A message the bot posts in a channel on its own, as a Create Message body. The scheduler
+/// adds the nonce that keeps a retry from posting twice.
+pub fn channel_message(reply: &Reply) -> serde_json::Value {
     let (embeds, rows) = parts(reply);
     let mut message = CreateMessage::new()
         .embeds(embeds)
         .components(rows)
-        .allowed_mentions(no_mentions())
-        .nonce(Nonce::String(nonce.to_string()))
-        .enforce_nonce(true);
+        .allowed_mentions(no_mentions());
     if let Some(content) = &reply.content {
         message = message.content(content);
     }
     serde_json::to_value(&message).unwrap_or_default()
+}
+
+/// The same, naming `users` (and only them) so that they are notified.
+pub fn channel_message_pinging(
+    reply: &Reply,
+    users: &[serenity::all::UserId],
+) -> serde_json::Value {
+    let mut message = channel_message(reply);
+    message["allowed_mentions"] =
+        serde_json::to_value(CreateAllowedMentions::new().users(users.iter().copied()))
+            .unwrap_or_default();
+    message
 }
 
 fn attachments(reply: &Reply) -> Vec<CreateAttachment> {

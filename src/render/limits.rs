@@ -4,7 +4,7 @@
 //! passes through [`fit`] before it leaves. Content is validated with [`violations`] at start-up,
 //! so that shipped text never needs cutting; `fit` is the safety net for user-provided text.
 
-use super::reply::{Component, Embed, Reply};
+use super::reply::{Component, Embed, Modal, Reply};
 
 pub const CONTENT: usize = 2000;
 pub const EMBEDS_PER_MESSAGE: usize = 10;
@@ -24,6 +24,12 @@ pub const SELECT_OPTION_TEXT: usize = 100;
 pub const SELECT_PLACEHOLDER: usize = 150;
 /// Autocomplete: at most this many choices, each name and value at most `CHOICE_TEXT` long.
 pub const AUTOCOMPLETE_CHOICES: usize = 25;
+/// Modals: a title, and at most five text fields with a label, a placeholder and a value.
+pub const MODAL_TITLE: usize = 45;
+pub const MODAL_FIELDS: usize = 5;
+pub const INPUT_LABEL: usize = 45;
+pub const INPUT_PLACEHOLDER: usize = 100;
+pub const INPUT_VALUE: usize = 4000;
 pub const CHOICE_TEXT: usize = 100;
 
 const ELLIPSIS: char = '…';
@@ -195,6 +201,9 @@ pub fn fit(mut reply: Reply) -> Reply {
         }
     }
     shrink_embeds_to_total(&mut reply.embeds);
+    if let Some(modal) = &mut reply.modal {
+        fit_modal(modal);
+    }
 
     reply.rows.truncate(ACTION_ROWS);
     for row in &mut reply.rows {
@@ -215,6 +224,22 @@ pub fn fit(mut reply: Reply) -> Reply {
         }
     }
     reply
+}
+
+fn fit_modal(modal: &mut Modal) {
+    cut(&mut modal.title, MODAL_TITLE);
+    modal.fields.truncate(MODAL_FIELDS);
+    for field in &mut modal.fields {
+        cut(&mut field.label, INPUT_LABEL);
+        field.max_length = field.max_length.min(INPUT_VALUE as u16);
+        if let Some(placeholder) = &mut field.placeholder {
+            cut(placeholder, INPUT_PLACEHOLDER);
+        }
+        // A pre-filled value longer than the field allows would be refused with the form.
+        if let Some(value) = &mut field.value {
+            cut(value, usize::from(field.max_length));
+        }
+    }
 }
 
 /// [`truncate`] in place, touching `text` only when it is too long.
@@ -294,6 +319,7 @@ mod tests {
             )],
             ephemeral: false,
             files: Vec::new(),
+            modal: None,
         };
         let found = violations(&reply).join("\n");
         for needle in [
@@ -339,6 +365,7 @@ mod tests {
                 .collect(),
             ephemeral: true,
             files: Vec::new(),
+            modal: None,
         };
         let fitted = fit(reply);
         assert_eq!(violations(&fitted), Vec::<String>::new());

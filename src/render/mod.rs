@@ -1,5 +1,6 @@
 //! Turning domain values into replies, and replies into what Discord or a terminal shows.
 
+pub mod checkin;
 pub mod discord;
 pub mod limits;
 pub mod progress;
@@ -11,5 +12,7 @@ pub mod roadmap;
 pub mod roadmap_id;
 pub mod text;
 
-pub use reply::{ActionRow, Button, Component, Embed, Field, File, Reply, Select, SelectOption};
+pub use reply::{
+    ActionRow, Button, Component, Embed, Field, File, Modal, Reply, Select, SelectOption, TextField,
+};
 pub use response::{Choice, Response};

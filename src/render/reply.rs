@@ -18,6 +18,64 @@ pub struct Reply {
     pub ephemeral: bool,
     /// Files sent with the message (a data export, say).
     pub files: Vec<File>,
+    /// Instead of a message, a form for the member to fill in (only as the first answer to a
+    /// command or a click; Discord does not allow one in answer to a form).
+    pub modal: Option<Modal>,
+}
+
+/// A pop-up form of text fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Modal {
+    pub custom_id: String,
+    pub title: String,
+    pub fields: Vec<TextField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextField {
+    pub custom_id: String,
+    pub label: String,
+    /// A multi-line box rather than one line.
+    pub paragraph: bool,
+    pub required: bool,
+    pub max_length: u16,
+    /// What the field holds when the form opens.
+    pub value: Option<String>,
+    pub placeholder: Option<String>,
+}
+
+impl TextField {
+    pub fn new(custom_id: &str, label: impl Into<String>, max_length: u16) -> Self {
+        Self {
+            custom_id: custom_id.to_string(),
+            label: label.into(),
+            paragraph: false,
+            required: false,
+            max_length,
+            value: None,
+            placeholder: None,
+        }
+    }
+
+    pub fn paragraph(mut self) -> Self {
+        self.paragraph = true;
+        self
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn value(mut self, value: Option<String>) -> Self {
+        self.value = value.filter(|v| !v.is_empty());
+        self
+    }
+
+    pub fn placeholder(mut self, text: impl Into<String>) -> Self {
+        self.placeholder = Some(text.into());
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +132,14 @@ pub struct SelectOption {
 }
 
 impl Reply {
+    /// Opens `modal` instead of answering with a message.
+    pub fn form(modal: Modal) -> Self {
+        Self {
+            modal: Some(modal),
+            ..Self::default()
+        }
+    }
+
     pub fn text(content: impl Into<String>) -> Self {
         Self {
             content: Some(content.into()),

@@ -1,7 +1,7 @@
 //! What the dispatcher hands back to a transport: a message, an in-place update, or
 //! autocomplete suggestions. Rendering turns these into Discord JSON or terminal text.
 
-use super::reply::Reply;
+use super::reply::{Modal, Reply};
 
 /// One autocomplete suggestion: what the member sees and what the option receives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,4 +18,6 @@ pub enum Response {
     Update(Reply),
     /// Autocomplete suggestions.
     Choices(Vec<Choice>),
+    /// A form for the member to fill in; its submission comes back as a new interaction.
+    Modal(Modal),
 }

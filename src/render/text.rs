@@ -2,14 +2,31 @@
 
 use std::fmt::Write;
 
-use super::reply::{Component, Reply};
+use super::reply::{Component, Modal, Reply};
 use super::response::{Choice, Response};
 
 pub fn response(response: &Response) -> String {
     match response {
         Response::Message(reply) | Response::Update(reply) => reply_text(reply),
         Response::Choices(choices) => choices_text(choices),
+        Response::Modal(modal) => modal_text(modal),
     }
+}
+
+fn modal_text(modal: &Modal) -> String {
+    let mut out = format!("[form: {}]", modal.title);
+    for field in &modal.fields {
+        let _ = write!(
+            out,
+            "\n  {}{}",
+            field.label,
+            if field.required { " (required)" } else { "" }
+        );
+        if let Some(value) = &field.value {
+            let _ = write!(out, " [{value}]");
+        }
+    }
+    out
 }
 
 pub fn reply_text(reply: &Reply) -> String {

@@ -2,15 +2,15 @@
 //! whether the scheduler or `/prompt now` claimed it.
 
 use chrono::{DateTime, Utc};
-use serenity::all::{ChannelId, GuildId, MessageId};
+use serenity::all::GuildId;
 use sqlx::PgConnection;
 
 use super::clock::Clock;
+use super::deliver::{self, Ran};
 use super::weekly::{week_key, week_label, WeeklySlot};
 use crate::app::App;
-use crate::db::prompts::{self as store, PromptSchedule};
-use crate::db::scheduled::{self, Job, Outcome};
-use crate::discord::post::PostError;
+use crate::db::prompts as store;
+use crate::db::scheduled::{self, Job};
 use crate::render::discord::channel_message;
 use crate::render::prompt;
 use crate::roadmap::{Prompt, Roadmap};
@@ -19,38 +19,8 @@ pub use crate::db::prompts::KIND;
 
 /// Members seen within this long count as the server's active members.
 const ACTIVE_FOR: chrono::Duration = chrono::Duration::days(30);
-/// Discord drops a repeated nonce for "a few minutes"; past this, a post that went out but was
-/// never confirmed is not sent again, since Discord might show it twice.
-const NONCE_TRUSTED_FOR: chrono::Duration = chrono::Duration::minutes(3);
-/// Tries before a post Discord keeps failing is given up for the week.
-const MAX_ATTEMPTS: i32 = 5;
-/// Waits between tries after a 5xx or a network error. They add up to about three minutes, so
-/// every retry still falls inside the nonce's window.
-const BACKOFF_SECONDS: [i64; 4] = [10, 30, 60, 90];
 /// How many servers one pass plans for.
 const PLAN_BATCH: i64 = 1000;
-
-/// How a post attempt ended, for the scheduler's log and `/prompt now`'s reply.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ran {
-    Posted {
-        channel: ChannelId,
-        message: MessageId,
-        prompt: String,
-    },
-    /// Not posted and not to be: prompts off, missed the grace window, unconfirmed.
-    Skipped(String),
-    /// The channel is gone or forbidden; prompts pause until the settings change.
-    CannotPost(String),
-    /// Discord failed or rate limited us; the scheduler tries again later.
-    Retrying(String),
-    /// Refused, or nothing to post: given up for this period, and nothing reached the channel.
-    Failed(String),
-    /// Discord kept failing; given up for this period, though a try may have reached it.
-    GaveUp(String),
-    /// Another process took the post over.
-    LostLease,
-}
 
 /// Plans the next prompt of every server that has prompts on and none planned.
 pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize> {
@@ -58,7 +28,7 @@ pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize
     let mut planned = 0;
     for (guild, schedule) in servers {
         let mut conn = app.db.acquire().await?;
-        if plan_next(&mut conn, guild, schedule.slot, now)
+        if plan_next(&mut conn, guild, KIND, schedule.slot, now)
             .await?
             .is_some()
         {
@@ -68,12 +38,29 @@ pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize
     Ok(planned)
 }
 
-/// Adds the server's first slot after `after` whose week has no post yet; returns when it is.
+/// Adds the server's first `slot` after `after` whose week has no `kind` post yet; returns
+/// when it is due. The post belongs to the week it is due in.
 pub async fn plan_next(
     conn: &mut PgConnection,
     guild: GuildId,
+    kind: &str,
     slot: WeeklySlot,
     after: DateTime<Utc>,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
+    plan_next_for(conn, guild, kind, slot, after, |due| {
+        week_key(due, slot.zone)
+    })
+    .await
+}
+
+/// [`plan_next`] with the period a post due at a given time belongs to.
+pub async fn plan_next_for(
+    conn: &mut PgConnection,
+    guild: GuildId,
+    kind: &str,
+    slot: WeeklySlot,
+    after: DateTime<Utc>,
+    period: impl Fn(DateTime<Utc>) -> String,
 ) -> sqlx::Result<Option<DateTime<Utc>>> {
     let mut after = after;
     // This week's post may exist already (posted early with /prompt now): then next week's.
@@ -81,7 +68,7 @@ pub async fn plan_next(
         let Some(due) = slot.next_after(after) else {
             return Ok(None);
         };
-        if scheduled::insert_pending(conn, guild, KIND, &week_key(due, slot.zone), due).await? {
+        if scheduled::insert_pending(conn, guild, kind, &period(due), due).await? {
             return Ok(Some(due));
         }
         after = due;
@@ -109,149 +96,72 @@ pub async fn choose<'a>(
 /// Posts a claimed prompt and records how it went. `staff` (from `/prompt now`) posts even
 /// when the scheduled time is long past.
 pub async fn run(app: &App, clock: &dyn Clock, job: &Job, staff: bool) -> sqlx::Result<Ran> {
-    let owner = app.instance.as_str();
     let now = clock.now();
     let Some(schedule) = store::schedule(&app.db, job.guild).await? else {
         let ran = Ran::Skipped("prompts are off in this server".into());
-        return end(app, job, now, &ran, None).await;
+        deliver::record(app, job, now, &ran).await?;
+        return Ok(ran);
     };
-    if let Some(skip) = reason_to_skip(app, &schedule, job, now, staff) {
-        return end(app, job, now, &Ran::Skipped(skip), Some(&schedule)).await;
+    let skip = match &schedule.problem {
+        Some((problem, _)) => Some(format!("posting is paused: {problem}")),
+        None => deliver::reason_to_skip(app, job, now, staff),
+    };
+    let ran = match skip {
+        Some(why) => Ran::Skipped(why),
+        None => post(app, clock, job, schedule.channel).await?,
+    };
+    let now = clock.now();
+    if !deliver::record(app, job, now, &ran).await? {
+        return Ok(ran);
     }
+    if let Ran::CannotPost(problem) = &ran {
+        store::set_problem(&app.db, job.guild, problem, now).await?;
+    } else {
+        let mut conn = app.db.acquire().await?;
+        plan_next(
+            &mut conn,
+            job.guild,
+            KIND,
+            schedule.slot,
+            now.max(job.due_at),
+        )
+        .await?;
+    }
+    Ok(ran)
+}
+
+async fn post(
+    app: &App,
+    clock: &dyn Clock,
+    job: &Job,
+    channel: serenity::all::ChannelId,
+) -> sqlx::Result<Ran> {
     let roadmap = app.roadmap_for(Some(job.guild));
     let chosen = match &job.item {
         Some(id) => roadmap.prompt(id),
-        None => choose(app, roadmap, job.guild, &job.period, now).await?,
+        None => choose(app, roadmap, job.guild, &job.period, clock.now()).await?,
     };
     let Some(chosen) = chosen else {
-        let ran = Ran::Failed("the roadmap has no prompts to post".into());
-        return end(app, job, now, &ran, Some(&schedule)).await;
+        return Ok(Ran::Failed("the roadmap has no prompts to post".into()));
     };
-    let Some(poster) = &app.poster else {
-        let ran = Ran::Failed("this process has no Discord token to post with".into());
-        return end(app, job, now, &ran, Some(&schedule)).await;
-    };
-    if !scheduled::mark_sending(&app.db, job, owner, now, schedule.channel, &chosen.id).await? {
-        return Ok(Ran::LostLease);
-    }
     let post = prompt::post(roadmap, chosen, &week_label(&job.period));
-    let message = channel_message(&post, &nonce(job));
-    let ran = match poster.create_message(schedule.channel, &message).await {
-        Ok(message) => Ran::Posted {
-            channel: schedule.channel,
-            message,
-            prompt: chosen.title.clone(),
-        },
-        Err(PostError::CannotPost(why)) => {
-            Ran::CannotPost(format!("can't post in <#{}>: {why}", schedule.channel))
-        }
-        Err(PostError::RateLimited { retry_after }) => {
-            let retry_at =
-                clock.now() + chrono::Duration::from_std(retry_after).unwrap_or_default();
-            scheduled::release(&app.db, job, owner, retry_at, "rate limited", true).await?;
-            return Ok(Ran::Retrying("Discord is rate limiting posts".into()));
-        }
-        Err(PostError::Unavailable(why)) if job.attempts < MAX_ATTEMPTS => {
-            let wait = BACKOFF_SECONDS[usize::try_from(job.attempts - 1).unwrap_or(0).min(3)];
-            let retry_at = clock.now() + chrono::Duration::seconds(wait);
-            scheduled::release(&app.db, job, owner, retry_at, &why, false).await?;
-            return Ok(Ran::Retrying(why));
-        }
-        Err(PostError::Unavailable(why)) => {
-            Ran::GaveUp(format!("gave up after {MAX_ATTEMPTS} tries: {why}"))
-        }
-        Err(PostError::Rejected(why)) => {
-            tracing::error!(guild = job.guild.get(), job = job.id, reason = %why, "Discord refused a prompt post");
-            Ran::Failed(why)
-        }
-    };
-    end(app, job, clock.now(), &ran, Some(&schedule)).await
-}
-
-fn reason_to_skip(
-    app: &App,
-    schedule: &PromptSchedule,
-    job: &Job,
-    now: DateTime<Utc>,
-    staff: bool,
-) -> Option<String> {
-    if let Some((problem, _)) = &schedule.problem {
-        return Some(format!("posting is paused: {problem}"));
-    }
-    match job.sent_at {
-        Some(sent) if now - sent > NONCE_TRUSTED_FOR => Some(format!(
-            "a post went out at {} without a confirmation; not sent again in case it arrived",
-            sent.format("%Y-%m-%d %H:%M UTC")
-        )),
-        None if !staff && now - job.due_at > app.schedule.grace => Some(format!(
-            "missed by more than the {}-hour grace window (Waypoint was not running)",
-            app.schedule.grace.num_hours()
-        )),
-        _ => None,
-    }
-}
-
-/// Records the end of a post and plans the server's next one.
-async fn end(
-    app: &App,
-    job: &Job,
-    now: DateTime<Utc>,
-    ran: &Ran,
-    schedule: Option<&PromptSchedule>,
-) -> sqlx::Result<Ran> {
-    let (outcome, message, detail) = match ran {
-        Ran::Posted { message, .. } => (Outcome::Posted, Some(*message), None),
-        Ran::Skipped(why) => (Outcome::Skipped, None, Some(why.as_str())),
-        Ran::CannotPost(why) | Ran::Failed(why) | Ran::GaveUp(why) => {
-            (Outcome::Failed, None, Some(why.as_str()))
-        }
-        Ran::Retrying(_) | Ran::LostLease => return Ok(ran.clone()),
-    };
-    let uncertain =
-        matches!(ran, Ran::GaveUp(_)) || (matches!(ran, Ran::Skipped(_)) && job.sent_at.is_some());
-    let nothing_posted = message.is_none() && !uncertain;
-    let owner = &app.instance;
-    if !scheduled::finish(
-        &app.db,
+    let ran = deliver::send(
+        app,
+        clock,
         job,
-        owner,
-        outcome,
-        message,
-        detail,
-        nothing_posted,
-        now,
+        channel,
+        &chosen.id,
+        vec![channel_message(&post)],
     )
-    .await?
-    {
-        return Ok(Ran::LostLease);
-    }
-    log(job, ran);
-    if let Ran::CannotPost(problem) = ran {
-        store::set_problem(&app.db, job.guild, problem, now).await?;
-    } else if let Some(schedule) = schedule {
-        let mut conn = app.db.acquire().await?;
-        plan_next(&mut conn, job.guild, schedule.slot, now.max(job.due_at)).await?;
-    }
-    Ok(ran.clone())
-}
-
-fn log(job: &Job, ran: &Ran) {
-    let guild = job.guild.get();
-    match ran {
-        Ran::Posted { channel, .. } => {
-            tracing::info!(guild, channel = channel.get(), period = %job.period, "posted the weekly prompt")
-        }
-        Ran::Skipped(why) => {
-            tracing::info!(guild, period = %job.period, reason = %why, "skipped the weekly prompt")
-        }
-        Ran::CannotPost(why) | Ran::Failed(why) | Ran::GaveUp(why) => {
-            tracing::warn!(guild, period = %job.period, reason = %why, "could not post the weekly prompt")
-        }
-        Ran::Retrying(_) | Ran::LostLease => {}
-    }
-}
-
-/// At most 25 characters, unique per post and the same on every retry of it.
-fn nonce(job: &Job) -> String {
-    format!("wp{}", job.id)
+    .await?;
+    Ok(match ran {
+        Ran::Posted {
+            channel, message, ..
+        } => Ran::Posted {
+            channel,
+            message,
+            what: chosen.title.clone(),
+        },
+        other => other,
+    })
 }
