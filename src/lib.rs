@@ -6,6 +6,7 @@
 //! whole picture.
 
 pub mod app;
+pub mod checkins;
 pub mod commands;
 pub mod config;
 pub mod console;

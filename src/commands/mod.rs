@@ -1,10 +1,12 @@
 //! The command core: definitions, the registry, and the dispatcher every transport calls.
 
+mod checkin;
 mod dispatch;
 mod error;
 mod handler;
 mod help;
 mod invocation;
+mod me;
 mod options;
 mod privacy;
 mod progress;
@@ -12,13 +14,14 @@ mod prompt;
 mod roadmap;
 mod settings;
 mod spec;
+mod zone_option;
 
 use anyhow::bail;
 use serenity::all::CreateCommand;
 
 pub use dispatch::{error_response, Dispatcher, Outcome};
 pub use error::{CommandError, CommandResult};
-pub use handler::{BoxFuture, Click, Ctx, Handler, Typing};
+pub use handler::{BoxFuture, Click, Ctx, Handler, Submit, Typing};
 pub use invocation::{Action, CommandCall, Invocation, Value};
 pub use options::{FromValue, Opt, OptionKind, OptionSpec};
 pub use spec::{Access, CommandSpec};
@@ -40,6 +43,9 @@ impl Registry {
                 privacy::spec(),
                 settings::spec(library),
                 prompt::spec(),
+                checkin::spec(),
+                checkin::history_spec(),
+                me::spec(),
                 help::spec(),
             ],
         };

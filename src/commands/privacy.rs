@@ -95,10 +95,11 @@ async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
             ctx.app.progress.forget(guild, user);
             Ok(Reply::text(format!(
                 "🗑️ Deleted everything Waypoint stored about you in this server: {} topic \
-                 state(s), {} phase record(s), {} points record(s){}.",
+                 state(s), {} phase record(s), {} points record(s), {} check-in(s){}.",
                 removed.topics,
                 removed.phases,
                 removed.ledger,
+                removed.checkins,
                 if removed.member > 0 {
                     " and your member record"
                 } else {

@@ -43,7 +43,8 @@ pub async fn export(
         .execute(&mut *tx)
         .await?;
     let Some(member) = sqlx::query!(
-        "SELECT first_seen_at, last_seen_at, hidden FROM members WHERE guild_id = $1 AND user_id = $2",
+        "SELECT first_seen_at, last_seen_at, hidden, timezone, reminders FROM members
+         WHERE guild_id = $1 AND user_id = $2",
         g,
         u
     )
@@ -76,6 +77,22 @@ pub async fn export(
     )
     .fetch_all(&mut *tx)
     .await?;
+    let checkins = sqlx::query!(
+        "SELECT week, did, blockers, next_goal, link, met_last_goal, created_at, updated_at
+         FROM checkins WHERE guild_id = $1 AND user_id = $2 ORDER BY week",
+        g,
+        u
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let draft = sqlx::query!(
+        "SELECT did, blockers, next_goal, link, met, saved_at
+         FROM checkin_drafts WHERE guild_id = $1 AND user_id = $2",
+        g,
+        u
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Some(json!({
         "what": "Everything Waypoint stores about you in this server",
@@ -86,7 +103,27 @@ pub async fn export(
             "first_seen_at": member.first_seen_at,
             "last_seen_at": member.last_seen_at,
             "hidden": member.hidden,
+            "timezone": member.timezone,
+            "reminders": member.reminders,
         },
+        "checkins": checkins.iter().map(|c| json!({
+            "week": c.week,
+            "did": c.did,
+            "blockers": c.blockers,
+            "next_goal": c.next_goal,
+            "link": c.link,
+            "met_last_goal": c.met_last_goal,
+            "created_at": c.created_at,
+            "updated_at": c.updated_at,
+        })).collect::<Vec<_>>(),
+        "unsent_checkin_form": draft.map(|d| json!({
+            "did": d.did,
+            "blockers": d.blockers,
+            "next_goal": d.next_goal,
+            "link": d.link,
+            "met_last_goal": d.met,
+            "saved_at": d.saved_at,
+        })),
         "topics": topics.iter().map(|t| json!({
             "topic": t.topic_id,
             "state": t.state,
@@ -117,6 +154,7 @@ pub struct Removed {
     pub topics: u64,
     pub phases: u64,
     pub ledger: u64,
+    pub checkins: u64,
     pub member: u64,
 }
 
@@ -126,10 +164,13 @@ pub async fn delete(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result
         r#"WITH topics AS (DELETE FROM topic_progress WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
                 phases AS (DELETE FROM phase_status WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
                 ledger AS (DELETE FROM points_ledger WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
+                checkins AS (DELETE FROM checkins WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
+                drafts AS (DELETE FROM checkin_drafts WHERE guild_id = $1 AND user_id = $2 RETURNING 1),
                 member AS (DELETE FROM members WHERE guild_id = $1 AND user_id = $2 RETURNING 1)
            SELECT (SELECT count(*) FROM topics) AS "topics!",
                   (SELECT count(*) FROM phases) AS "phases!",
                   (SELECT count(*) FROM ledger) AS "ledger!",
+                  (SELECT count(*) FROM checkins) + (SELECT count(*) FROM drafts) AS "checkins!",
                   (SELECT count(*) FROM member) AS "member!""#,
         guild.db(),
         user.db()
@@ -141,6 +182,7 @@ pub async fn delete(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result
         topics: count(counts.topics),
         phases: count(counts.phases),
         ledger: count(counts.ledger),
+        checkins: count(counts.checkins),
         member: count(counts.member),
     })
 }

@@ -60,7 +60,7 @@ pub(super) async fn ensure(tx: &mut Transaction<'_, Postgres>, guild: GuildId) -
 
 /// Creates the server and member rows if needed and holds the member's row lock until the
 /// transaction ends, in one statement. Returns the server's rule for skipped topics.
-pub(super) async fn lock_member(
+pub(crate) async fn lock_member(
     tx: &mut Transaction<'_, Postgres>,
     guild: GuildId,
     user: UserId,

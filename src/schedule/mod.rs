@@ -2,7 +2,9 @@
 //! posts them, paced under Discord's limits. Any number of processes can run it against one
 //! database; the table's idempotency key and Discord's nonce keep each post to exactly one.
 
+pub mod checkins;
 pub mod clock;
+pub mod deliver;
 pub mod prompts;
 pub mod weekly;
 
@@ -13,6 +15,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
+use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
 use clock::Clock;
 
@@ -62,8 +65,10 @@ impl Scheduler {
     /// Plans what is missing, then posts everything due, batch by batch, until nothing is due
     /// or `stop` is set (the batch in hand is finished first).
     pub async fn pass(&self, stop: &CancellationToken) -> sqlx::Result<Pass> {
+        let now = self.clock.now();
         let mut pass = Pass {
-            planned: prompts::plan_unplanned(&self.app, self.clock.now()).await?,
+            planned: prompts::plan_unplanned(&self.app, now).await?
+                + checkins::plan_unplanned(&self.app, now).await?,
             claimed: 0,
         };
         while !stop.is_cancelled() {
@@ -90,6 +95,9 @@ impl Scheduler {
     async fn run(&self, job: Job) {
         let result = match job.kind.as_str() {
             prompts::KIND => prompts::run(&self.app, self.clock.as_ref(), &job, false)
+                .await
+                .map(|_| ()),
+            REMINDER | DIGEST => checkins::run(&self.app, self.clock.as_ref(), &job)
                 .await
                 .map(|_| ()),
             other => {

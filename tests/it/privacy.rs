@@ -124,7 +124,7 @@ async fn delete_asks_first_then_removes_every_row_and_only_those() {
     let said = text(&json(&done));
     let topics = phase.topic_count();
     assert!(
-        said.contains(&format!("{topics} topic state(s), 1 phase record(s), {} points record(s) and your member record", topics + 1)),
+        said.contains(&format!("{topics} topic state(s), 1 phase record(s), {} points record(s), 0 check-in(s) and your member record", topics + 1)),
         "{said}"
     );
     bot.app.activity.flush(&bot.app.db).await.unwrap();

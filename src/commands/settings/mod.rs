@@ -1,5 +1,6 @@
 //! `/settings`: how Waypoint is set up in a server, and the staff's choices.
 
+mod checkins;
 mod prompts;
 mod show;
 
@@ -59,6 +60,16 @@ pub fn spec(library: &Library) -> CommandSpec {
         "Stop posting the weekly learning prompt",
         Vec::new(),
     ))
+    .option(OptionSpec::subcommand(
+        "checkins",
+        "Weekly check-ins: reminder channel and time, staff digest channel, visibility",
+        checkins::options(),
+    ))
+    .option(OptionSpec::subcommand(
+        "checkins-off",
+        "Stop check-ins, their reminders and digests (check-ins stay stored)",
+        Vec::new(),
+    ))
     .autocomplete(complete)
 }
 
@@ -68,13 +79,15 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         Some("phase-completion") => phase_completion(ctx, call).await,
         Some("prompts") => prompts::set(ctx, call).await,
         Some("prompts-off") => prompts::off(ctx).await,
+        Some("checkins") => checkins::set(ctx, call).await,
+        Some("checkins-off") => checkins::off(ctx).await,
         _ => show::show(ctx).await,
     }
 }
 
 async fn complete(_ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
     Ok(if typing.option == prompts::TIMEZONE.name() {
-        prompts::complete_zone(typing)
+        super::zone_option::complete(typing.partial)
     } else {
         Vec::new()
     })

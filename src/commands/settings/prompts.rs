@@ -5,20 +5,21 @@ use chrono::Weekday;
 use serenity::all::ChannelId;
 
 use super::super::error::{CommandError, CommandResult};
-use super::super::handler::{Ctx, Typing};
+use super::super::handler::Ctx;
 use super::super::invocation::CommandCall;
 use super::super::options::{Opt, OptionSpec};
+use super::super::zone_option;
 use crate::db::prompts as store;
-use crate::render::{limits, Choice, Reply};
+use crate::render::{limits, Reply};
 use crate::schedule::prompts::plan_next;
-use crate::schedule::weekly::{matching_zones, parse_time, parse_zone, weekday_name, WeeklySlot};
+use crate::schedule::weekly::{parse_time, weekday_name, WeeklySlot};
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
 const DAY: Opt<String> = Opt::new("day");
 const TIME: Opt<String> = Opt::new("time");
 pub(super) const TIMEZONE: Opt<String> = Opt::new("timezone");
 
-const DAYS: [&str; 7] = [
+pub(super) const DAYS: [&str; 7] = [
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -26,22 +27,6 @@ const DAYS: [&str; 7] = [
     "Friday",
     "Saturday",
     "Sunday",
-];
-
-/// Offered before the member types anything: zones covering most communities.
-const COMMON_ZONES: [&str; 12] = [
-    "UTC",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Moscow",
-    "America/New_York",
-    "America/Chicago",
-    "America/Los_Angeles",
-    "America/Sao_Paulo",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
 ];
 
 pub(super) fn options() -> Vec<OptionSpec> {
@@ -81,21 +66,14 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
         ))
     })?;
     let zone = match call.get(TIMEZONE) {
-        Some(name) => parse_zone(&name).ok_or_else(|| {
-            CommandError::user(format!(
-                "`{}` is not a time zone Waypoint knows. Use an IANA name, like \
-                 `timezone:Europe/Berlin` or `timezone:America/New_York`; start typing and pick \
-                 one from the list.",
-                limits::truncate(&name, 40)
-            ))
-        })?,
+        Some(name) => zone_option::parse(&name, TIMEZONE.name())?,
         None => store::server_zone(&ctx.app.db, guild).await?,
     };
     let slot = WeeklySlot::new(weekday, time, zone);
     let now = ctx.invocation.now;
     let mut tx = ctx.app.db.begin().await?;
     store::save_schedule(&mut tx, guild, channel, slot).await?;
-    let first = plan_next(&mut tx, guild, slot, now).await?;
+    let first = plan_next(&mut tx, guild, store::KIND, slot, now).await?;
     tx.commit().await?;
     let first = first.map_or(String::new(), |at| {
         format!(
@@ -122,20 +100,4 @@ pub(super) async fn off(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     } else {
         "Weekly prompts were already off; nothing changed."
     }))
-}
-
-/// Suggests IANA zone names for `timezone`.
-pub(super) fn complete_zone(typing: Typing<'_>) -> Vec<Choice> {
-    let names: Vec<&str> = if typing.partial.trim().is_empty() {
-        COMMON_ZONES.to_vec()
-    } else {
-        matching_zones(typing.partial, limits::AUTOCOMPLETE_CHOICES)
-    };
-    names
-        .into_iter()
-        .map(|name| Choice {
-            name: name.to_string(),
-            value: name.to_string(),
-        })
-        .collect()
 }

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::super::error::CommandResult;
 use super::super::handler::Ctx;
+use crate::db::checkins::{self as checkin_store, CheckinSettings};
 use crate::db::prompts::{self as prompt_store, PromptSchedule};
 use crate::db::scheduled::{self, PostRecord};
 use crate::db::servers;
@@ -17,6 +18,11 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let settings = servers::settings(&ctx.app.db, guild).await?;
     let schedule = prompt_store::schedule(&ctx.app.db, guild).await?;
     let (next, last) = scheduled::next_and_last(&ctx.app.db, guild, prompt_store::KIND).await?;
+    let checkins = checkin_store::settings(&ctx.app.db, guild).await?;
+    let (next_reminder, _) =
+        scheduled::next_and_last(&ctx.app.db, guild, checkin_store::REMINDER).await?;
+    let (next_digest, _) =
+        scheduled::next_and_last(&ctx.app.db, guild, checkin_store::DIGEST).await?;
     let mut roles = String::new();
     for phase in &roadmap.phases {
         let role = settings
@@ -55,6 +61,14 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
             "Weekly prompts",
             prompts_field(schedule.as_ref(), next.as_ref(), last.as_ref()),
         )
+        .field(
+            "Weekly check-ins",
+            checkins_field(
+                checkins.as_ref(),
+                next_reminder.as_ref(),
+                next_digest.as_ref(),
+            ),
+        )
         .field("Phase roles", roles)
         .field(
             "Completing a phase",
@@ -70,6 +84,42 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
         )
         .footer(format!("Waypoint {}", env!("CARGO_PKG_VERSION")));
     Ok(Reply::embed(embed))
+}
+
+fn checkins_field(
+    settings: Option<&CheckinSettings>,
+    next_reminder: Option<&PostRecord>,
+    next_digest: Option<&PostRecord>,
+) -> String {
+    let Some(settings) = settings else {
+        return "Off. Turn them on with `/settings checkins`.".into();
+    };
+    let mut text = format!(
+        "Reminder every {} at {} ({}) in <#{}> · staff digest Mondays 09:00 in <#{}> · \
+         confirmations {} · a freeze every {} week(s)",
+        weekday_name(settings.reminder.weekday),
+        settings.reminder.time().format("%H:%M"),
+        settings.reminder.zone.name(),
+        settings.channel,
+        settings.staff_channel,
+        if settings.public { "public" } else { "private" },
+        settings.freeze_every
+    );
+    if let Some((problem, at)) = &settings.problem {
+        let _ = write!(
+            text,
+            "\n⚠️ Paused since {}: {problem}. Fix it, then run `/settings checkins` again to \
+             resume.",
+            at.format("%Y-%m-%d %H:%M UTC")
+        );
+    } else {
+        for (what, next) in [("reminder", next_reminder), ("digest", next_digest)] {
+            if let Some(next) = next {
+                let _ = write!(text, "\nNext {what}: <t:{}:F>", next.due_at.timestamp());
+            }
+        }
+    }
+    text
 }
 
 fn prompts_field(

@@ -1,0 +1,141 @@
+//! `/settings checkins` and `/settings checkins-off`: where check-ins are confirmed and
+//! reminded, where the staff digest goes, and the streak rule.
+
+use chrono::Weekday;
+use serenity::all::ChannelId;
+
+use super::super::error::{CommandError, CommandResult};
+use super::super::handler::Ctx;
+use super::super::invocation::CommandCall;
+use super::super::options::{Opt, OptionSpec};
+use super::super::zone_option;
+use super::prompts::{DAYS, TIMEZONE};
+use crate::db::checkins as store;
+use crate::db::prompts::server_zone;
+use crate::render::{limits, Reply};
+use crate::schedule::checkins::plan;
+use crate::schedule::weekly::{parse_time, weekday_name, WeeklySlot};
+
+const CHANNEL: Opt<ChannelId> = Opt::new("channel");
+const STAFF_CHANNEL: Opt<ChannelId> = Opt::new("staff-channel");
+const DAY: Opt<String> = Opt::new("reminder-day");
+const TIME: Opt<String> = Opt::new("reminder-time");
+const PUBLIC: Opt<bool> = Opt::new("public");
+const FREEZE_EVERY: Opt<i64> = Opt::new("freeze-every");
+
+pub(super) fn options() -> Vec<OptionSpec> {
+    vec![
+        CHANNEL
+            .text_channel("Where the weekly reminder is posted")
+            .required(),
+        STAFF_CHANNEL
+            .text_channel("Where the weekly staff digest is posted")
+            .required(),
+        DAY.choice("The reminder's day of the week", &DAYS)
+            .required(),
+        TIME.text("The reminder's time, 24-hour clock, like 18:00", 5)
+            .required(),
+        PUBLIC.boolean("Whether check-ins are confirmed for everyone to see (default: true)"),
+        FREEZE_EVERY.integer(
+            "Weeks checked in that earn a streak freeze (default: 4)",
+            1,
+            12,
+        ),
+        TIMEZONE
+            .text(
+                "IANA time zone, like Europe/Berlin (default: the server's, else UTC)",
+                64,
+            )
+            .autocomplete(),
+    ]
+}
+
+pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let pick = |name: &str| CommandError::user(format!("Pick the {name}, like `{name}:#general`."));
+    let channel = call.get(CHANNEL).ok_or_else(|| pick("channel"))?;
+    let staff_channel = call
+        .get(STAFF_CHANNEL)
+        .ok_or_else(|| pick("staff-channel"))?;
+    let day = call.get(DAY).unwrap_or_default();
+    let weekday = DAYS
+        .iter()
+        .position(|d| d.eq_ignore_ascii_case(day.trim()))
+        .and_then(|i| Weekday::try_from(u8::try_from(i).ok()?).ok())
+        .ok_or_else(|| CommandError::user("Pick a day of the week, like `reminder-day:Friday`."))?;
+    let time_text = call.get(TIME).unwrap_or_default();
+    let time = parse_time(&time_text).ok_or_else(|| {
+        CommandError::user(format!(
+            "`{}` is not a time Waypoint understands. Use the 24-hour clock as HH:MM, like \
+             `reminder-time:18:00` for six in the evening.",
+            limits::truncate(&time_text, 20)
+        ))
+    })?;
+    let zone = match call.get(TIMEZONE) {
+        Some(name) => zone_option::parse(&name, TIMEZONE.name())?,
+        None => server_zone(&ctx.app.db, guild).await?,
+    };
+    let public = call.get(PUBLIC).unwrap_or(true);
+    let freeze_every = u32::try_from(call.get(FREEZE_EVERY).unwrap_or(4)).unwrap_or(4);
+    let reminder = WeeklySlot::new(weekday, time, zone);
+
+    let mut tx = ctx.app.db.begin().await?;
+    store::save_settings(
+        &mut tx,
+        guild,
+        channel,
+        staff_channel,
+        reminder,
+        public,
+        freeze_every,
+    )
+    .await?;
+    let settings = store::CheckinSettings {
+        channel,
+        staff_channel,
+        reminder,
+        public,
+        freeze_every,
+        problem: None,
+    };
+    let (next_reminder, next_digest) = plan(&mut tx, guild, &settings, ctx.invocation.now).await?;
+    tx.commit().await?;
+    let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
+        at.map_or("not planned".to_string(), |at| {
+            format!("<t:{}:F>", at.timestamp())
+        })
+    };
+    Ok(Reply::text(format!(
+        "Check-ins are on. Members run `/checkin` once a week (weeks run Monday to Sunday in \
+         their own zone, set with `/me timezone`, else {zone}). Confirmations are {}.\n\
+         • Reminder: every {} at {} ({zone}) in <#{channel}>, naming members who chose \
+         `/me reminders state:on` and have not checked in. Next: {}.\n\
+         • Staff digest: Mondays at 09:00 ({zone}) in <#{staff_channel}>, for the week before. \
+         Next: {}.\n\
+         • A streak freeze is earned every {freeze_every} week(s) checked in (at most 2 held).\n\
+         Waypoint needs View Channel, Send Messages and Embed Links in both channels.",
+        if public {
+            "public"
+        } else {
+            "private to the member"
+        },
+        weekday_name(weekday),
+        time.format("%H:%M"),
+        when(next_reminder),
+        when(next_digest),
+        zone = zone.name(),
+    )))
+}
+
+pub(super) async fn off(ctx: &Ctx<'_>) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let mut tx = ctx.app.db.begin().await?;
+    let was_on = store::turn_off(&mut tx, guild).await?;
+    tx.commit().await?;
+    Ok(Reply::text(if was_on {
+        "Check-ins are off: no more reminders or digests, and `/checkin` is closed. Members' \
+         check-ins are kept; `/settings checkins` turns them on again."
+    } else {
+        "Check-ins were already off; nothing changed."
+    }))
+}

@@ -1,0 +1,155 @@
+//! The weekly check-in reminder and staff digest as scheduled posts.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use serenity::all::GuildId;
+use sqlx::PgConnection;
+
+use super::clock::Clock;
+use super::deliver::{self, Ran};
+use super::prompts::plan_next_for;
+use super::weekly::{week_key, WeeklySlot};
+use crate::app::App;
+use crate::checkins::streak::{streak, week_number};
+use crate::db::checkins::{self as store, CheckinSettings, DIGEST, REMINDER};
+use crate::db::scheduled::Job;
+use crate::render::checkin::{self as view, Remind};
+use crate::render::discord::{channel_message, channel_message_pinging};
+
+/// Members seen within this long and not checked in are listed in the digest.
+const ACTIVE_FOR: chrono::Duration = chrono::Duration::days(30);
+const PLAN_BATCH: i64 = 1000;
+
+/// The digest of a week goes out first thing the next week: Mondays at 09:00, server time.
+pub fn digest_slot(zone: Tz) -> WeeklySlot {
+    WeeklySlot::new(
+        Weekday::Mon,
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN),
+        zone,
+    )
+}
+
+/// A digest due on a Monday reports on the week that just ended.
+fn digest_period(due: DateTime<Utc>, zone: Tz) -> String {
+    week_key(due - chrono::Duration::days(1), zone)
+}
+
+/// Plans the next reminder and digest of a server, after `after`.
+pub async fn plan(
+    conn: &mut PgConnection,
+    guild: GuildId,
+    settings: &CheckinSettings,
+    after: DateTime<Utc>,
+) -> sqlx::Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    let zone = settings.reminder.zone;
+    let reminder = plan_next_for(conn, guild, REMINDER, settings.reminder, after, |due| {
+        week_key(due, zone)
+    })
+    .await?;
+    let digest = plan_next_for(conn, guild, DIGEST, digest_slot(zone), after, |due| {
+        digest_period(due, zone)
+    })
+    .await?;
+    Ok((reminder, digest))
+}
+
+/// Plans reminders and digests for every server with check-ins on and none planned.
+pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize> {
+    let mut planned = 0;
+    for kind in [REMINDER, DIGEST] {
+        for (guild, settings) in store::unplanned(&app.db, kind, PLAN_BATCH).await? {
+            let mut conn = app.db.acquire().await?;
+            let (reminder, digest) = plan(&mut conn, guild, &settings, now).await?;
+            planned += usize::from(reminder.is_some()) + usize::from(digest.is_some());
+        }
+    }
+    Ok(planned)
+}
+
+/// Posts a claimed reminder or digest and records how it went.
+pub async fn run(app: &App, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
+    let now = clock.now();
+    let Some(settings) = store::settings(&app.db, job.guild).await? else {
+        let ran = Ran::Skipped("check-ins are off in this server".into());
+        deliver::record(app, job, now, &ran).await?;
+        return Ok(ran);
+    };
+    let skip = match &settings.problem {
+        Some((problem, _)) => Some(format!("posting is paused: {problem}")),
+        None => deliver::reason_to_skip(app, job, now, false),
+    };
+    let ran = match skip {
+        Some(why) => Ran::Skipped(why),
+        None if job.kind == REMINDER => remind(app, clock, job, &settings).await?,
+        None => digest(app, clock, job, &settings).await?,
+    };
+    let now = clock.now();
+    if !deliver::record(app, job, now, &ran).await? {
+        return Ok(ran);
+    }
+    if let Ran::CannotPost(problem) = &ran {
+        store::set_problem(&app.db, job.guild, problem, now).await?;
+    } else {
+        let mut conn = app.db.acquire().await?;
+        plan(&mut conn, job.guild, &settings, now.max(job.due_at)).await?;
+    }
+    Ok(ran)
+}
+
+/// Names the members who asked to be reminded and have not checked in this week (their own
+/// week, in their zone), marking those whose streak would end.
+async fn remind(
+    app: &App,
+    clock: &dyn Clock,
+    job: &Job,
+    settings: &CheckinSettings,
+) -> sqlx::Result<Ran> {
+    let now = clock.now();
+    let mut members = Vec::new();
+    for candidate in store::opted_in(&app.db, job.guild).await? {
+        let Some(current) = week_number(&week_key(now, candidate.zone)) else {
+            continue;
+        };
+        let checked: BTreeSet<i64> = candidate
+            .weeks
+            .iter()
+            .filter_map(|w| week_number(w))
+            .collect();
+        if checked.contains(&current) {
+            continue;
+        }
+        let streak = streak(&checked, current, settings.freeze_every);
+        members.push(Remind {
+            user: candidate.user,
+            streak_weeks: streak.weeks,
+            at_risk: streak.at_risk,
+        });
+    }
+    if members.is_empty() {
+        return Ok(Ran::Skipped(
+            "everyone who asked for a reminder has checked in".into(),
+        ));
+    }
+    let messages = view::reminder(&members)
+        .into_iter()
+        .map(|(reply, users)| channel_message_pinging(&reply, &users))
+        .collect();
+    deliver::send(app, clock, job, settings.channel, "reminder", messages).await
+}
+
+async fn digest(
+    app: &App,
+    clock: &dyn Clock,
+    job: &Job,
+    settings: &CheckinSettings,
+) -> sqlx::Result<Ran> {
+    let since = clock.now() - ACTIVE_FOR;
+    let (entries, missing, hidden) = store::digest(&app.db, job.guild, &job.period, since).await?;
+    let messages = view::digest(&job.period, &entries, &missing, hidden)
+        .iter()
+        .map(channel_message)
+        .collect();
+    deliver::send(app, clock, job, settings.staff_channel, "digest", messages).await
+}
