@@ -382,3 +382,44 @@ fn typed_into(mut command: Command, input: &str) -> Output {
         .unwrap();
     child.wait_with_output().unwrap()
 }
+
+#[tokio::test]
+async fn the_console_asks_for_each_field_of_a_form() {
+    let url = empty_database().await;
+    let setup = waypoint()
+        .env("DATABASE_URL", &url)
+        .args([
+            "console",
+            "--admin",
+            "/settings checkins channel:#10 staff-channel:#11 reminder-day:Friday reminder-time:18:00",
+        ])
+        .output()
+        .unwrap();
+    assert!(setup.status.success(), "{}", stdout(&setup));
+
+    let mut child = waypoint()
+        .env("DATABASE_URL", &url)
+        .args(["console", "/checkin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        // did, blockers (empty), goal, link (empty)
+        stdin
+            .write_all(b"Finished the SQL module\n\nWindow functions next\n\n")
+            .unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}{}", stderr(&output));
+    assert!(
+        text.contains("What did you do this week? (required)"),
+        "{text}"
+    );
+    assert!(text.contains("== Weekly check-in =="), "{text}");
+    assert!(text.contains("Window functions next"), "{text}");
+}

@@ -3,6 +3,8 @@
 mod support;
 
 mod autocomplete;
+mod checkin_posts;
+mod checkins;
 mod cli;
 mod content;
 mod content_changes;

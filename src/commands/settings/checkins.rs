@@ -1,20 +1,17 @@
 //! `/settings checkins` and `/settings checkins-off`: where check-ins are confirmed and
 //! reminded, where the staff digest goes, and the streak rule.
 
-use chrono::Weekday;
 use serenity::all::ChannelId;
 
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::super::invocation::CommandCall;
 use super::super::options::{Opt, OptionSpec};
-use super::super::zone_option;
-use super::prompts::{DAYS, TIMEZONE};
+use super::when;
 use crate::db::checkins as store;
-use crate::db::prompts::server_zone;
-use crate::render::{limits, Reply};
+use crate::render::Reply;
 use crate::schedule::checkins::plan;
-use crate::schedule::weekly::{parse_time, weekday_name, WeeklySlot};
+use crate::schedule::weekly::{weekday_name, WeeklySlot};
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
 const STAFF_CHANNEL: Opt<ChannelId> = Opt::new("staff-channel");
@@ -31,7 +28,7 @@ pub(super) fn options() -> Vec<OptionSpec> {
         STAFF_CHANNEL
             .text_channel("Where the weekly staff digest is posted")
             .required(),
-        DAY.choice("The reminder's day of the week", &DAYS)
+        DAY.choice("The reminder's day of the week", &when::DAYS)
             .required(),
         TIME.text("The reminder's time, 24-hour clock, like 18:00", 5)
             .required(),
@@ -41,12 +38,7 @@ pub(super) fn options() -> Vec<OptionSpec> {
             1,
             12,
         ),
-        TIMEZONE
-            .text(
-                "IANA time zone, like Europe/Berlin (default: the server's, else UTC)",
-                64,
-            )
-            .autocomplete(),
+        when::timezone_option(),
     ]
 }
 
@@ -57,24 +49,9 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     let staff_channel = call
         .get(STAFF_CHANNEL)
         .ok_or_else(|| pick("staff-channel"))?;
-    let day = call.get(DAY).unwrap_or_default();
-    let weekday = DAYS
-        .iter()
-        .position(|d| d.eq_ignore_ascii_case(day.trim()))
-        .and_then(|i| Weekday::try_from(u8::try_from(i).ok()?).ok())
-        .ok_or_else(|| CommandError::user("Pick a day of the week, like `reminder-day:Friday`."))?;
-    let time_text = call.get(TIME).unwrap_or_default();
-    let time = parse_time(&time_text).ok_or_else(|| {
-        CommandError::user(format!(
-            "`{}` is not a time Waypoint understands. Use the 24-hour clock as HH:MM, like \
-             `reminder-time:18:00` for six in the evening.",
-            limits::truncate(&time_text, 20)
-        ))
-    })?;
-    let zone = match call.get(TIMEZONE) {
-        Some(name) => zone_option::parse(&name, TIMEZONE.name())?,
-        None => server_zone(&ctx.app.db, guild).await?,
-    };
+    let weekday = when::day(call, DAY)?;
+    let time = when::time(call, TIME)?;
+    let zone = when::zone(ctx, call, guild).await?;
     let public = call.get(PUBLIC).unwrap_or(true);
     let freeze_every = u32::try_from(call.get(FREEZE_EVERY).unwrap_or(4)).unwrap_or(4);
     let reminder = WeeklySlot::new(weekday, time, zone);

@@ -3,6 +3,7 @@
 mod checkins;
 mod prompts;
 mod show;
+mod when;
 
 use serenity::all::RoleId;
 
@@ -86,7 +87,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
 }
 
 async fn complete(_ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
-    Ok(if typing.option == prompts::TIMEZONE.name() {
+    Ok(if typing.option == when::TIMEZONE.name() {
         super::zone_option::complete(typing.partial)
     } else {
         Vec::new()

@@ -1,6 +1,7 @@
 //! Shared test helpers: a real database, the shipped content, invocations, and an
 //! independent check of Discord's limits on response JSON.
 
+pub mod checkins;
 pub mod db;
 pub mod discord_limits;
 pub mod fake_discord;

@@ -112,6 +112,18 @@ pub fn subcommand_with(
     envelope(id, 2, data, permissions)
 }
 
+/// A submitted form (modal): each field as (custom id, value), one per row as Discord sends them.
+pub fn modal_submit(id: u64, custom_id: &str, fields: &[(&str, &str)]) -> Value {
+    let rows: Vec<Value> = fields
+        .iter()
+        .map(|(field, value)| {
+            json!({ "type": 1, "components": [{ "type": 4, "custom_id": field, "value": value }] })
+        })
+        .collect();
+    let data = json!({ "custom_id": custom_id, "components": rows });
+    envelope(id, 5, data, MEMBER_PERMISSIONS)
+}
+
 pub fn autocomplete(id: u64, name: &str, option: &str, partial: &str) -> Value {
     let data = json!({
         "id": "700000000000000001", "name": name, "type": 1,
