@@ -86,7 +86,13 @@ async fn the_reminder_names_exactly_the_opted_in_members_who_have_not_checked_in
     fake.rest.assert_spec_clean();
 
     let shown = text(&crate::support::json(
-        &run_at(&bot, Who::staff(GUILD, 1), "/settings show", at(REMINDER_DUE)).await,
+        &run_at(
+            &bot,
+            Who::staff(GUILD, 1),
+            "/settings show",
+            at(REMINDER_DUE),
+        )
+        .await,
     ));
     assert!(
         shown.contains("Reminder every Friday at 18:00 (Europe/Berlin)")
