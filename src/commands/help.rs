@@ -4,7 +4,7 @@ use super::error::CommandResult;
 use super::handler::Ctx;
 use super::invocation::CommandCall;
 use super::spec::{Access, CommandSpec};
-use crate::render::{Embed, Reply};
+use crate::render::{limits, Embed, Reply};
 
 pub const NAME: &str = "help";
 
@@ -22,17 +22,40 @@ async fn run(ctx: &Ctx<'_>, _call: &CommandCall) -> CommandResult<Reply> {
             Access::Staff => staff.extend(lines),
         }
     }
-    let mut embed = Embed::new("Waypoint")
-        .description(format!(
-            "Waypoint walks this community through the **{}** roadmap, phase by phase. Browse the \
+    let mut embed = Embed::new("Waypoint").description(format!(
+        "Waypoint walks this community through the **{}** roadmap, phase by phase. Browse the \
              content, track what you are learning, and keep each other going.",
-            ctx.roadmap().title
-        ))
-        .field("Commands", member.join("\n"));
-    if !staff.is_empty() {
-        embed = embed.field("For server staff (Manage Server)", staff.join("\n"));
+        ctx.roadmap().title
+    ));
+    for (title, lines) in [
+        ("Commands", member),
+        ("For server staff (Manage Server)", staff),
+    ] {
+        for (i, chunk) in fields(&lines).into_iter().enumerate() {
+            let name = if i == 0 {
+                title.to_string()
+            } else {
+                format!("{title} (continued)")
+            };
+            embed = embed.field(name, chunk);
+        }
     }
     Ok(Reply::embed(
         embed.footer("Options in [brackets] are optional."),
     ))
+}
+
+/// The lines as field values within Discord's limit, breaking only between lines.
+fn fields(lines: &[String]) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for line in lines {
+        match values.last_mut() {
+            Some(value) if limits::len(value) + 1 + limits::len(line) <= limits::FIELD_VALUE => {
+                value.push('\n');
+                value.push_str(line);
+            }
+            _ => values.push(line.clone()),
+        }
+    }
+    values
 }

@@ -6,6 +6,7 @@ mod error;
 mod handler;
 mod help;
 mod invocation;
+mod leaderboard;
 mod me;
 mod options;
 mod privacy;
@@ -46,6 +47,7 @@ impl Registry {
                 checkin::spec(),
                 checkin::history_spec(),
                 me::spec(),
+                leaderboard::spec(library),
                 help::spec(),
             ],
         };

@@ -88,14 +88,7 @@ pub async fn save_settings(
     public: bool,
     freeze_every: u32,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO servers (guild_id, timezone) VALUES ($1, $2)
-         ON CONFLICT (guild_id) DO UPDATE SET timezone = EXCLUDED.timezone, updated_at = now()",
-        guild.db(),
-        reminder.zone.name()
-    )
-    .execute(&mut *conn)
-    .await?;
+    servers::set_timezone(conn, guild, reminder.zone.name()).await?;
     sqlx::query!(
         "INSERT INTO checkin_settings
              (guild_id, channel_id, staff_channel_id, reminder_weekday, reminder_minute, public, freeze_every)

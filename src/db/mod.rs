@@ -4,6 +4,7 @@ pub mod activity;
 pub mod checkins;
 pub mod embedded;
 pub mod ids;
+pub mod leaderboard;
 pub mod pg_binaries;
 pub mod privacy;
 pub mod progress;

@@ -26,6 +26,14 @@ pub async fn set_hidden(
     )
     .execute(&mut *tx)
     .await?;
+    sqlx::query!(
+        "UPDATE points_totals SET hidden = $3 WHERE guild_id = $1 AND user_id = $2",
+        guild.db(),
+        user.db(),
+        hidden
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await
 }
 

@@ -224,13 +224,13 @@ pub async fn set_state(
                changed_at = EXCLUDED.changed_at
            ),
            awarded AS (
-             INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
+             INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
              SELECT $1, $2, a.kind, a.reference,
                     COALESCE(a.points, -(SELECT l.points FROM points_ledger l
                                          WHERE l.guild_id = $1 AND l.user_id = $2
                                            AND l.award_key = ANY(string_to_array(a.reverses, E'\n'))
                                          ORDER BY l.id DESC LIMIT 1), 0),
-                    a.award_key, $7
+                    a.award_key, $7, $8::smallint
              FROM UNNEST($12::text[], $13::text[], $14::int[], $15::text[], $16::text[])
                   AS a (kind, reference, points, award_key, reverses)
              ON CONFLICT (guild_id, user_id, award_key) DO NOTHING

@@ -92,14 +92,7 @@ pub async fn save_schedule(
     channel: ChannelId,
     slot: WeeklySlot,
 ) -> sqlx::Result<()> {
-    sqlx::query!(
-        "INSERT INTO servers (guild_id, timezone) VALUES ($1, $2)
-         ON CONFLICT (guild_id) DO UPDATE SET timezone = EXCLUDED.timezone, updated_at = now()",
-        guild.db(),
-        slot.zone.name()
-    )
-    .execute(&mut *conn)
-    .await?;
+    super::servers::set_timezone(conn, guild, slot.zone.name()).await?;
     sqlx::query!(
         "INSERT INTO prompt_schedules (guild_id, channel_id, weekday, minute_of_day)
          VALUES ($1, $2, $3, $4)

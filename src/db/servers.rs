@@ -83,6 +83,33 @@ pub(crate) async fn lock_member(
     .await
 }
 
+/// Sets the server's time zone. When it changes, the weekly and monthly leaderboard totals
+/// are rebuilt from the ledger, since their weeks and months were counted in the old zone.
+pub async fn set_timezone(
+    conn: &mut sqlx::PgConnection,
+    guild: GuildId,
+    zone: &str,
+) -> sqlx::Result<()> {
+    let previous = sqlx::query_scalar!(
+        "SELECT timezone FROM servers WHERE guild_id = $1 FOR UPDATE",
+        guild.db()
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO servers (guild_id, timezone) VALUES ($1, $2)
+         ON CONFLICT (guild_id) DO UPDATE SET timezone = EXCLUDED.timezone, updated_at = now()",
+        guild.db(),
+        zone
+    )
+    .execute(&mut *conn)
+    .await?;
+    if previous.is_some_and(|p| p != zone) {
+        super::leaderboard::rebuild_period_totals(conn, guild).await?;
+    }
+    Ok(())
+}
+
 pub async fn set_count_skipped(pool: &PgPool, guild: GuildId, count: bool) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO servers (guild_id, count_skipped) VALUES ($1, $2)

@@ -2,6 +2,7 @@
 
 pub mod checkin;
 pub mod discord;
+pub mod leaderboard;
 pub mod limits;
 pub mod progress;
 pub mod progress_id;

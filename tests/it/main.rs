@@ -14,6 +14,7 @@ mod embedded;
 mod endpoint;
 mod gateway;
 mod isolation;
+mod leaderboard;
 mod outage;
 mod privacy;
 mod processes;

@@ -1,0 +1,129 @@
+//! Leaderboards from the maintained `points_totals` (see the migration that creates it): a
+//! page of a scope with competition ranks ("1, 2, 2, 4"), and one member's rank.
+
+use serenity::all::{GuildId, UserId};
+use sqlx::{PgConnection, PgPool};
+
+use super::ids::{user_from_db, DbId};
+
+/// One line of a leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub rank: i64,
+    pub user: UserId,
+    pub points: i64,
+}
+
+/// A page of `scope`'s standings (hidden members and members without points left out), and
+/// whether another page follows.
+pub async fn page(
+    pool: &PgPool,
+    guild: GuildId,
+    scope: &str,
+    page: i64,
+    size: i64,
+) -> sqlx::Result<(Vec<Standing>, bool)> {
+    let rows = sqlx::query!(
+        "SELECT user_id, points FROM points_totals
+         WHERE guild_id = $1 AND scope = $2 AND NOT hidden AND points > 0
+         ORDER BY points DESC, user_id
+         LIMIT $3 OFFSET $4",
+        guild.db(),
+        scope,
+        size + 1,
+        page * size
+    )
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 > size;
+    let mut standings: Vec<Standing> = Vec::with_capacity(rows.len());
+    for (i, row) in rows
+        .into_iter()
+        .take(usize::try_from(size).unwrap_or(0))
+        .enumerate()
+    {
+        // Everyone earlier on the page with more points ranks above; ties share a rank.
+        let rank = match standings.last() {
+            Some(previous) if previous.points == row.points => previous.rank,
+            Some(_) => page * size + i as i64 + 1,
+            // A tie may reach back onto earlier pages: count who is really above.
+            None => above(pool, guild, scope, row.points).await? + 1,
+        };
+        standings.push(Standing {
+            rank,
+            user: user_from_db(row.user_id),
+            points: row.points,
+        });
+    }
+    Ok((standings, more))
+}
+
+/// How many visible members in `scope` have more than `points`.
+async fn above(pool: &PgPool, guild: GuildId, scope: &str, points: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM points_totals
+           WHERE guild_id = $1 AND scope = $2 AND NOT hidden AND points > $3"#,
+        guild.db(),
+        scope,
+        points
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Where a member stands in `scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Ranked { rank: i64, points: i64 },
+    NoPoints,
+    Hidden,
+}
+
+pub async fn place(
+    pool: &PgPool,
+    guild: GuildId,
+    scope: &str,
+    user: UserId,
+) -> sqlx::Result<Place> {
+    let row = sqlx::query!(
+        "SELECT points, hidden FROM points_totals WHERE guild_id = $1 AND scope = $2 AND user_id = $3",
+        guild.db(),
+        scope,
+        user.db()
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        Some(row) if row.hidden => Place::Hidden,
+        Some(row) if row.points > 0 => Place::Ranked {
+            rank: above(pool, guild, scope, row.points).await? + 1,
+            points: row.points,
+        },
+        _ => Place::NoPoints,
+    })
+}
+
+/// Recounts a server's weekly and monthly totals from its ledger, in its current zone.
+pub async fn rebuild_period_totals(conn: &mut PgConnection, guild: GuildId) -> sqlx::Result<()> {
+    sqlx::query!(
+        "DELETE FROM points_totals
+         WHERE guild_id = $1 AND (scope LIKE 'week:%' OR scope LIKE 'month:%')",
+        guild.db()
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO points_totals (guild_id, scope, user_id, points, hidden)
+         SELECT l.guild_id, scope, l.user_id, SUM(l.points), bool_or(m.hidden)
+         FROM points_ledger l
+         JOIN members m USING (guild_id, user_id)
+         JOIN servers s USING (guild_id)
+         CROSS JOIN unnest(points_scopes(l.awarded_at, s.timezone, NULL)) AS scope
+         WHERE l.guild_id = $1 AND scope <> 'all'
+         GROUP BY l.guild_id, scope, l.user_id",
+        guild.db()
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

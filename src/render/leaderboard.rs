@@ -1,0 +1,125 @@
+//! The leaderboard message, and the custom ids of its page buttons. A button carries only
+//! what to show (scope and page), never a server: the server is always the clicker's own.
+
+use std::fmt::Write;
+
+use serenity::all::UserId;
+
+use super::reply::{ActionRow, Button, Component, Embed, Reply};
+use crate::db::leaderboard::{Place, Standing};
+
+/// Members per page.
+pub const PAGE_SIZE: i64 = 10;
+
+/// What a leaderboard counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Board {
+    Week,
+    Month,
+    All,
+    Phase(u8),
+}
+
+/// A page button: which board, which page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageId {
+    pub board: Board,
+    pub page: u32,
+}
+
+impl PageId {
+    pub fn custom_id(self) -> String {
+        let board = match self.board {
+            Board::Week => "week".to_string(),
+            Board::Month => "month".to_string(),
+            Board::All => "all".to_string(),
+            Board::Phase(n) => format!("phase-{n}"),
+        };
+        format!("leaderboard:{board}:{}", self.page)
+    }
+
+    pub fn parse(custom_id: &str) -> Option<Self> {
+        let mut parts = custom_id.strip_prefix("leaderboard:")?.split(':');
+        let board = match parts.next()? {
+            "week" => Board::Week,
+            "month" => Board::Month,
+            "all" => Board::All,
+            other => Board::Phase(other.strip_prefix("phase-")?.parse().ok()?),
+        };
+        let page = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some(Self { board, page })
+    }
+}
+
+/// One page of a leaderboard, with the caller's own place under it.
+pub fn page(
+    title: &str,
+    board: Board,
+    page: u32,
+    standings: &[Standing],
+    more: bool,
+    caller: UserId,
+    place: Place,
+) -> Reply {
+    let mut lines = String::new();
+    for s in standings {
+        let marker = if s.user == caller { " ← you" } else { "" };
+        let _ = writeln!(
+            lines,
+            "**{}.** <@{}> · {} points{marker}",
+            s.rank, s.user, s.points
+        );
+    }
+    if lines.is_empty() {
+        lines = if page == 0 {
+            "No points yet. Mark topics done with `/progress set` or check in with `/checkin`."
+                .to_string()
+        } else {
+            "No one on this page.".to_string()
+        };
+    }
+    let you = match place {
+        Place::Ranked { rank, points } => format!("You are **#{rank}** with {points} points."),
+        Place::NoPoints => "You have no points here yet.".to_string(),
+        Place::Hidden => {
+            "You are hidden (`/privacy show` puts you back on leaderboards).".to_string()
+        }
+    };
+    let embed = Embed::new(title.to_string())
+        .description(lines)
+        .field("Your place", you)
+        .footer(format!(
+            "Page {} · equal points share a rank · hidden members are left out",
+            page + 1
+        ));
+    let button = |label: &str, to: u32, disabled: bool| {
+        Component::Button(
+            Button::new(PageId { board, page: to }.custom_id(), label).disabled(disabled),
+        )
+    };
+    Reply::embed(embed).with_row(ActionRow(vec![
+        button("◀ Previous", page.saturating_sub(1), page == 0),
+        button("Next ▶", page.saturating_add(1), !more),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_ids_round_trip_and_refuse_anything_else() {
+        for board in [Board::Week, Board::Month, Board::All, Board::Phase(3)] {
+            let id = PageId { board, page: 7 };
+            assert_eq!(PageId::parse(&id.custom_id()), Some(id));
+        }
+        for bad in [
+            "leaderboard:year:1",
+            "leaderboard:week",
+            "leaderboard:week:1:2",
+            "roadmap:week:1",
+        ] {
+            assert_eq!(PageId::parse(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! `/leaderboard`: periods in the server's time zone, competition ranks, hidden members left
+//! out, the caller's own place, and pages that only ever show the clicker's server.
+
+use waypoint::commands::{Action, Dispatcher};
+
+use crate::support::checkins::at;
+use crate::support::schedule::run_at;
+use crate::support::{self, json, text, Who};
+
+const GUILD: u64 = 940_000_000_000_000_001;
+const OTHER_GUILD: u64 = 940_000_000_000_000_002;
+
+fn who(n: u64) -> Who {
+    Who::member(GUILD, 600 + n)
+}
+
+/// Gives `who` `points` at `when` through the ledger (its trigger keeps the totals).
+async fn award(bot: &Dispatcher, who: Who, points: i32, when: &str, key: &str) {
+    let pool = &bot.app.db;
+    sqlx::query("INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT DO NOTHING")
+        .bind(who.guild as i64)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $3)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(who.guild as i64)
+    .bind(who.user as i64)
+    .bind(at(when))
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
+         VALUES ($1, $2, 'test', $3, $4, $3, $5)",
+    )
+    .bind(who.guild as i64)
+    .bind(who.user as i64)
+    .bind(key)
+    .bind(points)
+    .bind(at(when))
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+async fn board(bot: &Dispatcher, caller: Who, line: &str, when: &str) -> String {
+    let outcome = run_at(bot, caller, line, at(when)).await;
+    assert!(!outcome.failed, "{line}: {:?}", outcome.response);
+    text(&json(&outcome))
+}
+
+#[tokio::test]
+async fn periods_follow_the_servers_time_zone() {
+    let bot = support::bot().await;
+    run_at(
+        &bot,
+        Who::staff(GUILD, 1),
+        "/settings prompts channel:#5 day:Monday time:09:00 timezone:America/New_York",
+        at("2026-11-20T12:00:00Z"),
+    )
+    .await;
+    // Sunday 29 November, 23:30 in New York is Monday 04:30 UTC: still week 48 and November.
+    award(&bot, who(1), 10, "2026-11-30T04:30:00Z", "late-sunday").await;
+    // Monday 00:30 in New York: week 49, still November.
+    award(&bot, who(2), 7, "2026-11-30T05:30:00Z", "early-monday").await;
+    // Monday 30 November, 23:30 in New York is 1 December in UTC: still November there.
+    award(&bot, who(3), 3, "2026-12-01T04:30:00Z", "last-of-november").await;
+
+    let sunday = board(
+        &bot,
+        who(9),
+        "/leaderboard period:week",
+        "2026-11-30T04:45:00Z",
+    )
+    .await;
+    assert!(
+        sunday.contains("(2026-W48)") && sunday.contains("<@601>"),
+        "{sunday}"
+    );
+    assert!(!sunday.contains("<@602>"), "{sunday}");
+    let monday = board(
+        &bot,
+        who(9),
+        "/leaderboard period:week",
+        "2026-12-01T06:00:00Z",
+    )
+    .await;
+    assert!(monday.contains("(2026-W49)"), "{monday}");
+    assert!(
+        monday.contains("<@602>") && monday.contains("<@603>") && !monday.contains("<@601>"),
+        "{monday}"
+    );
+    let november = board(
+        &bot,
+        who(9),
+        "/leaderboard period:month",
+        "2026-12-01T04:45:00Z",
+    )
+    .await;
+    assert!(november.contains("(2026-11)"), "{november}");
+    for user in ["<@601>", "<@602>", "<@603>"] {
+        assert!(november.contains(user), "{november}");
+    }
+}
+
+#[tokio::test]
+async fn equal_points_share_a_rank_hidden_members_are_left_out_and_the_caller_always_sees_their_place(
+) {
+    let bot = support::bot().await;
+    // 1: 50, 2: 40, 3 and 4: 30 (tied), 5: 20 (hidden), 6..=13: 19 down to 12.
+    for (n, points) in [(1, 50), (2, 40), (3, 30), (4, 30), (5, 20)] {
+        award(
+            &bot,
+            who(n),
+            points,
+            "2026-11-20T12:00:00Z",
+            &format!("k{n}"),
+        )
+        .await;
+    }
+    for n in 6..=13u64 {
+        award(
+            &bot,
+            who(n),
+            25 - n as i32,
+            "2026-11-20T12:00:00Z",
+            &format!("k{n}"),
+        )
+        .await;
+    }
+    run_at(&bot, who(5), "/privacy hide", at("2026-11-21T12:00:00Z")).await;
+
+    let top = board(&bot, who(13), "/leaderboard", "2026-11-22T12:00:00Z").await;
+    assert!(top.contains("**1.** <@601> · 50 points"), "{top}");
+    assert!(
+        top.contains("**3.** <@603> · 30 points") && top.contains("**3.** <@604> · 30 points"),
+        "{top}"
+    );
+    assert!(top.contains("**5.** <@606> · 19 points"), "{top}");
+    assert!(!top.contains("<@605>"), "hidden: {top}");
+    // The caller is 12th of the 12 visible members: not on the page, but told their place.
+    assert!(top.contains("You are **#12** with 12 points."), "{top}");
+
+    let hidden = board(&bot, who(5), "/leaderboard", "2026-11-22T12:00:00Z").await;
+    assert!(hidden.contains("You are hidden"), "{hidden}");
+}
+
+#[tokio::test]
+async fn pages_turn_and_never_show_another_servers_members() {
+    let bot = support::bot().await;
+    for n in 1..=12u64 {
+        award(
+            &bot,
+            who(n),
+            100 - n as i32,
+            "2026-11-20T12:00:00Z",
+            &format!("k{n}"),
+        )
+        .await;
+    }
+    let outsider = Who::member(OTHER_GUILD, 700);
+    award(&bot, outsider, 5, "2026-11-20T12:00:00Z", "outsider").await;
+
+    let click = |who: Who, custom_id: &str| {
+        let mut invocation = who.invocation(Action::Component {
+            custom_id: custom_id.into(),
+            values: Vec::new(),
+            on_ephemeral: false,
+        });
+        invocation.now = at("2026-11-22T12:00:00Z");
+        invocation
+    };
+    let second = json(&bot.dispatch(&click(who(1), "leaderboard:all:1")).await);
+    let shown = text(&second);
+    assert!(
+        shown.contains("**11.** <@611>") && shown.contains("**12.** <@612>"),
+        "{shown}"
+    );
+    assert_eq!(
+        second["data"]["flags"],
+        serde_json::json!(64),
+        "each clicker gets a private copy"
+    );
+    let next = &second["data"]["components"][0]["components"][1];
+    assert_eq!(next["disabled"], true, "no page after the last");
+
+    // The same button pressed in another server shows that server's board.
+    let elsewhere = text(&json(
+        &bot.dispatch(&click(outsider, "leaderboard:all:0")).await,
+    ));
+    assert!(elsewhere.contains("<@700>"), "{elsewhere}");
+    assert!(!elsewhere.contains("<@601>"), "{elsewhere}");
+}
+
+#[tokio::test]
+async fn a_phase_board_counts_only_that_phases_points() {
+    let bot = support::bot().await;
+    let when = "2026-11-20T12:00:00Z";
+    run_at(
+        &bot,
+        who(1),
+        "/progress set topic:pytorch state:done",
+        at(when),
+    )
+    .await;
+    run_at(
+        &bot,
+        who(2),
+        "/progress set topic:python state:done",
+        at(when),
+    )
+    .await;
+    let phase_two = board(&bot, who(9), "/leaderboard phase:2", "2026-11-21T12:00:00Z").await;
+    assert!(
+        phase_two.contains("Phase 2 ·") && phase_two.contains("<@601> · 10 points"),
+        "{phase_two}"
+    );
+    assert!(!phase_two.contains("<@602>"), "{phase_two}");
+}
+
+#[tokio::test]
+async fn changing_the_servers_time_zone_recounts_weeks_and_months() {
+    let bot = support::bot().await;
+    // Sunday 29 November 23:30 UTC: week 48 in UTC, but Monday (week 49) in Berlin.
+    award(&bot, who(1), 10, "2026-11-29T23:30:00Z", "edge").await;
+    let utc = board(
+        &bot,
+        who(9),
+        "/leaderboard period:week",
+        "2026-11-29T23:45:00Z",
+    )
+    .await;
+    assert!(utc.contains("<@601>"), "{utc}");
+    run_at(
+        &bot,
+        Who::staff(GUILD, 1),
+        "/settings prompts channel:#5 day:Monday time:09:00 timezone:Europe/Berlin",
+        at("2026-11-29T23:40:00Z"),
+    )
+    .await;
+    let berlin = board(
+        &bot,
+        who(9),
+        "/leaderboard period:week",
+        "2026-11-29T23:45:00Z",
+    )
+    .await;
+    assert!(
+        berlin.contains("(2026-W49)") && berlin.contains("<@601>"),
+        "{berlin}"
+    );
+    let before = board(
+        &bot,
+        who(9),
+        "/leaderboard period:week",
+        "2026-11-29T22:00:00Z",
+    )
+    .await;
+    assert!(
+        before.contains("(2026-W48)") && !before.contains("<@601>"),
+        "{before}"
+    );
+}
