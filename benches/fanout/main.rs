@@ -8,6 +8,8 @@
 
 #[path = "../serve/machine.rs"]
 mod machine;
+#[path = "../serve/sections.rs"]
+mod sections;
 #[path = "../serve/workdir.rs"]
 mod workdir;
 
@@ -152,7 +154,11 @@ async fn measure(database: &Database, options: &Options, command: String) -> any
     };
     println!("\n{}", result.table());
     if let Some(path) = &options.write {
-        report::write_section(path, &result.markdown(&machine::Machine::describe()))?;
+        sections::write_section(
+            path,
+            "fanout",
+            &result.markdown(&machine::Machine::describe()),
+        )?;
         eprintln!("wrote the fan-out section of {}", path.display());
     }
     Ok(())

@@ -2,13 +2,9 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use chrono::Utc;
 
 use crate::machine::{revision, Machine};
-
-pub const START: &str = "<!-- fanout:start -->";
-pub const END: &str = "<!-- fanout:end -->";
 
 pub struct Run {
     pub seconds: f64,
@@ -63,7 +59,7 @@ impl Result {
         let too_many: u64 = self.runs.iter().map(|r| r.too_many).sum();
         let met = median <= self.floor() * 1.1 && too_many == 0;
         format!(
-            "{START}\n## Weekly prompt fan-out\n\n\
+            "## Weekly prompt fan-out\n\n\
              `waypoint worker` posting every server's due weekly prompt to a fake Discord REST API \
              that allows {limit} requests in any one second (Discord's global limit) and answers a \
              global 429 beyond it. The worker runs against a throwaway PostgreSQL seeded with \
@@ -85,7 +81,7 @@ impl Result {
              Crash test (not timed): `cargo bench --bench fanout -- --crash` (or \
              `scripts/prompt-crash-test`) kills the worker with SIGKILL a third of the way through \
              a fan-out to 200 servers, starts it again, and fails unless the fake counted exactly \
-             one post per server.\n{END}\n",
+             one post per server.\n",
             limit = self.limit,
             servers = self.servers,
             cpu = machine.cpu,
@@ -104,21 +100,4 @@ impl Result {
             rate = self.rate,
         )
     }
-}
-
-/// Replaces the fan-out section of `path` (or appends one), leaving the rest as it is.
-pub fn write_section(path: &Path, section: &str) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let updated = match (text.find(START), text.find(END)) {
-        (Some(start), Some(end)) if end > start => {
-            format!(
-                "{}{}{}",
-                &text[..start],
-                section,
-                &text[end + END.len()..].trim_start_matches('\n')
-            )
-        }
-        _ => format!("{}\n\n{section}", text.trim_end()),
-    };
-    std::fs::write(path, updated).with_context(|| format!("cannot write {}", path.display()))
 }

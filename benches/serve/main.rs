@@ -10,6 +10,7 @@ mod pgbench;
 mod procfs;
 mod report;
 mod scenarios;
+mod sections;
 mod server;
 mod workdir;
 
@@ -95,7 +96,8 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
         println!("smoke test passed: every scenario answered correctly");
     }
     if let Some(path) = &options.write {
-        let markdown = keep_other_sections(path, report.markdown(&machine::Machine::describe()));
+        let markdown =
+            sections::keep_sections(path, report.markdown(&machine::Machine::describe()));
         std::fs::write(path, markdown)
             .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
@@ -114,18 +116,6 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Other benches (`fanout`) keep a fenced section of the same file; rewriting ours keeps theirs.
-fn keep_other_sections(path: &std::path::Path, ours: String) -> String {
-    let old = std::fs::read_to_string(path).unwrap_or_default();
-    let (start, end) = ("<!-- fanout:start -->", "<!-- fanout:end -->");
-    match (old.find(start), old.find(end)) {
-        (Some(from), Some(to)) if to > from => {
-            format!("{}\n\n{}\n", ours.trim_end(), &old[from..to + end.len()])
-        }
-        _ => ours,
-    }
 }
 
 /// The scenario compared with PostgreSQL's own upsert rate.

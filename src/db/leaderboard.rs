@@ -1,5 +1,6 @@
-//! Leaderboards from the maintained `points_totals` (see the migration that creates it): a
-//! page of a scope with competition ranks ("1, 2, 2, 4"), and one member's rank.
+//! Leaderboards from the maintained `points_totals` and `points_histogram` (see the
+//! migrations that create them): a page of a scope with competition ranks ("1, 2, 2, 4"), and
+//! one member's rank.
 
 use serenity::all::{GuildId, UserId};
 use sqlx::{PgConnection, PgPool};
@@ -58,11 +59,12 @@ pub async fn page(
     Ok((standings, more))
 }
 
-/// How many visible members in `scope` have more than `points`.
+/// How many visible members in `scope` have more than `points`: a sum over the totals'
+/// histogram, one row per distinct total, rather than a count over every member.
 async fn above(pool: &PgPool, guild: GuildId, scope: &str, points: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM points_totals
-           WHERE guild_id = $1 AND scope = $2 AND NOT hidden AND points > $3"#,
+        r#"SELECT COALESCE(SUM(members), 0)::bigint AS "n!" FROM points_histogram
+           WHERE guild_id = $1 AND scope = $2 AND points > $3"#,
         guild.db(),
         scope,
         points

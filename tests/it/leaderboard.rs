@@ -46,6 +46,37 @@ async fn award(bot: &Dispatcher, who: Who, points: i32, when: &str, key: &str) {
     .unwrap();
 }
 
+/// The histogram ranks are read from must agree with the totals it summarises.
+async fn assert_histogram_matches_totals(bot: &Dispatcher) {
+    let mismatches: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (
+             SELECT guild_id, scope, points, members FROM points_histogram WHERE members <> 0
+             EXCEPT
+             SELECT guild_id, scope, points, count(*)::int FROM points_totals
+             WHERE NOT hidden AND points > 0 GROUP BY guild_id, scope, points
+         ) AS extra",
+    )
+    .fetch_one(&bot.app.db)
+    .await
+    .unwrap();
+    let missing: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (
+             SELECT guild_id, scope, points, count(*)::int FROM points_totals
+             WHERE NOT hidden AND points > 0 GROUP BY guild_id, scope, points
+             EXCEPT
+             SELECT guild_id, scope, points, members FROM points_histogram
+         ) AS absent",
+    )
+    .fetch_one(&bot.app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        (mismatches, missing),
+        (0, 0),
+        "the histogram drifted from the totals"
+    );
+}
+
 async fn board(bot: &Dispatcher, caller: Who, line: &str, when: &str) -> String {
     let outcome = run_at(bot, caller, line, at(when)).await;
     assert!(!outcome.failed, "{line}: {:?}", outcome.response);
@@ -146,6 +177,21 @@ async fn equal_points_share_a_rank_hidden_members_are_left_out_and_the_caller_al
 
     let hidden = board(&bot, who(5), "/leaderboard", "2026-11-22T12:00:00Z").await;
     assert!(hidden.contains("You are hidden"), "{hidden}");
+    assert_histogram_matches_totals(&bot).await;
+
+    // Showing again, more points, and a deletion all keep ranks right.
+    run_at(&bot, who(5), "/privacy show", at("2026-11-23T12:00:00Z")).await;
+    award(&bot, who(13), 40, "2026-11-23T12:00:00Z", "more").await;
+    let action = Action::Component {
+        custom_id: "privacy:delete:confirm".into(),
+        values: Vec::new(),
+        on_ephemeral: true,
+    };
+    bot.dispatch(&who(1).invocation(action)).await;
+    assert_histogram_matches_totals(&bot).await;
+    let after = board(&bot, who(13), "/leaderboard", "2026-11-24T12:00:00Z").await;
+    assert!(after.contains("**1.** <@613> · 52 points"), "{after}");
+    assert!(after.contains("**5.** <@605> · 20 points"), "{after}");
 }
 
 #[tokio::test]

@@ -1,0 +1,144 @@
+//! `cargo bench --bench leaderboard`: `/leaderboard`'s queries at scale. A throwaway
+//! PostgreSQL is seeded with one server of `--members` members and `--rows` ledger rows spread
+//! over four months; then, for each board (this week, this month, all time, a phase), the
+//! page and the caller's place are read `--samples` times for random callers, through the
+//! same functions the command uses. Reports p50/p99 and what PostgreSQL's plans do.
+
+#[path = "../serve/machine.rs"]
+mod machine;
+#[path = "../serve/sections.rs"]
+mod sections;
+#[path = "../serve/workdir.rs"]
+mod workdir;
+
+mod report;
+mod seed;
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use rand::Rng;
+use serenity::all::{GuildId, UserId};
+
+use report::{Board, Results};
+
+#[derive(Parser, Debug, Clone)]
+#[command(name = "cargo bench --bench leaderboard --")]
+pub struct Options {
+    /// Members of the seeded server.
+    #[arg(long, default_value_t = 100_000)]
+    members: i64,
+    /// Ledger rows, spread over the last 120 days.
+    #[arg(long, default_value_t = 2_000_000)]
+    rows: i64,
+    /// Leaderboard reads per board.
+    #[arg(long, default_value_t = 500)]
+    samples: usize,
+    /// Also write the results into this Markdown file, replacing its leaderboard section.
+    #[arg(long)]
+    write: Option<std::path::PathBuf>,
+}
+
+/// Reads before each board's measurement.
+const WARM_UP: usize = 20;
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().collect();
+    let benchmarking = args.iter().any(|a| a == "--bench");
+    args.retain(|a| a != "--bench");
+    let mut options = Options::parse_from(&args);
+    if !benchmarking {
+        // `cargo test --benches`: a small run that checks the harness still works.
+        options.members = options.members.min(2_000);
+        options.rows = options.rows.min(20_000);
+        options.samples = options.samples.min(20);
+        options.write = None;
+    }
+    let command = command_line(&args[1..]);
+    let result = tokio::runtime::Runtime::new()
+        .map_err(anyhow::Error::from)
+        .and_then(|rt| rt.block_on(bench(&options, command)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn command_line(args: &[String]) -> String {
+    let base = "cargo bench --bench leaderboard";
+    if args.is_empty() {
+        return base.into();
+    }
+    let quoted =
+        shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "));
+    format!("{base} -- {quoted}")
+}
+
+async fn bench(options: &Options, command: String) -> anyhow::Result<()> {
+    let work_dir = workdir::make_work_dir("waypoint-leaderboard")?;
+    let cluster = workdir::start_database(&work_dir).await?;
+    let url = cluster.url().expose().to_string();
+    waypoint::db::migrate(&url).await?;
+    let pool = waypoint::db::connect(&url, Duration::from_secs(600)).await?;
+    let started = Instant::now();
+    let scopes = seed::seed(&pool, options.members, options.rows).await?;
+    let seeded_in = started.elapsed();
+    eprintln!(
+        "seeded {} members and {} ledger rows in {seeded_in:.1?}",
+        options.members, options.rows
+    );
+
+    let guild = GuildId::new(seed::GUILD as u64);
+    let mut boards = Vec::new();
+    for (name, scope) in scopes {
+        // Unmeasured reads first: connections opened, plans and index pages cached.
+        for _ in 0..WARM_UP {
+            waypoint::db::leaderboard::page(&pool, guild, &scope, 0, 10).await?;
+        }
+        let mut timings = Vec::with_capacity(options.samples);
+        for _ in 0..options.samples {
+            let caller = UserId::new(rand::thread_rng().gen_range(1..=options.members) as u64);
+            let at = Instant::now();
+            waypoint::db::leaderboard::page(&pool, guild, &scope, 0, 10).await?;
+            waypoint::db::leaderboard::place(&pool, guild, &scope, caller).await?;
+            timings.push(at.elapsed());
+        }
+        // The slowest caller to rank: the one with the fewest points, counted past everyone.
+        let last = seed::lowest_member(&pool, &scope).await?;
+        let at = Instant::now();
+        waypoint::db::leaderboard::place(&pool, guild, &scope, UserId::new(last as u64)).await?;
+        let last_ms = at.elapsed().as_secs_f64() * 1000.0;
+        let plans = seed::explain(&pool, &scope, last).await?;
+        let board = Board::new(name, &scope, timings, last_ms, plans);
+        eprintln!(
+            "{:<12} p50 {:>6.2} ms  p99 {:>6.2} ms  last-place {:>6.2} ms",
+            board.name, board.p50_ms, board.p99_ms, board.last_ms
+        );
+        boards.push(board);
+    }
+    let results = Results {
+        command,
+        members: options.members,
+        rows: options.rows,
+        samples: options.samples,
+        seeded_in,
+        boards,
+    };
+    println!("\n{}", results.table());
+    if let Some(path) = &options.write {
+        sections::write_section(
+            path,
+            "leaderboard",
+            &results.markdown(&machine::Machine::describe()),
+        )?;
+        eprintln!("wrote the leaderboard section of {}", path.display());
+    }
+    pool.close().await;
+    cluster.stop().await?;
+    std::fs::remove_dir_all(&work_dir).ok();
+    Ok(())
+}

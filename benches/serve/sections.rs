@@ -1,0 +1,59 @@
+//! Sections of BENCHMARKS.md that belong to one benchmark each (`fanout`, `leaderboard`),
+//! fenced by `<!-- name:start -->` and `<!-- name:end -->`: a bench rewrites only its own, and
+//! `serve`, which writes the rest of the file, keeps them all.
+
+// Compiled into each bench binary, and each uses only its half.
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use anyhow::Context;
+
+fn markers(name: &str) -> (String, String) {
+    (
+        format!("<!-- {name}:start -->"),
+        format!("<!-- {name}:end -->"),
+    )
+}
+
+/// Puts `body` in place of the section `name` of the file at `path`, or appends it.
+pub fn write_section(path: &Path, name: &str, body: &str) -> anyhow::Result<()> {
+    let (start, end) = markers(name);
+    let section = format!("{start}\n{}\n{end}\n", body.trim_end());
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let updated = match (text.find(&start), text.find(&end)) {
+        (Some(from), Some(to)) if to > from => format!(
+            "{}{section}{}",
+            &text[..from],
+            text[to + end.len()..].trim_start_matches('\n')
+        ),
+        _ => format!("{}\n\n{section}", text.trim_end()),
+    };
+    std::fs::write(path, updated).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `ours` followed by every fenced section the file at `path` holds now.
+pub fn keep_sections(path: &Path, ours: String) -> String {
+    let old = std::fs::read_to_string(path).unwrap_or_default();
+    let mut out = ours.trim_end().to_string();
+    let mut rest = old.as_str();
+    while let Some(from) = rest.find("<!-- ") {
+        let Some(name) = rest[from + 5..]
+            .split(':')
+            .next()
+            .filter(|n| rest[from..].starts_with(&markers(n).0))
+        else {
+            rest = &rest[from + 5..];
+            continue;
+        };
+        let end = markers(name).1;
+        let Some(to) = rest[from..].find(&end) else {
+            break;
+        };
+        out.push_str("\n\n");
+        out.push_str(&rest[from..from + to + end.len()]);
+        rest = &rest[from + to + end.len()..];
+    }
+    out.push('\n');
+    out
+}
