@@ -17,7 +17,7 @@ use crate::commands::{Dispatcher, Registry};
 use crate::config::Config;
 use crate::console::{self, ConsoleOptions};
 use crate::content;
-use crate::db::Database;
+use crate::db::{leaderboard, Database};
 use crate::discord::post::Poster;
 use crate::discord::{endpoint, gateway, register as registration, rest, shutdown};
 use crate::roadmap::{originality, Library};
@@ -26,6 +26,8 @@ use crate::schedule::{Scheduler, POLL_EVERY};
 
 /// How often members' "last seen" times are written to the database.
 const ACTIVITY_FLUSH_EVERY: Duration = Duration::from_secs(5);
+/// How often leaderboard rank changes are folded into the histogram ranks are read from.
+const RANK_FOLD_EVERY: Duration = Duration::from_secs(2);
 
 /// Validates content and prints a summary; every problem goes to stderr. With `source`, also
 /// fails when the content copies `run_length` words in a row from that text.
@@ -132,6 +134,7 @@ struct Running {
     db: Database,
     stop_background: CancellationToken,
     activity: JoinHandle<()>,
+    rank_fold: JoinHandle<()>,
     scheduler: Option<JoinHandle<()>>,
 }
 
@@ -174,11 +177,17 @@ impl Running {
                     .await;
             }
         });
+        let rank_fold = tokio::spawn(leaderboard::fold_changes_until(
+            db.pool.clone(),
+            RANK_FOLD_EVERY,
+            stop_background.clone(),
+        ));
         Ok(Self {
             dispatcher,
             db,
             stop_background,
             activity,
+            rank_fold,
             scheduler,
         })
     }
@@ -194,6 +203,9 @@ impl Running {
         }
         if let Err(e) = self.activity.await {
             tracing::warn!(error = %e, "the activity writer failed");
+        }
+        if let Err(e) = self.rank_fold.await {
+            tracing::warn!(error = %e, "the rank folder failed");
         }
         self.db.close().await
     }

@@ -1,9 +1,10 @@
 //! Leaderboards from the maintained `points_totals` and `points_histogram` (see the
-//! migrations that create them): a page of a scope with competition ranks ("1, 2, 2, 4"), and
-//! one member's rank.
+//! migrations that create them): a page of a scope with competition ranks ("1, 2, 2, 4"), one
+//! member's rank, and folding the histogram's pending changes into it.
 
 use serenity::all::{GuildId, UserId};
 use sqlx::{PgConnection, PgPool};
+use tokio_util::sync::CancellationToken;
 
 use super::ids::{user_from_db, DbId};
 
@@ -59,18 +60,65 @@ pub async fn page(
     Ok((standings, more))
 }
 
-/// How many visible members in `scope` have more than `points`: a sum over the totals'
-/// histogram, one row per distinct total, rather than a count over every member.
+/// How many visible members in `scope` have more than `points`: sums over the totals'
+/// histogram (one row per distinct total) and the changes not folded into it yet, rather than
+/// a count over every member.
 async fn above(pool: &PgPool, guild: GuildId, scope: &str, points: i64) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
-        r#"SELECT COALESCE(SUM(members), 0)::bigint AS "n!" FROM points_histogram
-           WHERE guild_id = $1 AND scope = $2 AND points > $3"#,
+        r#"SELECT (COALESCE((SELECT SUM(members) FROM points_histogram
+                             WHERE guild_id = $1 AND scope = $2 AND points > $3), 0)
+                 + COALESCE((SELECT SUM(change) FROM points_histogram_changes
+                             WHERE guild_id = $1 AND scope = $2 AND points > $3), 0))::bigint AS "n!""#,
         guild.db(),
         scope,
         points
     )
     .fetch_one(pool)
     .await
+}
+
+/// Most histogram changes one fold moves, so a backlog is worked off in bounded steps.
+const FOLD_BATCH: i64 = 50_000;
+
+/// Folds pending histogram changes into the histogram; returns how many it moved. Several
+/// processes may fold at once: each takes changes the others have not locked.
+pub async fn fold_changes(pool: &PgPool) -> sqlx::Result<u64> {
+    let moved = sqlx::query_scalar!(
+        r#"WITH moved AS (
+               DELETE FROM points_histogram_changes
+               WHERE id IN (SELECT id FROM points_histogram_changes ORDER BY id
+                            LIMIT $1 FOR UPDATE SKIP LOCKED)
+               RETURNING guild_id, scope, points, change),
+           folded AS (
+               INSERT INTO points_histogram (guild_id, scope, points, members)
+               SELECT guild_id, scope, points, SUM(change)::int FROM moved
+               GROUP BY guild_id, scope, points
+               ON CONFLICT (guild_id, scope, points)
+                   DO UPDATE SET members = points_histogram.members + EXCLUDED.members)
+           SELECT count(*) AS "n!" FROM moved"#,
+        FOLD_BATCH
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(u64::try_from(moved).unwrap_or(0))
+}
+
+/// Folds changes every `every` until `stop`, and once more then.
+pub async fn fold_changes_until(pool: PgPool, every: std::time::Duration, stop: CancellationToken) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let stopping = tokio::select! {
+            _ = ticks.tick() => false,
+            () = stop.cancelled() => true,
+        };
+        if let Err(e) = fold_changes(&pool).await {
+            tracing::warn!(error = %e, "could not fold leaderboard rank changes; will retry");
+        }
+        if stopping {
+            return;
+        }
+    }
 }
 
 /// Where a member stands in `scope`.
