@@ -74,7 +74,8 @@ pub const SCENARIOS: &[Scenario] = &[
         expect_type: 4,
         limited_by: "PostgreSQL's CPU: a transaction of five statements (lock, read, one \
                      statement writing the topic, ledger and phase rows with their foreign-key \
-                     checks, commit) against pgbench's one",
+                     checks, commit) against pgbench's one; each ledger row's triggers also \
+                     update its leaderboard totals and append their rank changes",
     },
 ];
 
