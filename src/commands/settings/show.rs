@@ -53,7 +53,7 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
         .field(
             "Time zone",
             format!(
-                "{} (set with `/settings prompts … timezone:`)",
+                "{} (the `timezone:` option of `/settings prompts` or `/settings checkins` sets it)",
                 settings.timezone
             ),
         )
