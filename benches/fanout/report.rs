@@ -1,10 +1,8 @@
 //! The fan-out's results as a table and as the fan-out section of BENCHMARKS.md.
 
-use std::path::Path;
-
 use chrono::Utc;
 
-use crate::machine::{revision, Machine};
+use crate::machine::{provenance, Machine};
 
 pub struct Run {
     pub seconds: f64,
@@ -66,10 +64,7 @@ impl Result {
              {servers} servers whose prompt is due; each post is a real scheduler claim, prompt \
              choice, Create Message request and record. Time runs from the fake's first request \
              to its last created message. Written by `benches/fanout`.\n\n\
-             - Machine: {cpu} ({cores} cores), {mem:.1} GiB RAM, {os} (Linux {kernel})\n\
-             - Command: `{command}`\n\
-             - Date: {date}\n\
-             - Code: {code}\n\n\
+             {provenance}\n\
              {table}\n\n\
              Goal: within 10 % of the floor ({floor:.0} s = {servers} posts at {limit}/s) with \
              zero 429s: {median:.2} s, {ratio:.3}× the floor, {too_many} 429s: **{verdict}**.\n\n\
@@ -84,15 +79,7 @@ impl Result {
              one post per server.\n",
             limit = self.limit,
             servers = self.servers,
-            cpu = machine.cpu,
-            cores = machine.cores,
-            mem = machine.memory_gib,
-            os = machine.os,
-            kernel = machine.kernel,
-            command = self.command,
-            date = Utc::now().format("%Y-%m-%d %H:%M UTC"),
-            code =
-                revision(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap_or_else(|| "unknown".into()),
+            provenance = provenance(machine, &self.command, Utc::now()),
             table = self.table(),
             floor = self.floor(),
             ratio = median / self.floor(),

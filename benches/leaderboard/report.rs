@@ -1,11 +1,10 @@
 //! The leaderboard benchmark's table and its section of BENCHMARKS.md.
 
-use std::path::Path;
 use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::machine::{revision, Machine};
+use crate::machine::{provenance, Machine};
 
 /// The goal: a leaderboard read (page and caller's place) under this at p99.
 const GOAL_P99_MS: f64 = 10.0;
@@ -90,11 +89,8 @@ impl Results {
              PostgreSQL. Each sample reads the first page and the place of a random caller \
              through `db::leaderboard::page` and `::place`, the functions the command uses, from \
              the same machine; {samples} samples per board. Written by `benches/leaderboard`.\n\n\
-             - Machine: {cpu} ({cores} cores), {mem:.1} GiB RAM, {os} (Linux {kernel})\n\
-             - Command (seeds the data too): `{command}`\n\
-             - Date: {date}\n\
-             - Code: {code}\n\
-             - Seeding took {seeded:.0} s (the ledger loaded in bulk, totals computed once as \
+             {provenance}\
+             - Seeding, done by the command, took {seeded:.0} s (the ledger loaded in bulk, totals computed once as \
              the migration does).\n\n\
              {table}\n\
              Goal: p99 under {GOAL_P99_MS} ms for every board: worst p99 {worst:.2} ms: \
@@ -111,15 +107,7 @@ impl Results {
             members = self.members,
             rows = self.rows,
             samples = self.samples,
-            cpu = machine.cpu,
-            cores = machine.cores,
-            mem = machine.memory_gib,
-            os = machine.os,
-            kernel = machine.kernel,
-            command = self.command,
-            date = Utc::now().format("%Y-%m-%d %H:%M UTC"),
-            code =
-                revision(Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap_or_else(|| "unknown".into()),
+            provenance = provenance(machine, &self.command, Utc::now()),
             seeded = self.seeded_in.as_secs_f64(),
             table = self.table(),
         )

@@ -33,6 +33,25 @@ impl Machine {
     }
 }
 
+/// The setup lines every benchmark section starts with: what it ran on, the command that
+/// wrote it, when, and on which code.
+pub fn provenance(machine: &Machine, command: &str, date: chrono::DateTime<chrono::Utc>) -> String {
+    format!(
+        "- Machine: {} ({} cores), {:.1} GiB RAM, {} (Linux {})\n\
+         - Command: `{command}`\n\
+         - Date: {}\n\
+         - Code: {}\n",
+        machine.cpu,
+        machine.cores,
+        machine.memory_gib,
+        machine.os,
+        machine.kernel,
+        date.format("%Y-%m-%d %H:%M UTC"),
+        revision(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .unwrap_or_else(|| "unknown revision".into()),
+    )
+}
+
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -171,7 +171,6 @@ async fn measure_all(
     Ok(Report {
         command: String::new(),
         date: Utc::now(),
-        revision: machine::revision(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))),
         concurrency: options.concurrency,
         measure: options.measure(),
         runs: options.runs,

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Utc};
 
-use crate::machine::Machine;
+use crate::machine::{provenance, Machine};
 use crate::scenarios::{Scenario, BASELINE, SCENARIOS};
 
 /// CPU time charged to none of our processes stays under 0.05 core on a quiet machine; well
@@ -64,7 +64,6 @@ fn median_of(mut values: Vec<f64>) -> f64 {
 pub struct Report {
     pub command: String,
     pub date: DateTime<Utc>,
-    pub revision: Option<String>,
     pub concurrency: usize,
     /// e.g. "5 s after a 1 s warm-up".
     pub measure: String,
@@ -297,21 +296,11 @@ impl Report {
         let _ = write!(
             out,
             "## Setup\n\n\
-             - Machine: {} ({} cores), {:.1} GiB RAM, {} (Linux {})\n\
-             - Command: `{}`\n\
-             - Date: {} UTC\n\
-             - Code: {}\n\
+             {}\
              - Load: {} connections, each sending its next request as soon as the last is \
              answered; {} per scenario; {} runs, medians shown; {} distinct members; load \
              generator on {} thread(s)\n\n",
-            machine.cpu,
-            machine.cores,
-            machine.memory_gib,
-            machine.os,
-            machine.kernel,
-            self.command,
-            self.date.format("%Y-%m-%d %H:%M"),
-            self.revision.as_deref().unwrap_or("unknown revision"),
+            provenance(machine, &self.command, self.date),
             self.concurrency,
             self.measure,
             self.runs,
