@@ -9,7 +9,7 @@ use sqlx::PgConnection;
 
 use super::clock::Clock;
 use super::deliver::{self, Ran};
-use super::prompts::plan_next_for;
+use super::plan::plan_next_for;
 use super::weekly::{week_key, WeeklySlot};
 use crate::app::App;
 use crate::checkins::streak::{streak, week_number};
@@ -58,9 +58,9 @@ pub async fn plan(
 /// Plans reminders and digests for every server with check-ins on and none planned.
 pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize> {
     let mut planned = 0;
+    let mut conn = app.db.acquire().await?;
     for kind in [REMINDER, DIGEST] {
         for (guild, settings) in store::unplanned(&app.db, kind, PLAN_BATCH).await? {
-            let mut conn = app.db.acquire().await?;
             let (reminder, digest) = plan(&mut conn, guild, &settings, now).await?;
             planned += usize::from(reminder.is_some()) + usize::from(digest.is_some());
         }
@@ -76,11 +76,11 @@ pub async fn run(app: &App, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
         deliver::record(app, job, now, &ran).await?;
         return Ok(ran);
     };
-    let skip = match &settings.problem {
-        Some((problem, _)) => Some(format!("posting is paused: {problem}")),
-        None => deliver::reason_to_skip(app, job, now, false),
-    };
-    let ran = match skip {
+    let problem = settings
+        .problem
+        .as_ref()
+        .map(|(problem, _)| problem.as_str());
+    let ran = match deliver::reason_to_skip(app, job, now, false, problem) {
         Some(why) => Ran::Skipped(why),
         None if job.kind == REMINDER => remind(app, clock, job, &settings).await?,
         None => digest(app, clock, job, &settings).await?,

@@ -45,10 +45,19 @@ pub enum Ran {
     LostLease,
 }
 
-/// Why a claimed job should not be sent at all: an earlier send that was never confirmed and
-/// is too old to repeat safely, or (unless `late_ok`) a post missed by more than the grace
-/// window.
-pub fn reason_to_skip(app: &App, job: &Job, now: DateTime<Utc>, late_ok: bool) -> Option<String> {
+/// Why a claimed job should not be sent at all: its kind is paused in the server by `problem`
+/// (a channel it could not post in), an earlier send was never confirmed and is too old to
+/// repeat safely, or (unless `late_ok`) it was missed by more than the grace window.
+pub fn reason_to_skip(
+    app: &App,
+    job: &Job,
+    now: DateTime<Utc>,
+    late_ok: bool,
+    problem: Option<&str>,
+) -> Option<String> {
+    if let Some(problem) = problem {
+        return Some(format!("posting is paused: {problem}"));
+    }
     match job.sent_at {
         Some(sent) if now - sent > NONCE_TRUSTED_FOR => Some(format!(
             "a post went out at {} without a confirmation; not sent again in case it arrived",

@@ -5,6 +5,7 @@
 pub mod checkins;
 pub mod clock;
 pub mod deliver;
+pub mod plan;
 pub mod prompts;
 pub mod weekly;
 

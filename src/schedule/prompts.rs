@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use serenity::all::GuildId;
-use sqlx::PgConnection;
 
 use super::clock::Clock;
 use super::deliver::{self, Ran};
-use super::weekly::{week_key, week_label, WeeklySlot};
+use super::plan::plan_next;
+use super::weekly::week_label;
 use crate::app::App;
 use crate::db::prompts as store;
 use crate::db::scheduled::{self, Job};
@@ -26,8 +26,8 @@ const PLAN_BATCH: i64 = 1000;
 pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize> {
     let servers = store::unplanned(&app.db, PLAN_BATCH).await?;
     let mut planned = 0;
+    let mut conn = app.db.acquire().await?;
     for (guild, schedule) in servers {
-        let mut conn = app.db.acquire().await?;
         if plan_next(&mut conn, guild, KIND, schedule.slot, now)
             .await?
             .is_some()
@@ -36,44 +36,6 @@ pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize
         }
     }
     Ok(planned)
-}
-
-/// Adds the server's first `slot` after `after` whose week has no `kind` post yet; returns
-/// when it is due. The post belongs to the week it is due in.
-pub async fn plan_next(
-    conn: &mut PgConnection,
-    guild: GuildId,
-    kind: &str,
-    slot: WeeklySlot,
-    after: DateTime<Utc>,
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    plan_next_for(conn, guild, kind, slot, after, |due| {
-        week_key(due, slot.zone)
-    })
-    .await
-}
-
-/// [`plan_next`] with the period a post due at a given time belongs to.
-pub async fn plan_next_for(
-    conn: &mut PgConnection,
-    guild: GuildId,
-    kind: &str,
-    slot: WeeklySlot,
-    after: DateTime<Utc>,
-    period: impl Fn(DateTime<Utc>) -> String,
-) -> sqlx::Result<Option<DateTime<Utc>>> {
-    let mut after = after;
-    // This week's post may exist already (posted early with /prompt now): then next week's.
-    for _ in 0..3 {
-        let Some(due) = slot.next_after(after) else {
-            return Ok(None);
-        };
-        if scheduled::insert_pending(conn, guild, kind, &period(due), due).await? {
-            return Ok(Some(due));
-        }
-        after = due;
-    }
-    Ok(None)
 }
 
 /// The prompt the server gets for `period`: from the phase most active members are in.
@@ -102,11 +64,11 @@ pub async fn run(app: &App, clock: &dyn Clock, job: &Job, staff: bool) -> sqlx::
         deliver::record(app, job, now, &ran).await?;
         return Ok(ran);
     };
-    let skip = match &schedule.problem {
-        Some((problem, _)) => Some(format!("posting is paused: {problem}")),
-        None => deliver::reason_to_skip(app, job, now, staff),
-    };
-    let ran = match skip {
+    let problem = schedule
+        .problem
+        .as_ref()
+        .map(|(problem, _)| problem.as_str());
+    let ran = match deliver::reason_to_skip(app, job, now, staff, problem) {
         Some(why) => Ran::Skipped(why),
         None => post(app, clock, job, schedule.channel).await?,
     };

@@ -10,7 +10,7 @@ use super::super::options::{Opt, OptionSpec};
 use super::when;
 use crate::db::prompts as store;
 use crate::render::Reply;
-use crate::schedule::prompts::plan_next;
+use crate::schedule::plan::plan_next;
 use crate::schedule::weekly::{weekday_name, WeeklySlot};
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
