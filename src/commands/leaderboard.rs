@@ -66,9 +66,9 @@ async fn turn_page(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
 async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let now = ctx.invocation.now;
-    let zone = server_zone(&ctx.app.db, guild).await?;
     let (scope, title) = match board {
         Board::Week => {
+            let zone = server_zone(&ctx.app.db, guild).await?;
             let week = week_key(now, zone);
             (
                 format!("week:{week}"),
@@ -76,6 +76,7 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
             )
         }
         Board::Month => {
+            let zone = server_zone(&ctx.app.db, guild).await?;
             let local = now.with_timezone(&zone);
             let month = format!("{}-{:02}", local.year(), local.month());
             (
