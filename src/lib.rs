@@ -6,6 +6,7 @@
 //! whole picture.
 
 pub mod app;
+pub mod challenges;
 pub mod checkins;
 pub mod commands;
 pub mod config;

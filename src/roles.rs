@@ -1,6 +1,7 @@
-//! Phase roles on Discord: given when a member completes a phase, taken back when it is no
-//! longer complete. Progress is saved first; a role that cannot be changed is reported to the
-//! member and recorded for `/settings show`, never a reason to lose the progress.
+//! Roles on Discord: a phase role given when a member completes a phase and taken back when it
+//! is no longer complete, and a challenge's role given to its finishers. Progress and points
+//! are saved first; a role that cannot be changed is reported and recorded for `/settings
+//! show`, never a reason to lose them.
 
 use chrono::{DateTime, Utc};
 use serenity::all::{GuildId, RoleId, UserId};
@@ -21,6 +22,9 @@ pub enum RoleChange {
     Failed {
         role: RoleId,
         reason: String,
+        /// The problem is the server's (permission, missing role), not this member's: trying
+        /// other members would fail the same way.
+        server_wide: bool,
     },
     /// Not running on Discord (the console): nothing to change.
     Offline(RoleId),
@@ -42,36 +46,65 @@ pub async fn sync_phase_role(
             return RoleChange::NoRole;
         }
     };
+    let reason = if complete {
+        format!("Waypoint: completed phase {phase} of the roadmap")
+    } else {
+        format!("Waypoint: phase {phase} of the roadmap is no longer complete")
+    };
+    change_role(app, guild, user, role, complete, &reason, now).await
+}
+
+/// Gives (`add`) or takes a role, and records the outcome for `/settings show`: a failure
+/// replaces the server's role problem, a success clears it.
+pub async fn change_role(
+    app: &App,
+    guild: GuildId,
+    user: UserId,
+    role: RoleId,
+    add: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> RoleChange {
     let Some(http) = &app.discord else {
         return RoleChange::Offline(role);
     };
-    let result = if complete {
-        let reason = format!("Waypoint: completed phase {phase} of the roadmap");
-        http.add_member_role(guild, user, role, Some(&reason)).await
+    let result = if add {
+        http.add_member_role(guild, user, role, Some(reason)).await
     } else {
-        let reason = format!("Waypoint: phase {phase} of the roadmap is no longer complete");
-        http.remove_member_role(guild, user, role, Some(&reason))
+        http.remove_member_role(guild, user, role, Some(reason))
             .await
     };
     let (change, problem) = match result {
-        Ok(()) if complete => (RoleChange::Given(role), None),
+        Ok(()) if add => (RoleChange::Given(role), None),
         Ok(()) => (RoleChange::Taken(role), None),
         Err(e) => {
-            let reason = explain(&e, role);
-            warn!(error = %e, phase, role = role.get(), "could not change a phase role");
+            let why = explain(&e, role);
+            let server_wide = matches!(code(&e), Some(50013 | 50001 | 10011));
+            warn!(guild = guild.get(), user = user.get(), error = %e, role = role.get(), "could not change a role");
             (
                 RoleChange::Failed {
                     role,
-                    reason: reason.clone(),
+                    reason: why.clone(),
+                    server_wide,
                 },
-                Some(reason),
+                Some(why),
             )
         }
     };
     if let Err(e) = servers::set_role_problem(&app.db, guild, problem.as_deref(), now).await {
-        warn!(error = %e, "could not record the phase role outcome");
+        warn!(error = %e, "could not record the role outcome");
     }
     change
+}
+
+/// Discord's JSON error code, when it answered with one.
+fn code(error: &serenity::Error) -> Option<isize> {
+    match error {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(response)) => {
+            Some(response.error.code)
+        }
+        _ => None,
+    }
 }
 
 /// Why Discord refused, in words staff can act on.
@@ -86,7 +119,7 @@ fn explain(error: &serenity::Error, role: RoleId) -> String {
              above <@&{role}> in Server Settings → Roles"
         ),
         10011 => format!(
-            "the role <@&{role}> no longer exists: choose another with /settings phase-role"
+            "the role <@&{role}> no longer exists: pick another (`/settings phase-role` for a phase role)"
         ),
         10007 => "the member is no longer in the server".to_string(),
         code => format!(

@@ -1,23 +1,28 @@
-//! `/leaderboard`: this week, this month, all time or one phase, ten members a page, with the
-//! caller's own place always shown.
+//! `/leaderboard`: this week, this month, all time, one phase or one challenge, ten members a
+//! page, with the caller's own place always shown.
 
 use chrono::Datelike;
 
+use super::challenge::{find as find_challenge, standing_now};
 use super::error::{CommandError, CommandResult};
-use super::handler::{Click, Ctx};
+use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
 use super::options::Opt;
 use super::spec::CommandSpec;
-use crate::db::leaderboard::{self as store};
+use crate::challenges::rules::NAME_MAX;
+use crate::db::challenges::{self as challenges, Find, Names};
+use crate::db::leaderboard::{self as store, Standing};
 use crate::db::prompts::server_zone;
-use crate::render::leaderboard::{self as view, Board, PageId, PAGE_SIZE};
-use crate::render::Reply;
+use crate::render::challenge::{your_line, TIE_RULE};
+use crate::render::leaderboard::{self as view, Board, Page, PageId, PAGE_SIZE};
+use crate::render::{limits, Choice, Reply};
 use crate::roadmap::Library;
 use crate::schedule::weekly::week_key;
 
 pub const NAME: &str = "leaderboard";
 const PERIOD: Opt<String> = Opt::new("period");
 const PHASE: Opt<i64> = Opt::new("phase");
+const CHALLENGE: Opt<String> = Opt::new("challenge");
 const PERIODS: [&str; 3] = ["week", "month", "all"];
 
 pub fn spec(library: &Library) -> CommandSpec {
@@ -32,10 +37,43 @@ pub fn spec(library: &Library) -> CommandSpec {
         1,
         u32::from(library.max_phase()),
     ))
+    .option(
+        CHALLENGE
+            .text(
+                "A challenge's standing (start typing its name)",
+                NAME_MAX as u16,
+            )
+            .autocomplete(),
+    )
+    .autocomplete(complete)
     .component(turn_page)
 }
 
+async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
+    let guild = ctx.guild()?;
+    let names = challenges::names(
+        &ctx.app.db,
+        guild,
+        Names::Any,
+        typing.partial,
+        ctx.invocation.now,
+        limits::AUTOCOMPLETE_CHOICES as i64,
+    )
+    .await?;
+    Ok(names
+        .into_iter()
+        .map(|name| Choice {
+            name: name.clone(),
+            value: name,
+        })
+        .collect())
+}
+
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    if let Some(name) = call.get(CHALLENGE) {
+        let challenge = find_challenge(ctx, &name).await?;
+        return show(ctx, Board::Challenge(challenge.id), 0).await;
+    }
     let board = match (call.get(PHASE), call.get(PERIOD).as_deref()) {
         (Some(phase), _) => {
             let phase = u8::try_from(phase)
@@ -85,6 +123,7 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
             )
         }
         Board::All => ("all".to_string(), "Leaderboard · all time".to_string()),
+        Board::Challenge(id) => return show_challenge(ctx, id, page).await,
         Board::Phase(n) => {
             let title = ctx
                 .roadmap()
@@ -97,7 +136,54 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
     let (standings, more) = store::page(db, guild, &scope, i64::from(page), PAGE_SIZE).await?;
     let caller = ctx.invocation.user_id;
     let place = store::place(db, guild, &scope, caller).await?;
-    Ok(view::page(
-        &title, board, page, &standings, more, caller, place,
-    ))
+    Ok(view::page(Page {
+        title: &title,
+        board,
+        page,
+        standings: &standings,
+        more,
+        caller,
+        you: view::place_line(place),
+        amount: &|points| format!("{points} points"),
+        footer: "equal points share a rank · hidden members are left out",
+    }))
+}
+
+/// A challenge's standing as a leaderboard: progress instead of points. The id comes from a
+/// button, so it is looked up in the clicker's own server only.
+async fn show_challenge(ctx: &Ctx<'_>, id: i64, page: u32) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let challenge = challenges::one(&ctx.app.db, guild, Find::Id(id))
+        .await?
+        .ok_or_else(|| {
+            CommandError::user(
+                "That challenge is not in this server. `/challenge list` shows this server's.",
+            )
+        })?;
+    let (ranked, _, own) = standing_now(ctx, &challenge).await?;
+    let size = PAGE_SIZE as usize;
+    let start = (page as usize).saturating_mul(size);
+    let standings: Vec<Standing> = ranked
+        .iter()
+        .skip(start)
+        .take(size)
+        .map(|r| Standing {
+            rank: r.rank,
+            user: r.progress.user,
+            points: r.progress.count,
+        })
+        .collect();
+    let goal = challenge.goal;
+    let target = challenge.target;
+    Ok(view::page(Page {
+        title: &format!("Leaderboard · challenge {}", challenge.name),
+        board: Board::Challenge(id),
+        page,
+        standings: &standings,
+        more: ranked.len() > start.saturating_add(size),
+        caller: ctx.invocation.user_id,
+        you: your_line(&challenge, &ranked, own.as_ref(), ctx.invocation.now),
+        amount: &|n| format!("{}/{target}", goal.count(n)),
+        footer: TIE_RULE,
+    }))
 }

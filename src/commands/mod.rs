@@ -1,5 +1,6 @@
 //! The command core: definitions, the registry, and the dispatcher every transport calls.
 
+mod challenge;
 mod checkin;
 mod dispatch;
 mod error;
@@ -45,6 +46,7 @@ impl Registry {
                 settings::spec(library),
                 prompt::spec(),
                 checkin::spec(),
+                challenge::spec(library),
                 checkin::history_spec(),
                 me::spec(),
                 leaderboard::spec(library),

@@ -178,7 +178,7 @@ fn confirmation(topic: TopicRef<'_>, saved: &Saved, role: &Option<RoleChange>) -
                 "\nThe <@&{role}> role is removed until the phase is complete again."
             );
         }
-        Some(RoleChange::Failed { role, reason }) => {
+        Some(RoleChange::Failed { role, reason, .. }) => {
             let _ = write!(
                 text,
                 "\nYour progress is saved, but I couldn't change your <@&{role}> role: \

@@ -45,7 +45,7 @@ pub async fn export(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Value>> {
     let (g, u) = (guild.db(), user.db());
-    // One snapshot for all four reads, so the export is consistent.
+    // One snapshot for every read, so the export is consistent.
     let mut tx = pool.begin().await?;
     sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         .execute(&mut *tx)
@@ -101,6 +101,15 @@ pub async fn export(
     )
     .fetch_optional(&mut *tx)
     .await?;
+    let challenges = sqlx::query!(
+        "SELECT c.name, c.start_date, c.end_date, cm.joined_at
+         FROM challenge_members cm JOIN challenges c ON c.id = cm.challenge_id
+         WHERE cm.guild_id = $1 AND cm.user_id = $2 ORDER BY cm.joined_at",
+        g,
+        u
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Some(json!({
         "what": "Everything Waypoint stores about you in this server",
@@ -146,6 +155,12 @@ pub async fn export(
             "complete": p.complete,
             "times_completed": p.completions,
             "changed_at": p.changed_at,
+        })).collect::<Vec<_>>(),
+        "challenges_joined": challenges.iter().map(|c| json!({
+            "challenge": c.name,
+            "first_day": c.start_date,
+            "last_day": c.end_date,
+            "joined_at": c.joined_at,
         })).collect::<Vec<_>>(),
         "points": ledger.iter().map(|l| json!({
             "kind": l.kind,

@@ -362,3 +362,25 @@ pub async fn next_and_last(
     }
     Ok((next, last))
 }
+
+/// Drops a period's planned posts of `kinds` that nothing has been sent for (a challenge
+/// ended early or cancelled). A post already sent stays, like in [`drop_unsent`].
+pub async fn drop_unsent_period(
+    conn: &mut PgConnection,
+    guild: GuildId,
+    kinds: &[&str],
+    period: &str,
+) -> sqlx::Result<()> {
+    let kinds: Vec<String> = kinds.iter().map(|k| k.to_string()).collect();
+    sqlx::query!(
+        "DELETE FROM scheduled_posts
+         WHERE guild_id = $1 AND kind = ANY($2) AND period = $3 AND status = 'pending'
+           AND sent_at IS NULL",
+        guild.db(),
+        &kinds,
+        period
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -18,6 +18,8 @@ pub enum Board {
     Month,
     All,
     Phase(u8),
+    /// A challenge's standing, by its id (looked up in the clicker's server only).
+    Challenge(i64),
 }
 
 /// A page button: which board, which page.
@@ -34,6 +36,7 @@ impl PageId {
             Board::Month => "month".to_string(),
             Board::All => "all".to_string(),
             Board::Phase(n) => format!("phase-{n}"),
+            Board::Challenge(id) => format!("challenge-{id}"),
         };
         format!("leaderboard:{board}:{}", self.page)
     }
@@ -44,54 +47,72 @@ impl PageId {
             "week" => Board::Week,
             "month" => Board::Month,
             "all" => Board::All,
-            other => Board::Phase(other.strip_prefix("phase-")?.parse().ok()?),
+            other => match other.strip_prefix("challenge-") {
+                Some(id) => Board::Challenge(id.parse().ok()?),
+                None => Board::Phase(other.strip_prefix("phase-")?.parse().ok()?),
+            },
         };
         let page = parts.next()?.parse().ok()?;
         parts.next().is_none().then_some(Self { board, page })
     }
 }
 
+/// One page of a leaderboard to show.
+pub struct Page<'a> {
+    pub title: &'a str,
+    pub board: Board,
+    pub page: u32,
+    pub standings: &'a [Standing],
+    pub more: bool,
+    pub caller: UserId,
+    /// The caller's own place, in words.
+    pub you: String,
+    /// How an amount reads: "12 points", "3 topics".
+    pub amount: &'a dyn Fn(i64) -> String,
+    pub footer: &'a str,
+}
+
+/// The caller's place on a points board, in words.
+pub fn place_line(place: Place) -> String {
+    match place {
+        Place::Ranked { rank, points } => format!("You are **#{rank}** with {points} points."),
+        Place::NoPoints => "You have no points here yet.".to_string(),
+        Place::Hidden => {
+            "You are hidden (`/privacy show` puts you back on leaderboards).".to_string()
+        }
+    }
+}
+
 /// One page of a leaderboard, with the caller's own place under it.
-pub fn page(
-    title: &str,
-    board: Board,
-    page: u32,
-    standings: &[Standing],
-    more: bool,
-    caller: UserId,
-    place: Place,
-) -> Reply {
+pub fn page(view: Page<'_>) -> Reply {
     let mut lines = String::new();
-    for s in standings {
-        let marker = if s.user == caller { " ← you" } else { "" };
+    for s in view.standings {
+        let marker = if s.user == view.caller {
+            " ← you"
+        } else {
+            ""
+        };
         let _ = writeln!(
             lines,
-            "**{}.** <@{}> · {} points{marker}",
-            s.rank, s.user, s.points
+            "**{}.** <@{}> · {}{marker}",
+            s.rank,
+            s.user,
+            (view.amount)(s.points)
         );
     }
     if lines.is_empty() {
-        lines = if page == 0 {
+        lines = if view.page == 0 {
             "No points yet. Mark topics done with `/progress set` or check in with `/checkin`."
                 .to_string()
         } else {
             "No one on this page.".to_string()
         };
     }
-    let you = match place {
-        Place::Ranked { rank, points } => format!("You are **#{rank}** with {points} points."),
-        Place::NoPoints => "You have no points here yet.".to_string(),
-        Place::Hidden => {
-            "You are hidden (`/privacy show` puts you back on leaderboards).".to_string()
-        }
-    };
-    let embed = Embed::new(title.to_string())
+    let embed = Embed::new(view.title.to_string())
         .description(lines)
-        .field("Your place", you)
-        .footer(format!(
-            "Page {} · equal points share a rank · hidden members are left out",
-            page + 1
-        ));
+        .field("Your place", view.you)
+        .footer(format!("Page {} · {}", view.page + 1, view.footer));
+    let (board, page) = (view.board, view.page);
     let button = |label: &str, to: u32, disabled: bool| {
         Component::Button(
             Button::new(PageId { board, page: to }.custom_id(), label).disabled(disabled),
@@ -99,7 +120,7 @@ pub fn page(
     };
     Reply::embed(embed).with_row(ActionRow(vec![
         button("◀ Previous", page.saturating_sub(1), page == 0),
-        button("Next ▶", page.saturating_add(1), !more),
+        button("Next ▶", page.saturating_add(1), !view.more),
     ]))
 }
 
@@ -109,7 +130,13 @@ mod tests {
 
     #[test]
     fn page_ids_round_trip_and_refuse_anything_else() {
-        for board in [Board::Week, Board::Month, Board::All, Board::Phase(3)] {
+        for board in [
+            Board::Week,
+            Board::Month,
+            Board::All,
+            Board::Phase(3),
+            Board::Challenge(42),
+        ] {
             let id = PageId { board, page: 7 };
             assert_eq!(PageId::parse(&id.custom_id()), Some(id));
         }
@@ -117,6 +144,7 @@ mod tests {
             "leaderboard:year:1",
             "leaderboard:week",
             "leaderboard:week:1:2",
+            "leaderboard:challenge-x:1",
             "roadmap:week:1",
         ] {
             assert_eq!(PageId::parse(bad), None, "{bad}");

@@ -2,6 +2,7 @@
 //! posts them, paced under Discord's limits. Any number of processes can run it against one
 //! database; the table's idempotency key and Discord's nonce keep each post to exactly one.
 
+pub mod challenges;
 pub mod checkins;
 pub mod clock;
 pub mod deliver;
@@ -16,6 +17,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
+use crate::db::challenges as challenge;
 use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
 use clock::Clock;
@@ -101,6 +103,11 @@ impl Scheduler {
             REMINDER | DIGEST => checkins::run(&self.app, self.clock.as_ref(), &job)
                 .await
                 .map(|_| ()),
+            challenge::START | challenge::MID | challenge::END => {
+                challenges::run(&self.app, self.clock.as_ref(), &job)
+                    .await
+                    .map(|_| ())
+            }
             other => {
                 tracing::error!(kind = other, job = job.id, "unknown scheduled post kind");
                 scheduled::finish(

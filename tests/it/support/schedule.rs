@@ -69,9 +69,18 @@ pub fn prompt_id(body: &serde_json::Value) -> String {
     footer.rsplit(" · ").next().unwrap_or_default().to_string()
 }
 
-/// Runs a command line as `who` at `now`.
+/// Runs a command line as `who` at `now`; a line the parser refuses is answered with its
+/// error, as Discord's own option checks would.
 pub async fn run_at(bot: &Dispatcher, who: Who, line: &str, now: DateTime<Utc>) -> Outcome {
-    let call = waypoint::console::parse_line(&bot.registry, line).expect("a valid command line");
+    let call = match waypoint::console::parse_line(&bot.registry, line) {
+        Ok(call) => call,
+        Err(e) => {
+            return Outcome {
+                response: waypoint::commands::error_response(&e),
+                failed: true,
+            }
+        }
+    };
     let mut invocation = who.invocation(Action::Command(call));
     invocation.now = now;
     bot.dispatch(&invocation).await

@@ -1,0 +1,153 @@
+//! `/challenge`: staff create, end early or cancel a server-wide study challenge; members join
+//! and leave; everyone lists them and sees a standing.
+
+mod create;
+mod membership;
+mod standing;
+
+pub(super) use standing::standing_now;
+
+use super::error::{CommandError, CommandResult};
+use super::handler::{Ctx, Typing};
+use super::invocation::CommandCall;
+use super::options::{Opt, OptionSpec};
+use super::spec::{Access, CommandSpec};
+use crate::challenges::rules::NAME_MAX;
+use crate::db::challenges::{self as store, Challenge, Find, Names};
+use crate::render::{limits, Choice, Reply};
+use crate::roadmap::Library;
+
+pub const NAME: &str = "challenge";
+const CHALLENGE: Opt<String> = Opt::new("name");
+
+pub fn spec(library: &Library) -> CommandSpec {
+    let name = |description| {
+        CHALLENGE
+            .text(description, NAME_MAX as u16)
+            .required()
+            .autocomplete()
+    };
+    CommandSpec::new(
+        NAME,
+        "Server-wide study challenges: join one, see the standing",
+        run,
+    )
+    .option(OptionSpec::subcommand(
+        "create",
+        "Start a challenge (staff): a goal, a target, first and last day",
+        create::options(library),
+    ))
+    .option(OptionSpec::subcommand(
+        "join",
+        "Join a challenge; what you did since its first day counts",
+        vec![name("The challenge (start typing)")],
+    ))
+    .option(OptionSpec::subcommand(
+        "leave",
+        "Leave a challenge you joined",
+        vec![name("The challenge (start typing)")],
+    ))
+    .option(OptionSpec::subcommand(
+        "list",
+        "The server's challenges: open ones first",
+        Vec::new(),
+    ))
+    .option(OptionSpec::subcommand(
+        "status",
+        "A challenge's standing, with your own place",
+        vec![CHALLENGE
+            .text(
+                "The challenge (default: the one you are in)",
+                NAME_MAX as u16,
+            )
+            .autocomplete()],
+    ))
+    .option(OptionSpec::subcommand(
+        "end",
+        "End a running challenge now and post its results (staff)",
+        vec![name("The challenge (start typing)")],
+    ))
+    .option(OptionSpec::subcommand(
+        "cancel",
+        "Call a challenge off: no results, points or roles (staff)",
+        vec![name("The challenge (start typing)")],
+    ))
+    .autocomplete(complete)
+}
+
+async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    match call.path.first().map(String::as_str) {
+        Some("create") => {
+            staff_only(ctx, "create")?;
+            create::run(ctx, call).await
+        }
+        Some("join") => membership::join(ctx, &named(ctx, call).await?).await,
+        Some("leave") => membership::leave(ctx, &named(ctx, call).await?).await,
+        Some("end") => {
+            staff_only(ctx, "end")?;
+            membership::end(ctx, &named(ctx, call).await?).await
+        }
+        Some("cancel") => {
+            staff_only(ctx, "cancel")?;
+            membership::cancel(ctx, &named(ctx, call).await?).await
+        }
+        Some("status") => standing::status(ctx, call.get(CHALLENGE)).await,
+        _ => standing::list(ctx).await,
+    }
+}
+
+/// Members may use `/challenge`, but creating, ending and cancelling are for staff.
+fn staff_only(ctx: &Ctx<'_>, what: &str) -> CommandResult<()> {
+    if Access::Staff.allows(ctx.invocation.permissions) {
+        Ok(())
+    } else {
+        Err(CommandError::user(format!(
+            "`/challenge {what}` is for server staff: it needs the Manage Server permission. \
+             `/challenge list` shows the challenges you can join."
+        )))
+    }
+}
+
+/// The challenge named in `name:`, or a clear error.
+async fn named(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Challenge> {
+    let name = call.get(CHALLENGE).unwrap_or_default();
+    find(ctx, &name).await
+}
+
+pub(super) async fn find(ctx: &Ctx<'_>, name: &str) -> CommandResult<Challenge> {
+    let guild = ctx.guild()?;
+    store::one(&ctx.app.db, guild, Find::Name(name.trim()))
+        .await?
+        .ok_or_else(|| {
+            CommandError::user(format!(
+                "There is no challenge called `{}` here. `/challenge list` shows them all; \
+                 start typing the name and pick it from the list.",
+                limits::truncate(name.trim(), NAME_MAX)
+            ))
+        })
+}
+
+async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
+    let guild = ctx.guild()?;
+    let which = match typing.call.path.first().map(String::as_str) {
+        Some("join" | "end" | "cancel") => Names::Open,
+        Some("leave") => Names::JoinedBy(ctx.invocation.user_id),
+        _ => Names::Any,
+    };
+    let names = store::names(
+        &ctx.app.db,
+        guild,
+        which,
+        typing.partial,
+        ctx.invocation.now,
+        limits::AUTOCOMPLETE_CHOICES as i64,
+    )
+    .await?;
+    Ok(names
+        .into_iter()
+        .map(|name| Choice {
+            name: name.clone(),
+            value: name,
+        })
+        .collect())
+}
