@@ -2,6 +2,7 @@
 //! declared once here so `waypoint --help` lists them all. Secrets are wrapped so that printing
 //! a `Config` can never leak them.
 
+use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use clap::Args;
 
 use crate::schedule::ScheduleOptions;
 pub use crate::secret::Secret;
+use crate::telemetry::LogFormat;
 
 /// Discord allows 3 s for the first answer to an interaction; keep a margin for the network.
 pub const DEFAULT_DEFER_AFTER_MS: u64 = 2000;
@@ -86,6 +88,15 @@ pub struct Config {
     /// only within a few minutes.
     #[arg(long, env = "WAYPOINT_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(5..=150), global = true)]
     pub lease_seconds: u32,
+
+    /// Log lines as readable text, or as one JSON object per line for a log collector.
+    #[arg(long, env = "WAYPOINT_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Serve Prometheus metrics at http://ADDR/metrics from `run` and `worker` (`serve` has
+    /// them on its own port), like 127.0.0.1:9187. Unset: not served.
+    #[arg(long, env = "WAYPOINT_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 impl Config {

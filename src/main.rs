@@ -122,7 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             source,
             run_length,
         }) => {
-            telemetry::init("warn");
+            telemetry::init("warn", config.log_format);
             let dir = dir.unwrap_or_else(|| config.roadmap_dir());
             Ok(modes::check_content(
                 &dir,
@@ -131,7 +131,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             ))
         }
         Some(Command::Migrate) => {
-            telemetry::init("waypoint=info,warn");
+            telemetry::init("waypoint=info,warn", config.log_format);
             modes::migrate(&config).await
         }
         Some(Command::Console {
@@ -141,7 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             line,
         }) => {
-            telemetry::init("warn");
+            telemetry::init("warn", config.log_format);
             let options = ConsoleOptions {
                 guild: GuildId::new(guild),
                 user: UserId::new(user),
@@ -151,27 +151,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             modes::console(&config, &options, line).await
         }
         Some(Command::Run) => {
-            telemetry::init("waypoint=info,serenity=warn,warn");
+            telemetry::init("waypoint=info,serenity=warn,warn", config.log_format);
             modes::run_gateway(&config).await
         }
         None if config.discord_token.is_some() => {
-            telemetry::init("waypoint=info,serenity=warn,warn");
+            telemetry::init("waypoint=info,serenity=warn,warn", config.log_format);
             modes::run_gateway(&config).await
         }
         Some(Command::Serve { bind }) => {
-            telemetry::init("waypoint=info,warn");
+            telemetry::init("waypoint=info,warn", config.log_format);
             modes::serve(&config, bind).await
         }
         Some(Command::Worker) => {
-            telemetry::init("waypoint=info,warn");
+            telemetry::init("waypoint=info,warn", config.log_format);
             modes::worker(&config).await
         }
         Some(Command::Register { guild }) => {
-            telemetry::init("waypoint=info,warn");
+            telemetry::init("waypoint=info,warn", config.log_format);
             modes::register(&config, guild).await
         }
         None => {
-            telemetry::init("warn");
+            telemetry::init("warn", config.log_format);
             let options = ConsoleOptions {
                 guild: GuildId::new(1),
                 user: UserId::new(1),

@@ -23,6 +23,7 @@ use crate::discord::{endpoint, gateway, register as registration, rest, shutdown
 use crate::roadmap::{originality, Library};
 use crate::schedule::clock::SystemClock;
 use crate::schedule::{Scheduler, POLL_EVERY};
+use crate::telemetry::metrics::Metrics;
 
 /// How often members' "last seen" times are written to the database.
 const ACTIVITY_FLUSH_EVERY: Duration = Duration::from_secs(5);
@@ -136,12 +137,29 @@ struct Running {
     activity: JoinHandle<()>,
     rank_fold: JoinHandle<()>,
     scheduler: Option<JoinHandle<()>>,
+    /// This process's metrics; `None` on the console.
+    metrics: Option<Metrics>,
+    metrics_tasks: Vec<JoinHandle<()>>,
+}
+
+/// Whether a started Waypoint records metrics: a long-running mode does, the console not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Observed {
+    /// Record, and serve them on `WAYPOINT_METRICS_ADDR` if set.
+    Served,
+    /// Record; the mode serves them itself (on `serve`'s port).
+    Recorded,
+    Not,
 }
 
 impl Running {
     /// Loads content, opens the database and starts the background work. The scheduler runs
     /// when `config.scheduler` is on and the process can post.
-    async fn start(config: &Config, outbound: Outbound) -> anyhow::Result<Self> {
+    async fn start(
+        config: &Config,
+        outbound: Outbound,
+        observed: Observed,
+    ) -> anyhow::Result<Self> {
         if config.db_timeout() >= config.defer_after() {
             tracing::warn!(
                 db_timeout_ms = config.db_timeout_ms,
@@ -182,6 +200,26 @@ impl Running {
             RANK_FOLD_EVERY,
             stop_background.clone(),
         ));
+        let metrics = match observed {
+            Observed::Not => None,
+            Observed::Served | Observed::Recorded => {
+                Metrics::install().map(|m| m.with_pool(db.pool.clone()))
+            }
+        };
+        let mut metrics_tasks = Vec::new();
+        if let Some(metrics) = &metrics {
+            metrics_tasks.push(tokio::spawn(
+                metrics.clone().upkeep_until(stop_background.clone()),
+            ));
+            if let (Observed::Served, Some(addr)) = (observed, config.metrics_addr) {
+                let (metrics, stop) = (metrics.clone(), stop_background.clone());
+                metrics_tasks.push(tokio::spawn(async move {
+                    if let Err(e) = metrics.serve(addr, stop).await {
+                        tracing::error!(error = %e, "metrics are not served");
+                    }
+                }));
+            }
+        }
         Ok(Self {
             dispatcher,
             db,
@@ -189,6 +227,8 @@ impl Running {
             activity,
             rank_fold,
             scheduler,
+            metrics,
+            metrics_tasks,
         })
     }
 
@@ -207,6 +247,9 @@ impl Running {
         if let Err(e) = self.rank_fold.await {
             tracing::warn!(error = %e, "the rank folder failed");
         }
+        for task in self.metrics_tasks {
+            let _ = task.await;
+        }
         self.db.close().await
     }
 }
@@ -216,7 +259,7 @@ pub async fn console(
     options: &ConsoleOptions,
     line: Option<String>,
 ) -> anyhow::Result<ExitCode> {
-    let running = Running::start(config, Outbound::NONE).await?;
+    let running = Running::start(config, Outbound::NONE, Observed::Not).await?;
     let code = match line {
         Some(line) => {
             let mut input = console::stdin_lines();
@@ -254,7 +297,12 @@ fn token(config: &Config) -> anyhow::Result<&str> {
 pub async fn run_gateway(config: &Config) -> anyhow::Result<ExitCode> {
     let http = http_client(config, token(config)?);
     // The client owns its Http; commands get their own (same token) for role changes.
-    let running = Running::start(config, Outbound::with_token(config, token(config)?)).await?;
+    let running = Running::start(
+        config,
+        Outbound::with_token(config, token(config)?),
+        Observed::Served,
+    )
+    .await?;
     let result = gateway::run(
         running.dispatcher.clone(),
         http,
@@ -291,7 +339,7 @@ pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode
             Outbound::NONE
         }
     };
-    let running = Running::start(config, outbound).await?;
+    let running = Running::start(config, outbound, Observed::Recorded).await?;
     let state = endpoint::EndpointState {
         dispatcher: running.dispatcher.clone(),
         verifier: Arc::new(verifier),
@@ -302,7 +350,8 @@ pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
-    let result = endpoint::serve(state, listener, shutdown::signal_received()).await;
+    let metrics = running.metrics.clone();
+    let result = endpoint::serve(state, metrics, listener, shutdown::signal_received()).await;
     running.close().await?;
     result?;
     Ok(ExitCode::SUCCESS)
@@ -313,7 +362,12 @@ pub async fn worker(config: &Config) -> anyhow::Result<ExitCode> {
     if !config.scheduler {
         anyhow::bail!("WAYPOINT_SCHEDULER is false: a worker runs nothing but the scheduler");
     }
-    let running = Running::start(config, Outbound::with_token(config, token(config)?)).await?;
+    let running = Running::start(
+        config,
+        Outbound::with_token(config, token(config)?),
+        Observed::Served,
+    )
+    .await?;
     shutdown::signal_received().await;
     running.close().await?;
     Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ use tracing::warn;
 
 use crate::app::App;
 use crate::db::servers;
+use crate::telemetry::metrics;
 
 /// What happened to the phase role after a phase changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +75,7 @@ pub async fn change_role(
         http.remove_member_role(guild, user, role, Some(reason))
             .await
     };
+    metrics::discord_result("member_role", &result);
     let (change, problem) = match result {
         Ok(()) if add => (RoleChange::Given(role), None),
         Ok(()) => (RoleChange::Taken(role), None),

@@ -14,6 +14,7 @@ use super::spec::CommandSpec;
 use super::Registry;
 use crate::app::App;
 use crate::render::{limits, Reply, Response};
+use crate::telemetry::metrics;
 
 /// The app's state and its commands: what every transport hands invocations to.
 pub struct Dispatcher {
@@ -64,6 +65,11 @@ impl Dispatcher {
         async move {
             let started = Instant::now();
             let outcome = self.route(invocation).await;
+            metrics::command(
+                &invocation.command_name(),
+                outcome.failed,
+                started.elapsed(),
+            );
             info!(
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 failed = outcome.failed,
@@ -243,14 +249,17 @@ pub fn error_response(error: &CommandError) -> Response {
 fn log_error(error: &CommandError) -> Option<String> {
     match error {
         CommandError::User(message) => {
+            metrics::error("user");
             info!(%message, "user error");
             None
         }
         CommandError::Unavailable(e) => {
+            metrics::error("unavailable");
             warn!(error = %e, "database unavailable");
             None
         }
         CommandError::Internal(e) => {
+            metrics::error("internal");
             let reference = Alphanumeric
                 .sample_string(&mut rand::thread_rng(), 8)
                 .to_lowercase();

@@ -2,6 +2,7 @@
 //! the first answer from the response body. Stateless apart from the database, so several
 //! replicas can run behind a load balancer.
 
+use crate::telemetry::metrics::Metrics;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -61,15 +62,21 @@ pub fn router(state: EndpointState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then waits for deferred replies to go out.
+/// Serves until `shutdown` resolves, then waits for deferred replies to go out. With
+/// `metrics`, `GET /metrics` is served too.
 pub async fn serve(
     state: EndpointState,
+    metrics: Option<Metrics>,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let in_flight = state.in_flight.clone();
     info!(addr = %listener.local_addr()?, "interactions endpoint listening");
-    axum::serve(listener, router(state))
+    let mut app = router(state);
+    if let Some(metrics) = metrics {
+        app = app.merge(metrics.router());
+    }
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     drain(&in_flight, DRAIN_TIMEOUT).await;

@@ -1,6 +1,7 @@
 //! Gateway mode: a serenity Client receives interactions over the websocket and answers them
 //! through REST callbacks.
 
+use crate::telemetry::metrics;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -83,7 +84,9 @@ async fn answer(
             }
             FirstAnswer::Deferred { ack, pending } => (ack, Some(pending)),
         };
-        if let Err(e) = first.execute(&http, (id, &token)).await {
+        let answered = first.execute(&http, (id, &token)).await;
+        metrics::discord_result("interaction_response", &answered);
+        if let Err(e) = answered {
             warn!(error = %e, "could not answer the interaction");
             return;
         }

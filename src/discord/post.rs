@@ -11,6 +11,7 @@ use serenity::all::{ChannelId, MessageId};
 
 use super::pace::Pacer;
 use crate::config::Secret;
+use crate::telemetry::metrics;
 
 const DISCORD_API: &str = "https://discord.com";
 /// A request that takes longer than this is treated as failed and retried later.
@@ -121,13 +122,15 @@ impl Poster {
         let response = match sent {
             Ok(response) => response,
             Err(e) => {
+                metrics::discord_response("create_message", 0);
                 return Attempt::Failed(PostError::Unavailable(format!(
                     "could not reach Discord: {}",
                     without_url(&e)
-                )))
+                )));
             }
         };
         let status = response.status();
+        metrics::discord_response("create_message", status.as_u16());
         let body = response.bytes().await.unwrap_or_default();
         if status.is_success() {
             return match serde_json::from_slice::<CreatedMessage>(&body) {

@@ -15,6 +15,7 @@ use tracing::{warn, Instrument};
 
 use crate::commands::{self, Action, CommandError, Dispatcher, Invocation, Outcome};
 use crate::render::{discord as to_discord, Response};
+use crate::telemetry::metrics;
 
 /// The first answer to an interaction.
 pub enum FirstAnswer {
@@ -133,6 +134,7 @@ pub async fn deliver_deferred(http: &Http, token: &str, pending: Pending) {
             to_discord::edit(&late).execute(http, token).await.map(drop)
         }
     };
+    metrics::discord_result("deferred_reply", &result);
     if let Err(e) = result {
         warn!(error = %e, "could not deliver a deferred reply");
     }

@@ -20,6 +20,7 @@ use crate::app::App;
 use crate::db::challenges as challenge;
 use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
+use crate::telemetry::metrics;
 use clock::Clock;
 
 /// How the scheduler and `/prompt now` treat posts; see `Config` for the defaults.
@@ -96,6 +97,7 @@ impl Scheduler {
     }
 
     async fn run(&self, job: Job) {
+        metrics::scheduler_lag(&job.kind, self.clock.now() - job.due_at);
         let result = match job.kind.as_str() {
             prompts::KIND => prompts::run(&self.app, self.clock.as_ref(), &job, false)
                 .await

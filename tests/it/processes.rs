@@ -263,3 +263,99 @@ async fn waypoint_register_prints_what_it_registered_or_why_not() {
         "the token never reaches the output"
     );
 }
+
+/// The text `GET http://{bind}/metrics` answers.
+async fn scrape(bind: &str) -> String {
+    let response = reqwest::get(format!("http://{bind}/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn serve_reports_commands_and_the_pool_at_metrics() {
+    let fake = FakeDiscord::start().await;
+    let key = TestKey::new();
+    let bind = free_bind();
+    let child = waypoint(&fake, &["serve", "--bind", &bind])
+        .await
+        .env("DISCORD_PUBLIC_KEY", key.public_hex())
+        .spawn()
+        .unwrap();
+    wait_healthy(&bind).await;
+    let before = scrape(&bind).await;
+    assert!(!before.contains("waypoint_commands_total"), "{before}");
+
+    let body = serde_json::to_vec(&command(5001, "roadmap", &[("phase", 4, json!(2))])).unwrap();
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let response = reqwest::Client::new()
+        .post(format!("http://{bind}/interactions"))
+        .header("X-Signature-Ed25519", key.sign(&timestamp, &body))
+        .header("X-Signature-Timestamp", &timestamp)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let after = scrape(&bind).await;
+    for expected in [
+        "waypoint_commands_total{command=\"roadmap\",outcome=\"ok\"} 1",
+        "waypoint_command_duration_seconds_bucket{command=\"roadmap\",le=\"3\"} 1",
+        "waypoint_db_pool_connections{state=\"idle\"}",
+        "waypoint_db_pool_max_connections",
+    ] {
+        assert!(after.contains(expected), "missing {expected} in\n{after}");
+    }
+    terminate(&child);
+    assert_eq!(finish(child).await.status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn run_serves_metrics_on_its_own_bind_and_logs_json_lines() {
+    let fake = FakeDiscord::start().await;
+    let bind = free_bind();
+    let child = waypoint_on(&fake, &prompt_due().await, &["run"])
+        .env("WAYPOINT_METRICS_ADDR", &bind)
+        .env("WAYPOINT_LOG_FORMAT", "json")
+        .env("RUST_LOG", "waypoint=info,warn")
+        .spawn()
+        .unwrap();
+    fake.rest.wait_for(true, is_prompt_post).await;
+    let mut metrics = String::new();
+    // The outcome is counted as the post returns; give the scrape a moment to see it.
+    for _ in 0..50 {
+        metrics = match reqwest::get(format!("http://{bind}/metrics")).await {
+            Ok(response) => response.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if metrics.contains("waypoint_scheduler_lag_seconds_count") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for expected in [
+        "waypoint_discord_responses_total{request=\"create_message\",status=\"200\"} 1",
+        "waypoint_scheduler_lag_seconds_count{kind=\"prompt\"} 1",
+    ] {
+        assert!(
+            metrics.contains(expected),
+            "missing {expected} in\n{metrics}"
+        );
+    }
+    terminate(&child);
+    let output = finish(child).await;
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let posted = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "posted")
+        .unwrap_or_else(|| panic!("no `posted` line in {stderr}"));
+    assert_eq!(posted["fields"]["guild"], 42);
+    assert!(!stderr.contains("fake-bot-token"), "no secret in the logs");
+}

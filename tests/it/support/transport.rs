@@ -81,7 +81,12 @@ impl RunningEndpoint {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(endpoint::serve(state, listener, std::future::pending()));
+        tokio::spawn(endpoint::serve(
+            state,
+            None,
+            listener,
+            std::future::pending(),
+        ));
         Self {
             url,
             key,
