@@ -4,7 +4,9 @@
 //! the last post, against the floor `servers / limit`, and the 429s the fake had to send.
 //!
 //! With `--crash`, the worker is killed with SIGKILL in the middle of the fan-out and started
-//! again; the run fails unless every server got exactly one post.
+//! again; the run fails unless every server got exactly one post. `--kind` picks what is
+//! posted (prompts by default; reminders, digests, challenge announcements), `--kind all`
+//! crashes each in turn.
 
 #[path = "../serve/machine.rs"]
 mod machine;
@@ -15,6 +17,7 @@ mod workdir;
 
 mod fake_rest;
 mod report;
+mod seed;
 mod worker;
 
 use std::process::ExitCode;
@@ -24,6 +27,7 @@ use anyhow::{bail, Context};
 use clap::Parser;
 
 use fake_rest::FakeRest;
+use seed::Kind;
 use worker::{Database, Worker};
 
 #[derive(Parser, Debug, Clone)]
@@ -46,12 +50,39 @@ pub struct Options {
     /// exactly one post (default 200 servers).
     #[arg(long)]
     crash: bool,
+    /// What the crash test posts: one kind, or `all` in turn.
+    #[arg(long, default_value = "prompt")]
+    kind: KindChoice,
     /// Milliseconds the fake takes to answer after creating a message.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Also write the results into this Markdown file, replacing its fan-out section.
     #[arg(long)]
     write: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KindChoice {
+    One(Kind),
+    All,
+}
+
+impl std::str::FromStr for KindChoice {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        use clap::ValueEnum;
+        if text == "all" {
+            return Ok(Self::All);
+        }
+        Kind::from_str(text, true).map(Self::One).map_err(|_| {
+            let names: Vec<String> = Kind::ALL
+                .iter()
+                .filter_map(|k| k.to_possible_value().map(|v| v.get_name().to_string()))
+                .collect();
+            format!("expected all or one of: {}", names.join(", "))
+        })
+    }
 }
 
 /// Longest wait for a fan-out to finish before the run counts as failed.
@@ -104,7 +135,18 @@ fn command_line(args: &[String]) -> String {
 async fn bench(options: Options, command: String) -> anyhow::Result<()> {
     let database = Database::start().await?;
     let result = if options.crash {
-        crash(&database, &options).await
+        let kinds = match options.kind {
+            KindChoice::One(kind) => vec![kind],
+            KindChoice::All => Kind::ALL.to_vec(),
+        };
+        let mut result = Ok(());
+        for kind in kinds {
+            result = crash(&database, &options, kind).await;
+            if result.is_err() {
+                break;
+            }
+        }
+        result
     } else {
         measure(&database, &options, command).await
     };
@@ -120,7 +162,7 @@ async fn measure(database: &Database, options: &Options, command: String) -> any
     let servers = options.servers.unwrap_or(1000);
     let mut runs = Vec::new();
     for run in 1..=options.runs {
-        database.seed(servers).await?;
+        database.seed(servers, Kind::Prompt).await?;
         let fake = FakeRest::start(options.limit, latency(options, 0)).await?;
         let worker = Worker::start(
             database,
@@ -165,9 +207,10 @@ async fn measure(database: &Database, options: &Options, command: String) -> any
 }
 
 /// SIGKILL mid fan-out, restart, and count: every server exactly one post.
-async fn crash(database: &Database, options: &Options) -> anyhow::Result<()> {
+async fn crash(database: &Database, options: &Options, kind: Kind) -> anyhow::Result<()> {
     let servers = options.servers.unwrap_or(200);
-    database.seed(servers).await?;
+    database.seed(servers, kind).await?;
+    eprintln!("crash test: {} to {servers} servers", kind.stored());
     // Answers that take a while leave posts in flight when the worker dies: created at the
     // fake, never recorded by the worker.
     let fake = FakeRest::start(options.limit, latency(options, 200)).await?;
@@ -176,7 +219,7 @@ async fn crash(database: &Database, options: &Options) -> anyhow::Result<()> {
         &fake.base,
         options.rate,
         CRASH_LEASE_SECONDS,
-        "first",
+        &format!("{}-first", kind.stored()),
     )?;
     let kill_at = (servers / 3).max(1) as u64;
     let deadline = Instant::now() + FINISH_TIMEOUT;
@@ -200,16 +243,19 @@ async fn crash(database: &Database, options: &Options) -> anyhow::Result<()> {
         &fake.base,
         options.rate,
         CRASH_LEASE_SECONDS,
-        "second",
+        &format!("{}-second", kind.stored()),
     )?;
     let seen = wait_for_all(&fake, servers, Some(second)).await?;
     check_one_each(&seen, servers)?;
     let repeated = seen.requests - seen.too_many - seen.created;
     println!(
-        "crash test passed: {servers} servers, exactly one post each ({} requests; {} posted \
-         before the kill; {repeated} repeats after the restart answered from the nonce; {} \
-         refused with 429)",
-        seen.requests, at_kill.created, seen.too_many
+        "crash test passed: {}, {servers} servers, exactly one post each ({} requests; {} \
+         posted before the kill; {repeated} repeats after the restart answered from the nonce; \
+         {} refused with 429)",
+        kind.stored(),
+        seen.requests,
+        at_kill.created,
+        seen.too_many
     );
     Ok(())
 }

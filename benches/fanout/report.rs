@@ -73,10 +73,11 @@ impl Result {
              room for the bot's other calls), so the fan-out takes `servers / rate` seconds; the \
              database work per post (claim, choice, two updates) is a few milliseconds and runs \
              16 posts at a time.\n\n\
-             Crash test (not timed): `cargo bench --bench fanout -- --crash` (or \
-             `scripts/prompt-crash-test`) kills the worker with SIGKILL a third of the way through \
-             a fan-out to 200 servers, starts it again, and fails unless the fake counted exactly \
-             one post per server.\n",
+             Crash test (not timed): `cargo bench --bench fanout -- --crash --kind all` (or \
+             `scripts/crash-test`) kills the worker with SIGKILL a third of the way through a \
+             fan-out to 200 servers, for each kind of scheduled post in turn (prompts, check-in \
+             reminders and digests, challenge start, halfway and end), starts it again, and \
+             fails unless the fake counted exactly one post per server.\n",
             limit = self.limit,
             servers = self.servers,
             provenance = provenance(machine, &self.command, Utc::now()),

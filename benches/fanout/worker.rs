@@ -12,6 +12,7 @@ use nix::unistd::Pid;
 use tokio::process::{Child, Command};
 use waypoint::db::embedded::Cluster;
 
+use crate::seed::Kind;
 use crate::workdir::{make_work_dir, start_database};
 
 /// Channel ids of the seeded servers start here; server n posts in channel BASE + n.
@@ -35,9 +36,9 @@ impl Database {
         self.cluster.url().expose()
     }
 
-    /// Empties the tables and adds `servers` servers, each with this week's prompt due a
+    /// Empties the tables and adds `servers` servers, each with one post of `kind` due a
     /// minute ago: what the scheduler finds when a popular weekly slot comes round.
-    pub async fn seed(&self, servers: i64) -> anyhow::Result<()> {
+    pub async fn seed(&self, servers: i64, kind: Kind) -> anyhow::Result<()> {
         waypoint::db::migrate(self.url()).await?;
         let pool = waypoint::db::connect(self.url(), Duration::from_secs(30)).await?;
         let mut tx = pool.begin().await?;
@@ -51,25 +52,15 @@ impl Database {
         .bind(servers)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO prompt_schedules (guild_id, channel_id, weekday, minute_of_day)
-             SELECT $1 + n, $2 + n, extract(isodow FROM now())::int - 1, 0
-             FROM generate_series(0, $3 - 1) AS n",
-        )
-        .bind(GUILD_BASE)
-        .bind(CHANNEL_BASE)
-        .bind(servers)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO scheduled_posts (guild_id, kind, period, due_at)
-             SELECT $1 + n, 'prompt', to_char(now(), 'IYYY-\"W\"IW'), now() - interval '1 minute'
-             FROM generate_series(0, $2 - 1) AS n",
-        )
-        .bind(GUILD_BASE)
-        .bind(servers)
-        .execute(&mut *tx)
-        .await?;
+        for statement in kind.statements() {
+            sqlx::query(&statement)
+                .bind(GUILD_BASE)
+                .bind(CHANNEL_BASE)
+                .bind(servers)
+                .execute(&mut *tx)
+                .await
+                .with_context(|| format!("seeding {kind:?}: {statement}"))?;
+        }
         tx.commit().await?;
         pool.close().await;
         Ok(())
