@@ -241,7 +241,8 @@ pub async fn finish(
 }
 
 /// Gives a post back to be claimed again, not before `retry_at`. `nothing_posted` (a 429)
-/// forgets the send, so the retry is not mistaken for a repeat of an unconfirmed post.
+/// forgets the send, so the retry is not mistaken for a repeat of an unconfirmed post, and
+/// gives the try back: Discord asked us to wait, which is no reason to give the post up.
 pub async fn release(
     pool: &PgPool,
     job: &Job,
@@ -252,7 +253,8 @@ pub async fn release(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE scheduled_posts SET claimed_by = NULL, lease_until = $3, detail = $4,
-             sent_at = CASE WHEN $5 THEN NULL ELSE sent_at END
+             sent_at = CASE WHEN $5 THEN NULL ELSE sent_at END,
+             attempts = CASE WHEN $5 THEN GREATEST(attempts - 1, 0) ELSE attempts END
          WHERE id = $1 AND claimed_by = $2 AND status = 'pending'",
         job.id,
         owner,

@@ -13,6 +13,7 @@ mod database;
 mod dispatch;
 mod embedded;
 mod endpoint;
+mod faults;
 mod gateway;
 mod isolation;
 mod leaderboard;

@@ -1,37 +1,20 @@
 //! The `waypoint` binary's Discord modes against the fake Discord: gateway shutdown, the
 //! endpoint server, registration.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
-use nix::sys::signal::{kill, Signal};
-use nix::unistd::Pid;
 use serde_json::{json, Value};
 
 use crate::support::db::empty_database;
-use crate::support::fake_discord::payloads::{command, APPLICATION_ID};
+use crate::support::fake_discord::payloads::command;
 use crate::support::fake_discord::sign::TestKey;
 use crate::support::fake_discord::{Failure, FakeDiscord};
-use crate::support::repo_path;
+use crate::support::process::{finish, free_bind, terminate, wait_healthy, waypoint_on};
 use crate::support::transport::RunningGateway;
 
 async fn waypoint(fake: &FakeDiscord, args: &[&str]) -> Command {
     waypoint_on(fake, &empty_database().await, args)
-}
-
-fn waypoint_on(fake: &FakeDiscord, database: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_waypoint"));
-    command
-        .current_dir(repo_path(""))
-        .args(args)
-        .env("DISCORD_TOKEN", "fake-bot-token")
-        .env("DISCORD_API_BASE", &fake.rest.base)
-        .env("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string())
-        .env("DATABASE_URL", database)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
 }
 
 /// A database where server 42's weekly prompt (to channel 4242) was due a minute ago.
@@ -101,46 +84,6 @@ async fn with_the_scheduler_switched_off_only_the_worker_posts() {
         .filter(is_prompt_post)
         .count();
     assert_eq!(posts, 1);
-}
-
-/// Waits (at most 30 s) for `waypoint serve` on `bind` to answer its health check.
-async fn wait_healthy(bind: &str) {
-    let client = reqwest::Client::new();
-    let mut healthy = false;
-    for _ in 0..300 {
-        if let Ok(response) = client.get(format!("http://{bind}/healthz")).send().await {
-            healthy = response.status() == 200;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(healthy, "waypoint serve came up healthy");
-}
-
-/// A free loopback address to bind a server to.
-fn free_bind() -> String {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
-}
-
-/// Waits for the child to exit (at most 30 s) and returns its output.
-async fn finish(child: Child) -> std::process::Output {
-    tokio::time::timeout(
-        Duration::from_secs(30),
-        tokio::task::spawn_blocking(move || child.wait_with_output()),
-    )
-    .await
-    .expect("the process exits in time")
-    .unwrap()
-    .unwrap()
-}
-
-fn terminate(child: &Child) {
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
 }
 
 #[tokio::test]

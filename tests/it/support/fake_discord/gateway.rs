@@ -1,7 +1,8 @@
-//! A fake Discord gateway: HELLO, IDENTIFY → READY, heartbeat ACKs, and interactions pushed by
-//! the test as INTERACTION_CREATE dispatches with rising sequence numbers.
+//! A fake Discord gateway: HELLO, IDENTIFY → READY, RESUME → RESUMED, heartbeat ACKs, and
+//! interactions pushed by the test as INTERACTION_CREATE dispatches with rising sequence
+//! numbers. A test can drop the connection and count how often the bot connects.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
@@ -18,6 +19,10 @@ pub struct FakeGateway {
     pending: Mutex<Vec<Value>>,
     ready: Notify,
     identified: AtomicBool,
+    /// Websocket connections accepted so far.
+    connections: AtomicUsize,
+    /// Wakes the current session to drop its connection.
+    kick: Notify,
 }
 
 impl FakeGateway {
@@ -30,6 +35,8 @@ impl FakeGateway {
             pending: Mutex::new(Vec::new()),
             ready: Notify::new(),
             identified: AtomicBool::new(false),
+            connections: AtomicUsize::new(0),
+            kick: Notify::new(),
         });
         let accepting = gateway.clone();
         tokio::spawn(async move {
@@ -52,6 +59,18 @@ impl FakeGateway {
         }
     }
 
+    /// How many websocket connections the bot has opened.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+
+    /// Drops the current connection without a close frame, as a network failure would.
+    pub async fn drop_connection(&self) {
+        *self.sender.lock().await = None;
+        self.identified.store(false, Ordering::SeqCst);
+        self.kick.notify_waiters();
+    }
+
     /// Sends an interaction to the connected client (or to the next one that connects).
     pub async fn push_interaction(&self, interaction: Value) {
         match self.sender.lock().await.as_ref() {
@@ -64,6 +83,7 @@ impl FakeGateway {
         let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
             return;
         };
+        self.connections.fetch_add(1, Ordering::SeqCst);
         let hello = json!({ "op": 10, "d": { "heartbeat_interval": 41250 } });
         if ws.send(Message::Text(hello.to_string())).await.is_err() {
             return;
@@ -72,6 +92,7 @@ impl FakeGateway {
         let mut sequence = 0u64;
         loop {
             tokio::select! {
+                () = self.kick.notified() => return,
                 incoming = ws.next() => {
                     let Some(Ok(message)) = incoming else { return };
                     let Message::Text(text) = message else {
@@ -104,12 +125,13 @@ impl FakeGateway {
                                 }
                             });
                             if ws.send(Message::Text(ready.to_string())).await.is_err() { return; }
-                            *self.sender.lock().await = Some(tx.clone());
-                            for queued in self.pending.lock().await.drain(..) {
-                                let _ = tx.send(queued);
-                            }
-                            self.identified.store(true, Ordering::SeqCst);
-                            self.ready.notify_waiters();
+                            self.connected(&tx).await;
+                        }
+                        Some(6) => {
+                            sequence = payload["d"]["seq"].as_u64().unwrap_or(sequence) + 1;
+                            let resumed = json!({ "op": 0, "s": sequence, "t": "RESUMED", "d": {} });
+                            if ws.send(Message::Text(resumed.to_string())).await.is_err() { return; }
+                            self.connected(&tx).await;
                         }
                         _ => {}
                     }
@@ -121,5 +143,15 @@ impl FakeGateway {
                 }
             }
         }
+    }
+
+    /// The session is ready: interactions go to it, queued ones first.
+    async fn connected(&self, tx: &mpsc::UnboundedSender<Value>) {
+        *self.sender.lock().await = Some(tx.clone());
+        for queued in self.pending.lock().await.drain(..) {
+            let _ = tx.send(queued);
+        }
+        self.identified.store(true, Ordering::SeqCst);
+        self.ready.notify_waiters();
     }
 }

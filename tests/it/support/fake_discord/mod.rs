@@ -11,6 +11,7 @@ use std::sync::Arc;
 pub use gateway::FakeGateway;
 pub use rest::{Failure, FakeRest, Recorded};
 
+#[derive(Clone)]
 pub struct FakeDiscord {
     pub rest: FakeRest,
     pub gateway: Arc<FakeGateway>,

@@ -106,6 +106,8 @@ impl Failure {
 struct Shared {
     requests: Mutex<Vec<Recorded>>,
     failures: Mutex<VecDeque<Failure>>,
+    /// Failures answered to every matching request until their deadline (a storm).
+    storms: Mutex<Vec<(Failure, Instant)>>,
     spec_errors: Mutex<Vec<String>>,
     /// Requests whose path contains the text wait this long before being answered.
     delays: Mutex<Vec<(String, Duration)>>,
@@ -136,6 +138,17 @@ impl FakeRest {
 
     pub fn fail_next(&self, failure: Failure) {
         self.shared.failures.lock().unwrap().push_back(failure);
+    }
+
+    /// Answers every request matching `failure` with it for the next `lasting`.
+    pub fn storm(&self, failure: Failure, lasting: Duration) {
+        let until = Instant::now() + lasting;
+        self.shared.storms.lock().unwrap().push((failure, until));
+    }
+
+    /// Ends every storm.
+    pub fn calm(&self) {
+        self.shared.storms.lock().unwrap().clear();
     }
 
     pub fn delay(&self, path_part: &str, by: Duration) {
@@ -317,7 +330,16 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
         let position = failures
             .iter()
             .position(|f| path.contains(f.path_part.as_str()));
-        position.and_then(|i| failures.remove(i))
+        position.and_then(|i| failures.remove(i)).or_else(|| {
+            let now = Instant::now();
+            shared
+                .storms
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|(f, until)| now < *until && path.contains(f.path_part.as_str()))
+                .map(|(f, _)| f.clone())
+        })
     };
     if let Some(failure) = failure {
         let status = StatusCode::from_u16(failure.status).unwrap();

@@ -2,6 +2,7 @@
 
 use ed25519_dalek::{Signer, SigningKey};
 
+#[derive(Clone)]
 pub struct TestKey(SigningKey);
 
 impl TestKey {
