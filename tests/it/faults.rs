@@ -414,3 +414,43 @@ async fn serve_finishes_every_reply_in_flight_on_sigterm() {
         .unwrap();
     assert_eq!(done, topics.len() as i64);
 }
+
+#[tokio::test]
+async fn the_gateway_finishes_every_reply_in_flight_on_sigterm() {
+    let fake = FakeDiscord::start().await;
+    // Discord is slow to take these callbacks: all are in flight at SIGTERM.
+    fake.rest
+        .delay("/interactions/4", Duration::from_millis(1500));
+    let child = waypoint_on(&fake, &db::empty_database().await, &["run"])
+        .spawn()
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(60), fake.gateway.wait_ready())
+        .await
+        .expect("the bot connects");
+    let ids: Vec<u64> = (40_001..=40_008).collect();
+    for id in &ids {
+        fake.gateway.push_interaction(roadmap(*id)).await;
+    }
+    for id in &ids {
+        let prefix = format!("/interactions/{id}/");
+        fake.rest
+            .wait_for(false, |r| r.path.starts_with(&prefix))
+            .await;
+    }
+    terminate(&child);
+    for id in &ids {
+        let prefix = format!("/interactions/{id}/");
+        let callback = fake
+            .rest
+            .wait_for(true, |r| r.path.starts_with(&prefix))
+            .await;
+        assert!(text(&callback.body).contains("Phase 2 ·"));
+    }
+    let output = finish(child).await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
