@@ -10,15 +10,17 @@ use axum::body::Bytes;
 use chrono::Utc;
 use reqwest::header::HeaderValue;
 
-use crate::payloads::{Key, Sender};
-use crate::scenarios::Scenario;
+use crate::payloads::{Key, Sender, GUILD_ID};
+use crate::scenarios::{Expect, Scenario};
 
 /// Snowflake-sized ids far from anything real.
 const FIRST_INTERACTION: u64 = 1_200_000_000_000_000_000;
-const FIRST_MEMBER: u64 = 600_000_000_000_000_000;
+pub const FIRST_MEMBER: u64 = 600_000_000_000_000_000;
 
 pub struct Signed {
     pub body: Bytes,
+    /// What a correct answer to it looks like.
+    pub expect: Expect,
     pub signature: HeaderValue,
     pub timestamp: HeaderValue,
 }
@@ -27,13 +29,15 @@ pub struct Signed {
 pub struct Ids {
     next: u64,
     members: u64,
+    servers: u64,
 }
 
 impl Ids {
-    pub fn new(members: u64) -> Self {
+    pub fn new(members: u64, servers: u64) -> Self {
         Self {
             next: FIRST_INTERACTION,
             members: members.max(1),
+            servers: servers.max(1),
         }
     }
 
@@ -41,9 +45,11 @@ impl Ids {
         let senders = (0..count as u64)
             .map(|k| {
                 let n = self.next + k;
+                let k = n - FIRST_INTERACTION;
                 Sender {
                     interaction: n,
-                    member: FIRST_MEMBER + (n - FIRST_INTERACTION) % self.members,
+                    member: FIRST_MEMBER + k % self.members,
+                    guild: GUILD_ID + k % self.servers,
                 }
             })
             .collect();
@@ -95,6 +101,7 @@ fn sign_part(
                 signature: HeaderValue::from_str(&signature).context("signature header")?,
                 timestamp: timestamp_header.clone(),
                 body: Bytes::from(body),
+                expect: scenario.expect,
             })
         })
         .collect()

@@ -31,6 +31,14 @@ pub struct Options {
     /// Distinct members (user ids) the requests cycle through.
     #[arg(long, default_value_t = 5000)]
     pub members: u64,
+    /// Servers the requests cycle through (each seeded with check-ins and a challenge that
+    /// every member joined).
+    #[arg(long, default_value_t = 1)]
+    pub servers: u64,
+    /// Instead of the table: every scenario mixed for this many minutes, reporting memory and
+    /// failures every 30 s (BENCHMARKS.md's soak section).
+    #[arg(long)]
+    pub soak: Option<f64>,
     /// Only these scenarios, by id, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
@@ -108,6 +116,7 @@ fn smoke(options: Options) -> Options {
         warmup: 0.0,
         runs: 1,
         write: None,
+        soak: options.soak.map(|_| 0.5),
         ..options
     }
 }
@@ -116,6 +125,11 @@ impl Options {
     pub fn check(&self) -> anyhow::Result<()> {
         anyhow::ensure!(self.concurrency > 0, "--concurrency must be at least 1");
         anyhow::ensure!(self.runs > 0, "--runs must be at least 1");
+        anyhow::ensure!(self.servers > 0, "--servers must be at least 1");
+        anyhow::ensure!(
+            self.soak.is_none_or(|m| m.is_finite() && m > 0.0),
+            "--soak takes a positive number of minutes"
+        );
         anyhow::ensure!(self.requests != Some(0), "--requests must be at least 1");
         anyhow::ensure!(
             self.seconds.is_finite() && self.seconds > 0.0,

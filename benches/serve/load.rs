@@ -21,6 +21,7 @@ use serde::Deserialize;
 use tokio::net::TcpStream;
 
 use crate::batch::Signed;
+use crate::scenarios::Expect;
 
 /// Far above any sane answer time; only there so a wedged server cannot hang the benchmark.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -103,13 +104,9 @@ impl Load {
     }
 
     /// Sends requests from `batch` (in order, wrapping around if it runs out) until `until`,
-    /// checking that each answer is a 200 whose JSON `type` is `expect_type`.
-    pub async fn run(
-        &mut self,
-        batch: Arc<Vec<Signed>>,
-        until: Until,
-        expect_type: u64,
-    ) -> Outcome {
+    /// checking that each answer is a 200 of the `type` and, where given, the text its request
+    /// expects.
+    pub async fn run(&mut self, batch: Arc<Vec<Signed>>, until: Until) -> Outcome {
         let started = Instant::now();
         let job = Arc::new(Job {
             addr: self.addr,
@@ -120,7 +117,6 @@ impl Load {
                 Until::Elapsed(d) => Stop::At(started + d),
                 Until::Sent(n) => Stop::After(n),
             },
-            expect_type,
         });
         let workers: Vec<_> = self
             .connections
@@ -149,7 +145,6 @@ struct Job {
     /// Index of the next request to send, shared by all workers.
     next: AtomicUsize,
     stop: Stop,
-    expect_type: u64,
 }
 
 enum Stop {
@@ -202,7 +197,7 @@ async fn worker(
         let answer = tokio::time::timeout(REQUEST_TIMEOUT, exchange(sender, request))
             .await
             .unwrap_or_else(|_| Err(format!("no answer within {REQUEST_TIMEOUT:?}")));
-        match answer.and_then(|(status, body)| check(status, &body, job.expect_type)) {
+        match answer.and_then(|(status, body)| check(status, &body, signed.expect)) {
             Ok(()) => {
                 tally.ok += 1;
                 let micros = sent.elapsed().as_micros();
@@ -252,21 +247,29 @@ async fn exchange(
     Ok((status, body))
 }
 
-/// Only the `type` of the answer is read; serde skips the rest without building it.
+/// Only the `type` of the answer is parsed; serde skips the rest without building it.
 #[derive(Deserialize)]
 struct Kind {
     #[serde(rename = "type")]
     kind: u64,
 }
 
-fn check(status: u16, body: &[u8], expect: u64) -> Result<(), String> {
+fn check(status: u16, body: &[u8], expect: Expect) -> Result<(), String> {
     if status != 200 {
         return Err(format!("HTTP {status}: {}", snippet(body)));
     }
     match serde_json::from_slice::<Kind>(body) {
-        Ok(Kind { kind }) if kind == expect => Ok(()),
-        Ok(Kind { kind }) => Err(format!("type {kind} instead of {expect}")),
-        Err(_) => Err(format!("not an interaction response: {}", snippet(body))),
+        Ok(Kind { kind }) if kind != expect.kind => {
+            return Err(format!("type {kind} instead of {}", expect.kind))
+        }
+        Ok(_) => {}
+        Err(_) => return Err(format!("not an interaction response: {}", snippet(body))),
+    }
+    match expect.text {
+        Some(text) if !body.windows(text.len()).any(|w| w == text.as_bytes()) => {
+            Err(format!("not a success (no {text:?}): {}", snippet(body)))
+        }
+        _ => Ok(()),
     }
 }
 

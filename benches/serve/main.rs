@@ -11,7 +11,9 @@ mod procfs;
 mod report;
 mod scenarios;
 mod sections;
+mod seed;
 mod server;
+mod soak;
 mod workdir;
 
 use std::process::ExitCode;
@@ -74,6 +76,19 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
     let key = Key::generate();
     eprintln!("starting a throwaway PostgreSQL and `waypoint serve`…");
     let stack = Stack::start(&key.public_hex()).await?;
+    seed::seed(stack.database_url(), options.members, options.servers)
+        .await
+        .context("seeding the bench server")?;
+    if let Some(minutes) = options.soak {
+        return soak_mode(
+            (options, invocation.command.clone(), invocation.benchmarking),
+            stack,
+            &key,
+            &scenarios,
+            minutes,
+        )
+        .await;
+    }
     let mut measured = measure_all(&stack, &key, options, &scenarios).await;
     if let Ok(report) = &mut measured {
         if invocation.benchmarking && scenarios.iter().any(|s| s.id == WRITE_SCENARIO) {
@@ -118,6 +133,51 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Runs the soak, stops the stack, reports and writes the soak section.
+async fn soak_mode(
+    (options, command, benchmarking): (&Options, String, bool),
+    stack: Stack,
+    key: &Key,
+    scenarios: &[&'static Scenario],
+    minutes: f64,
+) -> anyhow::Result<ExitCode> {
+    let mut load = Load::new(stack.addr, options.concurrency)?;
+    let mut ids = Ids::new(options.members, options.servers);
+    let result = soak::run(
+        &stack,
+        key,
+        &mut ids,
+        &mut load,
+        scenarios,
+        minutes,
+        options.concurrency,
+        options.members,
+        options.servers,
+    )
+    .await;
+    let failed = result.as_ref().map_or(true, |s| !s.passed());
+    let log = stack.log_path();
+    if let Err(e) = stack.stop(failed).await {
+        eprintln!("warning: {e:#}");
+    }
+    let mut soak = result.with_context(|| format!("server log kept at {}", log.display()))?;
+    soak.command = command;
+    let markdown = soak.markdown(&machine::Machine::describe());
+    println!("\n{markdown}");
+    if let (Some(path), true) = (&options.write, benchmarking) {
+        sections::write_section(path, "soak", &markdown)?;
+        eprintln!("wrote the soak section of {}", path.display());
+    }
+    if failed {
+        eprintln!(
+            "\n!!!!!!!! SOAK FAILED: memory grew or requests failed; server log kept at {}",
+            log.display()
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The scenario compared with PostgreSQL's own upsert rate.
 const WRITE_SCENARIO: &str = "progress-set";
 
@@ -147,7 +207,7 @@ async fn measure_all(
     let idle_rss_mib = procfs::status_mib(stack.pid, "VmRSS")?;
     let postmaster = stack.postmaster_pid()?;
     let mut load = Load::new(stack.addr, options.concurrency)?;
-    let mut ids = Ids::new(options.members);
+    let mut ids = Ids::new(options.members, options.servers);
     let mut rows: Vec<Row> = scenarios.iter().copied().map(Row::new).collect();
     let mut peak_per_scenario = true;
     for run in 1..=options.runs {
@@ -198,13 +258,7 @@ async fn measure(
     if options.warmup > 0.0 {
         let warmup = Duration::from_secs_f64(options.warmup);
         let batch = batch::sign(scenario, key, ids, batch_size(rate_guess, warmup, options))?;
-        let outcome = load
-            .run(
-                Arc::new(batch),
-                Until::Elapsed(warmup),
-                scenario.expect_type,
-            )
-            .await;
+        let outcome = load.run(Arc::new(batch), Until::Elapsed(warmup)).await;
         rate_guess = outcome.send_rate();
         for (what, n) in outcome.failures {
             *row.failures.entry(format!("(warm-up) {what}")).or_default() += n;
@@ -226,7 +280,7 @@ async fn measure(
         ])
     };
     let before = cpu()?;
-    let mut outcome = load.run(batch, until, scenario.expect_type).await;
+    let mut outcome = load.run(batch, until).await;
     let after = cpu()?;
     let window = outcome.elapsed.as_secs_f64();
     let busy = |i: usize| (after[i] - before[i]) / window;

@@ -7,17 +7,19 @@ use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
 
 pub const APPLICATION_ID: u64 = 900_000_000_000_000_001;
-const GUILD_ID: u64 = 333_333_333_333_333_333;
-const CHANNEL_ID: u64 = 444_444_444_444_444_444;
+pub const GUILD_ID: u64 = 333_333_333_333_333_333;
+pub const CHANNEL_ID: u64 = 444_444_444_444_444_444;
 const COMMAND_ID: &str = "700000000000000001";
 /// VIEW_CHANNEL | SEND_MESSAGES | USE_APPLICATION_COMMANDS: an ordinary member.
 const MEMBER_PERMISSIONS: &str = "2147486720";
 
-/// Who sends request i: its own interaction id, and one member out of many.
+/// Who sends request i: its own interaction id, one member out of many, in one server out of
+/// a few.
 #[derive(Debug, Clone, Copy)]
 pub struct Sender {
     pub interaction: u64,
     pub member: u64,
+    pub guild: u64,
 }
 
 pub fn ping(who: Sender) -> Value {
@@ -46,13 +48,28 @@ pub fn autocomplete(who: Sender, name: &str, option: &str, partial: &str) -> Val
     envelope(who, 4, data)
 }
 
+/// A submitted form (interaction type 5): each field as (custom id, value), one per row.
+pub fn modal_submit(who: Sender, custom_id: &str, fields: &[(&str, &str)]) -> Value {
+    let rows: Vec<Value> = fields
+        .iter()
+        .map(|(field, value)| {
+            json!({ "type": 1, "components": [{ "type": 4, "custom_id": field, "value": value }] })
+        })
+        .collect();
+    envelope(
+        who,
+        5,
+        json!({ "custom_id": custom_id, "components": rows }),
+    )
+}
+
 fn envelope(who: Sender, kind: u8, data: Value) -> Value {
     json!({
         "id": who.interaction.to_string(),
         "application_id": APPLICATION_ID.to_string(),
         "type": kind,
         "data": data,
-        "guild_id": GUILD_ID.to_string(),
+        "guild_id": who.guild.to_string(),
         "channel_id": CHANNEL_ID.to_string(),
         "member": {
             "user": {
@@ -77,7 +94,7 @@ fn envelope(who: Sender, kind: u8, data: Value) -> Value {
         "locale": "en-US",
         "guild_locale": "en-US",
         "entitlements": [],
-        "authorizing_integration_owners": { "0": GUILD_ID.to_string() },
+        "authorizing_integration_owners": { "0": who.guild.to_string() },
         "context": 0,
         "attachment_size_limit": 10485760
     })

@@ -6,6 +6,14 @@ use serde_json::{json, Value};
 
 use crate::payloads::{self, Sender};
 
+/// A correct answer: its `type` (1 PONG, 4 message, 8 autocomplete choices) and text only a
+/// success contains (an error reply has the same type).
+#[derive(Debug, Clone, Copy)]
+pub struct Expect {
+    pub kind: u64,
+    pub text: Option<&'static str>,
+}
+
 pub struct Scenario {
     /// Row name in the results table.
     pub name: &'static str,
@@ -13,8 +21,8 @@ pub struct Scenario {
     pub id: &'static str,
     /// The interaction body for one request.
     pub body: fn(Sender) -> Value,
-    /// The `type` the response must carry (1 PONG, 4 message, 8 autocomplete choices).
-    pub expect_type: u64,
+    /// What a correct answer looks like.
+    pub expect: Expect,
     /// What bounds its rate, for the report.
     pub limited_by: &'static str,
 }
@@ -27,7 +35,10 @@ pub const SCENARIOS: &[Scenario] = &[
         name: "PING",
         id: BASELINE,
         body: payloads::ping,
-        expect_type: 1,
+        expect: Expect {
+            kind: 1,
+            text: None,
+        },
         limited_by: "the ed25519 signature check (about a third of the server's CPU), HTTP and \
                      parsing the interaction",
     },
@@ -41,7 +52,10 @@ pub const SCENARIOS: &[Scenario] = &[
                 json!([{ "name": "phase", "type": 4, "value": 2 }]),
             )
         },
-        expect_type: 4,
+        expect: Expect {
+            kind: 4,
+            text: Some("Phase 2 ·"),
+        },
         limited_by: "PING's work plus rendering the phase and serializing a ~5 KB embed; the \
                      member's marks come from memory",
     },
@@ -49,7 +63,10 @@ pub const SCENARIOS: &[Scenario] = &[
         name: "/roadmap autocomplete",
         id: "roadmap-autocomplete",
         body: |who| payloads::autocomplete(who, "roadmap", "topic", "py"),
-        expect_type: 8,
+        expect: Expect {
+            kind: 8,
+            text: None,
+        },
         limited_by: "PING's work plus ranking the topics in memory",
     },
     // A write: each request marks one topic done for one member (a transaction taking the
@@ -71,16 +88,67 @@ pub const SCENARIOS: &[Scenario] = &[
                 ]}]),
             )
         },
-        expect_type: 4,
+        expect: Expect {
+            kind: 4,
+            // "is now done", or "is already marked done" when the pair repeats.
+            text: Some("** is "),
+        },
         limited_by: "PostgreSQL's CPU: a transaction of five statements (lock, read, one \
                      statement writing the topic, ledger and phase rows with their foreign-key \
                      checks, commit) against pgbench's one; each ledger row's triggers also \
                      update its leaderboard totals and append their rank changes",
     },
+    // A write: the check-in form sent (a member's first check-in of the week is an insert
+    // with a ledger award; later ones in the run are edits).
+    Scenario {
+        name: "/checkin submission",
+        id: "checkin-submit",
+        body: |who| {
+            payloads::modal_submit(
+                who,
+                "checkin:submit",
+                &[
+                    (
+                        "did",
+                        "Worked through the attention chapter and its exercises",
+                    ),
+                    ("blockers", ""),
+                    ("goal", "Build a small retrieval demo"),
+                ],
+            )
+        },
+        expect: Expect {
+            kind: 4,
+            text: Some("checked in."),
+        },
+        limited_by: "PostgreSQL: a transaction taking the member's lock, reading their weeks for \
+                     the streak, upserting the check-in, the ledger row with its leaderboard \
+                     triggers, and removing the draft",
+    },
+    Scenario {
+        name: "/challenge status",
+        id: "challenge-status",
+        body: |who| {
+            payloads::command(
+                who,
+                "challenge",
+                json!([{ "name": "status", "type": 1, "options": [
+                    { "name": "name", "type": 3, "value": crate::seed::CHALLENGE }
+                ]}]),
+            )
+        },
+        expect: Expect {
+            kind: 4,
+            text: Some("Standing"),
+        },
+        limited_by: "one query counting every participant's events inside the window (5,000 \
+                     members, 15,000 done topics by default) and ranking them in Rust: it \
+                     grows with the number of participants",
+    },
 ];
 
 /// The shipped roadmap's topic ids, loaded once.
-fn topic_ids() -> &'static [String] {
+pub fn topic_ids() -> &'static [String] {
     static TOPICS: OnceLock<Vec<String>> = OnceLock::new();
     TOPICS.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");

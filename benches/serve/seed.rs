@@ -1,0 +1,70 @@
+//! Data some scenarios need before they can run: check-ins turned on in the bench server, and
+//! a running challenge that every bench member joined, with three topics each done inside its
+//! window, so `/challenge status` ranks a crowd.
+
+use std::time::Duration;
+
+use crate::batch::FIRST_MEMBER;
+use crate::payloads::{CHANNEL_ID, GUILD_ID};
+
+/// The challenge `/challenge status` asks about.
+pub const CHALLENGE: &str = "Bench sprint";
+/// Topics each participant has done inside the window.
+const DONE_EACH: i64 = 3;
+
+/// Seeds `servers` bench servers for `members` members each.
+pub async fn seed(database_url: &str, members: u64, servers: u64) -> anyhow::Result<()> {
+    let pool = waypoint::db::connect(database_url, Duration::from_secs(60)).await?;
+    let topics: Vec<String> = crate::scenarios::topic_ids().to_vec();
+    for n in 0..servers {
+        seed_server(&pool, (GUILD_ID + n) as i64, members, &topics).await?;
+    }
+    pool.close().await;
+    Ok(())
+}
+
+async fn seed_server(
+    pool: &sqlx::PgPool,
+    guild: i64,
+    members: u64,
+    topics: &[String],
+) -> anyhow::Result<()> {
+    let mut tx = pool.begin().await?;
+    let statements = [
+        "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT DO NOTHING",
+        "INSERT INTO checkin_settings (guild_id, channel_id, staff_channel_id, reminder_weekday, reminder_minute)
+         VALUES ($1, $2, $2, 4, 1080) ON CONFLICT DO NOTHING",
+        "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+         SELECT $1, $3 + n, now(), now() FROM generate_series(0, $4 - 1) AS n
+         ON CONFLICT DO NOTHING",
+        "INSERT INTO challenges (guild_id, name, goal, target, start_date, end_date, starts_at,
+                                 ends_at, zone, channel_id, points, created_by, created_at)
+         VALUES ($1, 'Bench sprint', 'topics', 5, current_date - 3, current_date + 30,
+                 now() - interval '3 days', now() + interval '30 days', 'UTC', $2, 25, 1,
+                 now() - interval '4 days')",
+        "INSERT INTO challenge_members (challenge_id, guild_id, user_id, joined_at)
+         SELECT c.id, $1, $3 + n, now() - interval '2 days'
+         FROM challenges c, generate_series(0, $4 - 1) AS n WHERE c.guild_id = $1",
+        // Done a few hours apart, so reaching the target happens at distinct times.
+        "INSERT INTO topic_progress (guild_id, user_id, topic_id, state, done_count, started_at,
+                                     completed_at, updated_at)
+         SELECT $1, $3 + n, ($5::text[])[1 + (n + k) % array_length($5::text[], 1)], 'done', 1,
+                now() - interval '2 days', now() - interval '2 days' + (n % 40 + k) * interval '1 hour',
+                now()
+         FROM generate_series(0, $4 - 1) AS n, generate_series(0, $6 - 1) AS k
+         ON CONFLICT DO NOTHING",
+    ];
+    for statement in statements {
+        sqlx::query(statement)
+            .bind(guild)
+            .bind(CHANNEL_ID as i64)
+            .bind(FIRST_MEMBER as i64)
+            .bind(members as i64)
+            .bind(topics)
+            .bind(DONE_EACH)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
