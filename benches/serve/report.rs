@@ -290,8 +290,11 @@ impl Report {
              Discord would load it: signed `POST /interactions` requests from many members \
              over keep-alive HTTP/1.1 connections. The real binary runs against a throwaway \
              PostgreSQL started from the machine's server programs; the load generator runs \
-             on the same machine and shares its cores. Each response is checked (HTTP 200 \
-             and the expected interaction-response `type`). Written by `benches/serve`.\n\n",
+             on the same machine and shares its cores. Each response is checked (HTTP 200, \
+             the expected interaction-response `type`, and text only a success contains). \
+             The server is seeded first: check-ins on, and a running challenge that all the \
+             members joined, with three topics each done inside its window. Written by \
+             `benches/serve`.\n\n",
         );
         let _ = write!(
             out,
@@ -330,8 +333,9 @@ impl Report {
              ## Running it\n\n\
              ```sh\ncargo bench --bench serve -- --write BENCHMARKS.md\n```\n\n\
              Options: `--concurrency N` (64), `--seconds S` (8) or `--requests N`, \
-             `--warmup S` (1), `--runs N` (5), `--members N` (5000), `--only id,id` ({}), \
-             `--client-threads N` (1), `--write FILE`. It needs PostgreSQL's server programs, like the tests do. The \
+             `--warmup S` (1), `--runs N` (5), `--members N` (5000), `--servers N` (1), \
+             `--only id,id` ({}), `--client-threads N` (1), `--write FILE`; `--soak MINUTES` \
+             runs every scenario mixed instead and writes the soak section. It needs PostgreSQL's server programs, like the tests do. The \
              server runs with its default settings and `RUST_LOG=warn`; Discord's REST API \
              is pointed at a closed port, so a reply that had to be deferred would fail \
              loudly. Run by `cargo test --benches` rather than `cargo bench`, it only \
