@@ -8,6 +8,7 @@ use anyhow::bail;
 use serenity::all::{GuildId, Http};
 use sqlx::PgPool;
 
+use crate::challenges::cache::StandingCache;
 use crate::db::activity::Activity;
 use crate::discord::post::Poster;
 use crate::progress::ProgressCache;
@@ -21,6 +22,8 @@ pub struct App {
     pub activity: Activity,
     /// Members' progress for marking roadmap views without a database round trip.
     pub progress: ProgressCache,
+    /// Challenge standings, shared for a few seconds between requests.
+    pub standings: StandingCache,
     /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
     pub discord: Option<Arc<Http>>,
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
@@ -59,6 +62,7 @@ impl App {
             db,
             activity: Activity::default(),
             progress: ProgressCache::default(),
+            standings: StandingCache::default(),
             discord: None,
             poster: None,
             schedule: ScheduleOptions::default(),

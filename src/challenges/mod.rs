@@ -1,6 +1,7 @@
 //! Server-wide study challenges: the goal kinds, the window of whole days in the server's time
 //! zone, the rules a new challenge must meet, and how participants are ranked.
 
+pub mod cache;
 pub mod rules;
 pub mod standing;
 pub mod window;

@@ -111,7 +111,11 @@ pub fn page(view: Page<'_>) -> Reply {
     let embed = Embed::new(view.title.to_string())
         .description(lines)
         .field("Your place", view.you)
-        .footer(format!("Page {} · {}", view.page + 1, view.footer));
+        .footer(format!(
+            "Page {} · {}",
+            u64::from(view.page) + 1,
+            view.footer
+        ));
     let (board, page) = (view.board, view.page);
     let button = |label: &str, to: u32, disabled: bool| {
         Component::Button(

@@ -224,6 +224,12 @@ async fn equal_progress_goes_to_who_reached_the_target_first_and_late_joiners_co
         board.contains(&format!("**4.** <@{}> · 1 topic/2 ← you", also.user)),
         "{board}"
     );
+
+    // Standings are shared between requests for a few seconds, but a member's own change
+    // shows at once: `also` reaches the target last of the four who did, so ranks fourth.
+    done(&bot, also, "calculus", "2026-12-11T12:01:00Z").await;
+    let mine = status(&bot, also, "2026-12-11T12:01:30Z").await;
+    assert!(mine.contains(&format!("**#4** · {}", bar(2, 2))), "{mine}");
 }
 
 #[tokio::test]

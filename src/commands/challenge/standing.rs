@@ -1,44 +1,51 @@
 //! `/challenge list` and `/challenge status`: who stands where, counted from members'
-//! activity inside the window at the moment of asking.
+//! activity inside the window (shared between requests for a few seconds).
+
+use std::sync::Arc;
 
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::find;
-use crate::challenges::standing::{rank, Progress, Ranked};
+use crate::challenges::cache::Standing;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
 use crate::render::challenge as view;
 use crate::render::Reply;
 use crate::schedule::challenges::phase_topics;
 
-/// A challenge's ranked standing now, how many hidden participants it has, and the caller's
-/// own progress if they joined.
+/// A challenge's ranked standing as of now (or a few seconds ago, see `StandingCache`).
 pub(crate) async fn standing_now(
     ctx: &Ctx<'_>,
     challenge: &Challenge,
-) -> CommandResult<(Vec<Ranked>, usize, Option<Progress>)> {
+) -> CommandResult<Arc<Standing>> {
     let topics = phase_topics(ctx.app, challenge);
-    let entries = store::progress(
+    let count = store::progress(
         &ctx.app.db,
         challenge,
         topics.as_deref(),
         ctx.invocation.now,
-    )
-    .await?;
-    let own = entries
-        .iter()
-        .find(|p| p.user == ctx.invocation.user_id)
-        .cloned();
-    let (ranked, hidden) = rank(entries);
-    Ok((ranked, hidden, own))
+    );
+    ctx.app
+        .standings
+        .get(challenge.guild, challenge.id, count)
+        .await
+        .map_err(|shared| match Arc::try_unwrap(shared) {
+            Ok(e) => CommandError::from(e),
+            // Several requests shared the failed count; each reports it the same way.
+            Err(e) if crate::db::is_unavailable(&e) => {
+                CommandError::Unavailable(sqlx::Error::PoolTimedOut)
+            }
+            Err(e) => CommandError::Internal(anyhow::anyhow!("counting a standing: {e}")),
+        })
 }
 
 /// The caller's line, as `/challenge status` shows it.
 pub(super) async fn own_line(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<String> {
-    let (ranked, _, own) = standing_now(ctx, challenge).await?;
+    let standing = standing_now(ctx, challenge).await?;
+    let own = standing.own(ctx.invocation.user_id);
     Ok(view::your_line(
         challenge,
-        &ranked,
-        own.as_ref(),
+        &standing.ranked,
+        own,
         ctx.invocation.now,
     ))
 }
@@ -49,9 +56,16 @@ pub(super) async fn status(ctx: &Ctx<'_>, name: Option<String>) -> CommandResult
         None => default_challenge(ctx).await?,
     };
     let now = ctx.invocation.now;
-    let (ranked, hidden, own) = standing_now(ctx, &challenge).await?;
-    let you = view::your_line(&challenge, &ranked, own.as_ref(), now);
-    Ok(view::status(&challenge, &ranked, hidden, you, now))
+    let standing = standing_now(ctx, &challenge).await?;
+    let own = standing.own(ctx.invocation.user_id);
+    let you = view::your_line(&challenge, &standing.ranked, own, now);
+    Ok(view::status(
+        &challenge,
+        &standing.ranked,
+        standing.hidden.len(),
+        you,
+        now,
+    ))
 }
 
 /// Without a name: the open challenge the caller is in, else the only open one.
