@@ -54,7 +54,6 @@ impl Default for StandingCache {
             standings: Cache::builder()
                 .max_capacity(CAPACITY)
                 .time_to_live(FRESH_FOR)
-                .support_invalidation_closures()
                 .build(),
         }
     }
@@ -76,13 +75,14 @@ impl StandingCache {
             .await
     }
 
-    /// Forgets every standing of `guild`: something they count just changed.
-    pub fn forget_server(&self, guild: GuildId) {
-        if let Err(e) = self
-            .standings
-            .invalidate_entries_if(move |(g, _), _| *g == guild)
-        {
-            tracing::warn!(error = %e, "could not drop cached challenge standings");
+    /// Forgets every standing of `guild`: something they count just changed. Walks the few
+    /// standings held rather than registering a filter, so a busy write path costs nothing
+    /// while no standing is cached.
+    pub async fn forget_server(&self, guild: GuildId) {
+        for (key, _) in self.standings.iter() {
+            if key.0 == guild {
+                self.standings.invalidate(&*key).await;
+            }
         }
     }
 }

@@ -43,7 +43,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     match call.path.first().map(String::as_str) {
         Some("hide") => {
             privacy::set_hidden(&ctx.app.db, guild, user, true, now).await?;
-            ctx.app.standings.forget_server(guild);
+            ctx.app.standings.forget_server(guild).await;
             Ok(Reply::text(
                 "🙈 You are hidden: other members can't see your progress and you appear on no \
                  leaderboard. Your own progress keeps counting; `/privacy show` undoes this.",
@@ -51,7 +51,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         }
         Some("show") => {
             privacy::set_hidden(&ctx.app.db, guild, user, false, now).await?;
-            ctx.app.standings.forget_server(guild);
+            ctx.app.standings.forget_server(guild).await;
             Ok(Reply::text(
                 "👀 Other members can see your progress again, and you appear on leaderboards.",
             ))
@@ -92,7 +92,7 @@ async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     match DeleteId::parse(click.custom_id) {
         Some(DeleteId::Confirm) => {
             let removed = privacy::delete(&ctx.app.db, guild, user).await?;
-            ctx.app.standings.forget_server(guild);
+            ctx.app.standings.forget_server(guild).await;
             // What is in memory must not bring the member back.
             ctx.app.activity.forget(guild, user);
             ctx.app.progress.forget(guild, user);

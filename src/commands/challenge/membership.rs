@@ -27,7 +27,7 @@ pub(super) async fn join(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<
         return Err(closed(challenge));
     }
     match store::join(&ctx.app.db, challenge, user, now).await? {
-        Joined::Joined => ctx.app.standings.forget_server(challenge.guild),
+        Joined::Joined => ctx.app.standings.forget_server(challenge.guild).await,
         Joined::AlreadyIn => {
             return Err(CommandError::user(format!(
                 "You're already in `{}`. `/challenge status name:{}` shows where you stand.",
@@ -55,7 +55,7 @@ pub(super) async fn leave(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult
             challenge.name
         )));
     }
-    ctx.app.standings.forget_server(challenge.guild);
+    ctx.app.standings.forget_server(challenge.guild).await;
     Ok(Reply::text(format!(
         "You left **{}**. Your progress itself is untouched; join again before it ends and it \
          all counts again.",
@@ -82,7 +82,7 @@ pub(super) async fn end(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<R
             challenge.name
         )));
     }
-    ctx.app.standings.forget_server(challenge.guild);
+    ctx.app.standings.forget_server(challenge.guild).await;
     Ok(Reply::text(format!(
         "Ended **{}** now. The results (winners, finishers, points{}) go out in <#{}> within a \
          minute.",
