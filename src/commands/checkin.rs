@@ -10,7 +10,7 @@ use super::handler::{Click, Ctx, Submit};
 use super::invocation::CommandCall;
 use super::options::Opt;
 use super::spec::CommandSpec;
-use crate::checkins::form::{form, Draft, RETRY_ID};
+use crate::checkins::form::{form, Draft, FORM_ID, RETRY_ID};
 use crate::checkins::streak::{streak, week_number, Streak};
 use crate::db::checkins::{self as store, CheckinSettings, Saved};
 use crate::render::checkin as view;
@@ -86,6 +86,11 @@ async fn reopen(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
 }
 
 async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
+    if submit.custom_id != FORM_ID {
+        return Err(CommandError::user(
+            "That form is out of date. Run `/checkin` again.",
+        ));
+    }
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;

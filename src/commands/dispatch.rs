@@ -136,10 +136,17 @@ impl Dispatcher {
                 focused,
                 partial,
             } => {
+                // Discord sends at most 100 characters; anything else is forged, and NUL
+                // cannot reach PostgreSQL.
+                let partial: String = partial
+                    .chars()
+                    .filter(|c| *c != '\0')
+                    .take(limits::CHOICE_TEXT)
+                    .collect();
                 let typing = Typing {
                     call,
                     option: focused,
-                    partial,
+                    partial: &partial,
                 };
                 let result = async {
                     match &self.find_allowed(invocation, &call.name)?.autocomplete {

@@ -67,12 +67,15 @@ pub struct Submit<'a> {
 }
 
 impl Submit<'_> {
-    /// What was typed in the field `custom_id`, trimmed; empty when absent.
+    /// What was typed in the field `custom_id`, trimmed and without NUL characters (which
+    /// PostgreSQL text cannot hold); empty when absent.
     pub fn field(&self, custom_id: &str) -> String {
         self.fields
             .iter()
             .find(|(id, _)| id == custom_id)
-            .map_or(String::new(), |(_, value)| value.trim().to_string())
+            .map_or(String::new(), |(_, value)| {
+                value.replace('\0', "").trim().to_string()
+            })
     }
 }
 

@@ -322,6 +322,14 @@ impl OptionSpec {
                     )))
                 }
             }
+            // PostgreSQL text cannot hold U+0000, and no one means to type it.
+            (OptionKind::String { .. }, Value::String(s)) if s.contains('\0') => {
+                Err(CommandError::user(format!(
+                    "`{}` contains a NUL character, which Waypoint can't store: type it \
+                     again without it.",
+                    self.name
+                )))
+            }
             (OptionKind::String { choices, .. }, Value::String(s))
                 if !choices.is_empty() && !choices.contains(&s.trim()) =>
             {

@@ -15,6 +15,7 @@ mod embedded;
 mod endpoint;
 mod faults;
 mod gateway;
+mod hostile;
 mod isolation;
 mod leaderboard;
 mod outage;
