@@ -19,29 +19,41 @@ pub struct Board {
 }
 
 impl Board {
+    /// A board from the timings of each run: the medians of the runs' p50 and p99.
     pub fn new(
         name: &'static str,
         scope: &str,
-        mut timings: Vec<Duration>,
+        runs: Vec<Vec<Duration>>,
         last_ms: f64,
         plans: Vec<String>,
     ) -> Self {
-        timings.sort();
-        let at = |q: f64| {
-            let i = ((timings.len() as f64 - 1.0) * q).round() as usize;
-            timings
-                .get(i)
-                .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
-        };
+        let mut p50s = Vec::new();
+        let mut p99s = Vec::new();
+        for mut timings in runs {
+            timings.sort();
+            let at = |q: f64| {
+                let i = ((timings.len() as f64 - 1.0) * q).round() as usize;
+                timings
+                    .get(i)
+                    .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
+            };
+            p50s.push(at(0.5));
+            p99s.push(at(0.99));
+        }
         Self {
             name,
             scope: scope.to_string(),
-            p50_ms: at(0.5),
-            p99_ms: at(0.99),
+            p50_ms: median(p50s),
+            p99_ms: median(p99s),
             last_ms,
             plans,
         }
     }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 pub struct Results {
@@ -49,6 +61,7 @@ pub struct Results {
     pub members: i64,
     pub rows: i64,
     pub samples: usize,
+    pub runs: usize,
     pub seeded_in: Duration,
     pub boards: Vec<Board>,
 }
@@ -88,7 +101,8 @@ impl Results {
              (a few members earn most points; one in fifty is hidden), in a throwaway \
              PostgreSQL. Each sample reads the first page and the place of a random caller \
              through `db::leaderboard::page` and `::place`, the functions the command uses, from \
-             the same machine; {samples} samples per board. Written by `benches/leaderboard`.\n\n\
+             the same machine; {samples} samples per board in each of {runs} runs, the \
+             medians of the runs' p50 and p99 shown. Written by `benches/leaderboard`.\n\n\
              {provenance}\
              - Seeding, done by the command, took {seeded:.0} s (the ledger loaded in bulk, totals computed once as \
              the migration does).\n\n\
@@ -107,6 +121,7 @@ impl Results {
             members = self.members,
             rows = self.rows,
             samples = self.samples,
+            runs = self.runs,
             provenance = provenance(machine, &self.command, Utc::now()),
             seeded = self.seeded_in.as_secs_f64(),
             table = self.table(),
