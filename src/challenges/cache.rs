@@ -1,15 +1,17 @@
 //! Challenge standings, computed once and shared for a few seconds. Counting every
 //! participant's activity takes a query over all of them; a busy server asking
-//! `/challenge status` many times a second would otherwise repeat it for each request.
-//! This process drops a server's standings whenever it writes something they count (progress,
-//! check-ins, joining, leaving, hiding), so members see their own change at once; a change
-//! made through another replica shows within [`FRESH_FOR`].
+//! `/challenge status` many times a second would otherwise repeat it for each request, and
+//! every write would force the next one to. So progress and check-ins show in the standing
+//! within [`FRESH_FOR`], while the caller's own line is counted afresh each time (one
+//! member's rows) and placed among the shared standing. Changes to who is in it or visible
+//! (join, leave, hide, delete, end) drop this process's copy at once.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use moka::future::Cache;
-use serenity::all::{GuildId, UserId};
+use serenity::all::GuildId;
 
 use super::standing::{rank, Progress, Ranked};
 
@@ -32,20 +34,15 @@ impl Standing {
         let (ranked, _) = rank(entries);
         Self { ranked, hidden }
     }
-
-    /// `user`'s own progress, if they joined.
-    pub fn own(&self, user: UserId) -> Option<&Progress> {
-        self.ranked
-            .iter()
-            .map(|r| &r.progress)
-            .chain(&self.hidden)
-            .find(|p| p.user == user)
-    }
 }
+
+/// A standing is counted as of a moment; requests within the same [`FRESH_FOR`] slice of
+/// time (by the invocation's clock, so tests that move time get what they ask for) share it.
+type Key = (GuildId, i64, i64);
 
 #[derive(Clone)]
 pub struct StandingCache {
-    standings: Cache<(GuildId, i64), Arc<Standing>>,
+    standings: Cache<Key, Arc<Standing>>,
 }
 
 impl Default for StandingCache {
@@ -60,16 +57,18 @@ impl Default for StandingCache {
 }
 
 impl StandingCache {
-    /// The standing of challenge `id`, from `count` when it is not fresh here. Concurrent
-    /// requests for the same standing share one count.
+    /// The standing of challenge `id` as of `now`, from `count` when this process has none
+    /// for that slice of time. Concurrent requests for the same standing share one count.
     pub async fn get(
         &self,
         guild: GuildId,
         id: i64,
+        now: DateTime<Utc>,
         count: impl std::future::Future<Output = sqlx::Result<Vec<Progress>>>,
     ) -> Result<Arc<Standing>, Arc<sqlx::Error>> {
+        let slice = now.timestamp().div_euclid(FRESH_FOR.as_secs() as i64);
         self.standings
-            .try_get_with((guild, id), async move {
+            .try_get_with((guild, id, slice), async move {
                 count.await.map(|entries| Arc::new(Standing::new(entries)))
             })
             .await

@@ -22,18 +22,22 @@ pub struct Ranked {
     pub progress: Progress,
 }
 
+/// What orders a standing: more progress first, then the earlier time the target was reached
+/// (not reached sorts after every time). Equal keys share a rank.
+type Key = (std::cmp::Reverse<i64>, bool, Option<DateTime<Utc>>);
+
+fn key(p: &Progress) -> Key {
+    (
+        std::cmp::Reverse(p.count),
+        p.reached_at.is_none(),
+        p.reached_at,
+    )
+}
+
 /// The ranked visible participants, best first, and how many hidden ones there are.
 pub fn rank(mut entries: Vec<Progress>) -> (Vec<Ranked>, usize) {
     let hidden = entries.iter().filter(|p| p.hidden).count();
     entries.retain(|p| !p.hidden);
-    // `None` (not reached) sorts after every time.
-    let key = |p: &Progress| {
-        (
-            std::cmp::Reverse(p.count),
-            p.reached_at.is_none(),
-            p.reached_at,
-        )
-    };
     entries.sort_by(|a, b| key(a).cmp(&key(b)).then(a.user.cmp(&b.user)));
     let mut ranked: Vec<Ranked> = Vec::with_capacity(entries.len());
     for (i, progress) in entries.into_iter().enumerate() {
@@ -44,6 +48,20 @@ pub fn rank(mut entries: Vec<Progress>) -> (Vec<Ranked>, usize) {
         ranked.push(Ranked { rank, progress });
     }
     (ranked, hidden)
+}
+
+/// Where `own` ranks among `ranked`, which may hold an older copy of it: one more than the
+/// visible participants ahead of it. `None` when `own` is hidden.
+pub fn place(ranked: &[Ranked], own: &Progress) -> Option<i64> {
+    if own.hidden {
+        return None;
+    }
+    let mine = key(own);
+    let ahead = ranked
+        .iter()
+        .filter(|r| r.progress.user != own.user && key(&r.progress) < mine)
+        .count();
+    Some(ahead as i64 + 1)
 }
 
 /// The winners: the best finishers, at most `n`, in order.
@@ -97,6 +115,20 @@ mod tests {
             .map(|r| r.progress.user.get())
             .collect();
         assert_eq!(won, [5, 3]);
+    }
+
+    #[test]
+    fn a_fresher_copy_of_ones_own_progress_is_placed_among_the_others() {
+        let (ranked, _) = rank(vec![p(1, 3, at(1)), p(2, 1, None), p(3, 1, None)]);
+        // Member 2 has since reached the target, after member 1.
+        assert_eq!(place(&ranked, &p(2, 3, at(4))), Some(2));
+        // Member 3 now equals member 2's old progress: they share its rank.
+        assert_eq!(place(&ranked, &p(3, 1, None)), Some(2));
+        let hidden = Progress {
+            hidden: true,
+            ..p(4, 9, at(0))
+        };
+        assert_eq!(place(&ranked, &hidden), None);
     }
 
     #[test]

@@ -105,7 +105,6 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     };
     let (week, zone) = this_week(ctx, guild, user).await?;
     let saved = store::save(&ctx.app.db, guild, user, &week, &check_in, now).await?;
-    ctx.app.standings.forget_server(guild).await;
     let streak = member_streak(ctx, guild, user, zone, settings.freeze_every).await?;
     Ok(view::confirmation(
         user,

@@ -160,9 +160,8 @@ async fn show_challenge(ctx: &Ctx<'_>, id: i64, page: u32) -> CommandResult<Repl
                 "That challenge is not in this server. `/challenge list` shows this server's.",
             )
         })?;
-    let standing = standing_now(ctx, &challenge).await?;
+    let (standing, own) = standing_now(ctx, &challenge).await?;
     let ranked = &standing.ranked;
-    let own = standing.own(ctx.invocation.user_id);
     let size = PAGE_SIZE as usize;
     let start = (page as usize).saturating_mul(size);
     let standings: Vec<Standing> = ranked
@@ -184,7 +183,7 @@ async fn show_challenge(ctx: &Ctx<'_>, id: i64, page: u32) -> CommandResult<Repl
         standings: &standings,
         more: ranked.len() > start.saturating_add(size),
         caller: ctx.invocation.user_id,
-        you: your_line(&challenge, ranked, own, ctx.invocation.now),
+        you: your_line(&challenge, ranked, own.as_ref(), ctx.invocation.now),
         amount: &|n| format!("{}/{target}", goal.count(n)),
         footer: TIE_RULE,
     }))

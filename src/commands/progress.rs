@@ -119,7 +119,6 @@ async fn save(
     let now = ctx.invocation.now;
     let saved = store::set_state(&ctx.app.db, topic, guild, user, state, proof, now).await?;
     ctx.app.progress.put(guild, user, saved.progress.clone());
-    ctx.app.standings.forget_server(guild).await;
     let role = match saved.phase_completed {
         Some(complete) => Some(
             roles::sync_phase_role(ctx.app, guild, user, topic.phase.number, complete, now).await,

@@ -344,20 +344,22 @@ pub async fn leave(pool: &PgPool, challenge: i64, user: UserId) -> sqlx::Result<
     Ok(left.rows_affected() > 0)
 }
 
-/// Every participant's progress from the window's start until `until` (or its end, if
-/// earlier). `topics` limits a topic goal to those topic ids (a phase's, with old aliases).
+/// Every participant's progress (or only `member`'s) from the window's start until `until`
+/// (or its end, if earlier). `topics` limits a topic goal to those topic ids (a phase's, with
+/// old aliases).
 pub async fn progress(
     pool: &PgPool,
     challenge: &Challenge,
     topics: Option<&[String]>,
     until: DateTime<Utc>,
+    member: Option<UserId>,
 ) -> sqlx::Result<Vec<Progress>> {
     let until = until.min(challenge.ends_at);
     let rows = sqlx::query!(
         r#"WITH joined AS (
                SELECT cm.user_id, m.hidden FROM challenge_members cm
                JOIN members m ON m.guild_id = cm.guild_id AND m.user_id = cm.user_id
-               WHERE cm.challenge_id = $1),
+               WHERE cm.challenge_id = $1 AND ($9::bigint IS NULL OR cm.user_id = $9)),
            events AS (
                SELECT t.user_id, t.completed_at AS at FROM topic_progress t JOIN joined USING (user_id)
                WHERE $2 = 'topics' AND t.guild_id = $3 AND t.state = 'done'
@@ -386,7 +388,8 @@ pub async fn progress(
         until,
         topics as Option<&[String]>,
         challenge.phase.map(i16::from),
-        challenge.target
+        challenge.target,
+        member.map(|m| m.db())
     )
     .fetch_all(pool)
     .await?;

@@ -9,7 +9,7 @@ use serenity::all::UserId;
 
 use super::limits;
 use super::reply::{Embed, Reply};
-use crate::challenges::standing::{winners, Progress, Ranked};
+use crate::challenges::standing::{place, winners, Progress, Ranked};
 use crate::challenges::WINNERS;
 use crate::db::challenges::{Challenge, Status};
 
@@ -97,7 +97,8 @@ fn standing_lines(ranked: &[Ranked], hidden: usize, target: i64) -> String {
     text
 }
 
-/// The caller's own line under a standing.
+/// The caller's own line under a standing: `own` is their progress counted now, placed among
+/// `ranked` (which may be a few seconds old).
 pub fn your_line(
     challenge: &Challenge,
     ranked: &[Ranked],
@@ -118,10 +119,9 @@ pub fn your_line(
         .reached_at
         .map(|at| format!(" · target reached {}", when(at, 'f')))
         .unwrap_or_default();
-    match ranked.iter().find(|r| r.progress.user == own.user) {
-        Some(r) => format!(
-            "**#{}** · {}{reached}",
-            r.rank,
+    match place(ranked, own) {
+        Some(rank) => format!(
+            "**#{rank}** · {}{reached}",
             bar(own.count, challenge.target)
         ),
         None => format!(

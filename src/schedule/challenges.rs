@@ -75,7 +75,7 @@ async fn progress(
     until: chrono::DateTime<chrono::Utc>,
 ) -> sqlx::Result<Vec<Progress>> {
     let topics = phase_topics(app, challenge);
-    store::progress(&app.db, challenge, topics.as_deref(), until).await
+    store::progress(&app.db, challenge, topics.as_deref(), until, None).await
 }
 
 /// The topic ids a topic challenge limited to a phase counts, old aliases included.

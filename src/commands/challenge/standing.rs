@@ -7,26 +7,26 @@ use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::find;
 use crate::challenges::cache::Standing;
+use crate::challenges::standing::Progress;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
 use crate::render::challenge as view;
 use crate::render::Reply;
 use crate::schedule::challenges::phase_topics;
 
-/// A challenge's ranked standing as of now (or a few seconds ago, see `StandingCache`).
+/// A challenge's ranked standing (shared between requests for a few seconds, see
+/// `StandingCache`) and the caller's own progress, counted now so their own change always
+/// shows.
 pub(crate) async fn standing_now(
     ctx: &Ctx<'_>,
     challenge: &Challenge,
-) -> CommandResult<Arc<Standing>> {
+) -> CommandResult<(Arc<Standing>, Option<Progress>)> {
     let topics = phase_topics(ctx.app, challenge);
-    let count = store::progress(
-        &ctx.app.db,
-        challenge,
-        topics.as_deref(),
-        ctx.invocation.now,
-    );
-    ctx.app
+    let (db, now, user) = (&ctx.app.db, ctx.invocation.now, ctx.invocation.user_id);
+    let count = store::progress(db, challenge, topics.as_deref(), now, None);
+    let standing = ctx
+        .app
         .standings
-        .get(challenge.guild, challenge.id, count)
+        .get(challenge.guild, challenge.id, now, count)
         .await
         .map_err(|shared| match Arc::try_unwrap(shared) {
             Ok(e) => CommandError::from(e),
@@ -35,17 +35,21 @@ pub(crate) async fn standing_now(
                 CommandError::Unavailable(sqlx::Error::PoolTimedOut)
             }
             Err(e) => CommandError::Internal(anyhow::anyhow!("counting a standing: {e}")),
-        })
+        })?;
+    let own = store::progress(db, challenge, topics.as_deref(), now, Some(user))
+        .await?
+        .into_iter()
+        .next();
+    Ok((standing, own))
 }
 
 /// The caller's line, as `/challenge status` shows it.
 pub(super) async fn own_line(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<String> {
-    let standing = standing_now(ctx, challenge).await?;
-    let own = standing.own(ctx.invocation.user_id);
+    let (standing, own) = standing_now(ctx, challenge).await?;
     Ok(view::your_line(
         challenge,
         &standing.ranked,
-        own,
+        own.as_ref(),
         ctx.invocation.now,
     ))
 }
@@ -56,9 +60,8 @@ pub(super) async fn status(ctx: &Ctx<'_>, name: Option<String>) -> CommandResult
         None => default_challenge(ctx).await?,
     };
     let now = ctx.invocation.now;
-    let standing = standing_now(ctx, &challenge).await?;
-    let own = standing.own(ctx.invocation.user_id);
-    let you = view::your_line(&challenge, &standing.ranked, own, now);
+    let (standing, own) = standing_now(ctx, &challenge).await?;
+    let you = view::your_line(&challenge, &standing.ranked, own.as_ref(), now);
     Ok(view::status(
         &challenge,
         &standing.ranked,
