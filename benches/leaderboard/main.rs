@@ -107,8 +107,7 @@ async fn bench(options: &Options, command: String) -> anyhow::Result<()> {
         for _ in 0..options.runs.max(1) {
             let mut timings = Vec::with_capacity(options.samples);
             for _ in 0..options.samples {
-                let caller =
-                    UserId::new(rand::thread_rng().gen_range(1..=options.members) as u64);
+                let caller = UserId::new(rand::thread_rng().gen_range(1..=options.members) as u64);
                 let at = Instant::now();
                 waypoint::db::leaderboard::page(&pool, guild, &scope, 0, 10).await?;
                 waypoint::db::leaderboard::place(&pool, guild, &scope, caller).await?;

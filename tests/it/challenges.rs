@@ -225,11 +225,18 @@ async fn equal_progress_goes_to_who_reached_the_target_first_and_late_joiners_co
         "{board}"
     );
 
-    // Standings are shared between requests for a few seconds, but a member's own change
-    // shows at once: `also` reaches the target last of the four who did, so ranks fourth.
-    done(&bot, also, "calculus", "2026-12-11T12:01:00Z").await;
-    let mine = status(&bot, also, "2026-12-11T12:01:30Z").await;
+    // Standings are shared between requests for a few seconds, but a member's own line is
+    // counted afresh: `also` reaches the target last of the four who did, so ranks fourth,
+    // even while the shared standing still shows the count from before.
+    let before = status(&bot, also, "2026-12-11T12:01:00Z").await;
+    assert!(before.contains(&line(4, also, 1, 2)), "{before}");
+    done(&bot, also, "calculus", "2026-12-11T12:01:01Z").await;
+    let mine = status(&bot, also, "2026-12-11T12:01:02Z").await;
     assert!(mine.contains(&format!("**#4** · {}", bar(2, 2))), "{mine}");
+    assert!(
+        mine.contains(&line(4, also, 1, 2)),
+        "shared for a few seconds: {mine}"
+    );
 }
 
 #[tokio::test]

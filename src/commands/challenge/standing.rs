@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::find;
-use crate::challenges::cache::Standing;
+use crate::challenges::cache::{Count, Standing};
 use crate::challenges::standing::Progress;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
 use crate::render::challenge as view;
@@ -22,7 +22,12 @@ pub(crate) async fn standing_now(
 ) -> CommandResult<(Arc<Standing>, Option<Progress>)> {
     let topics = phase_topics(ctx.app, challenge);
     let (db, now, user) = (&ctx.app.db, ctx.invocation.now, ctx.invocation.user_id);
-    let count = store::progress(db, challenge, topics.as_deref(), now, None);
+    let count = || -> Count {
+        let (db, challenge, topics) = (db.clone(), challenge.clone(), topics.clone());
+        Box::pin(
+            async move { store::progress(&db, &challenge, topics.as_deref(), now, None).await },
+        )
+    };
     let standing = ctx
         .app
         .standings
