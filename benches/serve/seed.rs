@@ -19,6 +19,8 @@ pub async fn seed(database_url: &str, members: u64, servers: u64) -> anyhow::Res
     for n in 0..servers {
         seed_server(&pool, (GUILD_ID + n) as i64, members, &topics).await?;
     }
+    // A database in service has statistics; a bulk load has none until autovacuum comes by.
+    sqlx::query("ANALYZE").execute(&pool).await?;
     pool.close().await;
     Ok(())
 }

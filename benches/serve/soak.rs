@@ -22,7 +22,8 @@ const WINDOW: Duration = Duration::from_secs(30);
 /// Requests signed per window: enough for the mix's rate on this machine, reused beyond
 /// (reusing an interaction id is harmless to the server).
 const PER_WINDOW: usize = 60_000;
-/// Memory counts as flat when the last window's RSS is within this of the first's.
+/// Memory counts as flat when the last window's RSS is within this of the highest RSS of the
+/// warm-up (the first quarter of the windows, while caches fill).
 const FLAT_MIB: f64 = 8.0;
 const FLAT_SHARE: f64 = 0.10;
 
@@ -126,13 +127,21 @@ impl Soak {
         self.flat() && self.failures.is_empty()
     }
 
+    /// The highest RSS of the warm-up: the first quarter of the windows (at least one).
+    fn warmed_up_rss(&self) -> f64 {
+        let warm_up = self.windows.len().div_ceil(4).max(1);
+        self.windows
+            .iter()
+            .take(warm_up)
+            .map(|w| w.rss_mib)
+            .fold(0.0, f64::max)
+    }
+
     fn flat(&self) -> bool {
-        match (self.windows.first(), self.windows.last()) {
-            (Some(first), Some(last)) => {
-                last.rss_mib - first.rss_mib <= FLAT_MIB.max(first.rss_mib * FLAT_SHARE)
-            }
-            _ => false,
-        }
+        let warmed = self.warmed_up_rss();
+        self.windows
+            .last()
+            .is_some_and(|last| last.rss_mib - warmed <= FLAT_MIB.max(warmed * FLAT_SHARE))
     }
 
     pub fn markdown(&self, machine: &Machine) -> String {
@@ -156,16 +165,16 @@ impl Soak {
                 w.end_minute, w.ok, w.failed, w.rate, w.p99_ms, w.rss_mib
             );
         }
-        let first = self.windows.first().map_or(0.0, |w| w.rss_mib);
+        let warmed = self.warmed_up_rss();
         let last = self.windows.last().map_or(0.0, |w| w.rss_mib);
         let _ = write!(
             out,
-            "\n`serve`'s resident memory: {:.1} MB idle before the soak, {:.1} MB after the \
-             first window, {:.1} MB after the last, {:.1} MB at its peak. Memory is **{}** \
-             (the last window within {FLAT_MIB} MB or {}% of the first) and **{}** requests \
-             failed.\n",
+            "\n`serve`'s resident memory: {:.1} MB idle before the soak, {:.1} MB at most \
+             during the warm-up (the first quarter), {:.1} MB after the last window, {:.1} MB \
+             at its peak. Memory is **{}** (the last window within {FLAT_MIB} MB or {}% of \
+             the warm-up's highest) and **{}** requests failed.\n",
             self.idle_rss_mib,
-            first,
+            warmed,
             last,
             self.peak_rss_mib,
             if self.flat() { "flat" } else { "growing" },

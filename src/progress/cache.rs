@@ -2,7 +2,9 @@
 //! wait on the database once a member's progress is known.
 //!
 //! This process's own writes update it at once. An entry expires after a while so a change
-//! made through another replica shows up too; the cache is capped, dropping the oldest entries.
+//! made through another replica shows up too. Expired entries are swept out regularly, so
+//! memory follows the members active in the last minute; the cache is also capped, dropping
+//! the oldest entries.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -14,8 +16,15 @@ use super::MemberProgress;
 
 const TTL: Duration = Duration::from_secs(60);
 const CAPACITY: usize = 50_000;
+/// Expired entries are swept out every this many insertions.
+const SWEEP_EVERY: usize = 4_096;
 
-type Entries = HashMap<(GuildId, UserId), (Instant, Arc<MemberProgress>)>;
+#[derive(Default)]
+struct Entries {
+    map: HashMap<(GuildId, UserId), (Instant, Arc<MemberProgress>)>,
+    /// Insertions since the last sweep.
+    puts: usize,
+}
 
 #[derive(Default)]
 pub struct ProgressCache {
@@ -25,7 +34,7 @@ pub struct ProgressCache {
 impl ProgressCache {
     pub fn get(&self, guild: GuildId, user: UserId) -> Option<Arc<MemberProgress>> {
         let entries = self.lock();
-        let (stored, progress) = entries.get(&(guild, user))?;
+        let (stored, progress) = entries.map.get(&(guild, user))?;
         (stored.elapsed() < TTL).then(|| progress.clone())
     }
 
@@ -37,20 +46,29 @@ impl ProgressCache {
     ) -> Arc<MemberProgress> {
         let progress = Arc::new(progress);
         let mut entries = self.lock();
-        if entries.len() >= CAPACITY {
-            entries.retain(|_, (stored, _)| stored.elapsed() < TTL);
-            if entries.len() >= CAPACITY {
-                if let Some(oldest) = entries.iter().min_by_key(|(_, (t, _))| *t).map(|(k, _)| *k) {
-                    entries.remove(&oldest);
+        entries.puts += 1;
+        if entries.puts >= SWEEP_EVERY || entries.map.len() >= CAPACITY {
+            entries.puts = 0;
+            entries.map.retain(|_, (stored, _)| stored.elapsed() < TTL);
+            if entries.map.len() >= CAPACITY {
+                let oldest = entries
+                    .map
+                    .iter()
+                    .min_by_key(|(_, (t, _))| *t)
+                    .map(|(k, _)| *k);
+                if let Some(oldest) = oldest {
+                    entries.map.remove(&oldest);
                 }
             }
         }
-        entries.insert((guild, user), (Instant::now(), progress.clone()));
+        entries
+            .map
+            .insert((guild, user), (Instant::now(), progress.clone()));
         progress
     }
 
     pub fn forget(&self, guild: GuildId, user: UserId) {
-        self.lock().remove(&(guild, user));
+        self.lock().map.remove(&(guild, user));
     }
 
     fn lock(&self) -> MutexGuard<'_, Entries> {
