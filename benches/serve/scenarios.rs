@@ -141,10 +141,10 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("Standing"),
         },
-        limited_by: "a database round trip to find the challenge by name (with its member \
-                     count); the standing itself (5,000 participants, 15,000 done topics by \
-                     default) is counted once per 5 s and shared, then the caller's line is \
-                     looked up in memory",
+        limited_by: "two database round trips: finding the challenge by name (with its \
+                     member count) and counting the caller's own progress; the standing itself \
+                     (5,000 participants, 15,000 done topics by default) is counted once per 5 s \
+                     and shared",
     },
 ];
 
