@@ -10,9 +10,10 @@
 //! member's rows) and placed among the shared standing. Changes to who is in it or visible
 //! (join, leave, hide, delete, end) drop this process's copy at once.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -60,6 +61,9 @@ pub struct StandingCache {
     /// Counts in progress or just done, by challenge and slice: one count per slice however
     /// many requests ask.
     counts: Cache<(Challenge, i64), Arc<Standing>>,
+    /// Background counts started and not finished: one task per challenge and slice, not one
+    /// per request that arrives while it runs.
+    refreshing: Arc<Mutex<HashSet<(Challenge, i64)>>>,
 }
 
 impl Default for StandingCache {
@@ -73,6 +77,7 @@ impl Default for StandingCache {
                 .max_capacity(CAPACITY)
                 .time_to_live(SLICE * 2)
                 .build(),
+            refreshing: Arc::default(),
         }
     }
 }
@@ -94,19 +99,38 @@ impl StandingCache {
                 return Ok(held.standing.clone());
             }
             if held.slice == slice - 1 {
-                if !self.counts.contains_key(&(key, slice)) {
+                if self.start_refresh(key, slice) {
                     let this = self.clone();
                     let count = count();
                     tokio::spawn(async move {
                         if let Err(e) = this.count(key, slice, count).await {
                             tracing::warn!(error = %e, "could not count a challenge standing");
                         }
+                        this.refreshed(key, slice);
                     });
                 }
                 return Ok(held.standing.clone());
             }
         }
         self.count(key, slice, count()).await
+    }
+
+    /// Claims the background count of `slice`; false when one is running or done.
+    fn start_refresh(&self, key: Challenge, slice: i64) -> bool {
+        if self.counts.contains_key(&(key, slice)) {
+            return false;
+        }
+        self.refreshing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((key, slice))
+    }
+
+    fn refreshed(&self, key: Challenge, slice: i64) {
+        self.refreshing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&(key, slice));
     }
 
     async fn count(
