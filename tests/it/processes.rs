@@ -266,22 +266,23 @@ async fn run_serves_metrics_on_its_own_bind_and_logs_json_lines() {
         .spawn()
         .unwrap();
     fake.rest.wait_for(true, is_prompt_post).await;
+    let expected = [
+        "waypoint_discord_responses_total{request=\"create_message\",status=\"200\"} 1",
+        "waypoint_scheduler_lag_seconds_count{kind=\"prompt\"} 1",
+    ];
     let mut metrics = String::new();
-    // The outcome is counted as the post returns; give the scrape a moment to see it.
-    for _ in 0..50 {
+    // The lag is counted at the claim and the answer when the post returns, a moment apart.
+    for _ in 0..100 {
         metrics = match reqwest::get(format!("http://{bind}/metrics")).await {
             Ok(response) => response.text().await.unwrap_or_default(),
             Err(_) => String::new(),
         };
-        if metrics.contains("waypoint_scheduler_lag_seconds_count") {
+        if expected.iter().all(|e| metrics.contains(e)) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    for expected in [
-        "waypoint_discord_responses_total{request=\"create_message\",status=\"200\"} 1",
-        "waypoint_scheduler_lag_seconds_count{kind=\"prompt\"} 1",
-    ] {
+    for expected in expected {
         assert!(
             metrics.contains(expected),
             "missing {expected} in\n{metrics}"
