@@ -3,7 +3,7 @@
 
 use chrono::Datelike;
 
-use super::challenge::{find as find_challenge, standing_now};
+use super::challenge::{complete_names, find as find_challenge, standing_now};
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
@@ -15,7 +15,7 @@ use crate::db::leaderboard::{self as store, Standing};
 use crate::db::prompts::server_zone;
 use crate::render::challenge::{your_line, TIE_RULE};
 use crate::render::leaderboard::{self as view, Board, Page, PageId, PAGE_SIZE};
-use crate::render::{limits, Choice, Reply};
+use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
 use crate::schedule::weekly::week_key;
 
@@ -50,23 +50,7 @@ pub fn spec(library: &Library) -> CommandSpec {
 }
 
 async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
-    let guild = ctx.guild()?;
-    let names = challenges::names(
-        &ctx.app.db,
-        guild,
-        Names::Any,
-        typing.partial,
-        ctx.invocation.now,
-        limits::AUTOCOMPLETE_CHOICES as i64,
-    )
-    .await?;
-    Ok(names
-        .into_iter()
-        .map(|name| Choice {
-            name: name.clone(),
-            value: name,
-        })
-        .collect())
+    complete_names(ctx, Names::Any, typing.partial).await
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {

@@ -128,17 +128,27 @@ pub(super) async fn find(ctx: &Ctx<'_>, name: &str) -> CommandResult<Challenge> 
 }
 
 async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
-    let guild = ctx.guild()?;
     let which = match typing.call.path.first().map(String::as_str) {
         Some("join" | "end" | "cancel") => Names::Open,
         Some("leave") => Names::JoinedBy(ctx.invocation.user_id),
         _ => Names::Any,
     };
+    complete_names(ctx, which, typing.partial).await
+}
+
+/// Challenge names matching what is being typed, as autocomplete choices (`/challenge` and
+/// `/leaderboard challenge:`).
+pub(super) async fn complete_names(
+    ctx: &Ctx<'_>,
+    which: Names,
+    partial: &str,
+) -> CommandResult<Vec<Choice>> {
+    let guild = ctx.guild()?;
     let names = store::names(
         &ctx.app.db,
         guild,
         which,
-        typing.partial,
+        partial,
         ctx.invocation.now,
         limits::AUTOCOMPLETE_CHOICES as i64,
     )
