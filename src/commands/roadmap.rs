@@ -67,7 +67,7 @@ async fn phase_reply(ctx: &Ctx<'_>, number: i64) -> CommandResult<Reply> {
 
 async fn topic_reply(ctx: &Ctx<'_>, input: &str) -> CommandResult<Reply> {
     let found = find_topic(ctx.roadmap(), input)?;
-    let mine = own_progress(ctx).await.map(|p| p.state(&found.topic.id));
+    let mine = own_progress(ctx).await.map(|p| p.state(found.topic));
     Ok(views::topic(found, mine))
 }
 

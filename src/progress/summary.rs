@@ -1,16 +1,17 @@
 //! One member's progress over one roadmap, read from stored rows.
 
-use std::collections::HashMap;
-
 use super::TopicState;
-use crate::roadmap::{Phase, Roadmap, TopicRef};
+use crate::roadmap::{Phase, Roadmap, Topic, TopicRef};
 
-/// States by the topic's current id. Rows stored under an old id (an alias) count for the
-/// renamed topic; rows of topics no longer in the content are kept in the database but ignored
-/// here, so they count nowhere.
+/// States by the topic's position in the roadmap (`Topic::position`): one byte per topic, so
+/// a member costs the cache the same whatever their progress. A process serves one roadmap
+/// (`App::roadmap_for`), so positions always refer to the roadmap the rows were read with.
+///
+/// Rows stored under an old id (an alias) count for the renamed topic; rows of topics no
+/// longer in the content are kept in the database but ignored here, so they count nowhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberProgress {
-    states: HashMap<String, TopicState>,
+    states: Box<[TopicState]>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,21 +30,26 @@ impl MemberProgress {
         roadmap: &Roadmap,
         rows: impl IntoIterator<Item = (&'a str, TopicState)>,
     ) -> Self {
-        let mut resolved: Vec<(bool, String, TopicState)> = rows
-            .into_iter()
-            .filter_map(|(stored, state)| {
-                let found = roadmap.topic(stored)?;
-                Some((found.topic.id == stored, found.topic.id.clone(), state))
-            })
-            .collect();
-        // Rows under an old id first, so that a row under the current id overrides them.
-        resolved.sort_by_key(|(exact, _, _)| *exact);
-        let states = resolved.into_iter().map(|(_, id, s)| (id, s)).collect();
+        let count = roadmap.topic_count();
+        let mut states = vec![TopicState::default(); count].into_boxed_slice();
+        // A row under the current id wins over rows under old ids, whatever their order.
+        let mut exact = vec![false; count];
+        for (stored, state) in rows {
+            let Some(found) = roadmap.topic(stored) else {
+                continue;
+            };
+            let at = found.topic.position;
+            let is_exact = found.topic.id == stored;
+            if is_exact || !exact[at] {
+                states[at] = state;
+                exact[at] |= is_exact;
+            }
+        }
         Self { states }
     }
 
-    pub fn state(&self, topic_id: &str) -> TopicState {
-        self.states.get(topic_id).copied().unwrap_or_default()
+    pub fn state(&self, topic: &Topic) -> TopicState {
+        self.states.get(topic.position).copied().unwrap_or_default()
     }
 
     pub fn phase(&self, phase: &Phase, count_skipped: bool) -> PhaseSummary {
@@ -56,7 +62,7 @@ impl MemberProgress {
         };
         for topic in phase.topics() {
             summary.total += 1;
-            match self.state(&topic.id) {
+            match self.state(topic) {
                 TopicState::Done => summary.done += 1,
                 TopicState::Skipped => summary.skipped += 1,
                 TopicState::Learning | TopicState::NotStarted => {}
@@ -71,7 +77,7 @@ impl MemberProgress {
     pub fn learning<'r>(&self, roadmap: &'r Roadmap) -> Vec<TopicRef<'r>> {
         roadmap
             .topics()
-            .filter(|t| self.state(&t.topic.id) == TopicState::Learning)
+            .filter(|t| self.state(t.topic) == TopicState::Learning)
             .collect()
     }
 
@@ -88,10 +94,77 @@ impl MemberProgress {
         roadmap
             .topics()
             .filter(|t| t.phase.number == phase.number)
-            .find(|t| self.state(&t.topic.id) == TopicState::NotStarted)
+            .find(|t| self.state(t.topic) == TopicState::NotStarted)
     }
 
     pub fn count(&self, state: TopicState) -> usize {
-        self.states.values().filter(|s| **s == state).count()
+        self.states.iter().filter(|s| **s == state).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The shipped roadmap, with an old id added to its first two topics.
+    fn roadmap() -> Roadmap {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
+        let library = crate::content::load(&dir).expect("the shipped content loads");
+        let mut roadmap = library.roadmaps[0].clone();
+        let topics = &mut roadmap.phases[0].sections[0].topics;
+        topics[0].aliases.push("old-first".into());
+        topics[1].aliases.push("old-second".into());
+        roadmap
+    }
+
+    #[test]
+    fn a_row_under_the_current_id_wins_over_an_old_id_in_either_order() {
+        let roadmap = roadmap();
+        let first = roadmap.phases[0].sections[0].topics[0].clone();
+        let second = roadmap.phases[0].sections[0].topics[1].clone();
+        for rows in [
+            vec![
+                ("old-first", TopicState::Skipped),
+                (first.id.as_str(), TopicState::Done),
+            ],
+            vec![
+                (first.id.as_str(), TopicState::Done),
+                ("old-first", TopicState::Skipped),
+            ],
+        ] {
+            let progress = MemberProgress::from_rows(&roadmap, rows);
+            assert_eq!(progress.state(&first), TopicState::Done);
+            assert_eq!(progress.state(&second), TopicState::NotStarted);
+        }
+        let progress = MemberProgress::from_rows(&roadmap, [("old-second", TopicState::Learning)]);
+        assert_eq!(progress.state(&second), TopicState::Learning);
+    }
+
+    #[test]
+    fn rows_of_removed_topics_count_nowhere() {
+        let roadmap = roadmap();
+        let last = roadmap.topics().last().expect("topics").topic.clone();
+        let progress = MemberProgress::from_rows(
+            &roadmap,
+            [
+                ("no-such-topic", TopicState::Done),
+                (last.id.as_str(), TopicState::Done),
+            ],
+        );
+        assert_eq!(progress.count(TopicState::Done), 1);
+        assert_eq!(progress.state(&last), TopicState::Done);
+        assert_eq!(
+            progress.count(TopicState::NotStarted),
+            roadmap.topic_count() - 1
+        );
+    }
+
+    #[test]
+    fn positions_follow_reading_order() {
+        let roadmap = roadmap();
+        let positions: Vec<usize> = roadmap.topics().map(|t| t.topic.position).collect();
+        assert_eq!(positions, (0..roadmap.topic_count()).collect::<Vec<_>>());
     }
 }

@@ -61,7 +61,7 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase, marks: Option<&MemberProgress>) -
         let mut value = format!("{}\n", section.summary);
         for topic in &section.topics {
             let mark = match marks {
-                Some(progress) => progress.state(&topic.id).mark(),
+                Some(progress) => progress.state(topic).mark(),
                 None => "•",
             };
             let _ = write!(value, "\n{mark} **{}** · `{}`", topic.title, topic.id);

@@ -76,6 +76,7 @@ fn load_roadmap(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Roadmap> {
         Err(reason) => errors.push(ContentError::new(dir, "roadmap folder", reason)),
     }
     phases.sort_by_key(|p| p.number);
+    number_topics(&mut phases);
     let prompts = load_prompts(&dir.join(PROMPTS_DIR), errors);
 
     let meta = meta?;
@@ -88,6 +89,17 @@ fn load_roadmap(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Roadmap> {
         prompts,
         dir: dir.to_path_buf(),
     })
+}
+
+/// Gives every topic its position in reading order (`Topic::position`).
+fn number_topics(phases: &mut [Phase]) {
+    let topics = phases
+        .iter_mut()
+        .flat_map(|p| p.sections.iter_mut())
+        .flat_map(|s| s.topics.iter_mut());
+    for (position, topic) in topics.enumerate() {
+        topic.position = position;
+    }
 }
 
 /// Every prompt under `dir`; a roadmap without the folder simply has none (the validator

@@ -90,6 +90,10 @@ pub struct Topic {
     /// Ids this topic had before: members' progress recorded under them follows the topic.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Its place in the roadmap's reading order, from 0, numbered at load: progress kept in
+    /// memory is indexed by it.
+    #[serde(skip)]
+    pub position: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
