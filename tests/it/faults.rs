@@ -7,30 +7,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use waypoint::db::embedded::{Cluster, ClusterOptions};
 
 use crate::support::fake_discord::payloads::{command, subcommand_with, MEMBER_PERMISSIONS};
 use crate::support::fake_discord::sign::TestKey;
 use crate::support::fake_discord::{Failure, FakeDiscord};
-use crate::support::process::{finish, free_bind, terminate, wait_healthy, waypoint_on};
+use crate::support::outage::RestartableDb;
+use crate::support::process::{
+    finish, free_bind, post_signed, terminate, wait_healthy, waypoint_on,
+};
 use crate::support::schedule::{pass, posting_bot, schedule_prompts, TestClock};
-use crate::support::{db, shipped_library, temp_dir, text};
-
-/// Signs and posts an interaction to `waypoint serve`; its status and JSON answer.
-async fn post(bind: &str, key: &TestKey, interaction: &Value) -> (u16, Value) {
-    let body = serde_json::to_vec(interaction).unwrap();
-    let timestamp = chrono::Utc::now().timestamp().to_string();
-    let response = reqwest::Client::new()
-        .post(format!("http://{bind}/interactions"))
-        .header("X-Signature-Ed25519", key.sign(&timestamp, &body))
-        .header("X-Signature-Timestamp", &timestamp)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
+use crate::support::{db, shipped_library, text};
 
 fn mark(id: u64, topic: &str, state: &str) -> Value {
     subcommand_with(
@@ -73,15 +59,8 @@ fn told(answer: &Value) -> Told {
 
 #[tokio::test]
 async fn serve_and_the_gateway_ride_out_a_database_restart_and_lose_no_acknowledged_write() {
-    let dir = temp_dir("waypoint-faults.", 0o755);
-    let options = ClusterOptions {
-        data_dir: dir.path().join("data"),
-        throwaway: false,
-    };
-    let cluster = Cluster::start(&options).await.unwrap();
-    let port = cluster.port();
-    let url = cluster.url().expose().to_string();
-    waypoint::db::migrate(&url).await.unwrap();
+    let mut db = RestartableDb::start().await;
+    let url = db.url();
 
     let fake = FakeDiscord::start().await;
     let key = TestKey::new();
@@ -114,10 +93,10 @@ async fn serve_and_the_gateway_ride_out_a_database_restart_and_lose_no_acknowled
             let mut outcomes: Vec<(String, Told)> = Vec::new();
             for (i, pair) in topics.chunks(2).enumerate() {
                 let id = 10_000 + i as u64 * 10;
-                let (status, answer) = post(&bind, &key, &mark_done(id, &pair[0])).await;
+                let (status, answer) = post_signed(&bind, &key, &mark_done(id, &pair[0])).await;
                 assert_eq!(status, 200, "serve never answers 5xx: {answer}");
                 outcomes.push((pair[0].clone(), told(&answer)));
-                let (status, answer) = post(&bind, &key, &roadmap(id + 1)).await;
+                let (status, answer) = post_signed(&bind, &key, &roadmap(id + 1)).await;
                 assert_eq!(status, 200);
                 assert!(text(&answer).contains("Phase 2 ·"), "{answer}");
                 if let Some(topic) = pair.get(1) {
@@ -147,9 +126,7 @@ async fn serve_and_the_gateway_ride_out_a_database_restart_and_lose_no_acknowled
     };
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    cluster.stop().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(1200)).await;
-    let cluster = Cluster::start_on_port(&options, port).await.unwrap();
+    db.outage(Duration::from_millis(1200)).await;
 
     let outcomes = traffic.await.expect("the traffic ran to the end");
     let refused = outcomes
@@ -180,7 +157,7 @@ async fn serve_and_the_gateway_ride_out_a_database_restart_and_lose_no_acknowled
         }
     }
     // Both paths write again without a restart of Waypoint.
-    let (status, answer) = post(&bind, &key, &mark(19_000, &topics[0], "learning")).await;
+    let (status, answer) = post_signed(&bind, &key, &mark(19_000, &topics[0], "learning")).await;
     assert_eq!((status, told(&answer)), (200, Told::Saved), "{answer}");
     fake.gateway
         .push_interaction(mark(19_001, &topics[1], "learning"))
@@ -206,7 +183,7 @@ async fn serve_and_the_gateway_ride_out_a_database_restart_and_lose_no_acknowled
         assert_eq!(output.status.code(), Some(0), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
-    cluster.stop().await.unwrap();
+    db.stop().await;
 }
 
 const GUILD_BASE: u64 = 760_000_000_000_000_000;
@@ -389,7 +366,7 @@ async fn serve_finishes_every_reply_in_flight_on_sigterm() {
                 key.clone(),
                 mark_done(30_000 + i as u64, topic),
             );
-            tokio::spawn(async move { post(&bind, &key, &body).await })
+            tokio::spawn(async move { post_signed(&bind, &key, &body).await })
         })
         .collect();
     tokio::time::sleep(Duration::from_millis(300)).await;

@@ -5,23 +5,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use waypoint::db::embedded::{Cluster, ClusterOptions};
-
-use crate::support::{self, json, run_as, temp_dir, text, Who};
+use crate::support::outage::RestartableDb;
+use crate::support::{self, json, run_as, text, Who};
 
 const GUILD: u64 = 11_000;
 
 #[tokio::test]
 async fn a_database_restart_loses_no_acknowledged_write() {
-    let dir = temp_dir("waypoint-outage.", 0o755);
-    let options = ClusterOptions {
-        data_dir: dir.path().join("data"),
-        throwaway: false,
-    };
-    let cluster = Cluster::start(&options).await.unwrap();
-    let port = cluster.port();
-    let url = cluster.url().expose().to_string();
-    waypoint::db::migrate(&url).await.unwrap();
+    let mut db = RestartableDb::start().await;
+    let url = db.url();
     let pool = waypoint::db::connect(&url, Duration::from_millis(300))
         .await
         .unwrap();
@@ -63,9 +55,7 @@ async fn a_database_restart_loses_no_acknowledged_write() {
     };
 
     tokio::time::sleep(Duration::from_millis(600)).await;
-    cluster.stop().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
-    let cluster = Cluster::start_on_port(&options, port).await.unwrap();
+    db.outage(Duration::from_millis(800)).await;
 
     let (saved, refused) = writer.await.expect("no panic in the writer");
     assert!(refused > 0, "the outage was noticed");
@@ -97,5 +87,5 @@ async fn a_database_restart_loses_no_acknowledged_write() {
         );
     }
     bot.app.db.close().await;
-    cluster.stop().await.unwrap();
+    db.stop().await;
 }

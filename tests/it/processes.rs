@@ -10,7 +10,9 @@ use crate::support::db::empty_database;
 use crate::support::fake_discord::payloads::command;
 use crate::support::fake_discord::sign::TestKey;
 use crate::support::fake_discord::{Failure, FakeDiscord};
-use crate::support::process::{finish, free_bind, terminate, wait_healthy, waypoint_on};
+use crate::support::process::{
+    finish, free_bind, post_signed, terminate, wait_healthy, waypoint_on,
+};
 use crate::support::transport::RunningGateway;
 
 async fn waypoint(fake: &FakeDiscord, args: &[&str]) -> Command {
@@ -132,19 +134,9 @@ async fn waypoint_serve_answers_like_the_gateway() {
         .unwrap();
     wait_healthy(&bind).await;
 
-    let client = reqwest::Client::new();
-    let body = serde_json::to_vec(&command(4001, "roadmap", &[("phase", 4, json!(2))])).unwrap();
-    let timestamp = chrono::Utc::now().timestamp().to_string();
-    let response = client
-        .post(format!("http://{bind}/interactions"))
-        .header("X-Signature-Ed25519", key.sign(&timestamp, &body))
-        .header("X-Signature-Timestamp", &timestamp)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let from_endpoint: Value = response.json().await.unwrap();
+    let phase_2 = command(4001, "roadmap", &[("phase", 4, json!(2))]);
+    let (status, from_endpoint) = post_signed(&bind, &key, &phase_2).await;
+    assert_eq!(status, 200);
 
     let bot = RunningGateway::start(&fake, Duration::from_secs(2)).await;
     fake.gateway
@@ -230,17 +222,8 @@ async fn serve_reports_commands_and_the_pool_at_metrics() {
     let before = scrape(&bind).await;
     assert!(!before.contains("waypoint_commands_total"), "{before}");
 
-    let body = serde_json::to_vec(&command(5001, "roadmap", &[("phase", 4, json!(2))])).unwrap();
-    let timestamp = chrono::Utc::now().timestamp().to_string();
-    let response = reqwest::Client::new()
-        .post(format!("http://{bind}/interactions"))
-        .header("X-Signature-Ed25519", key.sign(&timestamp, &body))
-        .header("X-Signature-Timestamp", &timestamp)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let phase_2 = command(5001, "roadmap", &[("phase", 4, json!(2))]);
+    assert_eq!(post_signed(&bind, &key, &phase_2).await.0, 200);
 
     let after = scrape(&bind).await;
     for expected in [

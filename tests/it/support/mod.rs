@@ -5,6 +5,7 @@ pub mod checkins;
 pub mod db;
 pub mod discord_limits;
 pub mod fake_discord;
+pub mod outage;
 pub mod process;
 pub mod schedule;
 pub mod transport;

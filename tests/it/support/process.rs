@@ -7,6 +7,7 @@ use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 
 use super::fake_discord::payloads::APPLICATION_ID;
+use super::fake_discord::sign::TestKey;
 use super::fake_discord::FakeDiscord;
 use super::repo_path;
 
@@ -64,4 +65,25 @@ pub async fn finish(child: Child) -> std::process::Output {
 
 pub fn terminate(child: &Child) {
     kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).unwrap();
+}
+
+/// Signs `interaction` as Discord would and posts it to `waypoint serve` on `bind`: the HTTP
+/// status and the JSON answer (`Null` when the body is not JSON).
+pub async fn post_signed(
+    bind: &str,
+    key: &TestKey,
+    interaction: &serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let body = serde_json::to_vec(interaction).unwrap();
+    let timestamp = chrono::Utc::now().timestamp().to_string();
+    let response = reqwest::Client::new()
+        .post(format!("http://{bind}/interactions"))
+        .header("X-Signature-Ed25519", key.sign(&timestamp, &body))
+        .header("X-Signature-Timestamp", &timestamp)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
 }
