@@ -6,6 +6,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use serenity::all::GuildId;
 
@@ -21,7 +22,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Everything a handler may use: the app's state, the command list (for `/help`) and the
 /// invocation being answered.
 pub struct Ctx<'a> {
-    pub app: &'a App,
+    /// Shared, so a handler can hand work to a background task.
+    pub app: &'a Arc<App>,
     pub registry: &'a Registry,
     pub invocation: &'a Invocation,
 }

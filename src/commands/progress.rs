@@ -3,10 +3,10 @@
 
 use std::fmt::Write;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use serenity::all::UserId;
-use tracing::debug;
+use serenity::all::{GuildId, UserId};
+use tracing::{debug, Instrument};
 
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx};
@@ -14,8 +14,9 @@ use super::invocation::CommandCall;
 use super::options::{Opt, OptionSpec};
 use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
+use crate::app::App;
 use crate::db::progress::{self as store, Saved};
-use crate::progress::{MemberProgress, TopicState, MAX_PROOF_LEN};
+use crate::progress::{Held, MemberProgress, TopicState, MAX_PROOF_LEN};
 use crate::render::progress_id::SetStateId;
 use crate::render::{progress as views, roadmap as roadmap_views, Reply};
 use crate::roadmap::TopicRef;
@@ -30,6 +31,8 @@ const STATES: [&str; 4] = ["learning", "done", "skipped", "not-started"];
 /// How long a roadmap view waits for a member's progress it has not cached yet; past it, the
 /// view goes out without marks rather than late.
 const MARKS_WAIT: Duration = Duration::from_millis(250);
+/// How long a background read of stale progress may take before the next view retries it.
+const REFRESH_WAIT: Duration = Duration::from_secs(5);
 
 pub fn spec() -> CommandSpec {
     CommandSpec::new(NAME, "Track your progress through the roadmap", run)
@@ -236,13 +239,21 @@ async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     Ok(reply)
 }
 
-/// The invoking member's progress for marking views: from the cache, else loaded with a short
-/// bounded wait. `None` (no marks) when the database is slow or down: content still shows.
+/// The invoking member's progress for marking views: from the cache (a stale entry answers
+/// while it is read again in the background), else loaded with a short bounded wait. `None`
+/// (no marks) when the database is slow or down: content still shows.
 pub(super) async fn own_progress(ctx: &Ctx<'_>) -> Option<Arc<MemberProgress>> {
     let guild = ctx.invocation.guild_id?;
     let user = ctx.invocation.user_id;
-    if let Some(progress) = ctx.app.progress.get(guild, user) {
-        return Some(progress);
+    match ctx.app.progress.get(guild, user) {
+        Held::Fresh(progress) => return Some(progress),
+        Held::Stale { progress, refresh } => {
+            if refresh {
+                tokio::spawn(read_again(ctx.app.clone(), guild, user).in_current_span());
+            }
+            return Some(progress);
+        }
+        Held::Missing => {}
     }
     let load = store::load(&ctx.app.db, ctx.roadmap(), guild, user);
     match tokio::time::timeout(MARKS_WAIT, load).await {
@@ -254,6 +265,23 @@ pub(super) async fn own_progress(ctx: &Ctx<'_>) -> Option<Arc<MemberProgress>> {
         Err(_) => {
             debug!("progress marks were too slow; showing the view without them");
             None
+        }
+    }
+}
+
+/// Reads a member's stale progress again, off the request path.
+async fn read_again(app: Arc<App>, guild: GuildId, user: UserId) {
+    let began = Instant::now();
+    let load = store::load(&app.db, app.roadmap_for(Some(guild)), guild, user);
+    match tokio::time::timeout(REFRESH_WAIT, load).await {
+        Ok(Ok(stored)) => app.progress.refreshed(guild, user, began, stored.progress),
+        Ok(Err(e)) => {
+            debug!(error = %e, "could not read progress again; the next view will retry");
+            app.progress.refresh_failed(guild, user);
+        }
+        Err(_) => {
+            debug!("reading progress again was too slow; the next view will retry");
+            app.progress.refresh_failed(guild, user);
         }
     }
 }

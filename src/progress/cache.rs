@@ -1,43 +1,80 @@
 //! Members' progress kept in memory for marking roadmap views, so browsing content does not
 //! wait on the database once a member's progress is known.
 //!
-//! This process's own writes update it at once. An entry expires after a while so a change
-//! made through another replica shows up too. Expired entries are swept out regularly, so
-//! memory follows the members active in the last minute; the cache is also capped, dropping
-//! the oldest entries.
+//! This process's own writes update it at once. An entry is fresh for [`FRESH`], so a change
+//! made through another replica shows up soon; after that it still answers at once, for up to
+//! [`KEEP`], while it is read again in the background. So a member only waits on the
+//! database (briefly, and bounded by the caller) when nothing is held for them. At most
+//! [`CAPACITY`] members are held; moka evicts the least used beyond that.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use moka::ops::compute::Op;
+use moka::sync::Cache;
 use serenity::all::{GuildId, UserId};
 
 use super::MemberProgress;
 
-const TTL: Duration = Duration::from_secs(60);
-const CAPACITY: usize = 50_000;
-/// Expired entries are swept out every this many insertions.
-const SWEEP_EVERY: usize = 4_096;
+/// How long an entry answers without being read again.
+pub const FRESH: Duration = Duration::from_secs(60);
+/// How long an entry answers at all: past [`FRESH`], while it is read again.
+pub const KEEP: Duration = Duration::from_secs(10 * 60);
+const CAPACITY: u64 = 50_000;
 
-#[derive(Default)]
-struct Entries {
-    map: HashMap<(GuildId, UserId), (Instant, Arc<MemberProgress>)>,
-    /// Insertions since the last sweep.
-    puts: usize,
+type Member = (GuildId, UserId);
+
+struct Entry {
+    /// When the progress was read or written; a background read only replaces an entry
+    /// older than the moment it started.
+    stored: Instant,
+    progress: Arc<MemberProgress>,
+    /// A background read has been started for this entry.
+    refreshing: AtomicBool,
 }
 
-#[derive(Default)]
+/// What the cache holds for a member.
+pub enum Held {
+    Fresh(Arc<MemberProgress>),
+    /// Older than [`FRESH`]; `refresh` is true for the one caller that should read it again.
+    Stale {
+        progress: Arc<MemberProgress>,
+        refresh: bool,
+    },
+    Missing,
+}
+
 pub struct ProgressCache {
-    entries: Mutex<Entries>,
+    entries: Cache<Member, Arc<Entry>>,
+}
+
+impl Default for ProgressCache {
+    fn default() -> Self {
+        Self {
+            entries: Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(KEEP)
+                .build(),
+        }
+    }
 }
 
 impl ProgressCache {
-    pub fn get(&self, guild: GuildId, user: UserId) -> Option<Arc<MemberProgress>> {
-        let entries = self.lock();
-        let (stored, progress) = entries.map.get(&(guild, user))?;
-        (stored.elapsed() < TTL).then(|| progress.clone())
+    pub fn get(&self, guild: GuildId, user: UserId) -> Held {
+        let Some(entry) = self.entries.get(&(guild, user)) else {
+            return Held::Missing;
+        };
+        if entry.stored.elapsed() < FRESH {
+            return Held::Fresh(entry.progress.clone());
+        }
+        Held::Stale {
+            progress: entry.progress.clone(),
+            refresh: !entry.refreshing.swap(true, Ordering::Relaxed),
+        }
     }
 
+    /// Stores progress just read or written.
     pub fn put(
         &self,
         guild: GuildId,
@@ -45,34 +82,109 @@ impl ProgressCache {
         progress: MemberProgress,
     ) -> Arc<MemberProgress> {
         let progress = Arc::new(progress);
-        let mut entries = self.lock();
-        entries.puts += 1;
-        if entries.puts >= SWEEP_EVERY || entries.map.len() >= CAPACITY {
-            entries.puts = 0;
-            entries.map.retain(|_, (stored, _)| stored.elapsed() < TTL);
-            if entries.map.len() >= CAPACITY {
-                let oldest = entries
-                    .map
-                    .iter()
-                    .min_by_key(|(_, (t, _))| *t)
-                    .map(|(k, _)| *k);
-                if let Some(oldest) = oldest {
-                    entries.map.remove(&oldest);
-                }
-            }
-        }
-        entries
-            .map
-            .insert((guild, user), (Instant::now(), progress.clone()));
+        let entry = new_entry(Instant::now(), progress.clone());
+        // Through the key's lock, like `refreshed`, so the two cannot interleave.
+        self.entries
+            .entry((guild, user))
+            .and_compute_with(|_| Op::Put(entry));
         progress
     }
 
-    pub fn forget(&self, guild: GuildId, user: UserId) {
-        self.lock().map.remove(&(guild, user));
+    /// Stores what a background read that started at `began` found, unless the entry was
+    /// replaced since (a write of this process is newer) or dropped (`forget`).
+    pub fn refreshed(
+        &self,
+        guild: GuildId,
+        user: UserId,
+        began: Instant,
+        progress: MemberProgress,
+    ) {
+        self.entries
+            .entry((guild, user))
+            .and_compute_with(|held| match held {
+                Some(held) if held.value().stored <= began => {
+                    Op::Put(new_entry(began, Arc::new(progress)))
+                }
+                _ => Op::Nop,
+            });
     }
 
-    fn lock(&self) -> MutexGuard<'_, Entries> {
-        // Entries are replaced whole, so a panic elsewhere cannot leave one half-written.
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    /// A background read failed: the next view may try again.
+    pub fn refresh_failed(&self, guild: GuildId, user: UserId) {
+        if let Some(entry) = self.entries.get(&(guild, user)) {
+            entry.refreshing.store(false, Ordering::Relaxed);
+        }
+    }
+
+    pub fn forget(&self, guild: GuildId, user: UserId) {
+        self.entries
+            .entry((guild, user))
+            .and_compute_with(|_| Op::Remove);
+    }
+}
+
+fn new_entry(stored: Instant, progress: Arc<MemberProgress>) -> Arc<Entry> {
+    Arc::new(Entry {
+        stored,
+        progress,
+        refreshing: AtomicBool::new(false),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GUILD: GuildId = GuildId::new(1);
+    const USER: UserId = UserId::new(2);
+
+    fn stale(cache: &ProgressCache) -> Instant {
+        let long_ago = Instant::now() - FRESH - Duration::from_secs(1);
+        cache.entries.insert(
+            (GUILD, USER),
+            new_entry(long_ago, Arc::new(MemberProgress::default())),
+        );
+        long_ago
+    }
+
+    #[test]
+    fn a_stale_entry_answers_and_asks_one_caller_to_read_it_again() {
+        let cache = ProgressCache::default();
+        assert!(matches!(cache.get(GUILD, USER), Held::Missing));
+        stale(&cache);
+        assert!(matches!(
+            cache.get(GUILD, USER),
+            Held::Stale { refresh: true, .. }
+        ));
+        assert!(matches!(
+            cache.get(GUILD, USER),
+            Held::Stale { refresh: false, .. }
+        ));
+        cache.refresh_failed(GUILD, USER);
+        assert!(matches!(
+            cache.get(GUILD, USER),
+            Held::Stale { refresh: true, .. }
+        ));
+        cache.refreshed(GUILD, USER, Instant::now(), MemberProgress::default());
+        assert!(matches!(cache.get(GUILD, USER), Held::Fresh(_)));
+    }
+
+    #[test]
+    fn a_background_read_never_overwrites_a_newer_write_nor_brings_back_a_forgotten_member() {
+        let cache = ProgressCache::default();
+        stale(&cache);
+        let began = Instant::now();
+        let written = cache.put(GUILD, USER, MemberProgress::default());
+        cache.refreshed(GUILD, USER, began, MemberProgress::default());
+        let Held::Fresh(held) = cache.get(GUILD, USER) else {
+            panic!("the write is held");
+        };
+        assert!(Arc::ptr_eq(&held, &written), "the older read was dropped");
+
+        stale(&cache);
+        let began = Instant::now();
+        cache.forget(GUILD, USER);
+        cache.refreshed(GUILD, USER, began, MemberProgress::default());
+        assert!(matches!(cache.get(GUILD, USER), Held::Missing));
     }
 }

@@ -6,7 +6,7 @@ mod cache;
 mod state;
 mod summary;
 
-pub use cache::ProgressCache;
+pub use cache::{Held, ProgressCache};
 pub use state::TopicState;
 pub use summary::{MemberProgress, PhaseSummary};
 
