@@ -78,11 +78,13 @@ async fn above(pool: &PgPool, guild: GuildId, scope: &str, points: i64) -> sqlx:
 }
 
 /// Most histogram changes one fold moves, so a backlog is worked off in bounded steps.
-const FOLD_BATCH: i64 = 50_000;
+pub const FOLD_BATCH: i64 = 50_000;
+/// The fewest a fold moves after timeouts: small enough to finish on a saturated database.
+const FOLD_BATCH_MIN: i64 = 500;
 
-/// Folds pending histogram changes into the histogram; returns how many it moved. Several
-/// processes may fold at once: each takes changes the others have not locked.
-pub async fn fold_changes(pool: &PgPool) -> sqlx::Result<u64> {
+/// Folds up to `batch` pending histogram changes into the histogram; returns how many it
+/// moved. Several processes may fold at once: each takes changes the others have not locked.
+pub async fn fold_changes(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
     let moved = sqlx::query_scalar!(
         r#"WITH moved AS (
                DELETE FROM points_histogram_changes
@@ -96,25 +98,42 @@ pub async fn fold_changes(pool: &PgPool) -> sqlx::Result<u64> {
                ON CONFLICT (guild_id, scope, points)
                    DO UPDATE SET members = points_histogram.members + EXCLUDED.members)
            SELECT count(*) AS "n!" FROM moved"#,
-        FOLD_BATCH
+        batch
     )
     .fetch_one(pool)
     .await?;
     Ok(u64::try_from(moved).unwrap_or(0))
 }
 
+/// The size of the next fold. A fold that fails (typically the statement timeout, with a
+/// backlog on a busy database) is rolled back whole, so retrying it at the same size could
+/// fail forever while the backlog grows: each failure halves the next fold, and each success
+/// doubles it back up to [`FOLD_BATCH`].
+fn next_batch(batch: i64, failed: bool) -> i64 {
+    if failed {
+        (batch / 2).max(FOLD_BATCH_MIN)
+    } else {
+        batch.saturating_mul(2).min(FOLD_BATCH)
+    }
+}
+
 /// Folds changes every `every` until `stop`, and once more then.
 pub async fn fold_changes_until(pool: PgPool, every: std::time::Duration, stop: CancellationToken) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut batch = FOLD_BATCH;
     loop {
         let stopping = tokio::select! {
             _ = ticks.tick() => false,
             () = stop.cancelled() => true,
         };
-        if let Err(e) = fold_changes(&pool).await {
-            tracing::warn!(error = %e, "could not fold leaderboard rank changes; will retry");
-        }
+        let failed = fold_changes(&pool, batch)
+            .await
+            .inspect_err(|e| {
+                tracing::warn!(error = %e, batch, "could not fold leaderboard rank changes; will retry");
+            })
+            .is_err();
+        batch = next_batch(batch, failed);
         if stopping {
             return;
         }
@@ -176,4 +195,24 @@ pub async fn rebuild_period_totals(conn: &mut PgConnection, guild: GuildId) -> s
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_shrink_on_failures_and_grow_back_on_success() {
+        let mut batch = FOLD_BATCH;
+        for _ in 0..20 {
+            batch = next_batch(batch, true);
+        }
+        assert_eq!(batch, FOLD_BATCH_MIN);
+        batch = next_batch(batch, false);
+        assert_eq!(batch, FOLD_BATCH_MIN * 2);
+        for _ in 0..20 {
+            batch = next_batch(batch, false);
+        }
+        assert_eq!(batch, FOLD_BATCH);
+    }
 }

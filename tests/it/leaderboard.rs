@@ -68,7 +68,7 @@ async fn assert_histogram_matches_totals(bot: &Dispatcher) {
         .unwrap()
     };
     assert_eq!(drift().await, 0, "the histogram drifted from the totals");
-    waypoint::db::leaderboard::fold_changes(&bot.app.db)
+    waypoint::db::leaderboard::fold_changes(&bot.app.db, waypoint::db::leaderboard::FOLD_BATCH)
         .await
         .unwrap();
     assert_eq!(drift().await, 0, "folding changed what the histogram says");
