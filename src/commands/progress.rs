@@ -121,7 +121,9 @@ async fn save(
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
     let saved = store::set_state(&ctx.app.db, topic, guild, user, state, proof, now).await?;
-    ctx.app.progress.put(guild, user, saved.progress.clone());
+    ctx.app
+        .progress
+        .written(guild, user, saved.progress.clone());
     let role = match saved.phase_completed {
         Some(complete) => Some(
             roles::sync_phase_role(ctx.app, guild, user, topic.phase.number, complete, now).await,
@@ -198,6 +200,7 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
     let roadmap = ctx.roadmap();
+    let began = Instant::now();
     let stored = store::load(&ctx.app.db, roadmap, guild, member).await?;
     if member != me {
         if !stored.known {
@@ -213,7 +216,9 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
             )));
         }
     } else {
-        ctx.app.progress.put(guild, me, stored.progress.clone());
+        ctx.app
+            .progress
+            .read(guild, me, began, stored.progress.clone());
     }
     Ok(views::overview(
         roadmap,
@@ -255,9 +260,10 @@ pub(super) async fn own_progress(ctx: &Ctx<'_>) -> Option<Arc<MemberProgress>> {
         }
         Held::Missing => {}
     }
+    let began = Instant::now();
     let load = store::load(&ctx.app.db, ctx.roadmap(), guild, user);
     match tokio::time::timeout(MARKS_WAIT, load).await {
-        Ok(Ok(stored)) => Some(ctx.app.progress.put(guild, user, stored.progress)),
+        Ok(Ok(stored)) => Some(ctx.app.progress.read(guild, user, began, stored.progress)),
         Ok(Err(e)) => {
             debug!(error = %e, "showing the view without progress marks");
             None
@@ -274,7 +280,9 @@ async fn read_again(app: Arc<App>, guild: GuildId, user: UserId) {
     let began = Instant::now();
     let load = store::load(&app.db, app.roadmap_for(Some(guild)), guild, user);
     match tokio::time::timeout(REFRESH_WAIT, load).await {
-        Ok(Ok(stored)) => app.progress.refreshed(guild, user, began, stored.progress),
+        Ok(Ok(stored)) => {
+            app.progress.read(guild, user, began, stored.progress);
+        }
         Ok(Err(e)) => {
             debug!(error = %e, "could not read progress again; the next view will retry");
             app.progress.refresh_failed(guild, user);

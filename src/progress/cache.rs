@@ -6,6 +6,9 @@
 //! [`KEEP`], while it is read again in the background. So a member only waits on the
 //! database (briefly, and bounded by the caller) when nothing is held for them. At most
 //! [`CAPACITY`] members are held; moka evicts the least used beyond that.
+//!
+//! Reads take time, so what a read found is only stored if nothing newer arrived meanwhile
+//! (see [`ProgressCache::read`]); every change goes through moka's per-key lock.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -74,8 +77,8 @@ impl ProgressCache {
         }
     }
 
-    /// Stores progress just read or written.
-    pub fn put(
+    /// Stores progress this process just wrote.
+    pub fn written(
         &self,
         guild: GuildId,
         user: UserId,
@@ -83,30 +86,35 @@ impl ProgressCache {
     ) -> Arc<MemberProgress> {
         let progress = Arc::new(progress);
         let entry = new_entry(Instant::now(), progress.clone());
-        // Through the key's lock, like `refreshed`, so the two cannot interleave.
+        // Through the key's lock, like `read`, so the two cannot interleave.
         self.entries
             .entry((guild, user))
             .and_compute_with(|_| Op::Put(entry));
         progress
     }
 
-    /// Stores what a background read that started at `began` found, unless the entry was
-    /// replaced since (a write of this process is newer) or dropped (`forget`).
-    pub fn refreshed(
+    /// Stores progress read by a database read that started at `began`, unless what is held
+    /// is newer (a write of this process, or `forget`, since it started). Returns what is
+    /// held now.
+    pub fn read(
         &self,
         guild: GuildId,
         user: UserId,
         began: Instant,
         progress: MemberProgress,
-    ) {
+    ) -> Arc<MemberProgress> {
+        let progress = Arc::new(progress);
+        let mut newer = None;
         self.entries
             .entry((guild, user))
             .and_compute_with(|held| match held {
-                Some(held) if held.value().stored <= began => {
-                    Op::Put(new_entry(began, Arc::new(progress)))
+                Some(held) if held.value().stored > began => {
+                    newer = Some(held.value().progress.clone());
+                    Op::Nop
                 }
-                _ => Op::Nop,
+                _ => Op::Put(new_entry(began, progress.clone())),
             });
+        newer.unwrap_or(progress)
     }
 
     /// A background read failed: the next view may try again.
@@ -116,10 +124,10 @@ impl ProgressCache {
         }
     }
 
+    /// The member's data was deleted. Holds no progress for them rather than nothing, so
+    /// that a read which started before the deletion cannot bring the old marks back.
     pub fn forget(&self, guild: GuildId, user: UserId) {
-        self.entries
-            .entry((guild, user))
-            .and_compute_with(|_| Op::Remove);
+        self.written(guild, user, MemberProgress::default());
     }
 }
 
@@ -134,6 +142,7 @@ fn new_entry(stored: Instant, progress: Arc<MemberProgress>) -> Arc<Entry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::TopicState;
 
     const GUILD: GuildId = GuildId::new(1);
     const USER: UserId = UserId::new(2);
@@ -165,26 +174,51 @@ mod tests {
             cache.get(GUILD, USER),
             Held::Stale { refresh: true, .. }
         ));
-        cache.refreshed(GUILD, USER, Instant::now(), MemberProgress::default());
+        cache.read(GUILD, USER, Instant::now(), MemberProgress::default());
         assert!(matches!(cache.get(GUILD, USER), Held::Fresh(_)));
     }
 
     #[test]
-    fn a_background_read_never_overwrites_a_newer_write_nor_brings_back_a_forgotten_member() {
-        let cache = ProgressCache::default();
-        stale(&cache);
-        let began = Instant::now();
-        let written = cache.put(GUILD, USER, MemberProgress::default());
-        cache.refreshed(GUILD, USER, began, MemberProgress::default());
-        let Held::Fresh(held) = cache.get(GUILD, USER) else {
-            panic!("the write is held");
-        };
-        assert!(Arc::ptr_eq(&held, &written), "the older read was dropped");
+    fn a_read_never_overwrites_a_newer_write_nor_brings_back_a_forgotten_member() {
+        let roadmap = crate::progress::summary::tests::roadmap();
+        let first = roadmap.topics().next().expect("topics").topic;
+        let done = || MemberProgress::from_rows(&roadmap, [(first.id.as_str(), TopicState::Done)]);
 
-        stale(&cache);
-        let began = Instant::now();
-        cache.forget(GUILD, USER);
-        cache.refreshed(GUILD, USER, began, MemberProgress::default());
-        assert!(matches!(cache.get(GUILD, USER), Held::Missing));
+        for held in [true, false] {
+            let cache = ProgressCache::default();
+            if held {
+                stale(&cache);
+            }
+            let began = Instant::now();
+            // Instants taken back to back can be equal; the write must come after.
+            std::thread::sleep(Duration::from_millis(1));
+            let written = cache.written(GUILD, USER, MemberProgress::default());
+            let answer = cache.read(GUILD, USER, began, done());
+            assert!(Arc::ptr_eq(&answer, &written), "the newer write answers");
+            let Held::Fresh(kept) = cache.get(GUILD, USER) else {
+                panic!("the write is held");
+            };
+            assert!(Arc::ptr_eq(&kept, &written), "the older read was dropped");
+
+            let began = Instant::now();
+            std::thread::sleep(Duration::from_millis(1));
+            cache.forget(GUILD, USER);
+            cache.read(GUILD, USER, began, done());
+            let Held::Fresh(kept) = cache.get(GUILD, USER) else {
+                panic!("the deletion is held");
+            };
+            assert_eq!(
+                kept.state(first),
+                TopicState::NotStarted,
+                "no marks came back"
+            );
+        }
+    }
+
+    #[test]
+    fn a_read_fills_an_empty_cache() {
+        let cache = ProgressCache::default();
+        cache.read(GUILD, USER, Instant::now(), MemberProgress::default());
+        assert!(matches!(cache.get(GUILD, USER), Held::Fresh(_)));
     }
 }

@@ -103,13 +103,13 @@ impl MemberProgress {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::path::Path;
 
     use super::*;
 
     /// The shipped roadmap, with an old id added to its first two topics.
-    fn roadmap() -> Roadmap {
+    pub(crate) fn roadmap() -> Roadmap {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
         let library = crate::content::load(&dir).expect("the shipped content loads");
         let mut roadmap = library.roadmaps[0].clone();
