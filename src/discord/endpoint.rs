@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 use tracing::{info, info_span, warn, Instrument};
 
-use super::interaction::{incoming, Incoming};
+use super::interaction::{incoming, parse, Incoming};
 use super::respond::{self, FirstAnswer, FirstAnswerFiles};
 use super::shutdown::{drain, DRAIN_TIMEOUT};
 use crate::commands::Dispatcher;
@@ -108,7 +108,7 @@ async fn interactions(
         warn!(reason, "refused an unsigned or badly signed request");
         return (StatusCode::UNAUTHORIZED, reason).into_response();
     }
-    let interaction: Interaction = match serde_json::from_slice(&body) {
+    let interaction = match parse(&body) {
         Ok(interaction) => interaction,
         Err(e) => {
             warn!(error = %e, "refused an interaction we cannot parse");

@@ -1,10 +1,11 @@
 //! Discord's interaction payloads, as parsed by serenity, turned into our `Invocation`.
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serenity::all::{
     ActionRowComponent, CommandData, CommandDataOption, CommandDataOptionValue, CommandInteraction,
-    ComponentInteraction, ComponentInteractionDataKind, Interaction, InteractionId, MessageFlags,
-    ModalInteraction, Permissions,
+    ComponentInteraction, ComponentInteractionDataKind, Interaction, InteractionId,
+    InteractionType, MessageFlags, ModalInteraction, Permissions,
 };
 
 use crate::commands::{Action, CommandCall, Invocation, Value};
@@ -15,6 +16,29 @@ pub struct Incoming {
     /// Authorizes the callback and later edits; valid for 15 minutes.
     pub token: String,
     pub invocation: Invocation,
+}
+
+/// Parses an interaction sent to the HTTP endpoint. serenity's own `Interaction` parser builds
+/// a `serde_json::Value` tree first and then the model from it, which measured about a tenth
+/// of `serve`'s CPU on a command; reading the type first lets the body go straight into its
+/// model.
+pub fn parse(body: &[u8]) -> serde_json::Result<Interaction> {
+    #[derive(Deserialize)]
+    struct Kind {
+        #[serde(rename = "type")]
+        kind: InteractionType,
+    }
+    let Kind { kind } = serde_json::from_slice(body)?;
+    match kind {
+        InteractionType::Command => serde_json::from_slice(body).map(Interaction::Command),
+        InteractionType::Autocomplete => {
+            serde_json::from_slice(body).map(Interaction::Autocomplete)
+        }
+        InteractionType::Component => serde_json::from_slice(body).map(Interaction::Component),
+        InteractionType::Modal => serde_json::from_slice(body).map(Interaction::Modal),
+        // PING and anything newer: serenity's own path.
+        _ => serde_json::from_slice(body),
+    }
 }
 
 /// The incoming command, autocomplete or component interaction; `None` for kinds the

@@ -11,6 +11,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use serde_json::Value;
+use serenity::all::Interaction;
+use waypoint::commands::Registry;
 
 use super::interactions::{damaged, faithful, interaction};
 use super::text::{text, Vocabulary};
@@ -155,4 +157,45 @@ fn the_endpoint_takes_any_signed_interaction() {
     });
     harness.assert_answered(4);
     harness.finish();
+}
+
+/// The endpoint reads an interaction's type first and parses the body straight into its
+/// model; serenity's own parser goes through a JSON tree. Both must agree on every body: the
+/// same interaction when both accept, and no body one accepts and the other refuses.
+#[test]
+fn the_endpoint_parses_interactions_as_serenity_does() {
+    let library = crate::support::shipped_library();
+    let registry = Registry::new(&library).expect("the shipped commands register");
+    let words = Vocabulary::new(&library, &registry);
+    let bodies = prop_oneof![
+        2 => interaction(&registry, &words).prop_map(|i| serde_json::to_vec(&i).unwrap()),
+        2 => faithful(&registry, &words).prop_map(|i| serde_json::to_vec(&i).unwrap()),
+        1 => damaged(&registry, &words),
+    ];
+    check("parse like serenity", 400, bodies, |body| {
+        let ours = waypoint::discord::interaction::parse(&body).map(|i| model(&i));
+        let serenity = serde_json::from_slice::<Interaction>(&body).map(|i| model(&i));
+        match (ours, serenity) {
+            (Ok(ours), Ok(serenity)) => prop_assert_eq!(ours, serenity),
+            (Err(_), Err(_)) => {}
+            (ours, serenity) => prop_assert!(
+                false,
+                "they disagree on {}: ours {:?}, serenity's {:?}",
+                String::from_utf8_lossy(&body),
+                ours.err(),
+                serenity.err()
+            ),
+        }
+        Ok(())
+    });
+}
+
+/// The variant and every field (the JSON alone does not tell a command from an autocomplete).
+fn model(interaction: &Interaction) -> (String, Value) {
+    let variant = format!("{interaction:?}");
+    let variant = variant.split('(').next().unwrap_or_default().to_string();
+    (
+        variant,
+        serde_json::to_value(interaction).expect("an interaction serializes"),
+    )
 }
