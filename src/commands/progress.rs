@@ -251,45 +251,43 @@ pub(super) async fn own_progress(ctx: &Ctx<'_>) -> Option<Arc<MemberProgress>> {
     let guild = ctx.invocation.guild_id?;
     let user = ctx.invocation.user_id;
     match ctx.app.progress.get(guild, user) {
-        Held::Fresh(progress) => return Some(progress),
+        Held::Fresh(progress) => Some(progress),
         Held::Stale { progress, refresh } => {
             if refresh {
                 tokio::spawn(read_again(ctx.app.clone(), guild, user).in_current_span());
             }
-            return Some(progress);
+            Some(progress)
         }
-        Held::Missing => {}
-    }
-    let began = Instant::now();
-    let load = store::load(&ctx.app.db, ctx.roadmap(), guild, user);
-    match tokio::time::timeout(MARKS_WAIT, load).await {
-        Ok(Ok(stored)) => Some(ctx.app.progress.read(guild, user, began, stored.progress)),
-        Ok(Err(e)) => {
-            debug!(error = %e, "showing the view without progress marks");
-            None
-        }
-        Err(_) => {
-            debug!("progress marks were too slow; showing the view without them");
-            None
-        }
+        Held::Missing => read_marks(ctx.app, guild, user, MARKS_WAIT).await,
     }
 }
 
 /// Reads a member's stale progress again, off the request path.
 async fn read_again(app: Arc<App>, guild: GuildId, user: UserId) {
+    if read_marks(&app, guild, user, REFRESH_WAIT).await.is_none() {
+        app.progress.refresh_failed(guild, user);
+    }
+}
+
+/// Reads a member's progress into the cache, waiting at most `wait`; `None` when the
+/// database is slow or down.
+async fn read_marks(
+    app: &App,
+    guild: GuildId,
+    user: UserId,
+    wait: Duration,
+) -> Option<Arc<MemberProgress>> {
     let began = Instant::now();
     let load = store::load(&app.db, app.roadmap_for(Some(guild)), guild, user);
-    match tokio::time::timeout(REFRESH_WAIT, load).await {
-        Ok(Ok(stored)) => {
-            app.progress.read(guild, user, began, stored.progress);
-        }
+    match tokio::time::timeout(wait, load).await {
+        Ok(Ok(stored)) => Some(app.progress.read(guild, user, began, stored.progress)),
         Ok(Err(e)) => {
-            debug!(error = %e, "could not read progress again; the next view will retry");
-            app.progress.refresh_failed(guild, user);
+            debug!(error = %e, "could not read progress marks");
+            None
         }
         Err(_) => {
-            debug!("reading progress again was too slow; the next view will retry");
-            app.progress.refresh_failed(guild, user);
+            debug!(?wait, "reading progress marks took too long");
+            None
         }
     }
 }
