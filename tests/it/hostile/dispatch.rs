@@ -214,14 +214,11 @@ fn autocomplete_takes_any_text() {
     reached.assert_some("autocomplete");
 }
 
-#[test]
-fn clicks_take_any_custom_id_and_values() {
-    let rt = runtime();
-    let bot = rt.block_on(seeded_bot());
-    let words = Vocabulary::new(&bot.app.library, &bot.registry);
-    let action = (
-        custom_id(&bot.registry, &words),
-        picked(&words),
+/// A click on a message component: any custom id (ours, stale or forged) and any values.
+fn click(bot: &Dispatcher, words: &Arc<Vocabulary>) -> BoxedStrategy<Action> {
+    (
+        custom_id(&bot.registry, words),
+        picked(words),
         any::<bool>(),
     )
         .prop_map(|(custom_id, values, on_ephemeral)| Action::Component {
@@ -229,7 +226,15 @@ fn clicks_take_any_custom_id_and_values() {
             values,
             on_ephemeral,
         })
-        .boxed();
+        .boxed()
+}
+
+#[test]
+fn clicks_take_any_custom_id_and_values() {
+    let rt = runtime();
+    let bot = rt.block_on(seeded_bot());
+    let words = Vocabulary::new(&bot.app.library, &bot.registry);
+    let action = click(&bot, &words);
     let reached = Reached::default();
     check("components", 200, invocation(action), |invocation| {
         let response = answer(&rt, &bot, &invocation, &reached)?;
@@ -251,19 +256,9 @@ fn no_input_causes_an_internal_error() {
     let bot = rt.block_on(seeded_bot());
     let words = Vocabulary::new(&bot.app.library, &bot.registry);
     let leaves = Arc::new(leaves(&bot.registry));
-    let click = (
-        custom_id(&bot.registry, &words),
-        picked(&words),
-        any::<bool>(),
-    )
-        .prop_map(|(custom_id, values, on_ephemeral)| Action::Component {
-            custom_id,
-            values,
-            on_ephemeral,
-        });
     let action = prop_oneof![
         3 => call(&leaves, &words).prop_map(Action::Command),
-        1 => click,
+        1 => click(&bot, &words),
         1 => super::forms::submission(&bot.registry, &words),
     ]
     .boxed();
