@@ -9,6 +9,7 @@ use serenity::all::{GuildId, Http};
 use sqlx::PgPool;
 
 use crate::challenges::cache::StandingCache;
+use crate::clock::{Clock, SystemClock};
 use crate::db::activity::Activity;
 use crate::discord::post::Poster;
 use crate::progress::ProgressCache;
@@ -29,6 +30,8 @@ pub struct App {
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
     pub poster: Option<Arc<Poster>>,
     pub schedule: ScheduleOptions,
+    /// The time every invocation and scheduler pass is stamped with.
+    pub clock: Arc<dyn Clock>,
     /// Names this process in the leases it takes on scheduled posts.
     pub instance: String,
     default_roadmap: usize,
@@ -66,6 +69,7 @@ impl App {
             discord: None,
             poster: None,
             schedule: ScheduleOptions::default(),
+            clock: Arc::new(SystemClock),
             instance: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
             default_roadmap: index,
         })
@@ -80,6 +84,12 @@ impl App {
     /// Lets the scheduler and `/prompt now` post in channels.
     pub fn with_poster(mut self, poster: Arc<Poster>) -> Self {
         self.poster = Some(poster);
+        self
+    }
+
+    /// Replaces the system clock (tests set their own time).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod challenges;
 pub mod checkins;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod console;

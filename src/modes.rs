@@ -21,7 +21,6 @@ use crate::db::{leaderboard, Database};
 use crate::discord::post::Poster;
 use crate::discord::{endpoint, gateway, register as registration, rest, shutdown};
 use crate::roadmap::{originality, Library};
-use crate::schedule::clock::SystemClock;
 use crate::schedule::{Scheduler, POLL_EVERY};
 use crate::telemetry::metrics::Metrics;
 
@@ -182,7 +181,7 @@ impl Running {
         let dispatcher = Arc::new(Dispatcher::new(app)?);
         let stop_background = CancellationToken::new();
         let scheduler = (config.scheduler && can_post).then(|| {
-            let scheduler = Scheduler::new(dispatcher.app.clone(), Arc::new(SystemClock));
+            let scheduler = Scheduler::new(dispatcher.app.clone(), dispatcher.app.clock.clone());
             tokio::spawn(scheduler.run_until(POLL_EVERY, stop_background.clone()))
         });
         let activity = tokio::spawn({

@@ -5,7 +5,6 @@ mod parse;
 
 use std::io::Write;
 
-use chrono::Utc;
 use serenity::all::{GuildId, Permissions, UserId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -48,7 +47,7 @@ pub async fn run_line(
     let outcome = match parse_line(&dispatcher.registry, line) {
         Ok(call) => {
             dispatcher
-                .dispatch(&invocation(options, Action::Command(call)))
+                .dispatch(&invocation(dispatcher, options, Action::Command(call)))
                 .await
         }
         Err(e) => Outcome {
@@ -63,7 +62,9 @@ pub async fn run_line(
                     custom_id: modal.custom_id.clone(),
                     fields,
                 };
-                dispatcher.dispatch(&invocation(options, submit)).await
+                dispatcher
+                    .dispatch(&invocation(dispatcher, options, submit))
+                    .await
             }
             Err(e) => return (format!("cannot read the form's fields: {e}"), true),
         },
@@ -72,7 +73,7 @@ pub async fn run_line(
     (print(&outcome, options.json), outcome.failed)
 }
 
-fn invocation(options: &ConsoleOptions, action: Action) -> Invocation {
+fn invocation(dispatcher: &Dispatcher, options: &ConsoleOptions, action: Action) -> Invocation {
     Invocation {
         guild_id: Some(options.guild),
         channel_id: None,
@@ -82,7 +83,7 @@ fn invocation(options: &ConsoleOptions, action: Action) -> Invocation {
         } else {
             MEMBER
         },
-        now: Utc::now(),
+        now: dispatcher.app.clock.now(),
         action,
     }
 }

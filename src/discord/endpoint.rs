@@ -127,7 +127,7 @@ async fn interactions(
         id,
         token,
         invocation,
-    }) = incoming(&interaction, Utc::now())
+    }) = incoming(&interaction, state.dispatcher.app.clock.now())
     else {
         warn!(kind = ?interaction.kind(), "refused an interaction type Waypoint does not serve");
         return (StatusCode::BAD_REQUEST, "unsupported interaction type").into_response();

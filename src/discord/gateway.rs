@@ -6,7 +6,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use serenity::all::{
     ClientBuilder, Context, CreateInteractionResponse, EventHandler, GatewayIntents, Http,
     Interaction, Ready,
@@ -64,7 +63,7 @@ async fn answer(
         id,
         token,
         invocation,
-    }) = incoming(&interaction, Utc::now())
+    }) = incoming(&interaction, dispatcher.app.clock.now())
     else {
         warn!(kind = ?interaction.kind(), "ignoring an interaction type Waypoint does not serve");
         return;

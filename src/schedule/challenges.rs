@@ -3,10 +3,10 @@
 
 use serenity::all::{RoleId, UserId};
 
-use super::clock::Clock;
 use super::deliver::{self, Ran};
 use crate::app::App;
 use crate::challenges::standing::{rank, Progress};
+use crate::clock::Clock;
 use crate::db::challenges::{self as store, Challenge, Find, Status, END, MID, START};
 use crate::db::scheduled::Job;
 use crate::render::challenge::{self as view, RoleOutcome};

@@ -7,12 +7,12 @@ use chrono_tz::Tz;
 use serenity::all::GuildId;
 use sqlx::PgConnection;
 
-use super::clock::Clock;
 use super::deliver::{self, Ran};
 use super::plan::plan_next_for;
 use super::weekly::{week_key, WeeklySlot};
 use crate::app::App;
 use crate::checkins::streak::{streak, week_number};
+use crate::clock::Clock;
 use crate::db::checkins::{self as store, CheckinSettings, DIGEST, REMINDER};
 use crate::db::scheduled::Job;
 use crate::render::checkin::{self as view, Remind};

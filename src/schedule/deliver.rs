@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use serenity::all::{ChannelId, MessageId};
 
-use super::clock::Clock;
 use crate::app::App;
+use crate::clock::Clock;
 use crate::db::scheduled::{self, Job, Outcome};
 use crate::discord::post::PostError;
 

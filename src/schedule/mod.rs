@@ -4,7 +4,6 @@
 
 pub mod challenges;
 pub mod checkins;
-pub mod clock;
 pub mod deliver;
 pub mod plan;
 pub mod prompts;
@@ -17,11 +16,11 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
+use crate::clock::Clock;
 use crate::db::challenges as challenge;
 use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
 use crate::telemetry::metrics;
-use clock::Clock;
 
 /// How the scheduler and `/prompt now` treat posts; see `Config` for the defaults.
 #[derive(Debug, Clone, Copy)]

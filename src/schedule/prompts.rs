@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use serenity::all::GuildId;
 
-use super::clock::Clock;
 use super::deliver::{self, Ran};
 use super::plan::plan_next;
 use super::weekly::week_label;
 use crate::app::App;
+use crate::clock::Clock;
 use crate::db::prompts as store;
 use crate::db::scheduled::{self, Job};
 use crate::render::discord::channel_message;

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use serde_json::{json, Value};
+use waypoint::clock::Clock;
 use waypoint::commands::Dispatcher;
 use waypoint::render::Response;
 
@@ -271,6 +272,8 @@ async fn no_request_carrying_member_text_can_ping_anyone() {
     let sneaky = "@everyone @here <@&555> <@777> blocked";
     // Through the gateway: the public confirmation is a REST callback.
     let gateway = RunningGateway::start(&fake, std::time::Duration::from_secs(2)).await;
+    // Friday: the check-in belongs to the week the Monday digest below reports on.
+    gateway.clock.set("2026-11-27T12:00:00Z");
     let staff = payloads::STAFF_PERMISSIONS;
     fake.gateway
         .push_interaction(payloads::subcommand_with(
@@ -323,7 +326,7 @@ async fn the_form_travels_through_the_http_endpoint() {
         &endpoint.dispatcher,
         payloads::GUILD_ID,
         "",
-        chrono::Utc::now(),
+        endpoint.clock.now(),
     )
     .await;
     let opened = endpoint
@@ -364,7 +367,7 @@ async fn the_form_travels_through_the_http_endpoint() {
         &endpoint.dispatcher,
         Who::member(payloads::GUILD_ID, payloads::USER_ID),
         "/checkin",
-        chrono::Utc::now(),
+        endpoint.clock.now(),
     )
     .await
     .response

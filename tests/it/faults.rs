@@ -268,7 +268,7 @@ async fn storms_of_5xx_and_429_cost_a_bounded_number_of_requests_and_post_each_o
 }
 
 fn clock_now(clock: &Arc<TestClock>) -> chrono::DateTime<chrono::Utc> {
-    use waypoint::schedule::clock::Clock;
+    use waypoint::clock::Clock;
     clock.now()
 }
 

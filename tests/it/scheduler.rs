@@ -47,7 +47,7 @@ fn message_requests(fake: &FakeDiscord) -> Vec<Recorded> {
 }
 
 async fn servers(bot: &Dispatcher, count: u64, clock: &TestClock) {
-    use waypoint::schedule::clock::Clock;
+    use waypoint::clock::Clock;
     for n in 0..count {
         schedule_prompts(bot, guild(n), channel(n), BERLIN_MONDAYS, clock.now()).await;
     }
@@ -175,7 +175,7 @@ async fn a_missing_channel_is_marked_and_skipped_while_the_others_get_their_post
     assert_eq!(per_channel.len(), 2);
     assert!(!per_channel.contains_key(&gone.to_string()));
 
-    use waypoint::schedule::clock::Clock;
+    use waypoint::clock::Clock;
     let staff = Who::staff(guild(1), 1);
     let shown = text(&crate::support::json(
         &run_at(&bot, staff, "/settings show", clock.now()).await,
@@ -219,7 +219,7 @@ async fn a_forbidden_channel_is_marked_with_what_to_fix() {
     pass(&bot, &clock).await;
     assert!(fake.rest.created().is_empty());
 
-    use waypoint::schedule::clock::Clock;
+    use waypoint::clock::Clock;
     for (n, expected) in [(0, "Send Messages"), (1, "View Channel")] {
         let shown = text(&crate::support::json(
             &run_at(&bot, Who::staff(guild(n), 1), "/settings show", clock.now()).await,
@@ -333,7 +333,7 @@ async fn preview_shows_the_next_prompt_and_prompt_now_counts_as_this_weeks_post(
     let bot = posting_bot(db::fresh_pool().await, &fake);
     let clock = TestClock::at(FRIDAY);
     servers(&bot, 1, &clock).await;
-    use waypoint::schedule::clock::Clock;
+    use waypoint::clock::Clock;
     let staff = Who::staff(guild(0), 1);
 
     let preview = run_at(&bot, staff, "/prompt preview", clock.now()).await;
@@ -412,7 +412,7 @@ async fn discord_errors_are_retried_after_a_backoff_never_in_a_loop() {
     }
     assert_eq!(posts(&fake), 5, "five tries in all");
     assert!(fake.rest.created().is_empty());
-    use waypoint::schedule::clock::Clock;
+    use waypoint::clock::Clock;
     let shown = text(&crate::support::json(
         &run_at(&bot, Who::staff(guild(0), 1), "/settings show", clock.now()).await,
     ));

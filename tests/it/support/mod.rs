@@ -12,13 +12,16 @@ pub mod transport;
 
 use std::path::PathBuf;
 
-use chrono::{TimeZone, Utc};
 use serenity::all::{GuildId, Permissions, UserId};
 use waypoint::app::App;
 use waypoint::commands::{self, Action, Dispatcher, Invocation, Outcome};
 use waypoint::roadmap::Library;
 
 pub const GUILD: u64 = 111_111_111_111_111_111;
+/// The time every test bot and invocation starts at, unless a test sets its own: a Friday, so
+/// a check-in made "now" falls in the week a Monday digest reports on. No test reads the real
+/// date.
+pub const TEST_NOW: &str = "2026-11-27T12:00:00Z";
 pub const USER: u64 = 222_222_222_222_222_222;
 
 /// A temp folder with the given mode (tempdir makes 0700 folders, which the `postgres`
@@ -81,8 +84,19 @@ pub async fn bot_with_db_timeout(timeout: std::time::Duration) -> Dispatcher {
 
 /// The dispatcher on `pool`, changing things on Discord through `discord` when given.
 pub fn bot_on(pool: sqlx::PgPool, discord: Option<&fake_discord::FakeDiscord>) -> Dispatcher {
+    bot_at(pool, discord, schedule::TestClock::at(TEST_NOW))
+}
+
+/// The same, stamping what transports receive with `clock`'s time.
+pub fn bot_at(
+    pool: sqlx::PgPool,
+    discord: Option<&fake_discord::FakeDiscord>,
+    clock: std::sync::Arc<schedule::TestClock>,
+) -> Dispatcher {
     logs();
-    let mut app = App::new(shipped_library(), pool, None).expect("build the app");
+    let mut app = App::new(shipped_library(), pool, None)
+        .expect("build the app")
+        .with_clock(clock);
     if let Some(fake) = discord {
         app = app.with_discord(std::sync::Arc::new(transport::http(fake)));
     }
@@ -161,7 +175,7 @@ pub fn invocation(action: Action) -> Invocation {
         channel_id: None,
         user_id: UserId::new(USER),
         permissions: member_permissions(),
-        now: Utc.with_ymd_and_hms(2026, 11, 27, 12, 0, 0).unwrap(),
+        now: TEST_NOW.parse().expect("an RFC 3339 time"),
         action,
     }
 }

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Duration, Utc};
 use tokio_util::sync::CancellationToken;
 use waypoint::app::App;
+use waypoint::clock::Clock;
 use waypoint::commands::{Action, Dispatcher, Outcome};
 use waypoint::discord::post::Poster;
-use waypoint::schedule::clock::Clock;
 use waypoint::schedule::{Pass, Scheduler};
 
 use super::fake_discord::FakeDiscord;
@@ -48,6 +48,7 @@ pub fn posting_bot(pool: sqlx::PgPool, fake: &FakeDiscord) -> Dispatcher {
     );
     let app = App::new(shipped_library(), pool, None)
         .expect("build the app")
+        .with_clock(TestClock::at(super::TEST_NOW))
         .with_discord(Arc::new(transport::http(fake)))
         .with_poster(Arc::new(poster));
     Dispatcher::new(app).expect("the command definitions are valid")

@@ -9,9 +9,11 @@ use tokio::task::JoinHandle;
 use waypoint::commands::Dispatcher;
 use waypoint::discord::{endpoint, gateway, rest};
 
+use super::db;
 use super::fake_discord::payloads::APPLICATION_ID;
 use super::fake_discord::sign::TestKey;
 use super::fake_discord::FakeDiscord;
+use super::schedule::TestClock;
 
 pub fn http(fake: &FakeDiscord) -> Http {
     rest::client(
@@ -24,13 +26,16 @@ pub fn http(fake: &FakeDiscord) -> Http {
 /// A gateway bot connected to the fake; drop the handle's sender (or send) to stop it.
 pub struct RunningGateway {
     pub dispatcher: Arc<Dispatcher>,
+    /// The time interactions are stamped with; the test moves it.
+    pub clock: Arc<TestClock>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
 }
 
 impl RunningGateway {
     pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
-        let dispatcher = Arc::new(super::bot().await);
+        let clock = TestClock::at(super::TEST_NOW);
+        let dispatcher = Arc::new(super::bot_at(db::fresh_pool().await, None, clock.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(gateway::run(
             dispatcher.clone(),
@@ -43,6 +48,7 @@ impl RunningGateway {
         fake.gateway.wait_ready().await;
         Self {
             dispatcher,
+            clock,
             stop: Some(stop),
             task,
         }
@@ -65,13 +71,16 @@ pub struct RunningEndpoint {
     pub url: String,
     pub key: TestKey,
     pub dispatcher: Arc<Dispatcher>,
+    /// The time interactions are stamped with; the test moves it.
+    pub clock: Arc<TestClock>,
     pub client: reqwest::Client,
 }
 
 impl RunningEndpoint {
     pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
         let key = TestKey::new();
-        let dispatcher = Arc::new(super::bot().await);
+        let clock = TestClock::at(super::TEST_NOW);
+        let dispatcher = Arc::new(super::bot_at(db::fresh_pool().await, None, clock.clone()));
         let state = endpoint::EndpointState {
             dispatcher: dispatcher.clone(),
             verifier: Arc::new(endpoint::verifier(&key.public_hex()).unwrap()),
@@ -91,6 +100,7 @@ impl RunningEndpoint {
             url,
             key,
             dispatcher,
+            clock,
             client: reqwest::Client::new(),
         }
     }
