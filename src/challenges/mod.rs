@@ -44,12 +44,21 @@ impl Goal {
 
     /// How `n` of what the goal counts reads: "3 topics", "1 week".
     pub fn count(self, n: i64) -> String {
+        format!("{n} {}", self.unit(n))
+    }
+
+    /// What the goal counts, in the number `n` asks for: "topic", "weeks".
+    pub fn unit(self, n: i64) -> &'static str {
         let (one, many) = match self {
             Self::Topics => ("topic", "topics"),
             Self::Checkins => ("week", "weeks"),
             Self::Phase => ("phase", "phases"),
         };
-        format!("{n} {}", if n == 1 { one } else { many })
+        if n == 1 {
+            one
+        } else {
+            many
+        }
     }
 
     /// The goal in words, for a challenge of `target` (within `phase`, if any).

@@ -106,12 +106,14 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     let (week, zone) = this_week(ctx, guild, user).await?;
     let saved = store::save(&ctx.app.db, guild, user, &week, &check_in, now).await?;
     let streak = member_streak(ctx, guild, user, zone, settings.freeze_every).await?;
+    // A member who hid their progress is never shown to others, whatever the server chose.
+    let hidden = store::profile(&ctx.app.db, guild, user).await?.hidden;
     Ok(view::confirmation(
         user,
         &check_in,
         &streak,
         saved == Saved::Edited,
-        settings.public,
+        settings.public && !hidden,
     ))
 }
 

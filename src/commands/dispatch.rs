@@ -8,7 +8,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use tracing::{error, info, info_span, warn, Instrument};
 
 use super::error::{CommandError, CommandResult};
-use super::handler::{Click, Ctx, Submit, Typing};
+use super::handler::{Audience, Click, Ctx, Submit, Typing};
 use super::invocation::{Action, Invocation};
 use super::spec::CommandSpec;
 use super::Registry;
@@ -82,10 +82,11 @@ impl Dispatcher {
     }
 
     async fn route(&self, invocation: &Invocation) -> Outcome {
-        let ctx = Ctx {
+        let ctx = |audience| Ctx {
             app: &self.app,
             registry: &self.registry,
             invocation,
+            audience,
         };
         match &invocation.action {
             Action::Command(call) => {
@@ -93,11 +94,16 @@ impl Dispatcher {
                     let spec = self.find_allowed(invocation, &call.name)?;
                     spec.check(call)?;
                     self.note_activity(invocation);
-                    let reply = spec.run.call(&ctx, call).await?;
+                    let audience = if spec.private {
+                        Audience::Caller
+                    } else {
+                        Audience::Channel
+                    };
+                    let reply = spec.run.call(&ctx(audience), call).await?;
                     Ok(if spec.private {
                         reply.ephemeral()
                     } else {
-                        reply
+                        kept_private(reply)
                     })
                 }
                 .await;
@@ -115,7 +121,7 @@ impl Dispatcher {
                     let handle = spec.modal.as_ref().ok_or_else(|| {
                         CommandError::user("That form is no longer in use. Run the command again.")
                     })?;
-                    let reply = handle.call(&ctx, submit).await?;
+                    let reply = kept_private(handle.call(&ctx(Audience::Channel), submit).await?);
                     if reply.modal.is_some() {
                         // Discord refuses a form in answer to a form.
                         return Err(CommandError::Internal(anyhow::anyhow!(
@@ -150,7 +156,7 @@ impl Dispatcher {
                 };
                 let result = async {
                     match &self.find_allowed(invocation, &call.name)?.autocomplete {
-                        Some(complete) => complete.call(&ctx, typing).await,
+                        Some(complete) => complete.call(&ctx(Audience::Caller), typing).await,
                         None => Ok(Vec::new()),
                     }
                 }
@@ -175,7 +181,7 @@ impl Dispatcher {
                     let spec = self.find_allowed(invocation, name)?;
                     self.note_activity(invocation);
                     match &spec.component {
-                        Some(handle) => handle.call(&ctx, click).await,
+                        Some(handle) => handle.call(&ctx(Audience::Caller), click).await,
                         None => Err(CommandError::user(
                             "That button is no longer in use. Run the command again for a fresh message.",
                         )),
@@ -226,6 +232,18 @@ impl Dispatcher {
             )));
         }
         Ok(spec)
+    }
+}
+
+/// The privacy rule's backstop: a reply that holds the caller's own data never goes to the
+/// channel, whatever its handler meant. Handlers of public answers leave such data out (and
+/// offer a "mine" button instead), so this only catches a handler that forgot.
+fn kept_private(reply: Reply) -> Reply {
+    if reply.personal && !reply.ephemeral {
+        warn!("a public answer held the caller's own data; it was sent privately instead");
+        reply.ephemeral()
+    } else {
+        reply
     }
 }
 

@@ -26,9 +26,27 @@ pub struct Ctx<'a> {
     pub app: &'a Arc<App>,
     pub registry: &'a Registry,
     pub invocation: &'a Invocation,
+    /// Who will see the answer, known before the handler runs.
+    pub audience: Audience,
+}
+
+/// Who sees an answer. Waypoint's privacy rule hangs on it: the caller's own data (their
+/// marks, state, place or line) goes only into answers the caller alone sees. An answer the
+/// channel sees shows what is shared and offers a button whose answer is the caller's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A private command, or a click (each clicker gets their own copy).
+    Caller,
+    /// A public command's answer, or a form's (whose handler chooses).
+    Channel,
 }
 
 impl Ctx<'_> {
+    /// Whether the answer may hold the caller's own data.
+    pub fn private(&self) -> bool {
+        self.audience == Audience::Caller
+    }
+
     /// The roadmap of the server the invocation came from.
     pub fn roadmap(&self) -> &Roadmap {
         self.app.roadmap_for(self.invocation.guild_id)

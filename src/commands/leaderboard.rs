@@ -1,5 +1,6 @@
 //! `/leaderboard`: this week, this month, all time, one phase or one challenge, ten members a
-//! page, with the caller's own place always shown.
+//! page. The public board shows the shared standing; the caller's own place is in the private
+//! copy its buttons answer with.
 
 use chrono::Datelike;
 
@@ -13,9 +14,10 @@ use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as challenges, Find, Names};
 use crate::db::leaderboard::{self as store, Standing};
 use crate::db::prompts::server_zone;
+use crate::render::challenge::progress_amount;
 use crate::render::challenge::{your_line, TIE_RULE};
 use crate::render::leaderboard::{self as view, Board, Page, PageId, PAGE_SIZE};
-use crate::render::{Choice, Reply};
+use crate::render::{words, Choice, Reply};
 use crate::roadmap::Library;
 use crate::schedule::weekly::week_key;
 
@@ -54,11 +56,25 @@ async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let period = call.get(PERIOD);
+    let dated = matches!(period.as_deref(), Some("week" | "month"));
     if let Some(name) = call.get(CHALLENGE) {
+        if dated || call.get(PHASE).is_some() {
+            return Err(CommandError::user(
+                "A challenge's standing counts its own days, so it takes no `period` or \
+                 `phase`: run `/leaderboard challenge:<name>` alone.",
+            ));
+        }
         let challenge = find_challenge(ctx, &name).await?;
         return show(ctx, Board::Challenge(challenge.id), 0).await;
     }
-    let board = match (call.get(PHASE), call.get(PERIOD).as_deref()) {
+    if dated && call.get(PHASE).is_some() {
+        return Err(CommandError::user(
+            "Phase boards count all time, so `phase` and `period` don't combine: run \
+             `/leaderboard phase:<n>` for a phase, or `/leaderboard period:week` for this week.",
+        ));
+    }
+    let board = match (call.get(PHASE), period.as_deref()) {
         (Some(phase), _) => {
             let phase = u8::try_from(phase)
                 .ok()
@@ -92,9 +108,10 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
         Board::Week => {
             let zone = server_zone(&ctx.app.db, guild).await?;
             let week = week_key(now, zone);
+            let days = words::week_range(&week);
             (
                 format!("week:{week}"),
-                format!("Leaderboard · this week ({week})"),
+                format!("Leaderboard · this week ({days})"),
             )
         }
         Board::Month => {
@@ -103,7 +120,7 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
             let month = format!("{}-{:02}", local.year(), local.month());
             (
                 format!("month:{month}"),
-                format!("Leaderboard · this month ({month})"),
+                format!("Leaderboard · this month ({})", local.format("%B %Y")),
             )
         }
         Board::All => ("all".to_string(), "Leaderboard · all time".to_string()),
@@ -118,17 +135,21 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
     };
     let db = &ctx.app.db;
     let (standings, more) = store::page(db, guild, &scope, i64::from(page), PAGE_SIZE).await?;
-    let caller = ctx.invocation.user_id;
-    let place = store::place(db, guild, &scope, caller).await?;
+    let you = if ctx.private() {
+        let caller = ctx.invocation.user_id;
+        let place = store::place(db, guild, &scope, caller).await?;
+        Some((caller, view::place_line(place)))
+    } else {
+        None
+    };
     Ok(view::page(Page {
         title: &title,
         board,
         page,
         standings: &standings,
         more,
-        caller,
-        you: view::place_line(place),
-        amount: &|points| format!("{points} points"),
+        you,
+        amount: &|points| words::count(points, "point", "points"),
         footer: "equal points share a rank · hidden members are left out",
     }))
 }
@@ -146,6 +167,13 @@ async fn show_challenge(ctx: &Ctx<'_>, id: i64, page: u32) -> CommandResult<Repl
         })?;
     let (standing, own) = standing_now(ctx, &challenge).await?;
     let ranked = &standing.ranked;
+    let now = ctx.invocation.now;
+    let you = ctx.private().then(|| {
+        (
+            ctx.invocation.user_id,
+            your_line(&challenge, ranked, own.as_ref(), now),
+        )
+    });
     let size = PAGE_SIZE as usize;
     let start = (page as usize).saturating_mul(size);
     let standings: Vec<Standing> = ranked
@@ -166,9 +194,8 @@ async fn show_challenge(ctx: &Ctx<'_>, id: i64, page: u32) -> CommandResult<Repl
         page,
         standings: &standings,
         more: ranked.len() > start.saturating_add(size),
-        caller: ctx.invocation.user_id,
-        you: your_line(&challenge, ranked, own.as_ref(), ctx.invocation.now),
-        amount: &|n| format!("{}/{target}", goal.count(n)),
+        you,
+        amount: &|n| progress_amount(goal, n, target),
         footer: TIE_RULE,
     }))
 }

@@ -76,7 +76,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         )
         .with_row(ActionRow(vec![
             Component::Button(
-                Button::new(DeleteId::Confirm.custom_id(), "Delete my data").primary(),
+                Button::new(DeleteId::Confirm.custom_id(), "Delete my data").danger(),
             ),
             Component::Button(Button::new(DeleteId::Cancel.custom_id(), "Keep it")),
         ]))),

@@ -141,34 +141,34 @@ fn confirmation(topic: TopicRef<'_>, saved: &Saved, role: &Option<RoleChange>) -
             saved.state.label().to_lowercase()
         );
     }
-    let mut text = format!(
-        "{} **{title}** is now {}",
-        saved.state.mark(),
-        saved.state.label().to_lowercase()
-    );
-    match saved.topic_points {
-        0 => text.push('.'),
-        p if p > 0 => {
-            let _ = write!(text, " (+{p} points).");
+    let mut text = match (saved.previous, saved.state) {
+        (TopicState::Done, TopicState::Done) => {
+            format!("🔗 The proof link for **{title}** is updated.")
         }
-        p => {
-            let _ = write!(text, " ({p} points).");
-        }
+        (_, TopicState::Learning) => format!("📖 You're learning **{title}**."),
+        (_, TopicState::Done) => format!("✅ You finished **{title}**."),
+        (_, TopicState::Skipped) => format!("⏭️ You skipped **{title}**."),
+        (_, TopicState::NotStarted) => format!("↺ **{title}** is back to not started."),
+    };
+    if saved.topic_points != 0 {
+        text.pop();
+        let _ = write!(text, ": {}.", signed_points(saved.topic_points));
     }
     let phase = topic.phase.number;
     match saved.phase_completed {
         Some(true) => {
             let _ = write!(
                 text,
-                "\n🎉 Phase {phase} · {} is complete: +{} points!",
-                topic.phase.title, saved.phase_points
+                "\n🎉 Phase {phase} · {} is complete: {}!",
+                topic.phase.title,
+                signed_points(saved.phase_points)
             );
         }
         Some(false) => {
             let _ = write!(
                 text,
-                "\nPhase {phase} is no longer complete ({} points).",
-                saved.phase_points
+                "\nPhase {phase} is no longer complete: {}.",
+                signed_points(saved.phase_points)
             );
         }
         None => {}
@@ -193,6 +193,16 @@ fn confirmation(topic: TopicRef<'_>, saved: &Saved, role: &Option<RoleChange>) -
         Some(RoleChange::NoRole | RoleChange::Offline(_)) | None => {}
     }
     text
+}
+
+/// "+10 points", "−10 points" (a true minus sign), "+1 point".
+fn signed_points(points: i32) -> String {
+    let amount = crate::render::words::count(points.unsigned_abs(), "point", "points");
+    if points < 0 {
+        format!("−{amount}")
+    } else {
+        format!("+{amount}")
+    }
 }
 
 async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
@@ -220,13 +230,12 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
             .progress
             .read(guild, me, began, stored.progress.clone());
     }
-    Ok(views::overview(
-        roadmap,
-        member,
-        &stored.progress,
-        stored.count_skipped,
-        stored.points,
-    ))
+    let whose = if member == me {
+        views::Whose::Own
+    } else {
+        views::Whose::Other
+    };
+    Ok(views::overview(roadmap, member, whose, &stored))
 }
 
 /// The state buttons under a topic: they set the clicker's own state, never the author's.

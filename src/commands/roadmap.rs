@@ -1,7 +1,8 @@
 //! `/roadmap`: browse the server's roadmap — overview, one phase, one topic.
 //!
 //! Content comes from memory; the member's own marks come from the progress cache, with a
-//! short bounded wait the first time (see `progress::own_progress`).
+//! short bounded wait the first time (see `progress::own_progress`), and only into answers the
+//! member alone sees: clicks. A `/roadmap` answer is public and shows no one's marks.
 
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
@@ -54,7 +55,7 @@ async fn phase_reply(ctx: &Ctx<'_>, number: i64) -> CommandResult<Reply> {
     let phase = u8::try_from(number).ok().and_then(|n| roadmap.phase(n));
     match phase {
         Some(phase) => {
-            let marks = own_progress(ctx).await;
+            let marks = mine(ctx).await;
             Ok(views::phase(roadmap, phase, marks.as_deref()))
         }
         None => Err(CommandError::user(format!(
@@ -67,8 +68,18 @@ async fn phase_reply(ctx: &Ctx<'_>, number: i64) -> CommandResult<Reply> {
 
 async fn topic_reply(ctx: &Ctx<'_>, input: &str) -> CommandResult<Reply> {
     let found = find_topic(ctx.roadmap(), input)?;
-    let mine = own_progress(ctx).await.map(|p| p.state(found.topic));
-    Ok(views::topic(found, mine))
+    let state = mine(ctx).await.map(|p| p.state(found.topic));
+    Ok(views::topic(found, state))
+}
+
+/// The caller's marks, for an answer only they see; a public view shows none (its "My
+/// progress" button answers privately with them).
+async fn mine(ctx: &Ctx<'_>) -> Option<std::sync::Arc<crate::progress::MemberProgress>> {
+    if ctx.private() {
+        own_progress(ctx).await
+    } else {
+        None
+    }
 }
 
 /// The topic a member means, or an error with the closest matches.

@@ -19,6 +19,8 @@ use crate::roadmap::{Roadmap, TopicRef};
 #[derive(Debug, Clone)]
 pub struct Saved {
     pub state: TopicState,
+    /// The state before the change (the same as `state` when only the proof link changed).
+    pub previous: TopicState,
     /// False when the topic already had this state (and proof): nothing was written.
     pub changed: bool,
     /// Points this change added to the ledger for the topic; negative for an undo.
@@ -41,6 +43,10 @@ pub struct Stored {
     pub count_skipped: bool,
     /// The member's ledger total in this server.
     pub points: i64,
+    /// The phases recorded as complete (and awarded), in order. A change of the server's rule
+    /// for skipped topics reaches these with the member's next change, so views show these,
+    /// not the rule applied afresh, and never a completion whose bonus is not in the ledger.
+    pub completed: Vec<u8>,
 }
 
 struct Row {
@@ -114,6 +120,7 @@ pub async fn set_state(
         tx.commit().await?;
         return Ok(Saved {
             state,
+            previous,
             changed: false,
             topic_points: 0,
             phase_points: 0,
@@ -261,6 +268,7 @@ pub async fn set_state(
     tx.commit().await?;
     Ok(Saved {
         state,
+        previous,
         changed: true,
         topic_points: points.topic,
         phase_points: points.phase,
@@ -315,7 +323,8 @@ pub async fn load(
              (SELECT hidden FROM members WHERE guild_id = $1 AND user_id = $2) AS hidden,
              COALESCE((SELECT SUM(points) FROM points_ledger WHERE guild_id = $1 AND user_id = $2), 0)::bigint AS "points!",
              ARRAY(SELECT topic_id FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "topics!",
-             ARRAY(SELECT state FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "states!""#,
+             ARRAY(SELECT state FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "states!",
+             ARRAY(SELECT phase FROM phase_status WHERE guild_id = $1 AND user_id = $2 AND complete ORDER BY phase) AS "completed!""#,
         guild.db(),
         user.db()
     )
@@ -334,5 +343,10 @@ pub async fn load(
         hidden: row.hidden.unwrap_or(false),
         count_skipped: row.count_skipped,
         points: row.points,
+        completed: row
+            .completed
+            .into_iter()
+            .filter_map(|p| u8::try_from(p).ok())
+            .collect(),
     })
 }

@@ -81,20 +81,28 @@ impl MemberProgress {
             .collect()
     }
 
-    /// The first not-started topic of the earliest phase not yet complete.
+    /// The next open topic: in the earliest phase that has one, its first not-started topic,
+    /// else (when skipped topics do not count toward the phase) its first skipped one. Topics
+    /// being learned are already under way, so they are not suggested. `None` only when no
+    /// phase has an open topic left.
     pub fn next_suggestion<'r>(
         &self,
         roadmap: &'r Roadmap,
         count_skipped: bool,
     ) -> Option<TopicRef<'r>> {
-        let phase = roadmap
-            .phases
-            .iter()
-            .find(|p| !self.phase(p, count_skipped).complete)?;
-        roadmap
-            .topics()
-            .filter(|t| t.phase.number == phase.number)
-            .find(|t| self.state(t.topic) == TopicState::NotStarted)
+        let topics: Vec<TopicRef<'r>> = roadmap.topics().collect();
+        topics
+            .chunk_by(|a, b| a.phase.number == b.phase.number)
+            .find_map(|phase| {
+                let first = |state| phase.iter().find(|t| self.state(t.topic) == state);
+                first(TopicState::NotStarted)
+                    .or_else(|| {
+                        (!count_skipped)
+                            .then(|| first(TopicState::Skipped))
+                            .flatten()
+                    })
+                    .copied()
+            })
     }
 
     pub fn count(&self, state: TopicState) -> usize {
@@ -159,6 +167,41 @@ pub(super) mod tests {
             progress.count(TopicState::NotStarted),
             roadmap.topic_count() - 1
         );
+    }
+
+    /// Review item 4: all of phase 1 done but one skipped topic (skipped not counting) was
+    /// told "every phase is complete".
+    #[test]
+    fn a_skipped_topic_is_suggested_while_the_phase_needs_it() {
+        let roadmap = roadmap();
+        let phase = &roadmap.phases[0];
+        let skipped = phase.topics().last().expect("topics").clone();
+        let rows: Vec<(&str, TopicState)> = phase
+            .topics()
+            .map(|t| {
+                let state = if t.id == skipped.id {
+                    TopicState::Skipped
+                } else {
+                    TopicState::Done
+                };
+                (t.id.as_str(), state)
+            })
+            .collect();
+        let progress = MemberProgress::from_rows(&roadmap, rows);
+        let next = progress.next_suggestion(&roadmap, false).expect("a topic");
+        assert_eq!(next.topic.id, skipped.id);
+        // When skipped topics count, phase 1 is finished: the suggestion moves on.
+        let next = progress.next_suggestion(&roadmap, true).expect("a topic");
+        assert_eq!(next.phase.number, 2);
+        // Topics under way are not suggested, and with nothing open there is nothing to say.
+        let all_learning = MemberProgress::from_rows(
+            &roadmap,
+            roadmap
+                .topics()
+                .map(|t| (t.topic.id.as_str(), TopicState::Learning))
+                .collect::<Vec<_>>(),
+        );
+        assert!(all_learning.next_suggestion(&roadmap, false).is_none());
     }
 
     #[test]

@@ -7,10 +7,12 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 use serenity::all::UserId;
 
+use super::challenge_id::ChallengeId;
 use super::limits;
-use super::reply::{Embed, Reply};
+use super::reply::{ActionRow, Button, Component, Embed, Reply};
+use super::words;
 use crate::challenges::standing::{place, winners, Progress, Ranked};
-use crate::challenges::WINNERS;
+use crate::challenges::{Goal, WINNERS};
 use crate::db::challenges::{Challenge, Status};
 
 /// Lines of standing a status or mid-point post shows.
@@ -21,13 +23,27 @@ const BAR: i64 = 10;
 pub const TIE_RULE: &str =
     "More progress ranks higher; on equal progress, whoever reached the target first.";
 
-/// `▰▰▰▱▱▱▱▱▱▱ 3/10`.
-pub fn bar(count: i64, target: i64) -> String {
-    let filled = (count.min(target) * BAR).checked_div(target).unwrap_or(0);
+/// `▰▰▰▱▱▱▱▱▱▱ 3/10 topics`; the bar stops at the target (see [`progress_amount`]).
+pub fn bar(goal: Goal, count: i64, target: i64) -> String {
+    let filled = (count.clamp(0, target) * BAR)
+        .checked_div(target)
+        .unwrap_or(0);
     let cells: String = (0..BAR)
         .map(|i| if i < filled { '▰' } else { '▱' })
         .collect();
-    format!("{cells} {count}/{target}")
+    format!("{cells} {}", progress_amount(goal, count, target))
+}
+
+/// Progress toward a target: "3/5 topics" on the way, "5/5 ✅" there, and "5/5 ✅ (9 topics)"
+/// past it, so a count above the target never reads as "9/5".
+pub fn progress_amount(goal: Goal, count: i64, target: i64) -> String {
+    if count < target {
+        format!("{count}/{target} {}", goal.unit(target))
+    } else if count == target {
+        format!("{target}/{target} ✅")
+    } else {
+        format!("{target}/{target} ✅ ({})", goal.count(count))
+    }
 }
 
 fn when(at: DateTime<Utc>, style: char) -> String {
@@ -65,25 +81,20 @@ pub fn summary(challenge: &Challenge) -> String {
     text
 }
 
-fn line(ranked: &Ranked, target: i64) -> String {
-    let done = if ranked.progress.reached_at.is_some() {
-        " ✅"
-    } else {
-        ""
-    };
+fn line(ranked: &Ranked, goal: Goal, target: i64) -> String {
     format!(
-        "**{}.** <@{}> {}{done}",
+        "**{}.** <@{}> {}",
         ranked.rank,
         ranked.progress.user,
-        bar(ranked.progress.count, target)
+        bar(goal, ranked.progress.count, target)
     )
 }
 
 /// The top of the standing, with how many more and how many hidden.
-fn standing_lines(ranked: &[Ranked], hidden: usize, target: i64) -> String {
+fn standing_lines(ranked: &[Ranked], hidden: usize, challenge: &Challenge) -> String {
     let mut text = String::new();
     for r in ranked.iter().take(SHOWN) {
-        let _ = writeln!(text, "{}", line(r, target));
+        let _ = writeln!(text, "{}", line(r, challenge.goal, challenge.target));
     }
     if ranked.len() > SHOWN {
         let _ = writeln!(text, "… and {} more", ranked.len() - SHOWN);
@@ -122,34 +133,58 @@ pub fn your_line(
     match place(ranked, own) {
         Some(rank) => format!(
             "**#{rank}** · {}{reached}",
-            bar(own.count, challenge.target)
+            bar(challenge.goal, own.count, challenge.target)
         ),
         None => format!(
             "{}{reached} · you are hidden, so you are not ranked (`/privacy show`)",
-            bar(own.count, challenge.target)
+            bar(challenge.goal, own.count, challenge.target)
         ),
     }
 }
 
-/// `/challenge status`.
+/// `/challenge status`: with `you` (the caller's own line) for the caller alone; without, for
+/// the channel, with a button that shows each member their own line.
 pub fn status(
     challenge: &Challenge,
     ranked: &[Ranked],
     hidden: usize,
-    you: String,
+    you: Option<String>,
     now: DateTime<Utc>,
 ) -> Reply {
-    let embed = Embed::new(format!("🏁 {}", challenge.name))
+    let mut embed = Embed::new(format!("🏁 {}", challenge.name))
         .description(format!(
             "{}\n**Status:** {} · {} joined",
             summary(challenge),
             state(challenge, now),
             challenge.members
         ))
-        .field("Standing", standing_lines(ranked, hidden, challenge.target))
-        .field("You", you)
+        .field("Standing", standing_lines(ranked, hidden, challenge))
         .footer(TIE_RULE);
-    Reply::embed(embed)
+    let personal = you.is_some();
+    let mut row = Vec::new();
+    match you {
+        Some(line) => embed = embed.field("You", line),
+        None => row.push(Component::Button(
+            Button::new(ChallengeId::Mine(challenge.id).custom_id(), "✓ My progress").primary(),
+        )),
+    }
+    if challenge.joinable(now) {
+        row.push(join_button(challenge));
+    }
+    let reply = Reply::embed(embed).with_row(ActionRow(row));
+    if personal {
+        reply.personal()
+    } else {
+        reply
+    }
+}
+
+/// Joins the challenge for whoever presses it.
+fn join_button(challenge: &Challenge) -> Component {
+    Component::Button(Button::new(
+        ChallengeId::Join(challenge.id).custom_id(),
+        "Join",
+    ))
 }
 
 /// `/challenge list`.
@@ -177,8 +212,9 @@ pub fn list(challenges: &[Challenge], now: DateTime<Utc>) -> Reply {
     Reply::embed(embed)
 }
 
-/// Posted when the window opens.
+/// Posted when the window opens, with a button to join.
 pub fn started(challenge: &Challenge) -> Reply {
+    let join = ActionRow(vec![join_button(challenge)]);
     Reply::embed(
         Embed::new(format!("🏁 Challenge started: {}", challenge.name))
             .description(format!(
@@ -193,6 +229,7 @@ pub fn started(challenge: &Challenge) -> Reply {
                 limits::truncate(&challenge.name, 100)
             )),
     )
+    .with_row(join)
 }
 
 /// Posted halfway through.
@@ -204,7 +241,7 @@ pub fn halfway(challenge: &Challenge, ranked: &[Ranked], hidden: usize) -> Reply
                 challenge.goal.describe(challenge.target, challenge.phase),
                 when(challenge.ends_at, 'R')
             ))
-            .field("Standing", standing_lines(ranked, hidden, challenge.target))
+            .field("Standing", standing_lines(ranked, hidden, challenge))
             .footer(TIE_RULE),
     )
 }
@@ -276,9 +313,9 @@ pub fn ended(
         embed = embed.field(
             "Role",
             format!(
-                "⚠️ <@&{role}> was given to {} finisher(s), then Discord refused: {problem}. \
+                "⚠️ <@&{role}> was given to {}, then Discord refused: {problem}. \
                  Staff can see this in `/settings show`.",
-                roles.given
+                words::count(roles.given as i64, "finisher", "finishers")
             ),
         );
     }
@@ -308,9 +345,17 @@ mod tests {
 
     #[test]
     fn bars_fill_in_proportion_and_never_overflow() {
-        assert_eq!(bar(0, 4), "▱▱▱▱▱▱▱▱▱▱ 0/4");
-        assert_eq!(bar(2, 4), "▰▰▰▰▰▱▱▱▱▱ 2/4");
-        assert_eq!(bar(9, 4), "▰▰▰▰▰▰▰▰▰▰ 9/4");
+        assert_eq!(bar(Goal::Topics, 0, 4), "▱▱▱▱▱▱▱▱▱▱ 0/4 topics");
+        assert_eq!(bar(Goal::Topics, 2, 4), "▰▰▰▰▰▱▱▱▱▱ 2/4 topics");
+        assert_eq!(bar(Goal::Checkins, 0, 1), "▱▱▱▱▱▱▱▱▱▱ 0/1 week");
+        assert_eq!(bar(Goal::Topics, 5, 5), "▰▰▰▰▰▰▰▰▰▰ 5/5 ✅");
+        // Review item 12: "9/5" with a full bar read as a mistake.
+        assert_eq!(bar(Goal::Topics, 9, 5), "▰▰▰▰▰▰▰▰▰▰ 5/5 ✅ (9 topics)");
+        assert_eq!(
+            progress_amount(Goal::Checkins, 0, 3),
+            "0/3 weeks",
+            "not \"0 weeks/3\""
+        );
     }
 
     #[test]

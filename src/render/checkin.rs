@@ -7,6 +7,7 @@ use serenity::all::UserId;
 
 use super::limits;
 use super::reply::{ActionRow, Button, Embed, Reply};
+use super::words;
 use crate::checkins::form::{CheckIn, RETRY_ID};
 use crate::checkins::streak::{week_key, Streak, WeekMark};
 use crate::db::checkins::DigestEntry;
@@ -18,11 +19,9 @@ pub const MENTIONS_PER_MESSAGE: usize = 100;
 
 fn streak_line(streak: &Streak) -> String {
     format!(
-        "🔥 {} week{} · ❄️ {} freeze{} held",
-        streak.weeks,
-        if streak.weeks == 1 { "" } else { "s" },
-        streak.freezes,
-        if streak.freezes == 1 { "" } else { "s" }
+        "🔥 {} · ❄️ {} held",
+        words::count(streak.weeks, "week", "weeks"),
+        words::count(streak.freezes, "freeze", "freezes"),
     )
 }
 
@@ -74,10 +73,12 @@ pub fn refused(problems: &[String]) -> Reply {
     )]))
 }
 
-/// A member's last weeks, their streak and freezes.
+/// A member's last weeks, their streak and freezes. Weeks before the first check-in are one
+/// line, not a row each.
 pub fn history(member: UserId, streak: &Streak, current: i64) -> Reply {
     let mut lines = String::new();
     let first = current - HISTORY_WEEKS as i64 + 1;
+    let mut before_first: Option<(i64, i64)> = None;
     for week in first..=current {
         let mark = streak
             .history
@@ -89,9 +90,18 @@ pub fn history(member: UserId, streak: &Streak, current: i64) -> Reply {
             Some(WeekMark::Frozen) => "❄️ missed, kept by a freeze",
             Some(WeekMark::Missed) => "❌ missed",
             Some(WeekMark::Open) | None if week == current => "⏳ not yet this week",
-            Some(WeekMark::Open) | None => "· before the first check-in",
+            Some(WeekMark::Open) | None => {
+                before_first = Some(before_first.map_or((week, week), |(from, _)| (from, week)));
+                continue;
+            }
         };
-        let _ = writeln!(lines, "`{}` {text}", week_key(week));
+        if let Some((from, to)) = before_first.take() {
+            let _ = writeln!(lines, "{}", before_first_line(from, to));
+        }
+        let _ = writeln!(lines, "**{}** {text}", words::week_range(&week_key(week)));
+    }
+    if let Some((from, to)) = before_first {
+        let _ = writeln!(lines, "{}", before_first_line(from, to));
     }
     let mut embed = Embed::new("Check-ins")
         .description(format!(
@@ -105,6 +115,21 @@ pub fn history(member: UserId, streak: &Streak, current: i64) -> Reply {
         );
     }
     Reply::embed(embed.footer("A freeze covers one missed week; they are earned by checking in."))
+}
+
+/// The weeks from `from` to `to` (week numbers) that came before any check-in, as one line.
+fn before_first_line(from: i64, to: i64) -> String {
+    let days = match (
+        words::week_monday(&week_key(from)),
+        words::week_monday(&week_key(to)),
+    ) {
+        (Some(first), Some(last)) => words::day_range(first, last + chrono::Days::new(6)),
+        _ => week_key(from),
+    };
+    format!(
+        "**{days}** · {} before the first check-in",
+        words::count(to - from + 1, "week", "weeks")
+    )
 }
 
 /// One member to remind, and what their streak stands at.
@@ -125,8 +150,9 @@ pub fn reminder(members: &[Remind]) -> Vec<(Reply, Vec<UserId>)> {
     for member in members {
         let line = if member.at_risk {
             format!(
-                "• <@{}> — streak at risk ({} weeks, no freeze left)\n",
-                member.user, member.streak_weeks
+                "• <@{}> — streak at risk ({}, no freeze left)\n",
+                member.user,
+                words::count(member.streak_weeks, "week", "weeks")
             )
         } else {
             format!("• <@{}>\n", member.user)
@@ -151,7 +177,10 @@ pub fn reminder(members: &[Remind]) -> Vec<(Reply, Vec<UserId>)> {
 
 /// The staff digest of `week`, in as many messages as it takes.
 pub fn digest(week: &str, entries: &[DigestEntry], missing: &[UserId], hidden: i64) -> Vec<Reply> {
-    let mut lines = vec![format!("📋 **Check-in digest · {week}**")];
+    let mut lines = vec![format!(
+        "📋 **Check-in digest · {}**",
+        words::week_range(week)
+    )];
     let names = |users: &mut dyn Iterator<Item = UserId>| {
         users
             .map(|u| format!("<@{u}>"))

@@ -9,7 +9,7 @@ use serenity::all::{
 };
 
 use super::limits;
-use super::reply::{ActionRow, Component, Embed, Modal, Reply};
+use super::reply::{self, ActionRow, Component, Embed, Modal, Reply};
 use super::response::{Choice, Response};
 
 /// The interaction callback body for a dispatcher response.
@@ -203,10 +203,10 @@ fn row(row: &ActionRow) -> CreateActionRow {
                 Component::Button(b) => Some(
                     CreateButton::new(&b.custom_id)
                         .label(&b.label)
-                        .style(if b.primary {
-                            ButtonStyle::Primary
-                        } else {
-                            ButtonStyle::Secondary
+                        .style(match b.style {
+                            reply::ButtonStyle::Primary => ButtonStyle::Primary,
+                            reply::ButtonStyle::Secondary => ButtonStyle::Secondary,
+                            reply::ButtonStyle::Danger => ButtonStyle::Danger,
                         })
                         .disabled(b.disabled),
                 ),

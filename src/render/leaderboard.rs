@@ -10,6 +10,7 @@ use crate::db::leaderboard::{Place, Standing};
 
 /// Members per page.
 pub const PAGE_SIZE: i64 = 10;
+const MINE: &str = "me";
 
 /// What a leaderboard counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +54,16 @@ impl PageId {
             },
         };
         let page = parts.next()?.parse().ok()?;
-        parts.next().is_none().then_some(Self { board, page })
+        // "My place" carries the page it was on, marked so its id differs from the page
+        // buttons'; every click is answered privately, with the clicker's place.
+        let rest = parts.next();
+        (matches!(rest, None | Some(MINE)) && parts.next().is_none())
+            .then_some(Self { board, page })
+    }
+
+    /// The id of the "My place" button on this page.
+    pub fn mine_id(self) -> String {
+        format!("{}:{MINE}", self.custom_id())
     }
 }
 
@@ -64,9 +74,9 @@ pub struct Page<'a> {
     pub page: u32,
     pub standings: &'a [Standing],
     pub more: bool,
-    pub caller: UserId,
-    /// The caller's own place, in words.
-    pub you: String,
+    /// The caller and their own place in words, for a page only they see; `None` on a public
+    /// page, which offers a "My place" button instead.
+    pub you: Option<(UserId, String)>,
     /// How an amount reads: "12 points", "3 topics".
     pub amount: &'a dyn Fn(i64) -> String,
     pub footer: &'a str,
@@ -86,8 +96,9 @@ pub fn place_line(place: Place) -> String {
 /// One page of a leaderboard, with the caller's own place under it.
 pub fn page(view: Page<'_>) -> Reply {
     let mut lines = String::new();
+    let caller = view.you.as_ref().map(|(user, _)| *user);
     for s in view.standings {
-        let marker = if s.user == view.caller {
+        let marker = if Some(s.user) == caller {
             " ← you"
         } else {
             ""
@@ -108,9 +119,8 @@ pub fn page(view: Page<'_>) -> Reply {
             "No one on this page.".to_string()
         };
     }
-    let embed = Embed::new(view.title.to_string())
+    let mut embed = Embed::new(view.title.to_string())
         .description(lines)
-        .field("Your place", view.you)
         .footer(format!(
             "Page {} · {}",
             u64::from(view.page) + 1,
@@ -122,10 +132,22 @@ pub fn page(view: Page<'_>) -> Reply {
             Button::new(PageId { board, page: to }.custom_id(), label).disabled(disabled),
         )
     };
-    Reply::embed(embed).with_row(ActionRow(vec![
+    let mut row = vec![
         button("◀ Previous", page.saturating_sub(1), page == 0),
         button("Next ▶", page.saturating_add(1), !view.more),
-    ]))
+    ];
+    match view.you {
+        Some((_, place)) => embed = embed.field("Your place", place),
+        None => row.push(Component::Button(
+            Button::new(PageId { board, page }.mine_id(), "✓ My place").primary(),
+        )),
+    }
+    let reply = Reply::embed(embed).with_row(ActionRow(row));
+    if caller.is_some() {
+        reply.personal()
+    } else {
+        reply
+    }
 }
 
 #[cfg(test)]
@@ -143,11 +165,13 @@ mod tests {
         ] {
             let id = PageId { board, page: 7 };
             assert_eq!(PageId::parse(&id.custom_id()), Some(id));
+            assert_eq!(PageId::parse(&id.mine_id()), Some(id));
         }
         for bad in [
             "leaderboard:year:1",
             "leaderboard:week",
             "leaderboard:week:1:2",
+            "leaderboard:week:1:me:me",
             "leaderboard:challenge-x:1",
             "roadmap:week:1",
         ] {

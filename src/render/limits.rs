@@ -318,6 +318,7 @@ mod tests {
                     .collect(),
             )],
             ephemeral: false,
+            personal: false,
             files: Vec::new(),
             modal: None,
         };
@@ -364,6 +365,7 @@ mod tests {
                 })
                 .collect(),
             ephemeral: true,
+            personal: false,
             files: Vec::new(),
             modal: None,
         };

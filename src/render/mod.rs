@@ -1,6 +1,7 @@
 //! Turning domain values into replies, and replies into what Discord or a terminal shows.
 
 pub mod challenge;
+pub mod challenge_id;
 pub mod checkin;
 pub mod discord;
 pub mod leaderboard;
@@ -13,8 +14,10 @@ pub mod response;
 pub mod roadmap;
 pub mod roadmap_id;
 pub mod text;
+pub mod words;
 
 pub use reply::{
-    ActionRow, Button, Component, Embed, Field, File, Modal, Reply, Select, SelectOption, TextField,
+    ActionRow, Button, ButtonStyle, Component, Embed, Field, File, Modal, Reply, Select,
+    SelectOption, TextField,
 };
 pub use response::{Choice, Response};

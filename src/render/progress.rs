@@ -5,7 +5,9 @@ use std::fmt::Write;
 use serenity::all::UserId;
 
 use super::reply::{Embed, Reply};
-use crate::progress::{MemberProgress, TopicState};
+use super::words;
+use crate::db::progress::Stored;
+use crate::progress::TopicState;
 use crate::roadmap::Roadmap;
 
 const BAR_WIDTH: usize = 10;
@@ -19,23 +21,29 @@ pub fn bar(done: usize, total: usize) -> String {
     format!("{}{}", "▰".repeat(filled), "▱".repeat(BAR_WIDTH - filled))
 }
 
-/// `/progress show`.
-pub fn overview(
-    roadmap: &Roadmap,
-    member: UserId,
-    progress: &MemberProgress,
-    count_skipped: bool,
-    points: i64,
-) -> Reply {
+/// Whose progress `/progress show` shows, which decides how it speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// The caller's own: hints say what to run.
+    Own,
+    /// Another member's, who allowed it: no hints addressed to them.
+    Other,
+}
+
+/// `/progress show`. A phase is marked complete as recorded (with its bonus), so the view and
+/// the points always agree.
+pub fn overview(roadmap: &Roadmap, member: UserId, whose: Whose, stored: &Stored) -> Reply {
+    let (progress, count_skipped, points) = (&stored.progress, stored.count_skipped, stored.points);
     let mut phases = String::new();
     for phase in &roadmap.phases {
         let summary = progress.phase(phase, count_skipped);
+        let complete = stored.completed.contains(&phase.number);
         let _ = writeln!(
             phases,
             "**Phase {} · {}**{}\n`{}` {}/{} done{}",
             phase.number,
             phase.title,
-            if summary.complete { " ✅" } else { "" },
+            if complete { " ✅" } else { "" },
             bar(summary.done, summary.total),
             summary.done,
             summary.total,
@@ -48,8 +56,14 @@ pub fn overview(
     }
     let learning = progress.learning(roadmap);
     let learning = if learning.is_empty() {
-        "Nothing right now: `/progress set topic:<id> state:learning` marks what you study."
-            .to_string()
+        match whose {
+            Whose::Own => {
+                "Nothing right now: `/progress set topic:<id> state:learning` marks what you \
+                 study."
+            }
+            Whose::Other => "Nothing right now.",
+        }
+        .to_string()
     } else {
         learning
             .iter()
@@ -62,7 +76,10 @@ pub fn overview(
             "**{}** (phase {}) · `/roadmap topic:{}`",
             t.topic.title, t.phase.number, t.topic.id
         ),
-        None => "Every phase is complete. Time to help someone else along!".to_string(),
+        None if stored.completed.len() == roadmap.phases.len() => {
+            "Every phase is complete. Time to help someone else along!".to_string()
+        }
+        None => "Nothing new: finish what is under way.".to_string(),
     };
     let embed = Embed::new(format!("{} roadmap progress", roadmap.title))
         .description(format!("<@{member}>\n\n{phases}"))
@@ -71,12 +88,13 @@ pub fn overview(
         .field(
             "Totals",
             format!(
-                "{} done · {} learning · {} skipped · {} of {} topics · {points} points",
+                "{} done · {} learning · {} skipped · {} of {} · {}",
                 progress.count(TopicState::Done),
                 progress.count(TopicState::Learning),
                 progress.count(TopicState::Skipped),
                 progress.count(TopicState::Done),
-                roadmap.topic_count()
+                words::count(roadmap.topic_count() as i64, "topic", "topics"),
+                words::count(points, "point", "points")
             ),
         );
     Reply::embed(embed)

@@ -16,6 +16,9 @@ pub struct Reply {
     pub rows: Vec<ActionRow>,
     /// Only the member who triggered it sees the message.
     pub ephemeral: bool,
+    /// It holds the caller's own data (their marks, state, place or line), so only they may
+    /// see it: the dispatcher sends such a reply privately.
+    pub personal: bool,
     /// Files sent with the message (a data export, say).
     pub files: Vec<File>,
     /// Instead of a message, a form for the member to fill in (only as the first answer to a
@@ -113,8 +116,18 @@ pub enum Component {
 pub struct Button {
     pub custom_id: String,
     pub label: String,
-    pub primary: bool,
+    pub style: ButtonStyle,
     pub disabled: bool,
+}
+
+/// How a button looks, which tells what it does: the main action, anything else, or one that
+/// destroys something.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ButtonStyle {
+    Primary,
+    #[default]
+    Secondary,
+    Danger,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,6 +174,12 @@ impl Reply {
 
     pub fn ephemeral(mut self) -> Self {
         self.ephemeral = true;
+        self
+    }
+
+    /// Marks the reply as holding the caller's own data (see [`Reply::personal`]).
+    pub fn personal(mut self) -> Self {
+        self.personal = true;
         self
     }
 
@@ -214,13 +233,19 @@ impl Button {
         Self {
             custom_id: custom_id.into(),
             label: label.into(),
-            primary: false,
+            style: ButtonStyle::Secondary,
             disabled: false,
         }
     }
 
     pub fn primary(mut self) -> Self {
-        self.primary = true;
+        self.style = ButtonStyle::Primary;
+        self
+    }
+
+    /// For a button that deletes or undoes something for good.
+    pub fn danger(mut self) -> Self {
+        self.style = ButtonStyle::Danger;
         self
     }
 

@@ -47,7 +47,8 @@ pub fn overview(roadmap: &Roadmap) -> Reply {
         })
 }
 
-/// One phase; with the member's progress, each topic is marked with their state.
+/// One phase; with the member's progress, each topic is marked with their state (a reply only
+/// they see), else a button that shows them their marks.
 pub fn phase(roadmap: &Roadmap, phase: &Phase, marks: Option<&MemberProgress>) -> Reply {
     let mut embed = Embed::new(format!("Phase {} · {}", phase.number, phase.title))
         .description(phase.summary.clone())
@@ -98,9 +99,16 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase, marks: Option<&MemberProgress>) -
         Component::Button(Button::new(RoadmapId::Overview.custom_id(), "Overview")),
         nav_button(next.map(|p| p.number), |n| format!("Phase {n} ▶"), "Next ▶"),
     ]);
-    Reply::embed(embed)
+    let reply = Reply::embed(embed)
         .with_row(ActionRow(vec![Component::Select(menu)]))
-        .with_row(navigation)
+        .with_row(navigation);
+    match marks {
+        Some(_) => reply.personal(),
+        // This phase again, answered privately with the clicker's marks.
+        None => reply.with_row(ActionRow(vec![Component::Button(
+            Button::new(RoadmapId::Phase(phase.number).custom_id(), "✓ My progress").primary(),
+        )])),
+    }
 }
 
 /// A button to another phase, disabled where there is none (Discord needs a unique id anyway).
@@ -117,7 +125,8 @@ fn nav_button(target: Option<u8>, label: impl Fn(u8) -> String, fallback: &str) 
     }
 }
 
-/// One topic, with buttons that set the clicker's own state; `mine` is the viewer's state.
+/// One topic, with buttons that set the clicker's own state; `mine` is the viewer's state (a
+/// reply only they see), else a button that shows it to them.
 pub fn topic(found: TopicRef<'_>, mine: Option<TopicState>) -> Reply {
     let TopicRef {
         roadmap,
@@ -148,7 +157,7 @@ pub fn topic(found: TopicRef<'_>, mine: Option<TopicState>) -> Reply {
             phase.title,
             section.title,
             topic.id,
-            mine.map(|s| format!(" · your state: {}", s.label()))
+            mine.map(|s| format!(" · you: {}", s.label()))
                 .unwrap_or_default()
         ));
 
@@ -184,9 +193,21 @@ pub fn topic(found: TopicRef<'_>, mine: Option<TopicState>) -> Reply {
             Component::Button(Button::new(id.custom_id(), state_button_label(state)))
         })
         .collect();
-    Reply::embed(embed)
+    if mine.is_none() {
+        // This topic again, answered privately with the clicker's state.
+        row.push(Component::Button(Button::new(
+            RoadmapId::Topic(topic.id.clone()).custom_id(),
+            "✓ My state",
+        )));
+    }
+    let reply = Reply::embed(embed)
         .with_row(ActionRow(row))
-        .with_row(ActionRow(states))
+        .with_row(ActionRow(states));
+    if mine.is_some() {
+        reply.personal()
+    } else {
+        reply
+    }
 }
 
 fn state_button_label(state: TopicState) -> String {

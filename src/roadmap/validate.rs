@@ -132,6 +132,24 @@ fn validate_phase<'a>(
             }
             for resource in &topic.resources {
                 require(file, &item, "resources.name", &resource.name, errors);
+                // Views print the kind before the name; "Book — Book: …" reads badly.
+                let kind = resource.kind.label();
+                let repeats = resource
+                    .name
+                    .get(..kind.len())
+                    .is_some_and(|start| start.eq_ignore_ascii_case(kind))
+                    && resource.name[kind.len()..].starts_with(':');
+                if repeats {
+                    errors.push(ContentError::new(
+                        file,
+                        &item,
+                        format!(
+                            "resource `{}` repeats its kind: drop the leading `{kind}:`, the \
+                             views show the kind already",
+                            resource.name
+                        ),
+                    ));
+                }
             }
         }
     }

@@ -2,13 +2,14 @@
 //! and leaving, ending early and cancelling, the announcements (each exactly once, whatever
 //! the number of schedulers), finishers' points and role, and every refusal changing nothing.
 
+use waypoint::challenges::Goal;
 use waypoint::commands::Dispatcher;
 use waypoint::render::challenge::bar;
 
 use crate::support::checkins::{at, check_in, enable};
 use crate::support::fake_discord::{Failure, FakeDiscord};
 use crate::support::schedule::{pass, posting_bot, run_at, TestClock};
-use crate::support::{bot, db, json, text, Who};
+use crate::support::{bot, db, json, press_mine, text, Who};
 
 const GUILD: u64 = 950_000_000_000_000_001;
 const OTHER_GUILD: u64 = 950_000_000_000_000_002;
@@ -67,13 +68,29 @@ async fn done(bot: &Dispatcher, who: Who, topic: &str, when: &str) {
     ok(bot, who, &line, when).await;
 }
 
+/// `/challenge status` as `who` sees it privately: the public standing's "My progress".
 async fn status(bot: &Dispatcher, who: Who, now: &str) -> String {
-    text(&ok(bot, who, "/challenge status name:\"winter sprint\"", now).await)
+    mine(bot, who, "/challenge status name:\"winter sprint\"", now).await
+}
+
+/// Runs `line` (a public answer) and presses its "My …" button: the text of `who`'s own copy.
+async fn mine(bot: &Dispatcher, who: Who, line: &str, now: &str) -> String {
+    let public = ok(bot, who, line, now).await;
+    let own = json(&press_mine(bot, who, &public, at(now)).await);
+    assert_eq!(
+        own["data"]["flags"], 64,
+        "{line}: the caller's copy is private"
+    );
+    text(&own)
 }
 
 /// A standing line as `/challenge status` shows it.
 fn line(rank: i64, who: Who, count: i64, target: i64) -> String {
-    format!("**{rank}.** <@{}> {}", who.user, bar(count, target))
+    format!(
+        "**{rank}.** <@{}> {}",
+        who.user,
+        bar(Goal::Topics, count, target)
+    )
 }
 
 async fn count(bot: &Dispatcher, sql: &str) -> i64 {
@@ -112,28 +129,24 @@ async fn only_activity_inside_the_window_in_the_servers_time_zone_counts() {
     create(&bot, checkins).await;
     ok(&bot, early, "/challenge join name:steady", CREATED).await;
     check_in(&bot, early, at("2026-12-06T22:30:00Z"), "Before the window").await;
-    let before = text(
-        &ok(
-            &bot,
-            early,
-            "/challenge status name:Steady",
-            "2026-12-07T10:00:00Z",
-        )
-        .await,
-    );
-    assert!(before.contains(&bar(0, 1)), "{before}");
+    let before = mine(
+        &bot,
+        early,
+        "/challenge status name:Steady",
+        "2026-12-07T10:00:00Z",
+    )
+    .await;
+    assert!(before.contains(&bar(Goal::Checkins, 0, 1)), "{before}");
     check_in(&bot, early, at("2026-12-13T22:30:00Z"), "Last evening").await;
-    let after = text(
-        &ok(
-            &bot,
-            early,
-            "/challenge status name:Steady",
-            "2026-12-14T10:00:00Z",
-        )
-        .await,
-    );
+    let after = mine(
+        &bot,
+        early,
+        "/challenge status name:Steady",
+        "2026-12-14T10:00:00Z",
+    )
+    .await;
     assert!(
-        after.contains(&format!("**#1** · {}", bar(1, 1))),
+        after.contains(&format!("**#1** · {}", bar(Goal::Checkins, 1, 1))),
         "{after}"
     );
 }
@@ -207,21 +220,23 @@ async fn equal_progress_goes_to_who_reached_the_target_first_and_late_joiners_co
     );
 
     // The same standing on the leaderboard, with equal progress sharing a rank.
-    let board = text(
-        &ok(
-            &bot,
-            also,
-            "/leaderboard challenge:\"winter sprint\"",
-            "2026-12-11T12:00:00Z",
-        )
-        .await,
-    );
+    let board = mine(
+        &bot,
+        also,
+        "/leaderboard challenge:\"winter sprint\"",
+        "2026-12-11T12:00:00Z",
+    )
+    .await;
     assert!(
-        board.contains(&format!("**4.** <@{}> · 1 topic/2", late.user)),
+        board.contains(&format!("**4.** <@{}> · 1/2 topics\n", late.user)),
         "{board}"
     );
     assert!(
-        board.contains(&format!("**4.** <@{}> · 1 topic/2 ← you", also.user)),
+        board.contains(&format!("**4.** <@{}> · 1/2 topics ← you", also.user)),
+        "{board}"
+    );
+    assert!(
+        board.contains(&format!("**1.** <@{}> · 2/2 ✅ (3 topics)", most.user)),
         "{board}"
     );
 
@@ -232,7 +247,10 @@ async fn equal_progress_goes_to_who_reached_the_target_first_and_late_joiners_co
     assert!(before.contains(&line(4, also, 1, 2)), "{before}");
     done(&bot, also, "calculus", "2026-12-11T12:01:01Z").await;
     let mine = status(&bot, also, "2026-12-11T12:01:02Z").await;
-    assert!(mine.contains(&format!("**#4** · {}", bar(2, 2))), "{mine}");
+    assert!(
+        mine.contains(&format!("**#4** · {}", bar(Goal::Topics, 2, 2))),
+        "{mine}"
+    );
     assert!(
         mine.contains(&line(4, also, 1, 2)),
         "shared for a few seconds: {mine}"

@@ -154,7 +154,10 @@ async fn the_digest_lists_who_checked_in_who_did_not_the_blockers_and_goals_met(
     let posts = posts_to(&fake, STAFF_CHANNEL);
     assert_eq!(posts.len(), 1);
     let digest = posts[0]["content"].as_str().unwrap();
-    assert!(digest.contains("Check-in digest · 2026-W48"), "{digest}");
+    assert!(
+        digest.contains("Check-in digest · 23 Nov – 29 Nov"),
+        "{digest}"
+    );
     assert!(
         digest.contains(&format!(
             "**Checked in (2) (and 1 who hide their progress):** <@{}>, <@{}>",

@@ -188,7 +188,7 @@ async fn a_freeze_keeps_a_streak_over_a_missed_week() {
     let shown = history_at(&bot, 5).await;
     assert!(shown.contains("🔥 5 weeks · ❄️ 0 freezes held"), "{shown}");
     assert!(
-        shown.contains("`2026-W44` ❄️ missed, kept by a freeze"),
+        shown.contains("**26 Oct – 1 Nov** ❄️ missed, kept by a freeze"),
         "{shown}"
     );
 }
@@ -199,7 +199,7 @@ async fn without_a_freeze_a_missed_week_breaks_the_streak() {
     check_in_weeks(&bot, &[0, 1, 2, 4]).await;
     let shown = history_at(&bot, 4).await;
     assert!(shown.contains("🔥 1 week · ❄️ 0 freezes held"), "{shown}");
-    assert!(shown.contains("`2026-W43` ❌ missed"), "{shown}");
+    assert!(shown.contains("**19 Oct – 25 Oct** ❌ missed"), "{shown}");
     // Nothing this week yet and no freeze: at risk.
     let next = history_at(&bot, 5).await;
     assert!(
@@ -324,4 +324,29 @@ async fn checkin_is_closed_while_check_ins_are_off_and_me_shows_what_is_stored()
     assert!(me.contains("1 check-ins · 5 points"), "{me}");
     let bad = run_at(&bot, ANA, "/me timezone zone:Mars/Olympus", at(FRIDAY)).await;
     assert!(bad.failed && text(&json(&bad)).contains("zone:Europe/Berlin"));
+}
+
+/// Review item 11: a new member saw seven rows of "`2026-W42` · before the first check-in".
+#[tokio::test]
+async fn weeks_read_as_dates_and_those_before_the_first_check_in_are_one_line() {
+    let bot = bot_with_checkins("").await;
+    check_in_weeks(&bot, &[5]).await;
+    let shown = history_at(&bot, 6).await;
+    assert!(!shown.contains("-W"), "no week codes: {shown}");
+    assert_eq!(
+        shown.matches("before the first check-in").count(),
+        1,
+        "{shown}"
+    );
+    // Of the eight weeks shown (ISO weeks 39 to 46), 39 to 44 came before the check-in of
+    // week 45; week 46 is this one.
+    assert!(
+        shown.contains("**21 Sep – 1 Nov** · 6 weeks before the first check-in"),
+        "{shown}"
+    );
+    assert!(shown.contains("**2 Nov – 8 Nov** ✅ checked in"), "{shown}");
+    assert!(
+        shown.contains("**9 Nov – 15 Nov** ⏳ not yet this week"),
+        "{shown}"
+    );
 }

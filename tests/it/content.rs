@@ -413,3 +413,35 @@ fn prompt_mistakes_are_reported_with_what_to_do() {
     );
     assert_reported(&errors, "prompts", "phase 3 prompts", "at least 6");
 }
+
+/// Review item 13: "*Book* — Book: Python for Data Analysis" told the kind twice.
+#[test]
+fn a_resource_name_that_repeats_its_kind_is_refused() {
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "phase-3.toml",
+        "kind = \"book\", name = \"Docker Deep Dive",
+        "kind = \"book\", name = \"Book: Docker Deep Dive",
+    );
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        "phase-3.toml",
+        "topic `docker`",
+        "repeats its kind",
+    );
+    // The shipped topics name each resource once, after its kind.
+    let library = shipped_library();
+    for topic in library.roadmaps[0].topics() {
+        let reply = waypoint::render::roadmap::topic(topic, None);
+        let text = waypoint::render::text::reply_text(&reply);
+        for kind in ["Book", "Docs", "Course", "Video"] {
+            assert!(
+                !text.contains(&format!("*{kind}* — {kind}:")),
+                "{}: {text}",
+                topic.topic.id
+            );
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use waypoint::commands::Dispatcher;
 
-use crate::support::{self, click_as, json, run_as, text, Who};
+use crate::support::{self, click_as, json, run_as, run_mine, text, Who};
 
 const HERE: Who = Who::member(12_000, 121);
 const THERE: Who = Who::member(12_100, 121);
@@ -48,8 +48,10 @@ async fn progress_show() {
 #[tokio::test]
 async fn roadmap_marks() {
     let bot = member_with_data_here().await;
-    assert!(shown(&bot, HERE, "/roadmap phase:1").await.contains("✅"));
-    assert!(!shown(&bot, THERE, "/roadmap phase:1").await.contains("✅"));
+    let here = text(&json(&run_mine(&bot, HERE, "/roadmap phase:1").await));
+    let there = text(&json(&run_mine(&bot, THERE, "/roadmap phase:1").await));
+    assert!(here.contains("✅"), "{here}");
+    assert!(!there.contains("✅"), "{there}");
 }
 
 #[tokio::test]

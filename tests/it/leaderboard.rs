@@ -5,7 +5,7 @@ use waypoint::commands::{Action, Dispatcher};
 
 use crate::support::checkins::at;
 use crate::support::schedule::run_at;
-use crate::support::{self, json, text, Who};
+use crate::support::{self, json, press_mine, text, Who};
 
 const GUILD: u64 = 940_000_000_000_000_001;
 const OTHER_GUILD: u64 = 940_000_000_000_000_002;
@@ -79,10 +79,17 @@ async fn assert_histogram_matches_totals(bot: &Dispatcher) {
     assert_eq!(pending, 0, "a fold moves every change");
 }
 
+/// The board as `caller` sees it privately (with their place): the public answer's "My place".
 async fn board(bot: &Dispatcher, caller: Who, line: &str, when: &str) -> String {
     let outcome = run_at(bot, caller, line, at(when)).await;
     assert!(!outcome.failed, "{line}: {:?}", outcome.response);
-    text(&json(&outcome))
+    let public = json(&outcome);
+    assert!(
+        !text(&public).contains("Your place"),
+        "the public board has no one's own place: {}",
+        text(&public)
+    );
+    text(&json(&press_mine(bot, caller, &public, at(when)).await))
 }
 
 #[tokio::test]
@@ -110,7 +117,7 @@ async fn periods_follow_the_servers_time_zone() {
     )
     .await;
     assert!(
-        sunday.contains("(2026-W48)") && sunday.contains("<@601>"),
+        sunday.contains("(23 Nov – 29 Nov)") && sunday.contains("<@601>"),
         "{sunday}"
     );
     assert!(!sunday.contains("<@602>"), "{sunday}");
@@ -121,7 +128,7 @@ async fn periods_follow_the_servers_time_zone() {
         "2026-12-01T06:00:00Z",
     )
     .await;
-    assert!(monday.contains("(2026-W49)"), "{monday}");
+    assert!(monday.contains("(30 Nov – 6 Dec)"), "{monday}");
     assert!(
         monday.contains("<@602>") && monday.contains("<@603>") && !monday.contains("<@601>"),
         "{monday}"
@@ -133,7 +140,7 @@ async fn periods_follow_the_servers_time_zone() {
         "2026-12-01T04:45:00Z",
     )
     .await;
-    assert!(november.contains("(2026-11)"), "{november}");
+    assert!(november.contains("(November 2026)"), "{november}");
     for user in ["<@601>", "<@602>", "<@603>"] {
         assert!(november.contains(user), "{november}");
     }
@@ -297,7 +304,7 @@ async fn changing_the_servers_time_zone_recounts_weeks_and_months() {
     )
     .await;
     assert!(
-        berlin.contains("(2026-W49)") && berlin.contains("<@601>"),
+        berlin.contains("(30 Nov – 6 Dec)") && berlin.contains("<@601>"),
         "{berlin}"
     );
     let before = board(
@@ -308,7 +315,7 @@ async fn changing_the_servers_time_zone_recounts_weeks_and_months() {
     )
     .await;
     assert!(
-        before.contains("(2026-W48)") && !before.contains("<@601>"),
+        before.contains("(23 Nov – 29 Nov)") && !before.contains("<@601>"),
         "{before}"
     );
 }

@@ -42,7 +42,7 @@ async fn a_database_restart_loses_no_acknowledged_write() {
                 )
                 .await;
                 let said = text(&json(&outcome));
-                if said.contains("is now done") {
+                if said.contains("You finished") {
                     saved.push((who.user, topic.clone()));
                 } else {
                     assert!(said.contains("try again"), "only a friendly retry: {said}");

@@ -81,7 +81,9 @@ async fn a_phase_shows_its_sections_topics_and_navigation() {
             "roadmap:topic",
             "roadmap:phase:1",
             "roadmap:overview",
-            "roadmap:phase:3"
+            "roadmap:phase:3",
+            // "My progress": this phase again, privately, with the clicker's marks.
+            "roadmap:phase:2"
         ]
     );
 }

@@ -8,12 +8,13 @@ mod standing;
 pub(super) use standing::standing_now;
 
 use super::error::{CommandError, CommandResult};
-use super::handler::{Ctx, Typing};
+use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
 use super::options::{Opt, OptionSpec};
 use super::spec::{Access, CommandSpec};
 use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as store, Challenge, Find, Names};
+use crate::render::challenge_id::ChallengeId;
 use crate::render::{limits, Choice, Reply};
 use crate::roadmap::Library;
 
@@ -73,6 +74,26 @@ pub fn spec(library: &Library) -> CommandSpec {
         vec![name("The challenge (start typing)")],
     ))
     .autocomplete(complete)
+    .component(click)
+}
+
+/// The "My progress" and "Join" buttons of standings and announcements. The id names a
+/// challenge of the clicker's own server; one from elsewhere is not found.
+async fn click(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
+    let stale = || {
+        CommandError::user(
+            "That button is out of date. `/challenge list` shows this server's challenges.",
+        )
+    };
+    let id = ChallengeId::parse(click.custom_id).ok_or_else(stale)?;
+    let (ChallengeId::Mine(number) | ChallengeId::Join(number)) = id;
+    let challenge = store::one(&ctx.app.db, ctx.guild()?, Find::Id(number))
+        .await?
+        .ok_or_else(stale)?;
+    match id {
+        ChallengeId::Mine(_) => standing::status_of(ctx, &challenge).await,
+        ChallengeId::Join(_) => membership::join(ctx, &challenge).await,
+    }
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {

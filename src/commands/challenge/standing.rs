@@ -64,11 +64,18 @@ pub(super) async fn status(ctx: &Ctx<'_>, name: Option<String>) -> CommandResult
         Some(name) => find(ctx, &name).await?,
         None => default_challenge(ctx).await?,
     };
+    status_of(ctx, &challenge).await
+}
+
+/// The standing, with the caller's own line only in an answer they alone see.
+pub(super) async fn status_of(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<Reply> {
     let now = ctx.invocation.now;
-    let (standing, own) = standing_now(ctx, &challenge).await?;
-    let you = view::your_line(&challenge, &standing.ranked, own.as_ref(), now);
+    let (standing, own) = standing_now(ctx, challenge).await?;
+    let you = ctx
+        .private()
+        .then(|| view::your_line(challenge, &standing.ranked, own.as_ref(), now));
     Ok(view::status(
-        &challenge,
+        challenge,
         &standing.ranked,
         standing.hidden.len(),
         you,

@@ -155,6 +155,19 @@ pub async fn run_as(bot: &Dispatcher, who: Who, line: &str) -> Outcome {
     }
 }
 
+/// Runs a command whose answer is public, then presses its "✓ My …" button as `who`: the
+/// caller's own, private copy (with their marks, state or place).
+pub async fn run_mine(bot: &Dispatcher, who: Who, line: &str) -> Outcome {
+    let public = run_as(bot, who, line).await;
+    assert!(!public.failed, "{line}: {:?}", public.response);
+    let body = json(&public);
+    assert_ne!(
+        body["data"]["flags"], 64,
+        "{line}: the shared answer is public"
+    );
+    press_mine(bot, who, &body, TEST_NOW.parse().expect("an RFC 3339 time")).await
+}
+
 /// Clicks a button (or picks `values` in a menu) as `who`, on a public message.
 pub async fn click_as(bot: &Dispatcher, who: Who, custom_id: &str, values: &[&str]) -> Outcome {
     let action = Action::Component {
@@ -163,6 +176,35 @@ pub async fn click_as(bot: &Dispatcher, who: Who, custom_id: &str, values: &[&st
         on_ephemeral: false,
     };
     bot.dispatch(&who.invocation(action)).await
+}
+
+/// The custom id of the button on a public answer (its JSON) whose label starts with `label`.
+pub fn button_id(body: &serde_json::Value, label: &str) -> Option<String> {
+    body["data"]["components"]
+        .as_array()?
+        .iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|c| c["label"].as_str().is_some_and(|l| l.starts_with(label)))
+        .and_then(|c| c["custom_id"].as_str().map(str::to_string))
+}
+
+/// Presses the "✓ My …" button of a public answer as `who` at `now`: the caller's own copy.
+pub async fn press_mine(
+    bot: &Dispatcher,
+    who: Who,
+    body: &serde_json::Value,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Outcome {
+    let id = button_id(body, "✓ My").expect("a public answer offers a \"✓ My …\" button");
+    let mut invocation = who.invocation(Action::Component {
+        custom_id: id,
+        values: Vec::new(),
+        on_ephemeral: false,
+    });
+    invocation.now = now;
+    let outcome = bot.dispatch(&invocation).await;
+    assert!(!outcome.failed, "{:?}", outcome.response);
+    outcome
 }
 
 pub fn member_permissions() -> Permissions {
