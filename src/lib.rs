@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod challenges;
+pub mod channels;
 pub mod checkins;
 pub mod clock;
 pub mod commands;
@@ -24,3 +25,4 @@ pub mod roles;
 pub mod schedule;
 pub mod secret;
 pub mod telemetry;
+pub mod words;

@@ -23,6 +23,7 @@ use crate::discord::{endpoint, gateway, register as registration, rest, shutdown
 use crate::roadmap::{originality, Library};
 use crate::schedule::{Scheduler, POLL_EVERY};
 use crate::telemetry::metrics::Metrics;
+use crate::words;
 
 /// How often members' "last seen" times are written to the database.
 const ACTIVITY_FLUSH_EVERY: Duration = Duration::from_secs(5);
@@ -65,10 +66,10 @@ fn print_summary(library: &Library, dir: &Path) {
         );
     }
     println!(
-        "content OK: {} roadmap(s), {} phases, {} topics in {}",
-        library.roadmaps.len(),
-        library.phase_count(),
-        library.topic_count(),
+        "content OK: {}, {}, {} in {}",
+        words::count(library.roadmaps.len(), "roadmap", "roadmaps"),
+        words::count(library.phase_count(), "phase", "phases"),
+        words::count(library.topic_count(), "topic", "topics"),
         dir.display()
     );
 }
@@ -87,8 +88,8 @@ fn check_originality(dir: &Path, source: &Path, run_length: usize) -> anyhow::Re
         return Ok(true);
     }
     eprintln!(
-        "the content copies {} run(s) of {run_length} words from {}; rewrite them in your own words:",
-        copied.len(),
+        "the content copies {} of {run_length} words from {}; rewrite them in your own words:",
+        words::count(copied.len(), "run", "runs"),
         source.display()
     );
     for run in copied {

@@ -103,7 +103,10 @@ fn most(draft: &Draft, roadmap: &Roadmap) -> (i64, String) {
             let weeks = weeks_touched(draft.first_day, draft.last_day);
             (
                 weeks,
-                format!("the window touches {weeks} check-in weeks (Monday to Sunday)"),
+                format!(
+                    "the window touches {} (Monday to Sunday)",
+                    crate::words::count(weeks, "check-in week", "check-in weeks")
+                ),
             )
         }
         (Goal::Phase, None) => (

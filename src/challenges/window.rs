@@ -1,12 +1,26 @@
 //! A challenge's window: from midnight of its first day to midnight after its last, in the
 //! server's time zone.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// The dates staff type: `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
+/// For text in the `YYYY-MM-DD` shape that is still no date (`2026-02-30`): the month's last
+/// day, so a member can be told the day does not exist rather than that the shape is wrong.
+pub fn month_end_if_no_such_day(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let last = first
+        .checked_add_months(chrono::Months::new(1))?
+        .pred_opt()?;
+    (day == 0 || day > last.day()).then_some(last)
 }
 
 /// When the local day `date` begins in `zone`. Where a clock change skips midnight, the day
@@ -83,6 +97,25 @@ mod tests {
         assert_eq!(parse_date(" 2026-12-07 "), Some(date("2026-12-07")));
         for bad in ["07/12/2026", "2026-13-01", "2026-02-30", "tomorrow", ""] {
             assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_day_past_the_months_end_is_told_apart_from_a_wrong_shape() {
+        assert_eq!(
+            month_end_if_no_such_day("2026-02-30"),
+            Some(date("2026-02-28"))
+        );
+        assert_eq!(
+            month_end_if_no_such_day("2028-02-30"),
+            Some(date("2028-02-29"))
+        );
+        assert_eq!(
+            month_end_if_no_such_day("2026-04-31"),
+            Some(date("2026-04-30"))
+        );
+        for other in ["2026-02-28", "2026-13-01", "07/12/2026", "tomorrow", ""] {
+            assert_eq!(month_end_if_no_such_day(other), None, "{other}");
         }
     }
 }

@@ -92,6 +92,13 @@ impl Dispatcher {
             Action::Command(call) => {
                 let result = async {
                     let spec = self.find_allowed(invocation, &call.name)?;
+                    if !spec.access_for(call).allows(invocation.permissions) {
+                        return Err(CommandError::user(format!(
+                            "`/{}` is for server staff: it needs the Manage Server permission. \
+                             `/help` lists what you can run.",
+                            call.display_name()
+                        )));
+                    }
                     spec.check(call)?;
                     self.note_activity(invocation);
                     let audience = if spec.private {

@@ -16,10 +16,11 @@ async fn run(ctx: &Ctx<'_>, _call: &CommandCall) -> CommandResult<Reply> {
     let mut member = Vec::new();
     let mut staff = Vec::new();
     for spec in ctx.registry.iter() {
-        let lines = spec.usage_lines();
-        match spec.access {
-            Access::Everyone => member.extend(lines),
-            Access::Staff => staff.extend(lines),
+        for (line, access) in spec.usage_lines() {
+            match access {
+                Access::Everyone => member.push(line),
+                Access::Staff => staff.push(line),
+            }
         }
     }
     let mut embed = Embed::new("Waypoint").description(format!(

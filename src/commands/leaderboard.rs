@@ -17,9 +17,10 @@ use crate::db::prompts::server_zone;
 use crate::render::challenge::progress_amount;
 use crate::render::challenge::{your_line, TIE_RULE};
 use crate::render::leaderboard::{self as view, Board, Page, PageId, PAGE_SIZE};
-use crate::render::{words, Choice, Reply};
+use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
 use crate::schedule::weekly::week_key;
+use crate::words;
 
 pub const NAME: &str = "leaderboard";
 const PERIOD: Opt<String> = Opt::new("period");

@@ -9,6 +9,7 @@ use super::spec::CommandSpec;
 use super::zone_option;
 use crate::db::checkins as store;
 use crate::render::{Choice, Embed, Reply};
+use crate::words;
 
 pub const NAME: &str = "me";
 const ZONE: Opt<String> = Opt::new("zone");
@@ -121,8 +122,10 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
         .field(
             "Activity",
             format!(
-                "{} topics done · {} check-ins · {} points",
-                profile.topics_done, profile.checkins, profile.points
+                "{} done · {} · {}",
+                words::count(profile.topics_done, "topic", "topics"),
+                words::count(profile.checkins, "check-in", "check-ins"),
+                words::count(profile.points, "point", "points")
             ),
         )
         .footer("`/privacy export` gives you all of it as a file; `/privacy delete` removes it.");

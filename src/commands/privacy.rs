@@ -9,6 +9,7 @@ use super::spec::CommandSpec;
 use crate::db::privacy;
 use crate::render::progress_id::DeleteId;
 use crate::render::{ActionRow, Button, Component, Reply};
+use crate::words;
 
 pub const NAME: &str = "privacy";
 
@@ -97,12 +98,12 @@ async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
             ctx.app.activity.forget(guild, user);
             ctx.app.progress.forget(guild, user);
             Ok(Reply::text(format!(
-                "🗑️ Deleted everything Waypoint stored about you in this server: {} topic \
-                 state(s), {} phase record(s), {} points record(s), {} check-in(s){}.",
-                removed.topics,
-                removed.phases,
-                removed.ledger,
-                removed.checkins,
+                "🗑️ Deleted everything Waypoint stored about you in this server: {}, {}, {}, \
+                 {}{}.",
+                words::count(removed.topics, "topic state", "topic states"),
+                words::count(removed.phases, "phase record", "phase records"),
+                words::count(removed.ledger, "points record", "points records"),
+                words::count(removed.checkins, "check-in", "check-ins"),
                 if removed.member > 0 {
                     " and your member record"
                 } else {

@@ -197,7 +197,7 @@ fn confirmation(topic: TopicRef<'_>, saved: &Saved, role: &Option<RoleChange>) -
 
 /// "+10 points", "−10 points" (a true minus sign), "+1 point".
 fn signed_points(points: i32) -> String {
-    let amount = crate::render::words::count(points.unsigned_abs(), "point", "points");
+    let amount = crate::words::count(points.unsigned_abs(), "point", "points");
     if points < 0 {
         format!("−{amount}")
     } else {

@@ -12,7 +12,7 @@ use crate::db::scheduled::{self, Claim};
 use crate::render::{prompt as view, Reply};
 use crate::schedule::deliver::Ran;
 use crate::schedule::prompts::{choose, run};
-use crate::schedule::weekly::{week_key, week_label};
+use crate::schedule::weekly::week_key;
 
 pub const NAME: &str = "prompt";
 
@@ -141,7 +141,7 @@ async fn preview(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let prompt = choose(ctx.app, roadmap, guild, &period, now)
         .await?
         .ok_or_else(|| CommandError::user("This roadmap has no weekly prompts."))?;
-    let mut reply = view::post(roadmap, prompt, &week_label(&period));
+    let mut reply = view::post(roadmap, prompt, &period);
     reply.content = Some(format!(
         "The next prompt, due <t:{}:F> in <#{}> (if members' phases do not change before then):",
         due.timestamp(),

@@ -41,6 +41,9 @@ pub struct CommandSpec {
     /// them ephemeral, and a late reply is deferred privately.
     pub private: bool,
     pub options: Vec<OptionSpec>,
+    /// Sub-commands only staff may run in a command everyone may use (`/challenge create`):
+    /// the dispatcher refuses them to others, and `/help` lists them with the staff's.
+    pub staff_subcommands: &'static [&'static str],
     pub run: CommandHandler,
     pub autocomplete: Option<AutocompleteHandler>,
     /// Component custom ids starting with `"{name}:"` are routed here.
@@ -62,6 +65,7 @@ impl CommandSpec {
             access: Access::Everyone,
             private: false,
             options: Vec::new(),
+            staff_subcommands: &[],
             run: Box::new(run),
             autocomplete: None,
             component: None,
@@ -73,6 +77,20 @@ impl CommandSpec {
     pub fn staff(mut self) -> Self {
         self.access = Access::Staff;
         self
+    }
+
+    /// These sub-commands are for staff only.
+    pub fn staff_subcommands(mut self, names: &'static [&'static str]) -> Self {
+        self.staff_subcommands = names;
+        self
+    }
+
+    /// Who may run `call`: the command's access, or staff for a staff sub-command.
+    pub fn access_for(&self, call: &CommandCall) -> Access {
+        match call.path.first() {
+            Some(sub) if self.staff_subcommands.contains(&sub.as_str()) => Access::Staff,
+            _ => self.access,
+        }
     }
 
     /// Replies only the member who ran it sees.
@@ -194,8 +212,8 @@ impl CommandSpec {
         format!("See `/help` for how to use `/{}`.", self.name)
     }
 
-    /// One line per usage, for `/help`.
-    pub fn usage_lines(&self) -> Vec<String> {
+    /// One line per usage with who may run it, for `/help`.
+    pub fn usage_lines(&self) -> Vec<(String, Access)> {
         fn render(options: &[OptionSpec]) -> String {
             options
                 .iter()
@@ -212,22 +230,32 @@ impl CommandSpec {
             .options
             .iter()
             .filter_map(|o| match &o.kind {
-                OptionKind::SubCommand(inner) => Some(format!(
-                    "`/{} {}{}` — {}",
-                    self.name,
-                    o.name,
-                    render(inner),
-                    o.description
+                OptionKind::SubCommand(inner) => Some((
+                    format!(
+                        "`/{} {}{}` — {}",
+                        self.name,
+                        o.name,
+                        render(inner),
+                        o.description
+                    ),
+                    if self.staff_subcommands.contains(&o.name) {
+                        Access::Staff
+                    } else {
+                        self.access
+                    },
                 )),
                 _ => None,
             })
             .collect();
         if subs.is_empty() {
-            vec![format!(
-                "`/{}{}` — {}",
-                self.name,
-                render(&self.options),
-                self.description
+            vec![(
+                format!(
+                    "`/{}{}` — {}",
+                    self.name,
+                    render(&self.options),
+                    self.description
+                ),
+                self.access,
             )]
         } else {
             subs
@@ -240,7 +268,10 @@ fn options_hint(options: &[OptionSpec]) -> String {
         return "It takes no options.".to_string();
     }
     let names: Vec<_> = options.iter().map(|o| format!("`{}`", o.name)).collect();
-    format!("Its options are {}.", names.join(", "))
+    match names.as_slice() {
+        [only] => format!("Its only option is {only}."),
+        _ => format!("Its options are {}.", names.join(", ")),
+    }
 }
 
 /// Discord: names 1–32 lower-case characters, descriptions 1–100, at most 25 options a level.

@@ -10,10 +10,10 @@ use serenity::all::UserId;
 use super::challenge_id::ChallengeId;
 use super::limits;
 use super::reply::{ActionRow, Button, Component, Embed, Reply};
-use super::words;
 use crate::challenges::standing::{place, winners, Progress, Ranked};
 use crate::challenges::{Goal, WINNERS};
 use crate::db::challenges::{Challenge, Status};
+use crate::words;
 
 /// Lines of standing a status or mid-point post shows.
 pub const SHOWN: usize = 10;
@@ -315,7 +315,7 @@ pub fn ended(
             format!(
                 "⚠️ <@&{role}> was given to {}, then Discord refused: {problem}. \
                  Staff can see this in `/settings show`.",
-                words::count(roles.given as i64, "finisher", "finishers")
+                words::count(roles.given, "finisher", "finishers")
             ),
         );
     }

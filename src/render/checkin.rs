@@ -7,10 +7,10 @@ use serenity::all::UserId;
 
 use super::limits;
 use super::reply::{ActionRow, Button, Embed, Reply};
-use super::words;
 use crate::checkins::form::{CheckIn, RETRY_ID};
 use crate::checkins::streak::{week_key, Streak, WeekMark};
 use crate::db::checkins::DigestEntry;
+use crate::words;
 
 /// Weeks `/checkins` shows.
 pub const HISTORY_WEEKS: usize = 8;

@@ -14,7 +14,6 @@ pub mod response;
 pub mod roadmap;
 pub mod roadmap_id;
 pub mod text;
-pub mod words;
 
 pub use reply::{
     ActionRow, Button, ButtonStyle, Component, Embed, Field, File, Modal, Reply, Select,

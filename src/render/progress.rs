@@ -5,10 +5,10 @@ use std::fmt::Write;
 use serenity::all::UserId;
 
 use super::reply::{Embed, Reply};
-use super::words;
 use crate::db::progress::Stored;
 use crate::progress::TopicState;
 use crate::roadmap::Roadmap;
+use crate::words;
 
 const BAR_WIDTH: usize = 10;
 
@@ -93,7 +93,7 @@ pub fn overview(roadmap: &Roadmap, member: UserId, whose: Whose, stored: &Stored
                 progress.count(TopicState::Learning),
                 progress.count(TopicState::Skipped),
                 progress.count(TopicState::Done),
-                words::count(roadmap.topic_count() as i64, "topic", "topics"),
+                words::count(roadmap.topic_count(), "topic", "topics"),
                 words::count(points, "point", "points")
             ),
         );

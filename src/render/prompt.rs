@@ -6,8 +6,8 @@ use super::limits;
 use super::reply::{Embed, Reply};
 use crate::roadmap::{ContentError, Library, Prompt, Roadmap};
 
-/// The post for `prompt`; `week` labels it ("Week 48").
-pub fn post(roadmap: &Roadmap, prompt: &Prompt, week: &str) -> Reply {
+/// The post for `prompt` in the week `period` (`2026-W49`), labelled by its days.
+pub fn post(roadmap: &Roadmap, prompt: &Prompt, period: &str) -> Reply {
     let mut topics = String::new();
     for id in &prompt.topics {
         let (title, id) = roadmap.topic(id).map_or((id.as_str(), id.as_str()), |t| {
@@ -27,7 +27,10 @@ pub fn post(roadmap: &Roadmap, prompt: &Prompt, week: &str) -> Reply {
             "Start a thread on this post and share what you tried, built or think. When you \
              finish a topic, mark it with `/progress set topic:<id> state:done`.",
         )
-        .footer(format!("{week} prompt · {scope} · {}", prompt.id));
+        .footer(format!(
+            "Prompt for {} · {scope}",
+            crate::words::week_range(period)
+        ));
     Reply::embed(embed)
 }
 
@@ -36,7 +39,7 @@ pub fn check_prompts(library: &Library) -> Vec<ContentError> {
     let mut errors = Vec::new();
     for roadmap in &library.roadmaps {
         for prompt in &roadmap.prompts {
-            let reply = post(roadmap, prompt, "Week 53");
+            let reply = post(roadmap, prompt, "2026-W53");
             for problem in limits::violations(&reply) {
                 errors.push(ContentError::new(
                     &prompt.file,

@@ -144,6 +144,10 @@ pub struct Prompt {
     /// Ids of the topics the prompt works on.
     #[serde(default)]
     pub topics: Vec<String>,
+    /// For a prompt about the whole roadmap, the phases whose members it fits (it names topics
+    /// up to the latest of them); a phase's own prompts leave it empty.
+    #[serde(default)]
+    pub suits: Vec<u8>,
     /// The phase of the file it came from; `None` for prompts about the whole roadmap.
     #[serde(skip)]
     pub phase: Option<u8>,
@@ -243,10 +247,13 @@ impl Roadmap {
 
     /// The prompts a server working on `phase` draws from: that phase's and the roadmap-wide
     /// ones.
+    /// The prompts for a server whose members are mostly in `phase`: that phase's own, and the
+    /// roadmap-wide ones that suit it.
     pub fn prompt_pool(&self, phase: u8) -> impl Iterator<Item = &Prompt> {
-        self.prompts
-            .iter()
-            .filter(move |p| p.phase.is_none_or(|n| n == phase))
+        self.prompts.iter().filter(move |p| match p.phase {
+            Some(own) => own == phase,
+            None => p.suits.contains(&phase),
+        })
     }
 
     pub fn prompt(&self, id: &str) -> Option<&Prompt> {

@@ -33,9 +33,15 @@ pub(super) fn validate(roadmap: &Roadmap, errors: &mut Vec<ContentError>) {
                 &folder,
                 format!("phase {} prompts", phase.number),
                 format!(
-                    "has {count} prompt(s); each phase needs at least {MIN_PROMPTS_PER_PHASE}: \
+                    "has {}; each phase needs at least {MIN_PROMPTS_PER_PHASE}: \
                      add them to prompts/phase-{}.toml with `phase = {}`",
-                    phase.number, phase.number
+                    if count == 1 {
+                        "1 prompt".to_string()
+                    } else {
+                        format!("{count} prompts")
+                    },
+                    phase.number,
+                    phase.number
                 ),
             ));
         }
@@ -79,6 +85,7 @@ fn validate_prompt<'a>(
             return;
         }
     }
+    check_suits(roadmap, prompt, file, &item, errors);
     if prompt.topics.is_empty() || prompt.topics.len() > MAX_TOPICS {
         errors.push(ContentError::new(
             file,
@@ -108,6 +115,54 @@ fn validate_prompt<'a>(
                 ))
             }
             _ => {}
+        }
+    }
+}
+
+/// A roadmap-wide prompt names the phases it suits, and suits none whose members have not yet
+/// reached all of its topics (a mostly phase-1 server is not asked to deploy with Docker). A
+/// phase's own prompts suit that phase and say nothing more.
+fn check_suits(
+    roadmap: &Roadmap,
+    prompt: &Prompt,
+    file: &Path,
+    item: &str,
+    errors: &mut Vec<ContentError>,
+) {
+    let mut problem = |reason: String| errors.push(ContentError::new(file, item, reason));
+    if prompt.phase.is_some() {
+        if !prompt.suits.is_empty() {
+            problem(
+                "`suits` is for roadmap-wide prompts; a phase's prompts suit their own phase"
+                    .to_string(),
+            );
+        }
+        return;
+    }
+    if prompt.suits.is_empty() {
+        problem(
+            "a roadmap-wide prompt needs `suits = [..]`: the phases whose members it fits"
+                .to_string(),
+        );
+    }
+    let latest = prompt
+        .topics
+        .iter()
+        .filter_map(|id| roadmap.topic(id))
+        .map(|t| t.phase.number)
+        .max();
+    for &phase in &prompt.suits {
+        if roadmap.phase(phase).is_none() {
+            problem(format!(
+                "`suits` names phase {phase}, but the roadmap has phases 1 to {}",
+                roadmap.phases.len()
+            ));
+        } else if latest.is_some_and(|latest| phase < latest) {
+            problem(format!(
+                "`suits` names phase {phase}, but the prompt works on a phase {} topic: members \
+                 of phase {phase} have not reached it yet",
+                latest.unwrap_or_default()
+            ));
         }
     }
 }

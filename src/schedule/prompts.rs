@@ -6,7 +6,6 @@ use serenity::all::GuildId;
 
 use super::deliver::{self, Ran};
 use super::plan::plan_next;
-use super::weekly::week_label;
 use crate::app::App;
 use crate::clock::Clock;
 use crate::db::prompts as store;
@@ -106,7 +105,7 @@ async fn post(
     let Some(chosen) = chosen else {
         return Ok(Ran::Failed("the roadmap has no prompts to post".into()));
     };
-    let post = prompt::post(roadmap, chosen, &week_label(&job.period));
+    let post = prompt::post(roadmap, chosen, &job.period);
     let ran = deliver::send(
         app,
         clock,

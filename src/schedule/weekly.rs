@@ -65,15 +65,6 @@ pub fn weekday_name(day: Weekday) -> &'static str {
     }
 }
 
-/// "Week 48" for the period `2026-W48`, as posts are labelled.
-pub fn week_label(period: &str) -> String {
-    period
-        .split_once("-W")
-        .map_or(period.to_string(), |(_, week)| {
-            format!("Week {}", week.trim_start_matches('0'))
-        })
-}
-
 /// Parses `HH:MM` (24-hour clock).
 pub fn parse_time(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(text.trim(), "%H:%M").ok()
@@ -137,7 +128,6 @@ mod tests {
         assert_eq!(week_key(at, chrono_tz::Pacific::Auckland), "2026-W49");
         // ISO years differ from calendar years around New Year.
         assert_eq!(week_key(utc("2027-01-01T12:00:00Z"), Tz::UTC), "2026-W53");
-        assert_eq!(week_label("2027-W05"), "Week 5");
     }
 
     #[test]

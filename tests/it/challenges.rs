@@ -296,7 +296,8 @@ async fn bad_challenges_and_bad_joins_are_refused_and_change_nothing() {
                 "A",
                 "goal:checkins target:5 start:2026-12-07 end:2026-12-13",
             ),
-            "1 check-in weeks",
+            // Review item 9: "1 check-in weeks" before.
+            "touches 1 check-in week (",
         ),
         (
             base(
@@ -322,6 +323,11 @@ async fn bad_challenges_and_bad_joins_are_refused_and_change_nothing() {
         (
             base("A", "goal:topics target:2 start:07/12/2026 end:2026-12-13"),
             "YYYY-MM-DD",
+        ),
+        // Review item 7: the right shape, but no such day.
+        (
+            base("A", "goal:topics target:2 start:2026-12-07 end:2027-02-30"),
+            "`2027-02-30` has no such day: February 2027 has 28 days",
         ),
         (
             base("A", "goal:topics target:2 start:2026-12-07 end:2028-12-13"),
@@ -727,4 +733,67 @@ async fn names_autocomplete_per_subcommand_and_pages_stay_in_the_clickers_server
         "{shown}"
     );
     assert!(shown.contains("not in this server"), "{shown}");
+}
+
+/// Review item 18: joining needs no typed command. The start post and the public standing
+/// carry a Join button; pressing it joins the presser, privately, once.
+#[tokio::test]
+async fn a_join_button_on_the_start_post_and_the_standing_joins_whoever_presses_it() {
+    let fake = FakeDiscord::start().await;
+    let bot = posting_bot(db::fresh_pool().await, &fake);
+    berlin(&bot).await;
+    create(&bot, SPRINT).await;
+    let clock = TestClock::at(OPENS);
+    pass(&bot, &clock).await;
+    let start = fake
+        .rest
+        .created()
+        .into_iter()
+        .find(|c| c.channel == CHANNEL.to_string())
+        .expect("the start post");
+    let join = crate::support::button_id(&serde_json::json!({ "data": start.body }), "Join")
+        .expect("the start post has a Join button");
+
+    let press = |who: Who, id: String| {
+        let bot = &bot;
+        async move {
+            let mut invocation = who.invocation(waypoint::commands::Action::Component {
+                custom_id: id,
+                values: Vec::new(),
+                on_ephemeral: false,
+            });
+            invocation.now = at(OPENS);
+            json(&bot.dispatch(&invocation).await)
+        }
+    };
+    let joined = press(member(1), join.clone()).await;
+    assert_eq!(joined["data"]["flags"], 64, "{joined}");
+    assert!(
+        text(&joined).contains("You joined **Winter sprint**"),
+        "{joined}"
+    );
+    let again = press(member(1), join.clone()).await;
+    assert!(text(&again).contains("already in"), "{again}");
+    assert_eq!(
+        count(&bot, "SELECT count(*) FROM challenge_members").await,
+        1
+    );
+
+    // The public standing offers the same button, and no one's own line.
+    let public = ok(
+        &bot,
+        member(2),
+        "/challenge status name:\"winter sprint\"",
+        OPENS,
+    )
+    .await;
+    assert_ne!(public["data"]["flags"], 64, "{public}");
+    assert!(!text(&public).contains("You haven't joined"), "{public}");
+    let from_status = crate::support::button_id(&public, "Join").expect("a Join button");
+    assert_eq!(from_status, join);
+    press(member(2), from_status).await;
+    assert_eq!(
+        count(&bot, "SELECT count(*) FROM challenge_members").await,
+        2
+    );
 }

@@ -296,6 +296,30 @@ async fn confirmations_are_private_when_the_server_says_so() {
     assert_eq!(json(&outcome)["data"]["flags"], json!(64));
 }
 
+/// Review item 1: a hidden member's check-in was confirmed publicly, text and all.
+#[tokio::test]
+async fn a_hidden_members_confirmation_is_private_in_a_public_server() {
+    let bot = bot_with_checkins("").await;
+    let shown = check_in(&bot, BEN, at(FRIDAY), "Out loud").await;
+    assert_ne!(
+        json(&shown)["data"]["flags"],
+        json!(64),
+        "public by default"
+    );
+    run_at(&bot, ANA, "/privacy hide", at(FRIDAY)).await;
+    let outcome = check_in(&bot, ANA, at(FRIDAY), "Quietly").await;
+    assert_eq!(
+        json(&outcome)["data"]["flags"],
+        json!(64),
+        "{}",
+        json(&outcome)
+    );
+    assert!(
+        text(&json(&outcome)).contains("Quietly"),
+        "the member still sees it"
+    );
+}
+
 #[tokio::test]
 async fn another_members_history_is_shown_only_if_they_do_not_hide() {
     let bot = bot_with_checkins("").await;
@@ -321,7 +345,8 @@ async fn checkin_is_closed_while_check_ins_are_off_and_me_shows_what_is_stored()
     let me = text(&json(&run_at(&bot, ANA, "/me show", at(FRIDAY)).await));
     assert!(me.contains("Europe/Berlin (the server's"), "{me}");
     assert!(me.contains("On: the weekly reminder names you"), "{me}");
-    assert!(me.contains("1 check-ins · 5 points"), "{me}");
+    // Review item 9: real plurals ("1 topics done · 1 check-ins" before).
+    assert!(me.contains("0 topics done · 1 check-in · 5 points"), "{me}");
     let bad = run_at(&bot, ANA, "/me timezone zone:Mars/Olympus", at(FRIDAY)).await;
     assert!(bad.failed && text(&json(&bad)).contains("zone:Europe/Berlin"));
 }
@@ -349,4 +374,59 @@ async fn weeks_read_as_dates_and_those_before_the_first_check_in_are_one_line() 
         shown.contains("**9 Nov – 15 Nov** ⏳ not yet this week"),
         "{shown}"
     );
+}
+
+/// Review item 3: the digest, which quotes blockers, was accepted into the members' channel.
+#[tokio::test]
+async fn the_staff_digest_never_goes_to_a_members_channel() {
+    let fake = crate::support::fake_discord::FakeDiscord::start().await;
+    let bot = support::bot_with_discord(&fake).await;
+    let staff = Who::staff(GUILD, 1);
+    let line = |channel: u64, staff_channel: u64| {
+        format!(
+            "/settings checkins channel:#{channel} staff-channel:#{staff_channel} \
+             reminder-day:Friday reminder-time:18:00"
+        )
+    };
+    let refused = |outcome: waypoint::commands::Outcome| {
+        let body = json(&outcome);
+        assert!(outcome.failed, "{body}");
+        assert_eq!(body["data"]["flags"], 64, "{body}");
+        text(&body)
+    };
+    let said = refused(run_at(&bot, staff, &line(42, 42), at(FRIDAY)).await);
+    assert!(said.contains("Pick a staff-only channel"), "{said}");
+
+    let prompts = "/settings prompts channel:#43 day:Monday time:09:00";
+    assert!(!run_at(&bot, staff, prompts, at(FRIDAY)).await.failed);
+    let said = refused(run_at(&bot, staff, &line(42, 43), at(FRIDAY)).await);
+    assert!(said.contains("the weekly prompts"), "{said}");
+    let settings: i64 = sqlx::query_scalar("SELECT count(*) FROM checkin_settings")
+        .fetch_one(&bot.app.db)
+        .await
+        .unwrap();
+    assert_eq!(settings, 0, "a refusal saves nothing");
+
+    // A staff channel everyone can read is accepted with a warning; a hidden one without.
+    fake.rest.add_channel(44, GUILD, true);
+    fake.rest.add_channel(45, GUILD, false);
+    let open = run_at(&bot, staff, &line(42, 44), at(FRIDAY)).await;
+    assert!(!open.failed);
+    assert!(
+        text(&json(&open)).contains("looks open to everyone"),
+        "{}",
+        json(&open)
+    );
+    let hidden = run_at(&bot, staff, &line(42, 45), at(FRIDAY)).await;
+    assert!(!hidden.failed);
+    assert!(
+        !text(&json(&hidden)).contains("looks open"),
+        "{}",
+        json(&hidden)
+    );
+
+    // Nor can the prompts move into the staff channel afterwards.
+    let moved = "/settings prompts channel:#45 day:Monday time:09:00";
+    let said = refused(run_at(&bot, staff, moved, at(FRIDAY)).await);
+    assert!(said.contains("staff digest"), "{said}");
 }

@@ -445,3 +445,35 @@ fn a_resource_name_that_repeats_its_kind_is_refused() {
         }
     }
 }
+
+/// Review item 16: roadmap-wide prompts name the phases they suit, and may not suit a phase
+/// whose members have not reached their topics.
+#[test]
+fn a_roadmap_wide_prompt_suits_only_phases_that_reached_its_topics() {
+    let dir = copy_of_shipped();
+    edit(
+        dir.path(),
+        "prompts/roadmap.toml",
+        "id = \"rm-data-to-endpoint-build\"\nsuits = [3, 4]",
+        "id = \"rm-data-to-endpoint-build\"\nsuits = [1, 3, 4]",
+    );
+    edit(
+        dir.path(),
+        "prompts/roadmap.toml",
+        "id = \"rm-teach-it-back\"\nsuits = [3, 4]\n",
+        "id = \"rm-teach-it-back\"\n",
+    );
+    let errors = errors_of(dir.path());
+    assert_reported(
+        &errors,
+        "roadmap.toml",
+        "prompt `rm-data-to-endpoint-build`",
+        "members of phase 1 have not reached it yet",
+    );
+    assert_reported(
+        &errors,
+        "roadmap.toml",
+        "prompt `rm-teach-it-back`",
+        "needs `suits = [..]`",
+    );
+}

@@ -141,3 +141,54 @@ fn staff_access_needs_manage_server() {
     assert!(Access::Staff.allows(Permissions::ADMINISTRATOR));
     assert!(Access::Everyone.allows(Permissions::empty()));
 }
+
+/// Review item 9: "Its options are `member`" for a single option, and "every 3 week(s)".
+#[tokio::test]
+async fn counts_and_lists_read_in_the_right_number() {
+    let bot = support::bot().await;
+    let call = CommandCall {
+        name: "checkins".into(),
+        path: Vec::new(),
+        options: vec![("who".into(), Value::String("me".into()))],
+    };
+    let outcome = bot.dispatch(&invocation(Action::Command(call))).await;
+    let said = text(&json(&outcome));
+    assert!(said.contains("Its only option is `member`."), "{said}");
+
+    let staff = support::Who::staff(support::GUILD, 1);
+    let line = "/settings checkins channel:#42 staff-channel:#43 reminder-day:Friday \
+                reminder-time:18:00 freeze-every:3";
+    let said = text(&json(&support::run_as(&bot, staff, line).await));
+    assert!(said.contains("every 3 weeks checked in"), "{said}");
+    let said = text(&json(&support::run_as(&bot, staff, "/settings show").await));
+    assert!(said.contains("a freeze every 3 weeks"), "{said}");
+    assert!(!said.contains("(s)"), "{said}");
+}
+
+/// Review item 14: `/help` listed the staff-only `/challenge create|end|cancel` with the
+/// member commands; and a member who tries one is refused before anything runs.
+#[tokio::test]
+async fn staff_subcommands_are_grouped_and_guarded_with_the_staff_commands() {
+    let bot = support::bot().await;
+    let help = text(&json(&support::run(&bot, "/help").await));
+    let (members, staff) = help
+        .split_once("For server staff")
+        .expect("a staff section");
+    for sub in ["create", "end", "cancel"] {
+        let usage = format!("`/challenge {sub}");
+        assert!(
+            !members.contains(&usage),
+            "{sub} among members' commands: {help}"
+        );
+        assert!(staff.contains(&usage), "{sub} missing from staff's: {help}");
+    }
+    assert!(members.contains("`/challenge join"), "{help}");
+    let member = support::Who::member(support::GUILD, 9);
+    let outcome = support::run_as(&bot, member, "/challenge cancel name:Nope").await;
+    assert!(outcome.failed);
+    assert!(
+        text(&json(&outcome)).contains("`/challenge cancel` is for server staff"),
+        "{}",
+        json(&outcome)
+    );
+}

@@ -319,3 +319,34 @@ async fn changing_the_servers_time_zone_recounts_weeks_and_months() {
         "{before}"
     );
 }
+
+/// Review item 5: `phase:1 period:week` showed all-time numbers under "Phase 1", and
+/// `challenge:… period:week` dropped the period. Every such combination is refused privately.
+#[tokio::test]
+async fn options_that_do_not_combine_are_refused_not_dropped() {
+    let bot = support::bot().await;
+    for line in [
+        "/leaderboard phase:1 period:week",
+        "/leaderboard phase:2 period:month",
+        "/leaderboard challenge:Sprint period:week",
+        "/leaderboard challenge:Sprint phase:1",
+    ] {
+        let outcome = run_at(&bot, who(1), line, at("2026-11-27T12:00:00Z")).await;
+        let body = json(&outcome);
+        assert!(outcome.failed, "{line}: {body}");
+        assert_eq!(body["data"]["flags"], 64, "{line}");
+        assert!(
+            text(&body).contains("`/leaderboard"),
+            "{line}: says what to run instead"
+        );
+    }
+    // What does combine still works: a phase board is all time.
+    let outcome = run_at(
+        &bot,
+        who(1),
+        "/leaderboard phase:1 period:all",
+        at("2026-11-27T12:00:00Z"),
+    )
+    .await;
+    assert!(!outcome.failed, "{}", json(&outcome));
+}

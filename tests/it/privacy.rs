@@ -116,6 +116,9 @@ async fn delete_asks_first_then_removes_every_row_and_only_those() {
         .as_str()
         .unwrap()
         .to_string();
+    // Review item 15: the destructive button is red (danger, style 4), the other grey.
+    assert_eq!(body["data"]["components"][0]["components"][0]["style"], 4);
+    assert_eq!(body["data"]["components"][0]["components"][1]["style"], 2);
     let kept = click_as(&bot, ANA, "privacy:delete:cancel", &[]).await;
     assert!(text(&json(&kept)).contains("Nothing was deleted"));
     assert_ne!(rows_of(&bot, ANA).await, (0, 0, 0, 0));
@@ -124,7 +127,7 @@ async fn delete_asks_first_then_removes_every_row_and_only_those() {
     let said = text(&json(&done));
     let topics = phase.topic_count();
     assert!(
-        said.contains(&format!("{topics} topic state(s), 1 phase record(s), {} points record(s), 0 check-in(s) and your member record", topics + 1)),
+        said.contains(&format!("{topics} topic states, 1 phase record, {} points records, 0 check-ins and your member record", topics + 1)),
         "{said}"
     );
     bot.app.activity.flush(&bot.app.db).await.unwrap();

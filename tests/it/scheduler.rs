@@ -79,7 +79,7 @@ async fn each_server_gets_one_prompt_a_week_in_its_own_channel() {
     let shown = text(post);
     assert!(shown.contains("/roadmap topic:"), "{shown}");
     assert!(shown.contains("Start a thread"), "{shown}");
-    assert!(shown.contains("Week 49"), "{shown}");
+    assert!(shown.contains("Prompt for 30 Nov – 6 Dec"), "{shown}");
     fake.rest.assert_spec_clean();
 
     // A second pass the same week posts nothing more; the next Monday posts again.
@@ -269,6 +269,27 @@ async fn no_prompt_repeats_until_the_phase_pool_is_used_up() {
     );
     let phase_one: HashSet<&str> = roadmap.prompt_pool(1).map(|p| p.id.as_str()).collect();
     assert!(seen.iter().all(|id| phase_one.contains(id.as_str())));
+    // Review item 16: the post shows its week as days and no internal id, and a mostly
+    // phase-1 server is never asked for the cross-phase build (MLflow, FastAPI, Docker).
+    assert!(!phase_one.contains("rm-data-to-endpoint-build"));
+    for post in fake.rest.created() {
+        let footer = post.body["embeds"][0]["footer"]["text"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(footer.starts_with("Prompt for "), "{footer}");
+        assert!(
+            !footer.contains("-W") && !footer.contains("p1-"),
+            "{footer}"
+        );
+        for topic in roadmap
+            .prompt(&prompt_id(&post.body))
+            .unwrap()
+            .topics
+            .iter()
+        {
+            assert_eq!(roadmap.topic(topic).unwrap().phase.number, 1, "{topic}");
+        }
+    }
 }
 
 #[tokio::test]

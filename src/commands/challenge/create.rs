@@ -9,12 +9,13 @@ use super::super::invocation::CommandCall;
 use super::super::options::{Opt, OptionSpec};
 use super::CHALLENGE;
 use crate::challenges::rules::{self, Draft, NAME_MAX};
-use crate::challenges::window::{midpoint, parse_date, today, window};
+use crate::challenges::window::{midpoint, month_end_if_no_such_day, parse_date, today, window};
 use crate::challenges::{Goal, FINISHER_POINTS};
 use crate::db::challenges::{self as store, NewChallenge};
 use crate::db::prompts::{schedule, server_zone};
 use crate::render::Reply;
 use crate::roadmap::Library;
+use chrono::Datelike;
 
 const GOAL: Opt<String> = Opt::new("goal");
 const TARGET: Opt<i64> = Opt::new("target");
@@ -70,13 +71,21 @@ pub(super) async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
         })?;
     let date = |opt: Opt<String>| {
         let text = call.get(opt).unwrap_or_default();
-        parse_date(&text).ok_or_else(|| {
-            CommandError::user(format!(
+        parse_date(&text).ok_or_else(|| match month_end_if_no_such_day(&text) {
+            Some(last) => CommandError::user(format!(
+                "`{}` has no such day: {} has {} days. Pick a day that exists, like `{}:{}`.",
+                text.trim(),
+                last.format("%B %Y"),
+                last.day(),
+                opt.name(),
+                last.format("%Y-%m-%d")
+            )),
+            None => CommandError::user(format!(
                 "`{}` is not a date Waypoint reads: write `{}:YYYY-MM-DD`, like `{}:2026-12-07`.",
                 crate::render::limits::truncate(&text, 20),
                 opt.name(),
                 opt.name()
-            ))
+            )),
         })
     };
     let first_day = date(START)?;

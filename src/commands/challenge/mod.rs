@@ -11,7 +11,7 @@ use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
 use super::options::{Opt, OptionSpec};
-use super::spec::{Access, CommandSpec};
+use super::spec::CommandSpec;
 use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as store, Challenge, Find, Names};
 use crate::render::challenge_id::ChallengeId;
@@ -73,6 +73,7 @@ pub fn spec(library: &Library) -> CommandSpec {
         "Call a challenge off: no results, points or roles (staff)",
         vec![name("The challenge (start typing)")],
     ))
+    .staff_subcommands(&["create", "end", "cancel"])
     .autocomplete(complete)
     .component(click)
 }
@@ -98,34 +99,13 @@ async fn click(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     match call.path.first().map(String::as_str) {
-        Some("create") => {
-            staff_only(ctx, "create")?;
-            create::run(ctx, call).await
-        }
+        Some("create") => create::run(ctx, call).await,
         Some("join") => membership::join(ctx, &named(ctx, call).await?).await,
         Some("leave") => membership::leave(ctx, &named(ctx, call).await?).await,
-        Some("end") => {
-            staff_only(ctx, "end")?;
-            membership::end(ctx, &named(ctx, call).await?).await
-        }
-        Some("cancel") => {
-            staff_only(ctx, "cancel")?;
-            membership::cancel(ctx, &named(ctx, call).await?).await
-        }
+        Some("end") => membership::end(ctx, &named(ctx, call).await?).await,
+        Some("cancel") => membership::cancel(ctx, &named(ctx, call).await?).await,
         Some("status") => standing::status(ctx, call.get(CHALLENGE)).await,
         _ => standing::list(ctx).await,
-    }
-}
-
-/// Members may use `/challenge`, but creating, ending and cancelling are for staff.
-fn staff_only(ctx: &Ctx<'_>, what: &str) -> CommandResult<()> {
-    if Access::Staff.allows(ctx.invocation.permissions) {
-        Ok(())
-    } else {
-        Err(CommandError::user(format!(
-            "`/challenge {what}` is for server staff: it needs the Manage Server permission. \
-             `/challenge list` shows the challenges you can join."
-        )))
     }
 }
 

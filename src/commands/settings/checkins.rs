@@ -8,10 +8,13 @@ use super::super::handler::Ctx;
 use super::super::invocation::CommandCall;
 use super::super::options::{Opt, OptionSpec};
 use super::when;
+use crate::channels;
 use crate::db::checkins as store;
+use crate::db::prompts as prompt_store;
 use crate::render::Reply;
 use crate::schedule::checkins::plan;
 use crate::schedule::weekly::{weekday_name, WeeklySlot};
+use crate::words;
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
 const STAFF_CHANNEL: Opt<ChannelId> = Opt::new("staff-channel");
@@ -55,6 +58,20 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     let public = call.get(PUBLIC).unwrap_or(true);
     let freeze_every = u32::try_from(call.get(FREEZE_EVERY).unwrap_or(4)).unwrap_or(4);
     let reminder = WeeklySlot::new(weekday, time, zone);
+    // The digest quotes members' blockers: never into a channel members read for other things.
+    let prompts = prompt_store::schedule(&ctx.app.db, guild).await?;
+    if staff_channel == channel || prompts.as_ref().is_some_and(|p| p.channel == staff_channel) {
+        return Err(CommandError::user(format!(
+            "<#{staff_channel}> is where members read {}, but the staff digest quotes their \
+             blockers. Pick a staff-only channel for `staff-channel`.",
+            if staff_channel == channel {
+                "the check-in reminders"
+            } else {
+                "the weekly prompts"
+            }
+        )));
+    }
+    let open = channels::open_to_everyone(ctx.app, guild, staff_channel).await;
 
     let mut tx = ctx.app.db.begin().await?;
     store::save_settings(
@@ -82,6 +99,15 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
             format!("<t:{}:F>", at.timestamp())
         })
     };
+    let warning = if open == Some(true) {
+        format!(
+            "\n⚠️ <#{staff_channel}> looks open to everyone (no @everyone override hides it). \
+             The digest quotes members' blockers: hide that channel from @everyone, or pick a \
+             staff-only one."
+        )
+    } else {
+        String::new()
+    };
     Ok(Reply::text(format!(
         "Check-ins are on. Members run `/checkin` once a week (weeks run Monday to Sunday in \
          their own zone, set with `/me timezone`, else {zone}). Confirmations are {}.\n\
@@ -89,8 +115,8 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
          `/me reminders state:on` and have not checked in. Next: {}.\n\
          • Staff digest: Mondays at 09:00 ({zone}) in <#{staff_channel}>, for the week before. \
          Next: {}.\n\
-         • A streak freeze is earned every {freeze_every} week(s) checked in (at most 2 held).\n\
-         Waypoint needs View Channel, Send Messages and Embed Links in both channels.",
+         • A streak freeze is earned every {} checked in (at most 2 held).\n\
+         Waypoint needs View Channel, Send Messages and Embed Links in both channels.{warning}",
         if public {
             "public"
         } else {
@@ -100,6 +126,7 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
         time.format("%H:%M"),
         when(next_reminder),
         when(next_digest),
+        words::count(freeze_every, "week", "weeks"),
         zone = zone.name(),
     )))
 }

@@ -38,6 +38,13 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     let time = when::time(call, TIME)?;
     let zone = when::zone(ctx, call, guild).await?;
     let slot = WeeklySlot::new(weekday, time, zone);
+    let checkins = crate::db::checkins::settings(&ctx.app.db, guild).await?;
+    if checkins.is_some_and(|c| c.staff_channel == channel) {
+        return Err(CommandError::user(format!(
+            "<#{channel}> is the staff digest's channel, which quotes members' blockers. Post \
+             prompts in a channel members read, like `channel:#general`."
+        )));
+    }
     let now = ctx.invocation.now;
     let mut tx = ctx.app.db.begin().await?;
     store::save_schedule(&mut tx, guild, channel, slot).await?;

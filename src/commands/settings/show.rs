@@ -96,14 +96,14 @@ fn checkins_field(
     };
     let mut text = format!(
         "Reminder every {} at {} ({}) in <#{}> · staff digest Mondays 09:00 in <#{}> · \
-         confirmations {} · a freeze every {} week(s)",
+         confirmations {} · a freeze every {}",
         weekday_name(settings.reminder.weekday),
         settings.reminder.time().format("%H:%M"),
         settings.reminder.zone.name(),
         settings.channel,
         settings.staff_channel,
         if settings.public { "public" } else { "private" },
-        settings.freeze_every
+        crate::words::count(settings.freeze_every, "week", "weeks")
     );
     if let Some((problem, at)) = &settings.problem {
         let _ = write!(

@@ -64,10 +64,19 @@ pub async fn pass(bot: &Dispatcher, clock: &Arc<TestClock>) -> Pass {
 
 /// The embed footer of a prompt post, which ends with the prompt's id.
 pub fn prompt_id(body: &serde_json::Value) -> String {
-    let footer = body["embeds"][0]["footer"]["text"]
+    // Posts no longer show the internal id: the title ("Kind · Title") names the prompt.
+    let title = body["embeds"][0]["title"]
         .as_str()
-        .expect("a prompt post has a footer");
-    footer.rsplit(" · ").next().unwrap_or_default().to_string()
+        .expect("a prompt post has a title");
+    let library = shipped_library();
+    let found: Vec<&str> = library.roadmaps[0]
+        .prompts
+        .iter()
+        .filter(|p| title == format!("{} · {}", p.kind.label(), p.title))
+        .map(|p| p.id.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "one prompt is titled {title:?}");
+    found[0].to_string()
 }
 
 /// Runs a command line as `who` at `now`; a line the parser refuses is answered with its

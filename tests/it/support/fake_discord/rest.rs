@@ -117,6 +117,8 @@ struct Shared {
     /// Enforced nonces seen: nonce → (when, index into `created`).
     nonces: Mutex<HashMap<String, (Instant, usize)>>,
     next_id: AtomicU64,
+    /// Channels `GET /channels/{id}` knows, as Discord returns them.
+    channels: Mutex<HashMap<String, Value>>,
 }
 
 #[derive(Clone)]
@@ -134,6 +136,36 @@ impl FakeRest {
         let app = Router::new().fallback(handle).with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { base, shared }
+    }
+
+    /// A text channel of `guild` that `GET /channels/{id}` returns; `everyone_can_view: false`
+    /// gives it the @everyone overwrite that staff channels have.
+    pub fn add_channel(&self, id: u64, guild: u64, everyone_can_view: bool) {
+        let overwrites = if everyone_can_view {
+            json!([])
+        } else {
+            // The @everyone role's id is the server's; 1024 is View Channel.
+            json!([{ "id": guild.to_string(), "type": 0, "allow": "0", "deny": "1024" }])
+        };
+        let channel = json!({
+            "id": id.to_string(),
+            "type": 0,
+            "guild_id": guild.to_string(),
+            "name": format!("channel-{id}"),
+            "position": 0,
+            "permission_overwrites": overwrites,
+            "nsfw": false,
+            "parent_id": null,
+            "topic": null,
+            "last_message_id": null,
+            "rate_limit_per_user": 0,
+            "flags": 0
+        });
+        self.shared
+            .channels
+            .lock()
+            .unwrap()
+            .insert(id.to_string(), channel);
     }
 
     pub fn fail_next(&self, failure: Failure) {
@@ -375,6 +407,14 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
             axum::Json(bot_message(body)).into_response()
         }
+        ("GET", ["channels", channel]) => match shared.channels.lock().unwrap().get(*channel) {
+            Some(found) => axum::Json(found.clone()).into_response(),
+            None => (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({ "message": "Unknown Channel", "code": 10003 })),
+            )
+                .into_response(),
+        },
         ("POST", ["channels", channel, "messages"]) => {
             axum::Json(create_message(shared, channel, body)).into_response()
         }

@@ -5,19 +5,23 @@ use chrono::{Datelike, NaiveDate, Weekday};
 
 /// `count` followed by the noun in the right number: `count(1, "topic", "topics")` is
 /// "1 topic", `count(0, …)` is "0 topics".
-pub fn count(n: impl Into<i64>, one: &str, many: &str) -> String {
-    let n = n.into();
+pub fn count<N: Number>(n: N, one: &str, many: &str) -> String {
     format!("{n} {}", noun(n, one, many))
 }
 
 /// The noun alone, in the number `n` asks for.
-pub fn noun<'a>(n: impl Into<i64>, one: &'a str, many: &'a str) -> &'a str {
-    if n.into() == 1 {
+pub fn noun<'a, N: Number>(n: N, one: &'a str, many: &'a str) -> &'a str {
+    if n == N::from(1) {
         one
     } else {
         many
     }
 }
+
+/// Any integer type a count comes in.
+pub trait Number: std::fmt::Display + Copy + PartialEq + From<u8> {}
+
+impl<N: std::fmt::Display + Copy + PartialEq + From<u8>> Number for N {}
 
 /// The Monday of an ISO week key such as `2026-W49`.
 pub fn week_monday(key: &str) -> Option<NaiveDate> {
