@@ -6,6 +6,7 @@
 //! whole picture.
 
 pub mod app;
+pub mod celebrations;
 pub mod challenges;
 pub mod channels;
 pub mod checkins;

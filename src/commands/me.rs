@@ -74,11 +74,17 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         Some("reminders") => {
             let on = call.get(STATE).is_some_and(|s| s == "on");
             store::set_reminders(&ctx.app.db, guild, user, on, now).await?;
-            Ok(Reply::text(if on {
-                "The weekly reminder will name you when you have not checked in yet. \
-                 `/me reminders state:off` stops it."
-            } else {
-                "The weekly reminder will not name you."
+            let hidden = store::profile(&ctx.app.db, guild, user).await?.hidden;
+            Ok(Reply::text(match (on, hidden) {
+                (true, false) => {
+                    "The weekly reminder will name you when you have not checked in yet. \
+                     `/me reminders state:off` stops it."
+                }
+                (true, true) => {
+                    "Reminders are on, but you hide your progress, and the reminder is a \
+                     public message: it leaves you out until `/privacy show`."
+                }
+                (false, _) => "The weekly reminder will not name you.",
             }))
         }
         _ => show(ctx).await,
@@ -106,7 +112,11 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
         .field(
             "Check-in reminders",
             if profile.reminders {
-                "On: the weekly reminder names you (`/me reminders state:off`)"
+                if profile.hidden {
+                    "On, but the public reminder leaves you out while you are hidden"
+                } else {
+                    "On: the weekly reminder names you (`/me reminders state:off`)"
+                }
             } else {
                 "Off (`/me reminders state:on`)"
             },

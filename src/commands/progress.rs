@@ -15,6 +15,7 @@ use super::options::{Opt, OptionSpec};
 use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
 use crate::app::App;
+use crate::celebrations;
 use crate::db::progress::{self as store, Saved};
 use crate::progress::{Held, MemberProgress, TopicState, MAX_PROOF_LEN};
 use crate::render::progress_id::SetStateId;
@@ -124,6 +125,9 @@ async fn save(
     ctx.app
         .progress
         .written(guild, user, saved.progress.clone());
+    if saved.changed && saved.state == TopicState::Done {
+        celebrations::after_activity(ctx.app, guild, user, now).await;
+    }
     let role = match saved.phase_completed {
         Some(complete) => Some(
             roles::sync_phase_role(ctx.app, guild, user, topic.phase.number, complete, now).await,

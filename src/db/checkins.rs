@@ -425,7 +425,8 @@ pub async fn set_reminders(
     tx.commit().await
 }
 
-/// A member who asked to be reminded, with their zone and the weeks they checked in.
+/// A member who asked to be reminded, with their zone and the weeks they checked in. Hidden
+/// members are left out: the reminder is a public message, and it names people.
 #[derive(Debug, Clone)]
 pub struct ToRemind {
     pub user: UserId,
@@ -440,7 +441,7 @@ pub async fn opted_in(pool: &PgPool, guild: GuildId) -> sqlx::Result<Vec<ToRemin
                         WHERE c.guild_id = m.guild_id AND c.user_id = m.user_id
                         ORDER BY week) AS "weeks!"
            FROM members m JOIN servers s USING (guild_id)
-           WHERE m.guild_id = $1 AND m.reminders
+           WHERE m.guild_id = $1 AND m.reminders AND NOT m.hidden
            ORDER BY m.user_id"#,
         guild.db()
     )

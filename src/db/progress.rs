@@ -11,7 +11,7 @@ use serenity::all::{GuildId, UserId};
 use sqlx::PgPool;
 
 use super::ids::DbId;
-use super::servers;
+use super::{celebrations, servers};
 use crate::progress::{MemberProgress, TopicState, PHASE_POINTS, TOPIC_POINTS};
 use crate::roadmap::{Roadmap, TopicRef};
 
@@ -265,6 +265,11 @@ pub async fn set_state(
     )
     .fetch_one(&mut *tx)
     .await?;
+    if now_complete && !was_complete {
+        // Queued with the award it celebrates, so neither happens without the other.
+        let period = celebrations::phase_period(user, phase_number, completions);
+        celebrations::queue(&mut tx, guild, celebrations::PHASE, &period, now).await?;
+    }
     tx.commit().await?;
     Ok(Saved {
         state,

@@ -2,6 +2,7 @@
 //! posts them, paced under Discord's limits. Any number of processes can run it against one
 //! database; the table's idempotency key and Discord's nonce keep each post to exactly one.
 
+pub mod celebrations;
 pub mod challenges;
 pub mod checkins;
 pub mod deliver;
@@ -17,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
 use crate::clock::Clock;
+use crate::db::celebrations as celebration;
 use crate::db::challenges as challenge;
 use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
@@ -104,6 +106,11 @@ impl Scheduler {
             REMINDER | DIGEST => checkins::run(&self.app, self.clock.as_ref(), &job)
                 .await
                 .map(|_| ()),
+            celebration::PHASE | celebration::CHALLENGE => {
+                celebrations::run(&self.app, self.clock.as_ref(), &job)
+                    .await
+                    .map(|_| ())
+            }
             challenge::START | challenge::MID | challenge::END => {
                 challenges::run(&self.app, self.clock.as_ref(), &job)
                     .await

@@ -48,10 +48,18 @@ async fn the_reminder_names_exactly_the_opted_in_members_who_have_not_checked_in
     let week_47 = at("2026-11-20T12:00:00Z");
     // 1: opted in, checked in last week but not this week, no freeze: at risk.
     // 2: opted in and checked in this week. 3: not opted in, not checked in.
-    // 4: opted in, never checked in.
-    for n in [1, 2, 4] {
+    // 4: opted in, never checked in. 5: opted in but hidden: a public message never names
+    // a hidden member, so the reminder leaves them out (and told them so).
+    for n in [1, 2, 4, 5] {
         run_at(&bot, member(n), "/me reminders state:on", at(FRIDAY)).await;
     }
+    run_at(&bot, member(5), "/privacy hide", at(FRIDAY)).await;
+    let told = run_at(&bot, member(5), "/me reminders state:on", at(FRIDAY)).await;
+    assert!(
+        text(&crate::support::json(&told)).contains("leaves you out"),
+        "{:?}",
+        told.response
+    );
     run_at(&bot, member(3), "/me show", at(FRIDAY)).await;
     check_in(&bot, member(1), week_47, "Last week").await;
     check_in(&bot, member(2), at(FRIDAY), "This week").await;
@@ -84,6 +92,10 @@ async fn the_reminder_names_exactly_the_opted_in_members_who_have_not_checked_in
     );
     assert!(!content.contains(&member(2).user.to_string()));
     assert!(!content.contains(&member(3).user.to_string()));
+    assert!(
+        !content.contains(&member(5).user.to_string()),
+        "hidden: {content}"
+    );
     fake.rest.assert_spec_clean();
 
     let shown = text(&crate::support::json(

@@ -1,5 +1,6 @@
 //! `/settings`: how Waypoint is set up in a server, and the staff's choices.
 
+mod celebrations;
 mod checkins;
 mod prompts;
 mod show;
@@ -67,6 +68,11 @@ pub fn spec(library: &Library) -> CommandSpec {
         checkins::options(),
     ))
     .option(OptionSpec::subcommand(
+        "celebrations",
+        "Announce members who complete a phase or reach a challenge target: on or off, where",
+        celebrations::options(),
+    ))
+    .option(OptionSpec::subcommand(
         "checkins-off",
         "Stop check-ins, their reminders and digests (check-ins stay stored)",
         Vec::new(),
@@ -82,6 +88,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         Some("prompts-off") => prompts::off(ctx).await,
         Some("checkins") => checkins::set(ctx, call).await,
         Some("checkins-off") => checkins::off(ctx).await,
+        Some("celebrations") => celebrations::set(ctx, call).await,
         _ => show::show(ctx).await,
     }
 }

@@ -19,6 +19,7 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let schedule = prompt_store::schedule(&ctx.app.db, guild).await?;
     let (next, last) = scheduled::next_and_last(&ctx.app.db, guild, prompt_store::KIND).await?;
     let checkins = checkin_store::settings(&ctx.app.db, guild).await?;
+    let celebrations = crate::db::celebrations::settings(&ctx.app.db, guild).await?;
     let (next_reminder, _) =
         scheduled::next_and_last(&ctx.app.db, guild, checkin_store::REMINDER).await?;
     let (next_digest, _) =
@@ -70,6 +71,13 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
             ),
         )
         .field("Phase roles", roles)
+        .field(
+            "Celebrations",
+            format!(
+                "{} (`/settings celebrations`)",
+                super::celebrations::describe(&celebrations)
+            ),
+        )
         .field(
             "Completing a phase",
             if settings.count_skipped {

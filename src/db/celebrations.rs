@@ -1,0 +1,179 @@
+//! Celebrations: where a server's are posted, and queueing one. A celebration is a row of
+//! `scheduled_posts`, so the scheduler posts it exactly once (its key names the member and the
+//! achievement) with the same retries and pacing as every other post.
+
+use chrono::{DateTime, Utc};
+use serenity::all::{ChannelId, GuildId, UserId};
+use sqlx::{PgConnection, PgPool};
+
+use super::ids::{channel_from_db, DbId};
+use super::scheduled;
+
+/// A member completed a phase: period `{user}:{phase}:{completion}`.
+pub const PHASE: &str = "celebrate-phase";
+/// A member reached a challenge's target: period `{challenge}:{user}`.
+pub const CHALLENGE: &str = "celebrate-challenge";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CelebrationSettings {
+    pub on: bool,
+    /// The channel staff chose, if any.
+    pub channel: Option<ChannelId>,
+    /// The weekly prompt channel, used when staff chose none.
+    pub prompt_channel: Option<ChannelId>,
+}
+
+impl CelebrationSettings {
+    /// Where celebrations go now; `None` when they are off or have nowhere to go.
+    pub fn target(&self) -> Option<ChannelId> {
+        self.on
+            .then_some(self.channel.or(self.prompt_channel))
+            .flatten()
+    }
+}
+
+pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<CelebrationSettings> {
+    let row = sqlx::query!(
+        r#"SELECT COALESCE((SELECT celebrate FROM servers WHERE guild_id = $1), true) AS "on!",
+                  (SELECT celebrate_channel FROM servers WHERE guild_id = $1) AS channel,
+                  (SELECT channel_id FROM prompt_schedules WHERE guild_id = $1) AS prompt_channel"#,
+        guild.db()
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(CelebrationSettings {
+        on: row.on,
+        channel: row.channel.map(channel_from_db),
+        prompt_channel: row.prompt_channel.map(channel_from_db),
+    })
+}
+
+/// Turns celebrations on (in `channel`, or the prompt channel when `None`) or off.
+pub async fn set(
+    pool: &PgPool,
+    guild: GuildId,
+    on: bool,
+    channel: Option<ChannelId>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO servers (guild_id, celebrate, celebrate_channel) VALUES ($1, $2, $3)
+         ON CONFLICT (guild_id) DO UPDATE SET celebrate = EXCLUDED.celebrate,
+           celebrate_channel = EXCLUDED.celebrate_channel, updated_at = now()",
+        guild.db(),
+        on,
+        channel.map(|c| c.db())
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Queues a celebration, once per key.
+pub async fn queue(
+    conn: &mut PgConnection,
+    guild: GuildId,
+    kind: &str,
+    period: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    scheduled::insert_pending(conn, guild, kind, period, now).await
+}
+
+/// What a celebration needs to know of its member when it is posted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subject {
+    /// Hidden members are never announced.
+    pub hidden: bool,
+    /// Whether the phase (if one is asked about) is still complete.
+    pub phase_complete: bool,
+}
+
+pub async fn subject(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+    phase: Option<u8>,
+) -> sqlx::Result<Subject> {
+    let row = sqlx::query!(
+        r#"SELECT COALESCE((SELECT hidden FROM members WHERE guild_id = $1 AND user_id = $2), true) AS "hidden!",
+                  COALESCE((SELECT complete FROM phase_status
+                            WHERE guild_id = $1 AND user_id = $2 AND phase = $3), false) AS "complete!""#,
+        guild.db(),
+        user.db(),
+        phase.map(i16::from)
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(Subject {
+        hidden: row.hidden,
+        phase_complete: row.complete,
+    })
+}
+
+pub fn phase_period(user: UserId, phase: u8, completion: i32) -> String {
+    format!("{user}:{phase}:{completion}")
+}
+
+pub fn challenge_period(challenge: i64, user: UserId) -> String {
+    format!("{challenge}:{user}")
+}
+
+/// What a celebration's period says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Achievement {
+    Phase { user: UserId, phase: u8 },
+    Challenge { challenge: i64, user: UserId },
+}
+
+impl Achievement {
+    pub fn parse(kind: &str, period: &str) -> Option<Self> {
+        let parts: Vec<&str> = period.split(':').collect();
+        match (kind, parts.as_slice()) {
+            (PHASE, [user, phase, _]) => Some(Self::Phase {
+                user: parse_user(user)?,
+                phase: phase.parse().ok()?,
+            }),
+            (CHALLENGE, [challenge, user]) => Some(Self::Challenge {
+                challenge: challenge.parse().ok()?,
+                user: parse_user(user)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn parse_user(text: &str) -> Option<UserId> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| *n != 0)
+        .map(UserId::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_round_trip_and_refuse_anything_else() {
+        let user = UserId::new(u64::MAX);
+        assert_eq!(
+            Achievement::parse(PHASE, &phase_period(user, 3, 2)),
+            Some(Achievement::Phase { user, phase: 3 })
+        );
+        assert_eq!(
+            Achievement::parse(CHALLENGE, &challenge_period(42, user)),
+            Some(Achievement::Challenge {
+                challenge: 42,
+                user
+            })
+        );
+        for (kind, bad) in [
+            (PHASE, "0:1:1"),
+            (PHASE, "5:1"),
+            (CHALLENGE, "x:5"),
+            ("prompt", "5:1"),
+        ] {
+            assert_eq!(Achievement::parse(kind, bad), None, "{kind} {bad}");
+        }
+    }
+}
