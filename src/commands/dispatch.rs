@@ -300,3 +300,16 @@ fn log_error(error: &CommandError) -> Option<String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_personal_reply_never_goes_out_public() {
+        let personal = Reply::text("You are **#3**").personal();
+        assert!(kept_private(personal).ephemeral);
+        let shared = Reply::text("The standing");
+        assert!(!kept_private(shared).ephemeral);
+    }
+}

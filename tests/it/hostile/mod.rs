@@ -23,6 +23,7 @@ mod endpoint;
 mod forms;
 mod found;
 mod interactions;
+mod privacy;
 mod strategies;
 mod text;
 
