@@ -11,10 +11,10 @@ use sqlx::PgPool;
 use crate::challenges::cache::StandingCache;
 use crate::clock::{Clock, SystemClock};
 use crate::db::activity::Activity;
+use crate::db::challenges::Challenge;
 use crate::discord::post::Poster;
-use crate::progress::ProgressCache;
+use crate::progress::cache::ProgressCache;
 use crate::roadmap::{Library, Roadmap};
-use crate::schedule::ScheduleOptions;
 
 pub struct App {
     pub library: Library,
@@ -98,9 +98,48 @@ impl App {
         self
     }
 
+    /// The topic ids a topic challenge limited to a phase counts, old aliases included; `None`
+    /// when the challenge counts every topic, or something else.
+    pub fn challenge_topics(&self, challenge: &Challenge) -> Option<Vec<String>> {
+        let phase = challenge
+            .phase
+            .filter(|_| challenge.goal == crate::challenges::Goal::Topics)?;
+        let roadmap = self.roadmap_for(Some(challenge.guild));
+        Some(
+            roadmap
+                .phase(phase)
+                .map(|p| {
+                    p.topics()
+                        .flat_map(|t| {
+                            std::iter::once(t.id.clone()).chain(t.aliases.iter().cloned())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
+    }
+
     /// The roadmap a server follows. Every server follows the deployment's default for now;
     /// `servers.roadmap_id` is where a per-server choice will live.
     pub fn roadmap_for(&self, _guild: Option<GuildId>) -> &Roadmap {
         &self.library.roadmaps[self.default_roadmap]
+    }
+}
+
+/// How the scheduler and `/prompt now` treat posts; see `Config` for the defaults.
+#[derive(Debug, Clone, Copy)]
+pub struct ScheduleOptions {
+    /// A post missed by more than this (the process was down) is skipped, not posted late.
+    pub grace: chrono::Duration,
+    /// How long a claim holds a post before another process may take it over.
+    pub lease: chrono::Duration,
+}
+
+impl Default for ScheduleOptions {
+    fn default() -> Self {
+        Self {
+            grace: chrono::Duration::hours(12),
+            lease: chrono::Duration::seconds(60),
+        }
     }
 }

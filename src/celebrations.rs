@@ -9,7 +9,6 @@ use tracing::warn;
 
 use crate::app::App;
 use crate::db::{celebrations, challenges};
-use crate::schedule::challenges::phase_topics;
 
 /// After a member's activity counted toward challenges (a topic done, a check-in): queues a
 /// celebration for each running challenge of theirs whose target they have now reached. The
@@ -30,7 +29,7 @@ async fn queue_reached(
     // The activity just saved is stamped `now`, and a count runs to just before its `until`.
     let until = now + chrono::Duration::milliseconds(1);
     for challenge in challenges::running_joined_by(&app.db, guild, user, now).await? {
-        let topics = phase_topics(app, &challenge);
+        let topics = app.challenge_topics(&challenge);
         let own = challenges::progress(&app.db, &challenge, topics.as_deref(), until, Some(user))
             .await?
             .into_iter()

@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::schedule::ScheduleOptions;
+use crate::app::ScheduleOptions;
+use crate::db::DatabaseOptions;
 pub use crate::secret::Secret;
 use crate::telemetry::LogFormat;
 
@@ -106,6 +107,15 @@ impl Config {
 
     pub fn db_timeout(&self) -> Duration {
         Duration::from_millis(self.db_timeout_ms)
+    }
+
+    /// Where the database is, for `Database::open`.
+    pub fn database(&self) -> DatabaseOptions {
+        DatabaseOptions {
+            url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            timeout: self.db_timeout(),
+        }
     }
 
     pub fn schedule(&self) -> ScheduleOptions {

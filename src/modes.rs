@@ -169,7 +169,7 @@ impl Running {
             );
         }
         let library = load_content(config)?;
-        let db = Database::open(config).await?;
+        let db = Database::open(&config.database()).await?;
         let mut app = App::new(library, db.pool.clone(), config.default_roadmap.as_deref())?
             .with_schedule(config.schedule());
         if let Some(http) = outbound.roles {
@@ -402,7 +402,7 @@ fn http_client(config: &Config, token: &str) -> Http {
 }
 
 pub async fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
-    let db = Database::open(config).await?;
+    let db = Database::open(&config.database()).await?;
     println!("database schema is up to date");
     db.close().await?;
     Ok(ExitCode::SUCCESS)

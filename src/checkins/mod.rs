@@ -1,7 +1,7 @@
-//! Weekly check-ins: what a member did, what blocks them and their next goal; the streak they
-//! build; the form and its rules.
+//! Weekly check-ins: what a member did, what blocks them and their next goal, the rules an
+//! entry meets, and the streak they build.
 
-pub mod form;
+pub mod entry;
 pub mod streak;
 
 /// Points a check-in earns, once per member and week (editing it earns nothing more).

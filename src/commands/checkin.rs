@@ -11,10 +11,11 @@ use super::invocation::CommandCall;
 use super::options::Opt;
 use super::spec::CommandSpec;
 use crate::celebrations;
-use crate::checkins::form::{form, Draft, FORM_ID, RETRY_ID};
+use crate::checkins::entry::Draft;
 use crate::checkins::streak::{streak, week_number, Streak};
 use crate::db::checkins::{self as store, CheckinSettings, Saved};
 use crate::render::checkin as view;
+use crate::render::checkin_form::{form, FORM_ID, RETRY_ID};
 use crate::render::Reply;
 use crate::schedule::weekly::week_key;
 

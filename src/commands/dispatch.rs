@@ -10,8 +10,8 @@ use tracing::{error, info, info_span, warn, Instrument};
 use super::error::{CommandError, CommandResult};
 use super::handler::{Audience, Click, Ctx, Submit, Typing};
 use super::invocation::{Action, Invocation};
+use super::registry::Registry;
 use super::spec::CommandSpec;
-use super::Registry;
 use crate::app::App;
 use crate::render::{limits, Reply, Response};
 use crate::telemetry::metrics;
@@ -84,7 +84,7 @@ impl Dispatcher {
     async fn route(&self, invocation: &Invocation) -> Outcome {
         let ctx = |audience| Ctx {
             app: &self.app,
-            registry: &self.registry,
+            usage: self.registry.usage(),
             invocation,
             audience,
         };

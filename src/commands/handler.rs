@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use serenity::all::GuildId;
 
+use super::access::Access;
 use super::error::{CommandError, CommandResult};
 use super::invocation::{CommandCall, Invocation};
-use super::Registry;
 use crate::app::App;
 use crate::render::{Choice, Reply};
 use crate::roadmap::Roadmap;
@@ -24,7 +24,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct Ctx<'a> {
     /// Shared, so a handler can hand work to a background task.
     pub app: &'a Arc<App>,
-    pub registry: &'a Registry,
+    /// Every usage line, for `/help`.
+    pub usage: &'a [(String, Access)],
     pub invocation: &'a Invocation,
     /// Who will see the answer, known before the handler runs.
     pub audience: Audience,

@@ -1,9 +1,10 @@
 //! `/help`: what Waypoint does and every command, generated from the registry.
 
+use super::access::Access;
 use super::error::CommandResult;
 use super::handler::Ctx;
 use super::invocation::CommandCall;
-use super::spec::{Access, CommandSpec};
+use super::spec::CommandSpec;
 use crate::render::{limits, Embed, Reply};
 
 pub const NAME: &str = "help";
@@ -15,12 +16,10 @@ pub fn spec() -> CommandSpec {
 async fn run(ctx: &Ctx<'_>, _call: &CommandCall) -> CommandResult<Reply> {
     let mut member = Vec::new();
     let mut staff = Vec::new();
-    for spec in ctx.registry.iter() {
-        for (line, access) in spec.usage_lines() {
-            match access {
-                Access::Everyone => member.push(line),
-                Access::Staff => staff.push(line),
-            }
+    for (line, access) in ctx.usage {
+        match access {
+            Access::Everyone => member.push(line.clone()),
+            Access::Staff => staff.push(line.clone()),
         }
     }
     let mut embed = Embed::new("Waypoint").description(format!(

@@ -1,9 +1,10 @@
 //! A parsed interaction, the same whichever transport delivered it.
 
 use chrono::{DateTime, Utc};
-use serenity::all::{ChannelId, ChannelType, GuildId, Permissions, RoleId, UserId};
+use serenity::all::{ChannelId, GuildId, Permissions, UserId};
 
 use super::options::{FromValue, Opt};
+pub use super::value::Value;
 
 #[derive(Debug, Clone)]
 pub struct Invocation {
@@ -48,32 +49,6 @@ pub struct CommandCall {
     /// Sub-command group and sub-command names, outermost first.
     pub path: Vec<String>,
     pub options: Vec<(String, Value)>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    Integer(i64),
-    Number(f64),
-    String(String),
-    Boolean(bool),
-    User(UserId),
-    /// The channel, and its type when Discord resolved it (the console cannot know it).
-    Channel(ChannelId, Option<ChannelType>),
-    Role(RoleId),
-}
-
-impl Value {
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Self::Integer(_) => "a whole number",
-            Self::Number(_) => "a number",
-            Self::String(_) => "text",
-            Self::Boolean(_) => "true or false",
-            Self::User(_) => "a member",
-            Self::Channel(..) => "a channel",
-            Self::Role(_) => "a role",
-        }
-    }
 }
 
 impl CommandCall {

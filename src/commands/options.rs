@@ -8,7 +8,7 @@ use serenity::all::{
 };
 
 use super::error::{CommandError, CommandResult};
-use super::invocation::Value;
+use super::value::Value;
 
 /// An option's name together with the type of its value. A command file declares each option
 /// once as a constant and uses that constant both to define the option and to read it, so the

@@ -2,11 +2,9 @@
 //! they (or others who allow it) stand. The topic view's state buttons land here too.
 
 use std::fmt::Write;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serenity::all::{GuildId, UserId};
-use tracing::{debug, Instrument};
+use serenity::all::UserId;
 
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx};
@@ -14,10 +12,9 @@ use super::invocation::CommandCall;
 use super::options::{Opt, OptionSpec};
 use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
-use crate::app::App;
 use crate::celebrations;
 use crate::db::progress::{self as store, Saved};
-use crate::progress::{Held, MemberProgress, TopicState, MAX_PROOF_LEN};
+use crate::progress::{TopicState, MAX_PROOF_LEN};
 use crate::render::progress_id::SetStateId;
 use crate::render::{progress as views, roadmap as roadmap_views, Reply};
 use crate::roadmap::TopicRef;
@@ -29,12 +26,6 @@ const PROOF: Opt<String> = Opt::new("proof");
 const MEMBER: Opt<UserId> = Opt::new("member");
 /// The `state` choices, as `TopicState::as_str` spells them (a unit test keeps them in step).
 const STATES: [&str; 4] = ["learning", "done", "skipped", "not-started"];
-/// How long a roadmap view waits for a member's progress it has not cached yet; past it, the
-/// view goes out without marks rather than late.
-const MARKS_WAIT: Duration = Duration::from_millis(250);
-/// How long a background read of stale progress may take before the next view retries it.
-const REFRESH_WAIT: Duration = Duration::from_secs(5);
-
 pub fn spec() -> CommandSpec {
     CommandSpec::new(NAME, "Track your progress through the roadmap", run)
         .private()
@@ -255,54 +246,6 @@ async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     let mut reply = roadmap_views::topic(topic, Some(saved.state));
     reply.content = Some(confirmation(topic, &saved, &role));
     Ok(reply)
-}
-
-/// The invoking member's progress for marking views: from the cache (a stale entry answers
-/// while it is read again in the background), else loaded with a short bounded wait. `None`
-/// (no marks) when the database is slow or down: content still shows.
-pub(super) async fn own_progress(ctx: &Ctx<'_>) -> Option<Arc<MemberProgress>> {
-    let guild = ctx.invocation.guild_id?;
-    let user = ctx.invocation.user_id;
-    match ctx.app.progress.get(guild, user) {
-        Held::Fresh(progress) => Some(progress),
-        Held::Stale { progress, refresh } => {
-            if refresh {
-                tokio::spawn(read_again(ctx.app.clone(), guild, user).in_current_span());
-            }
-            Some(progress)
-        }
-        Held::Missing => read_marks(ctx.app, guild, user, MARKS_WAIT).await,
-    }
-}
-
-/// Reads a member's stale progress again, off the request path.
-async fn read_again(app: Arc<App>, guild: GuildId, user: UserId) {
-    if read_marks(&app, guild, user, REFRESH_WAIT).await.is_none() {
-        app.progress.refresh_failed(guild, user);
-    }
-}
-
-/// Reads a member's progress into the cache, waiting at most `wait`; `None` when the
-/// database is slow or down.
-async fn read_marks(
-    app: &App,
-    guild: GuildId,
-    user: UserId,
-    wait: Duration,
-) -> Option<Arc<MemberProgress>> {
-    let began = Instant::now();
-    let load = store::load(&app.db, app.roadmap_for(Some(guild)), guild, user);
-    match tokio::time::timeout(wait, load).await {
-        Ok(Ok(stored)) => Some(app.progress.read(guild, user, began, stored.progress)),
-        Ok(Err(e)) => {
-            debug!(error = %e, "could not read progress marks");
-            None
-        }
-        Err(_) => {
-            debug!(?wait, "reading progress marks took too long");
-            None
-        }
-    }
 }
 
 #[cfg(test)]

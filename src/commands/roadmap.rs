@@ -7,8 +7,8 @@
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
+use super::marks::own_progress;
 use super::options::Opt;
-use super::progress::own_progress;
 use super::spec::CommandSpec;
 use crate::render::roadmap_id::RoadmapId;
 use crate::render::{limits, roadmap as views, Choice, Reply};

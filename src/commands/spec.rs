@@ -1,8 +1,9 @@
 //! Slash-command definitions: one description serves registration, dispatch, the console
 //! parser and `/help`, so they cannot drift apart.
 
-use serenity::all::{CreateCommand, InteractionContext, Permissions};
+use serenity::all::{CreateCommand, InteractionContext};
 
+use super::access::Access;
 use super::error::{CommandError, CommandResult};
 use super::handler::{
     AutocompleteHandler, Click, CommandHandler, ComponentHandler, Handler, ModalHandler, Submit,
@@ -11,27 +12,6 @@ use super::handler::{
 use super::invocation::CommandCall;
 use super::options::{OptionKind, OptionSpec};
 use crate::render::{Choice, Reply};
-
-/// Who may run a command. Declared once per command; the dispatcher enforces it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Everyone,
-    /// Server staff: members with Manage Server.
-    Staff,
-}
-
-impl Access {
-    pub const STAFF_PERMISSIONS: Permissions = Permissions::MANAGE_GUILD;
-
-    pub fn allows(self, permissions: Permissions) -> bool {
-        match self {
-            Self::Everyone => true,
-            Self::Staff => {
-                permissions.contains(Self::STAFF_PERMISSIONS) || permissions.administrator()
-            }
-        }
-    }
-}
 
 pub struct CommandSpec {
     pub name: &'static str,

@@ -9,7 +9,7 @@ use sqlx::{PgConnection, PgPool};
 use super::ids::{channel_from_db, guild_from_db, user_from_db, DbId};
 use super::prompts::zone_from_db;
 use super::{scheduled, servers};
-use crate::checkins::form::{CheckIn, Draft};
+use crate::checkins::entry::{CheckIn, Draft};
 use crate::checkins::CHECKIN_POINTS;
 use crate::schedule::weekly::WeeklySlot;
 

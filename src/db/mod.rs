@@ -24,12 +24,22 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
 use tracing::info;
 
-use crate::config::Config;
+use crate::secret::Secret;
 use embedded::{Cluster, ClusterOptions};
 pub use redact::redact;
 
 /// The schema, embedded in the binary so `waypoint migrate` works from anywhere.
 pub static MIGRATOR: Migrator = sqlx::migrate!();
+
+/// Where the database is and how long any wait on it may take.
+#[derive(Debug, Clone)]
+pub struct DatabaseOptions {
+    /// `None`: start the embedded server.
+    pub url: Option<Secret>,
+    /// The embedded server's data folder; `None` picks the default.
+    pub data_dir: Option<std::path::PathBuf>,
+    pub timeout: Duration,
+}
 
 /// The pool plus, when we started it ourselves, the embedded server behind it.
 pub struct Database {
@@ -40,11 +50,11 @@ pub struct Database {
 impl Database {
     /// Connects to DATABASE_URL, or starts the embedded server when it is unset, and applies
     /// pending migrations.
-    pub async fn open(config: &Config) -> anyhow::Result<Self> {
-        let (url, embedded) = match &config.database_url {
+    pub async fn open(options: &DatabaseOptions) -> anyhow::Result<Self> {
+        let (url, embedded) = match &options.url {
             Some(url) => (url.expose().to_string(), None),
             None => {
-                let data_dir = match &config.data_dir {
+                let data_dir = match &options.data_dir {
                     Some(dir) => dir.clone(),
                     None => embedded::default_data_dir()?,
                 };
@@ -57,7 +67,7 @@ impl Database {
             }
         };
         migrate(&url).await?;
-        let pool = connect(&url, config.db_timeout()).await?;
+        let pool = connect(&url, options.timeout).await?;
         Ok(Self { pool, embedded })
     }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 use serenity::all::{ChannelId, MessageId};
 
 use super::pace::Pacer;
-use crate::config::Secret;
+use crate::secret::Secret;
 use crate::telemetry::metrics;
 
 const DISCORD_API: &str = "https://discord.com";

@@ -2,11 +2,11 @@
 //! a phase, and what a member should do next. Pure logic over the content; storage is in
 //! `db::progress`.
 
-mod cache;
+/// The in-memory cache of members' progress (a service over these rules, not a rule).
+pub mod cache;
 mod state;
 mod summary;
 
-pub use cache::{Held, ProgressCache};
 pub use state::TopicState;
 pub use summary::{MemberProgress, PhaseSummary};
 

@@ -5,9 +5,10 @@ use std::fmt::Write;
 
 use serenity::all::UserId;
 
+use super::checkin_form::RETRY_ID;
 use super::limits;
 use super::reply::{ActionRow, Button, Embed, Reply};
-use crate::checkins::form::{CheckIn, RETRY_ID};
+use crate::checkins::entry::CheckIn;
 use crate::checkins::streak::{week_key, Streak, WeekMark};
 use crate::db::checkins::DigestEntry;
 use crate::words;

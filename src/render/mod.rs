@@ -4,6 +4,7 @@ pub mod celebration;
 pub mod challenge;
 pub mod challenge_id;
 pub mod checkin;
+pub mod checkin_form;
 pub mod discord;
 pub mod leaderboard;
 pub mod limits;

@@ -1,5 +1,6 @@
 //! Roadmap content: the model, loading it from TOML folders, validating it and searching it.
 
+mod checks;
 mod error;
 mod loader;
 mod model;

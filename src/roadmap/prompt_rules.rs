@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::checks::{check_id, check_unique, require};
 use super::error::ContentError;
 use super::model::{Prompt, Roadmap};
-use super::validate::{check_id, check_unique, require};
 
 /// A server posts one prompt a week and repeats none until its phase's pool is used up; six
 /// per phase give at least a month and a half of fresh prompts in any phase.

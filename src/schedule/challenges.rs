@@ -74,26 +74,8 @@ async fn progress(
     challenge: &Challenge,
     until: chrono::DateTime<chrono::Utc>,
 ) -> sqlx::Result<Vec<Progress>> {
-    let topics = phase_topics(app, challenge);
+    let topics = app.challenge_topics(challenge);
     store::progress(&app.db, challenge, topics.as_deref(), until, None).await
-}
-
-/// The topic ids a topic challenge limited to a phase counts, old aliases included.
-pub fn phase_topics(app: &App, challenge: &Challenge) -> Option<Vec<String>> {
-    let phase = challenge
-        .phase
-        .filter(|_| challenge.goal == crate::challenges::Goal::Topics)?;
-    let roadmap = app.roadmap_for(Some(challenge.guild));
-    Some(
-        roadmap
-            .phase(phase)
-            .map(|p| {
-                p.topics()
-                    .flat_map(|t| std::iter::once(t.id.clone()).chain(t.aliases.iter().cloned()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    )
 }
 
 /// Closes the challenge: its final standing, points and role for finishers, and the end

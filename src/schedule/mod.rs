@@ -24,24 +24,6 @@ use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
 use crate::telemetry::metrics;
 
-/// How the scheduler and `/prompt now` treat posts; see `Config` for the defaults.
-#[derive(Debug, Clone, Copy)]
-pub struct ScheduleOptions {
-    /// A post missed by more than this (the process was down) is skipped, not posted late.
-    pub grace: chrono::Duration,
-    /// How long a claim holds a post before another process may take it over.
-    pub lease: chrono::Duration,
-}
-
-impl Default for ScheduleOptions {
-    fn default() -> Self {
-        Self {
-            grace: chrono::Duration::hours(12),
-            lease: chrono::Duration::seconds(60),
-        }
-    }
-}
-
 /// Posts claimed at once. Small enough that a batch is posted well inside its lease at any
 /// sensible rate, large enough that claiming is not what limits a fan-out.
 const BATCH: i64 = 100;

@@ -18,6 +18,7 @@ mod faults;
 mod gateway;
 mod hostile;
 mod isolation;
+mod layering;
 mod leaderboard;
 mod outage;
 mod privacy;

@@ -2,9 +2,11 @@
 //! and leave; everyone lists them and sees a standing.
 
 mod create;
+mod lookup;
 mod membership;
 mod standing;
 
+pub(super) use lookup::{complete_names, find};
 pub(super) use standing::standing_now;
 
 use super::error::{CommandError, CommandResult};
@@ -15,7 +17,7 @@ use super::spec::CommandSpec;
 use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as store, Challenge, Find, Names};
 use crate::render::challenge_id::ChallengeId;
-use crate::render::{limits, Choice, Reply};
+use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
 
 pub const NAME: &str = "challenge";
@@ -115,19 +117,6 @@ async fn named(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Challenge> {
     find(ctx, &name).await
 }
 
-pub(super) async fn find(ctx: &Ctx<'_>, name: &str) -> CommandResult<Challenge> {
-    let guild = ctx.guild()?;
-    store::one(&ctx.app.db, guild, Find::Name(name.trim()))
-        .await?
-        .ok_or_else(|| {
-            CommandError::user(format!(
-                "There is no challenge called `{}` here. `/challenge list` shows them all; \
-                 start typing the name and pick it from the list.",
-                limits::truncate(name.trim(), NAME_MAX)
-            ))
-        })
-}
-
 async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
     let which = match typing.call.path.first().map(String::as_str) {
         Some("join" | "end" | "cancel") => Names::Open,
@@ -135,30 +124,4 @@ async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice
         _ => Names::Any,
     };
     complete_names(ctx, which, typing.partial).await
-}
-
-/// Challenge names matching what is being typed, as autocomplete choices (`/challenge` and
-/// `/leaderboard challenge:`).
-pub(super) async fn complete_names(
-    ctx: &Ctx<'_>,
-    which: Names,
-    partial: &str,
-) -> CommandResult<Vec<Choice>> {
-    let guild = ctx.guild()?;
-    let names = store::names(
-        &ctx.app.db,
-        guild,
-        which,
-        partial,
-        ctx.invocation.now,
-        limits::AUTOCOMPLETE_CHOICES as i64,
-    )
-    .await?;
-    Ok(names
-        .into_iter()
-        .map(|name| Choice {
-            name: name.clone(),
-            value: name,
-        })
-        .collect())
 }

@@ -5,13 +5,12 @@ use std::sync::Arc;
 
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
-use super::find;
+use super::lookup::find;
 use crate::challenges::cache::{Count, Standing};
 use crate::challenges::standing::Progress;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
 use crate::render::challenge as view;
 use crate::render::Reply;
-use crate::schedule::challenges::phase_topics;
 
 /// A challenge's ranked standing (shared between requests for a few seconds, see
 /// `StandingCache`) and the caller's own progress, counted now so their own change always
@@ -20,7 +19,7 @@ pub(crate) async fn standing_now(
     ctx: &Ctx<'_>,
     challenge: &Challenge,
 ) -> CommandResult<(Arc<Standing>, Option<Progress>)> {
-    let topics = phase_topics(ctx.app, challenge);
+    let topics = ctx.app.challenge_topics(challenge);
     let (db, now, user) = (&ctx.app.db, ctx.invocation.now, ctx.invocation.user_id);
     let count = || -> Count {
         let (db, challenge, topics) = (db.clone(), challenge.clone(), topics.clone());

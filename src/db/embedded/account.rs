@@ -8,7 +8,7 @@ use tokio::process::Command;
 
 use nix::unistd::{Gid, Uid, User};
 
-use super::EmbeddedError;
+use super::error::EmbeddedError;
 
 /// The account the server runs under: ourselves, or `postgres` when we are root.
 #[derive(Debug, Clone, Copy)]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use tracing::warn;
 
 use super::account::{check_reachable, run_as};
-use super::EmbeddedError;
+use super::error::EmbeddedError;
 
 const LOCAL: &str = ".waypoint";
 const SYSTEM_ROOT: &str = "/var/lib/waypoint";

@@ -7,7 +7,9 @@
 //! throwaway cluster per process without any clean-up code.
 
 mod account;
+mod error;
 mod location;
+mod options;
 mod setup;
 mod supervisor;
 
@@ -27,53 +29,13 @@ pub use location::default_data_dir;
 use setup::{init, log_tail, read_password, stop_leftover};
 use supervisor::spawn;
 
-const SUPERUSER: &str = "waypoint";
+pub use error::EmbeddedError;
+use error::{failed, SUPERUSER};
+pub use options::ClusterOptions;
+
 const DATABASE: &str = "waypoint";
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(30);
-
-#[derive(Debug, thiserror::Error)]
-pub enum EmbeddedError {
-    #[error(
-        "no PostgreSQL server programs found (looked in PATH and /usr/lib/postgresql/*/bin).\n\
-         Install them (Debian/Ubuntu: `sudo apt-get install postgresql`), or set DATABASE_URL \
-         to a PostgreSQL database you run yourself."
-    )]
-    NotInstalled,
-    #[error(
-        "running as root, but there is no `postgres` user to run the database server as \
-         (PostgreSQL refuses to run as root).\nInstall Debian's `postgresql` package, which \
-         creates it, run Waypoint as an ordinary user, or set DATABASE_URL."
-    )]
-    NoPostgresUser,
-    #[error(
-        "the database server runs as the `postgres` user, which cannot reach {data_dir}: \
-         {blocking} is not open to other users (mode {mode:o}).\nSet WAYPOINT_DATA_DIR to a \
-         folder it can reach (for example under /var/lib or /tmp), or set DATABASE_URL."
-    )]
-    Unreachable {
-        data_dir: PathBuf,
-        blocking: PathBuf,
-        mode: u32,
-    },
-    #[error("the embedded database failed to {action}: {detail}\n(server log: {log})")]
-    Failed {
-        action: &'static str,
-        detail: String,
-        log: PathBuf,
-    },
-    #[error("the embedded database: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-/// What kind of cluster to start.
-#[derive(Debug, Clone)]
-pub struct ClusterOptions {
-    /// Folder holding the server's data, its log and its password.
-    pub data_dir: PathBuf,
-    /// A throwaway cluster: tuned for speed over durability, removed when it stops.
-    pub throwaway: bool,
-}
 
 /// A running embedded server. Dropping it stops the server too; `stop` waits for that.
 /// Its URLs hold the password, hence `Secret` (and so Debug never shows them).
@@ -223,12 +185,4 @@ fn url(password: &str, port: u16, database: &str) -> Secret {
     Secret::new(format!(
         "postgres://{SUPERUSER}:{password}@127.0.0.1:{port}/{database}"
     ))
-}
-
-fn failed(action: &'static str, detail: String, log: &Path) -> EmbeddedError {
-    EmbeddedError::Failed {
-        action,
-        detail,
-        log: log.to_path_buf(),
-    }
 }

@@ -12,7 +12,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use tracing::{info, warn};
 
 use super::account::{as_server_user, RunAs};
-use super::{failed, EmbeddedError, SUPERUSER};
+use super::error::{failed, EmbeddedError, SUPERUSER};
 
 /// Creates a new cluster with a random superuser password, which is kept beside it (0600).
 pub(super) async fn init(

@@ -6,8 +6,9 @@ use std::process::Stdio;
 use tokio::process::{Child, Command};
 
 use super::account::{as_server_user, RunAs};
+use super::error::EmbeddedError;
+use super::options::ClusterOptions;
 use super::setup::open_log;
-use super::{ClusterOptions, EmbeddedError};
 
 /// Runs the server in the background, stops it when stdin closes, and (for throwaway clusters)
 /// removes the folder afterwards. `$1` postgres, `$2` data, `$3` port, `$4` folder to remove.

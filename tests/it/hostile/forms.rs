@@ -8,8 +8,8 @@ use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::select;
-use waypoint::checkins::form::{FORM_ID, RETRY_ID};
 use waypoint::commands::{Action, Dispatcher, Registry};
+use waypoint::render::checkin_form::{FORM_ID, RETRY_ID};
 use waypoint::render::Response;
 
 use super::dispatch::{seeded_bot, Reached};

@@ -1,17 +1,13 @@
-//! The check-in form: its fields, what it holds when it opens, and the rules a submission must
-//! meet. A submission that breaks one is kept as a draft so the form can open again with it.
+//! A week's check-in: what a member sends (a draft, as typed) and the rules it must meet to
+//! be one. A submission that breaks one is kept as a draft so the form can open again with it.
+//! The form itself is a view (`render::checkin_form`).
 
-use crate::render::{limits, Modal, TextField};
-
-/// Custom ids: the form, and the button that opens it again after a mistake.
-pub const FORM_ID: &str = "checkin:submit";
-pub const RETRY_ID: &str = "checkin:retry";
-
-const DID: &str = "did";
-const BLOCKERS: &str = "blockers";
-const GOAL: &str = "goal";
-const LINK: &str = "link";
-const MET: &str = "met";
+/// The ids of the form's fields.
+pub const DID: &str = "did";
+pub const BLOCKERS: &str = "blockers";
+pub const GOAL: &str = "goal";
+pub const LINK: &str = "link";
+pub const MET: &str = "met";
 
 pub const DID_MAX: usize = 1000;
 pub const BLOCKERS_MAX: usize = 1000;
@@ -80,7 +76,7 @@ impl Draft {
     pub fn check(&self) -> Result<CheckIn, Vec<String>> {
         let mut problems = Vec::new();
         let mut text = |value: &str, name: &str, max: usize, required: bool| {
-            let length = limits::len(value);
+            let length = value.chars().count();
             if required && value.is_empty() {
                 problems.push(format!("**{name}** is empty: write a sentence or two."));
             } else if length > max {
@@ -125,46 +121,6 @@ impl Draft {
         } else {
             Err(problems)
         }
-    }
-}
-
-/// The form, holding `prefill`. With `last_goal`, it asks whether that goal was met and shows
-/// it (a form can show text only in a field's label and placeholder).
-pub fn form(prefill: &Draft, last_goal: Option<&str>, editing: bool) -> Modal {
-    let mut fields = vec![
-        TextField::new(DID, "What did you do this week?", DID_MAX as u16)
-            .paragraph()
-            .required()
-            .value(Some(prefill.did.clone())),
-        TextField::new(BLOCKERS, "What blocks you? (optional)", BLOCKERS_MAX as u16)
-            .paragraph()
-            .value(Some(prefill.blockers.clone())),
-        TextField::new(GOAL, "Your goal for next week", GOAL_MAX as u16)
-            .paragraph()
-            .required()
-            .value(Some(prefill.goal.clone())),
-        TextField::new(LINK, "A link to show it (optional)", LINK_MAX as u16)
-            .value(Some(prefill.link.clone()))
-            .placeholder("https://github.com/you/project"),
-    ];
-    if let Some(goal) = last_goal {
-        fields.push(
-            TextField::new(MET, "Met last week's goal? yes, partly or no", 10)
-                .value(Some(prefill.met.clone()))
-                .placeholder(limits::truncate(
-                    &format!("It was: {goal}"),
-                    limits::INPUT_PLACEHOLDER,
-                )),
-        );
-    }
-    Modal {
-        custom_id: FORM_ID.into(),
-        title: if editing {
-            "Edit this week's check-in".into()
-        } else {
-            "Weekly check-in".into()
-        },
-        fields,
     }
 }
 

@@ -1,0 +1,62 @@
+//! Every command Waypoint offers: registration, dispatch, the console and `/help` read it.
+
+use anyhow::bail;
+use serenity::all::CreateCommand;
+
+use super::access::Access;
+use super::spec::CommandSpec;
+use super::{
+    challenge, checkin, help, leaderboard, me, privacy, progress, prompt, roadmap, settings,
+};
+use crate::roadmap::Library;
+
+/// Every command Waypoint offers. Registration, dispatch, the console and `/help` all read it.
+pub struct Registry {
+    specs: Vec<CommandSpec>,
+    /// `/help`'s lines, with who may run each, worked out once.
+    usage: Vec<(String, Access)>,
+}
+
+impl Registry {
+    /// Builds the command list; a definition Discord would refuse stops start-up here.
+    pub fn new(library: &Library) -> anyhow::Result<Self> {
+        let specs = vec![
+            roadmap::spec(library),
+            progress::spec(),
+            privacy::spec(),
+            settings::spec(library),
+            prompt::spec(),
+            checkin::spec(),
+            challenge::spec(library),
+            checkin::history_spec(),
+            me::spec(),
+            leaderboard::spec(library),
+            help::spec(),
+        ];
+        let usage = specs.iter().flat_map(CommandSpec::usage_lines).collect();
+        let registry = Self { specs, usage };
+        let problems: Vec<String> = registry.specs.iter().flat_map(|s| s.problems()).collect();
+        if !problems.is_empty() {
+            bail!("invalid command definitions:\n  {}", problems.join("\n  "));
+        }
+        Ok(registry)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&CommandSpec> {
+        self.specs.iter().find(|s| s.name == name)
+    }
+
+    /// Every usage line `/help` shows, with who may run it.
+    pub fn usage(&self) -> &[(String, Access)] {
+        &self.usage
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &CommandSpec> {
+        self.specs.iter()
+    }
+
+    /// The bodies sent to Discord's bulk-overwrite endpoint.
+    pub fn definitions(&self) -> Vec<CreateCommand> {
+        self.specs.iter().map(CommandSpec::to_discord).collect()
+    }
+}

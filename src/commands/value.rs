@@ -1,0 +1,29 @@
+//! An option's value as it arrives, before it is read as the type its option declares.
+
+use serenity::all::{ChannelId, ChannelType, RoleId, UserId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Integer(i64),
+    Number(f64),
+    String(String),
+    Boolean(bool),
+    User(UserId),
+    /// The channel, and its type when Discord resolved it (the console cannot know it).
+    Channel(ChannelId, Option<ChannelType>),
+    Role(RoleId),
+}
+
+impl Value {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Integer(_) => "a whole number",
+            Self::Number(_) => "a number",
+            Self::String(_) => "text",
+            Self::Boolean(_) => "true or false",
+            Self::User(_) => "a member",
+            Self::Channel(..) => "a channel",
+            Self::Role(_) => "a role",
+        }
+    }
+}
