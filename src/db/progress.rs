@@ -12,7 +12,8 @@ use sqlx::PgPool;
 
 use super::ids::DbId;
 use super::{celebrations, servers};
-use crate::progress::{MemberProgress, TopicState, PHASE_POINTS, TOPIC_POINTS};
+use crate::progress::plan::{plan, Amount, Award, Current, Plan, Request, Rules, TopicRow};
+use crate::progress::{MemberProgress, TopicState};
 use crate::roadmap::{Roadmap, TopicRef};
 
 /// What a change did.
@@ -49,13 +50,6 @@ pub struct Stored {
     pub completed: Vec<u8>,
 }
 
-struct Row {
-    topic_id: String,
-    state: TopicState,
-    done_count: i32,
-    proof_url: Option<String>,
-}
-
 pub async fn set_state(
     pool: &PgPool,
     topic: TopicRef<'_>,
@@ -84,126 +78,61 @@ pub async fn set_state(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let phase_complete = snapshot.first().and_then(|r| r.phase_complete);
-    let phase_completions = snapshot
-        .first()
-        .and_then(|r| r.phase_completions)
-        .unwrap_or(0);
-    let mut rows: Vec<Row> = snapshot
-        .into_iter()
-        .filter_map(|r| {
-            Some(Row {
-                topic_id: r.topic_id?,
-                state: TopicState::parse(&r.state?).unwrap_or_default(),
-                done_count: r.done_count?,
-                proof_url: r.proof_url,
+    let current = Current {
+        phase_complete: snapshot
+            .first()
+            .and_then(|r| r.phase_complete)
+            .unwrap_or(false),
+        phase_completions: snapshot
+            .first()
+            .and_then(|r| r.phase_completions)
+            .unwrap_or(0),
+        rows: snapshot
+            .into_iter()
+            .filter_map(|r| {
+                Some(TopicRow {
+                    topic_id: r.topic_id?,
+                    state: TopicState::parse(&r.state?).unwrap_or_default(),
+                    done_count: r.done_count?,
+                    proof_url: r.proof_url,
+                })
             })
-        })
-        .collect();
-
-    // The row for this topic: under its current id, else under an old one (then renamed).
-    let id = topic.topic.id.as_str();
-    let existing = rows.iter().position(|r| r.topic_id == id).or_else(|| {
-        rows.iter()
-            .position(|r| topic.topic.aliases.contains(&r.topic_id))
-    });
-    let (previous, done_count, previous_proof) = existing
-        .map_or((TopicState::NotStarted, 0, None), |i| {
-            (rows[i].state, rows[i].done_count, rows[i].proof_url.clone())
-        });
-    let proof = if state == TopicState::Done {
-        proof.map(str::to_string).or(previous_proof.clone())
-    } else {
-        None
+            .collect(),
     };
-    if previous == state && proof == previous_proof {
-        tx.commit().await?;
-        return Ok(Saved {
-            state,
-            previous,
-            changed: false,
-            topic_points: 0,
-            phase_points: 0,
-            phase_completed: None,
-            progress: progress_of(roadmap, &rows),
-        });
-    }
-    if let Some(i) = existing.filter(|i| rows[*i].topic_id != id) {
+    let request = Request {
+        topic,
+        state,
+        proof,
+    };
+    let change = match plan(roadmap, &current, request, Rules { count_skipped }) {
+        Plan::Unchanged { progress } => {
+            tx.commit().await?;
+            return Ok(Saved {
+                state,
+                previous: state,
+                changed: false,
+                topic_points: 0,
+                phase_points: 0,
+                phase_completed: None,
+                progress,
+            });
+        }
+        Plan::Change(change) => change,
+    };
+    if let Some(old) = &change.rename_from {
         sqlx::query!(
             "UPDATE topic_progress SET topic_id = $3 WHERE guild_id = $1 AND user_id = $2 AND topic_id = $4",
             g,
             u,
-            id,
-            rows[i].topic_id
+            change.topic_id,
+            old
         )
         .execute(&mut *tx)
         .await?;
-        rows[i].topic_id = id.to_string();
     }
-
-    let entering_done = state == TopicState::Done && previous != TopicState::Done;
-    let leaving_done = previous == TopicState::Done && state != TopicState::Done;
-    let new_done_count = done_count + i32::from(entering_done);
-    let mut awards = Awards::default();
-    if entering_done {
-        awards.add(
-            "topic_done",
-            id,
-            Some(TOPIC_POINTS),
-            format!("topic:{id}:{new_done_count}"),
-            None,
-        );
-    }
-    if leaving_done {
-        // The completion being undone may have been awarded under an old id of the topic.
-        let originals = std::iter::once(id)
-            .chain(topic.topic.aliases.iter().map(String::as_str))
-            .map(|old| format!("topic:{old}:{done_count}"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        awards.add(
-            "topic_undone",
-            id,
-            None,
-            format!("topic-undo:{id}:{done_count}"),
-            Some(originals),
-        );
-    }
-
-    // Phase completion, judged on the progress as it will be after this change.
-    match existing {
-        Some(i) => rows[i].state = state,
-        None => rows.push(Row {
-            topic_id: id.to_string(),
-            state,
-            done_count: new_done_count,
-            proof_url: None,
-        }),
-    }
-    let progress = progress_of(roadmap, &rows);
+    let awards = Awards::of(&change.awards);
     let phase_number = topic.phase.number;
-    let now_complete = progress.phase(topic.phase, count_skipped).complete;
-    let was_complete = phase_complete.unwrap_or(false);
-    let mut completions = phase_completions;
-    let phase_completed = (now_complete != was_complete).then_some(now_complete);
-    if now_complete && !was_complete {
-        completions += 1;
-        awards.add(
-            "phase_complete",
-            &phase_number.to_string(),
-            Some(PHASE_POINTS),
-            format!("phase:{phase_number}:{completions}"),
-            None,
-        );
-    } else if was_complete && !now_complete {
-        awards.add(
-            "phase_undone",
-            &phase_number.to_string(),
-            None,
-            format!("phase-undo:{phase_number}:{completions}"),
-            Some(format!("phase:{phase_number}:{completions}")),
-        );
-    }
+    let phase = change.phase;
 
     let points = sqlx::query!(
         r#"WITH topic AS (
@@ -248,15 +177,15 @@ pub async fn set_state(
            FROM awarded"#,
         g,
         u,
-        id,
-        state.as_str(),
-        proof,
-        new_done_count,
+        change.topic_id,
+        change.state.as_str(),
+        change.proof,
+        change.done_count,
         now,
         i16::from(phase_number),
-        now_complete,
-        completions,
-        phase_completed.is_some(),
+        phase.is_some_and(|p| p.complete),
+        phase.map_or(0, |p| p.completions),
+        phase.is_some(),
         &awards.kinds,
         &awards.references,
         &awards.points as &[Option<i32>],
@@ -265,20 +194,20 @@ pub async fn set_state(
     )
     .fetch_one(&mut *tx)
     .await?;
-    if now_complete && !was_complete {
+    if let Some(record) = phase.filter(|p| p.complete) {
         // Queued with the award it celebrates, so neither happens without the other.
-        let period = celebrations::phase_period(user, phase_number, completions);
+        let period = celebrations::phase_period(user, record.number, record.completions);
         celebrations::queue(&mut tx, guild, celebrations::PHASE, &period, now).await?;
     }
     tx.commit().await?;
     Ok(Saved {
-        state,
-        previous,
+        state: change.state,
+        previous: change.previous,
         changed: true,
         topic_points: points.topic,
         phase_points: points.phase,
-        phase_completed,
-        progress,
+        phase_completed: phase.map(|p| p.complete),
+        progress: change.progress,
     })
 }
 
@@ -295,24 +224,21 @@ struct Awards {
 }
 
 impl Awards {
-    fn add(
-        &mut self,
-        kind: &str,
-        reference: &str,
-        points: Option<i32>,
-        key: String,
-        reverses: Option<String>,
-    ) {
-        self.kinds.push(kind.to_string());
-        self.references.push(reference.to_string());
-        self.points.push(points);
-        self.keys.push(key);
-        self.reverses.push(reverses);
+    fn of(planned: &[Award]) -> Self {
+        let mut awards = Self::default();
+        for award in planned {
+            let (points, reverses) = match &award.amount {
+                Amount::Points(points) => (Some(*points), None),
+                Amount::Reverses(keys) => (None, Some(keys.join("\n"))),
+            };
+            awards.kinds.push(award.kind.to_string());
+            awards.references.push(award.reference.clone());
+            awards.points.push(points);
+            awards.keys.push(award.key.clone());
+            awards.reverses.push(reverses);
+        }
+        awards
     }
-}
-
-fn progress_of(roadmap: &Roadmap, rows: &[Row]) -> MemberProgress {
-    MemberProgress::from_rows(roadmap, rows.iter().map(|r| (r.topic_id.as_str(), r.state)))
 }
 
 /// A member's progress, whether they hide it, and the server's rule for skipped topics.

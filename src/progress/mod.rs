@@ -4,6 +4,7 @@
 
 /// The in-memory cache of members' progress (a service over these rules, not a rule).
 pub mod cache;
+pub mod plan;
 mod state;
 mod summary;
 

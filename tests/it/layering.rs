@@ -14,6 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "domain",
         &[
             "progress/state",
+            "progress/plan",
             "progress/summary",
             "progress/mod",
             "challenges/mod",
