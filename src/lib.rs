@@ -8,6 +8,7 @@
 pub mod app;
 pub mod celebrations;
 pub mod challenges;
+pub mod changes;
 pub mod channels;
 pub mod checkins;
 pub mod clock;
@@ -18,6 +19,7 @@ pub mod content;
 pub mod db;
 pub mod discord;
 pub mod modes;
+pub mod points;
 pub mod progress;
 pub mod prompts;
 pub mod render;

@@ -106,7 +106,8 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
         }
     };
     let (week, zone) = this_week(ctx, guild, user).await?;
-    let saved = store::save(&ctx.app.db, guild, user, &week, &check_in, now).await?;
+    let grant = crate::points::checkin(&week);
+    let saved = store::save(&ctx.app.db, guild, user, &week, &check_in, &grant, now).await?;
     if saved == Saved::Created {
         celebrations::after_activity(ctx.app, guild, user, now).await;
     }

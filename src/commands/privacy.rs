@@ -6,6 +6,7 @@ use super::handler::{Click, Ctx};
 use super::invocation::CommandCall;
 use super::options::OptionSpec;
 use super::spec::CommandSpec;
+use crate::changes;
 use crate::db::privacy;
 use crate::render::progress_id::DeleteId;
 use crate::render::{ActionRow, Button, Component, Reply};
@@ -43,16 +44,14 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let now = ctx.invocation.now;
     match call.path.first().map(String::as_str) {
         Some("hide") => {
-            privacy::set_hidden(&ctx.app.db, guild, user, true, now).await?;
-            ctx.app.standings.forget_server(guild).await;
+            changes::set_hidden(ctx.app, guild, user, true, now).await?;
             Ok(Reply::text(
                 "🙈 You are hidden: other members can't see your progress and you appear on no \
                  leaderboard. Your own progress keeps counting; `/privacy show` undoes this.",
             ))
         }
         Some("show") => {
-            privacy::set_hidden(&ctx.app.db, guild, user, false, now).await?;
-            ctx.app.standings.forget_server(guild).await;
+            changes::set_hidden(ctx.app, guild, user, false, now).await?;
             Ok(Reply::text(
                 "👀 Other members can see your progress again, and you appear on leaderboards.",
             ))
@@ -92,11 +91,7 @@ async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     let user = ctx.invocation.user_id;
     match DeleteId::parse(click.custom_id) {
         Some(DeleteId::Confirm) => {
-            let removed = privacy::delete(&ctx.app.db, guild, user).await?;
-            ctx.app.standings.forget_server(guild).await;
-            // What is in memory must not bring the member back.
-            ctx.app.activity.forget(guild, user);
-            ctx.app.progress.forget(guild, user);
+            let removed = changes::delete_member(ctx.app, guild, user).await?;
             Ok(Reply::text(format!(
                 "🗑️ Deleted everything Waypoint stored about you in this server: {}, {}, {}, \
                  {}{}.",

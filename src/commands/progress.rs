@@ -13,6 +13,7 @@ use super::options::{Opt, OptionSpec};
 use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
 use crate::celebrations;
+use crate::changes;
 use crate::db::progress::{self as store, Saved};
 use crate::progress::{TopicState, MAX_PROOF_LEN};
 use crate::render::progress_id::SetStateId;
@@ -112,10 +113,7 @@ async fn save(
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
-    let saved = store::set_state(&ctx.app.db, topic, guild, user, state, proof, now).await?;
-    ctx.app
-        .progress
-        .written(guild, user, saved.progress.clone());
+    let saved = changes::set_topic_state(ctx.app, topic, guild, user, state, proof, now).await?;
     if saved.changed && saved.state == TopicState::Done {
         celebrations::after_activity(ctx.app, guild, user, now).await;
     }

@@ -14,6 +14,7 @@ use super::servers::lock_member;
 use crate::challenges::standing::Progress;
 use crate::challenges::window::midpoint;
 use crate::challenges::Goal;
+use crate::points::Grant;
 
 /// Scheduled post kinds; each challenge's period is its id.
 pub const START: &str = "challenge-start";
@@ -490,6 +491,7 @@ pub async fn close(
     pool: &PgPool,
     challenge: &Challenge,
     finishers: &[UserId],
+    grant: &Grant,
 ) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let closed = sqlx::query!(
@@ -501,18 +503,20 @@ pub async fn close(
     if closed.rows_affected() == 0 {
         return Ok(false);
     }
-    if challenge.points > 0 {
+    if grant.points > 0 {
         let users: Vec<i64> = finishers.iter().map(|u| u.db()).collect();
         // Members who deleted their data since are skipped by the join.
         sqlx::query!(
             "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
-             SELECT $1, m.user_id, 'challenge', $2, $3, 'challenge:' || $2, $4
-             FROM unnest($5::bigint[]) AS u(user_id)
+             SELECT $1, m.user_id, $2, $3, $4, $5, $6
+             FROM unnest($7::bigint[]) AS u(user_id)
              JOIN members m ON m.guild_id = $1 AND m.user_id = u.user_id
              ON CONFLICT (guild_id, user_id, award_key) DO NOTHING",
             challenge.guild.db(),
-            challenge.id.to_string(),
-            challenge.points,
+            grant.kind,
+            grant.reference,
+            grant.points,
+            grant.key,
             challenge.ends_at,
             &users
         )

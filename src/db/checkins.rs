@@ -10,7 +10,7 @@ use super::ids::{channel_from_db, guild_from_db, user_from_db, DbId};
 use super::prompts::zone_from_db;
 use super::{scheduled, servers};
 use crate::checkins::entry::{CheckIn, Draft};
-use crate::checkins::CHECKIN_POINTS;
+use crate::points::Grant;
 use crate::schedule::weekly::WeeklySlot;
 
 /// The kinds of scheduled post check-ins make.
@@ -232,6 +232,7 @@ pub async fn save(
     user: UserId,
     week: &str,
     check_in: &CheckIn,
+    grant: &Grant,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Saved> {
     let mut tx = pool.begin().await?;
@@ -259,12 +260,14 @@ pub async fn save(
     .await?;
     sqlx::query!(
         "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
-         VALUES ($1, $2, 'checkin', $3, $4, 'checkin:' || $3, $5)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (guild_id, user_id, award_key) DO NOTHING",
         guild.db(),
         user.db(),
-        week,
-        CHECKIN_POINTS,
+        grant.kind,
+        grant.reference,
+        grant.points,
+        grant.key,
         now
     )
     .execute(&mut *tx)

@@ -87,7 +87,8 @@ async fn close(app: &App, clock: &dyn Clock, challenge: &Challenge) -> sqlx::Res
         .filter(|p| p.reached_at.is_some())
         .map(|p| p.user)
         .collect();
-    if !store::close(&app.db, challenge, &finishers).await? {
+    let grant = crate::points::challenge(challenge.id, challenge.points);
+    if !store::close(&app.db, challenge, &finishers, &grant).await? {
         return Ok(None);
     }
     let roles = match challenge.role {

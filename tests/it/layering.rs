@@ -25,6 +25,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "checkins/entry",
             "checkins/streak",
             "prompts",
+            "points",
             "schedule/weekly",
         ],
     ),
@@ -38,6 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "roles",
             "channels",
             "celebrations",
+            "changes",
             "progress/cache",
             "challenges/cache",
             "discord/post",
@@ -500,4 +502,27 @@ fn the_layering_checks_find_what_they_look_for() {
         );
     }
     assert!(Path::new(&crate::support::repo_path("ARCHITECTURE.md")).exists());
+}
+
+/// Caches are brought in line where their data is written (`changes.rs`), never by a handler
+/// or a scheduled job.
+#[test]
+fn no_handler_touches_a_cache() {
+    let touches = [
+        "standings.forget",
+        "progress.written",
+        "progress.forget",
+        "activity.forget",
+    ];
+    let found: Vec<String> = files()
+        .iter()
+        .filter(|f| f.path.starts_with("commands/") || f.path.starts_with("schedule/"))
+        .flat_map(|f| {
+            touches
+                .iter()
+                .filter(|t| f.text.contains(*t))
+                .map(move |t| format!("{} uses {t}", f.path))
+        })
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
 }

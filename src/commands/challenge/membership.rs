@@ -4,6 +4,7 @@
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::standing::own_line;
+use crate::changes;
 use crate::db::challenges::{self as store, Challenge, Joined, Status};
 use crate::render::Reply;
 
@@ -26,8 +27,8 @@ pub(super) async fn join(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<
     if !challenge.joinable(now) {
         return Err(closed(challenge));
     }
-    match store::join(&ctx.app.db, challenge, user, now).await? {
-        Joined::Joined => ctx.app.standings.forget_server(challenge.guild).await,
+    match changes::join_challenge(ctx.app, challenge, user, now).await? {
+        Joined::Joined => {}
         Joined::AlreadyIn => {
             return Err(CommandError::user(format!(
                 "You're already in `{}`. `/challenge status name:{}` shows where you stand.",
@@ -49,13 +50,12 @@ pub(super) async fn leave(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult
     if challenge.status != Status::Open {
         return Err(closed(challenge));
     }
-    if !store::leave(&ctx.app.db, challenge.id, ctx.invocation.user_id).await? {
+    if !changes::leave_challenge(ctx.app, challenge, ctx.invocation.user_id).await? {
         return Err(CommandError::user(format!(
             "You're not in `{}`, so there is nothing to leave.",
             challenge.name
         )));
     }
-    ctx.app.standings.forget_server(challenge.guild).await;
     Ok(Reply::text(format!(
         "You left **{}**. Your progress itself is untouched; join again before it ends and it \
          all counts again.",
@@ -76,13 +76,12 @@ pub(super) async fn end(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<R
             challenge.name, challenge.name
         )));
     }
-    if now >= challenge.ends_at || !store::end_early(&ctx.app.db, challenge, now).await? {
+    if now >= challenge.ends_at || !changes::end_challenge(ctx.app, challenge, now).await? {
         return Err(CommandError::user(format!(
             "`{}` is already over; its results are being posted.",
             challenge.name
         )));
     }
-    ctx.app.standings.forget_server(challenge.guild).await;
     Ok(Reply::text(format!(
         "Ended **{}** now. The results (winners, finishers, points{}) go out in <#{}> within a \
          minute.",
