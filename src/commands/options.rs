@@ -256,7 +256,13 @@ impl OptionSpec {
                     ))
                 })?
             }
-            OptionKind::String { .. } => Value::String(text.to_string()),
+            // Discord's picker matches a choice whatever its case; typing one does too.
+            OptionKind::String { choices, .. } => Value::String(
+                choices
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(text.trim()))
+                    .map_or_else(|| text.to_string(), |c| c.to_string()),
+            ),
             OptionKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" => Value::Boolean(true),
                 "false" | "no" => Value::Boolean(false),

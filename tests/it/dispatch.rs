@@ -192,3 +192,20 @@ async fn staff_subcommands_are_grouped_and_guarded_with_the_staff_commands() {
         json(&outcome)
     );
 }
+
+/// A choice typed in the console matches whatever its case, as Discord's picker does.
+#[tokio::test]
+async fn typed_choices_match_without_regard_to_case() {
+    let bot = support::bot().await;
+    let staff = support::Who::staff(support::GUILD, 1);
+    let line = "/settings prompts channel:#42 day:wednesday time:18:00";
+    let outcome = support::run_as(&bot, staff, line).await;
+    assert!(!outcome.failed, "{}", json(&outcome));
+    assert!(
+        text(&json(&outcome)).contains("every Wednesday at 18:00"),
+        "{}",
+        json(&outcome)
+    );
+    let call = parse_line(&bot.registry, "/leaderboard period:WEEK").unwrap();
+    assert_eq!(call.value("period"), Some(&Value::String("week".into())));
+}
