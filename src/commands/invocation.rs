@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serenity::all::{ChannelId, GuildId, Permissions, UserId};
 
+use super::error::{CommandError, CommandResult};
 use super::options::{FromValue, Opt};
 pub use super::value::Value;
 
@@ -55,6 +56,18 @@ impl CommandCall {
     /// The value given for `option`, typed as the option declares it.
     pub fn get<T: FromValue>(&self, option: Opt<T>) -> Option<T> {
         self.value(option.name()).and_then(T::from_value)
+    }
+
+    /// The value of a required option. The dispatcher has already refused a call without it,
+    /// so a missing one is told as the same mistake, never defaulted.
+    pub fn required<T: FromValue>(&self, option: Opt<T>) -> CommandResult<T> {
+        self.get(option).ok_or_else(|| {
+            CommandError::user(format!(
+                "`/{}` needs `{}`.",
+                self.display_name(),
+                option.name()
+            ))
+        })
     }
 
     /// The raw value given for the option named `name`, for code that works on any option.

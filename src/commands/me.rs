@@ -4,12 +4,21 @@
 use super::error::CommandResult;
 use super::handler::{Ctx, Typing};
 use super::invocation::CommandCall;
-use super::options::{Opt, OptionSpec};
+use super::options::Opt;
 use super::spec::CommandSpec;
+use super::subcommand::{subcommands, Subcommand};
 use super::zone_option;
 use crate::db::checkins as store;
 use crate::render::{Choice, Embed, Reply};
 use crate::words;
+
+subcommands! {
+    enum Sub {
+        Show = "show",
+        Timezone = "timezone",
+        Reminders = "reminders",
+    }
+}
 
 pub const NAME: &str = "me";
 const ZONE: Opt<String> = Opt::new("zone");
@@ -23,20 +32,14 @@ pub fn spec() -> CommandSpec {
         run,
     )
     .private()
-    .option(OptionSpec::subcommand(
-        "show",
-        "What Waypoint stores about you in this server",
-        Vec::new(),
-    ))
-    .option(OptionSpec::subcommand(
-        "timezone",
+    .option(Sub::Show.option("What Waypoint stores about you in this server", Vec::new()))
+    .option(Sub::Timezone.option(
         "Your time zone, for your check-in weeks (leave out to use the server's)",
         vec![ZONE
             .text("IANA time zone, like Europe/Berlin (start typing)", 64)
             .autocomplete()],
     ))
-    .option(OptionSpec::subcommand(
-        "reminders",
+    .option(Sub::Reminders.option(
         "Whether the weekly check-in reminder names you",
         vec![STATE.choice("on or off", &ON_OFF).required()],
     ))
@@ -55,8 +58,8 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
-    match call.path.first().map(String::as_str) {
-        Some("timezone") => {
+    match call.sub::<Sub>()? {
+        Sub::Timezone => {
             let zone = match call.get(ZONE) {
                 Some(name) => Some(zone_option::parse(&name, ZONE.name())?),
                 None => None,
@@ -71,7 +74,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
                 None => "Your weeks now follow the server's time zone.".to_string(),
             }))
         }
-        Some("reminders") => {
+        Sub::Reminders => {
             let on = call.get(STATE).is_some_and(|s| s == "on");
             store::set_reminders(&ctx.app.db, guild, user, on, now).await?;
             let hidden = store::profile(&ctx.app.db, guild, user).await?.hidden;
@@ -87,7 +90,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
                 (false, _) => "The weekly reminder will not name you.",
             }))
         }
-        _ => show(ctx).await,
+        Sub::Show => show(ctx).await,
     }
 }
 

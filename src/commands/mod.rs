@@ -19,6 +19,7 @@ mod registry;
 mod roadmap;
 mod settings;
 mod spec;
+mod subcommand;
 mod value;
 mod zone_option;
 

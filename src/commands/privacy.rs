@@ -4,36 +4,44 @@
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx};
 use super::invocation::CommandCall;
-use super::options::OptionSpec;
 use super::spec::CommandSpec;
+use super::subcommand::{subcommands, Subcommand};
 use crate::changes;
 use crate::db::privacy;
 use crate::render::progress_id::DeleteId;
 use crate::render::{ActionRow, Button, Component, Reply};
 use crate::words;
 
+subcommands! {
+    enum Sub {
+        Hide = "hide",
+        Show = "show",
+        Export = "export",
+        Delete = "delete",
+    }
+}
+
 pub const NAME: &str = "privacy";
 
 pub fn spec() -> CommandSpec {
-    let sub = |name, description| OptionSpec::subcommand(name, description, Vec::new());
     CommandSpec::new(
         NAME,
         "What others see of you, and your data in this server",
         run,
     )
     .private()
-    .option(sub(
-        "hide",
+    .option(Sub::Hide.option(
         "Hide your progress from other members and from leaderboards",
+        Vec::new(),
     ))
-    .option(sub("show", "Let other members see your progress again"))
-    .option(sub(
-        "export",
+    .option(Sub::Show.option("Let other members see your progress again", Vec::new()))
+    .option(Sub::Export.option(
         "Get a file with everything Waypoint stores about you here",
+        Vec::new(),
     ))
-    .option(sub(
-        "delete",
+    .option(Sub::Delete.option(
         "Delete everything Waypoint stores about you in this server",
+        Vec::new(),
     ))
     .component(component)
 }
@@ -42,21 +50,21 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
-    match call.path.first().map(String::as_str) {
-        Some("hide") => {
+    match call.sub::<Sub>()? {
+        Sub::Hide => {
             changes::set_hidden(ctx.app, guild, user, true, now).await?;
             Ok(Reply::text(
                 "🙈 You are hidden: other members can't see your progress and you appear on no \
                  leaderboard. Your own progress keeps counting; `/privacy show` undoes this.",
             ))
         }
-        Some("show") => {
+        Sub::Show => {
             changes::set_hidden(ctx.app, guild, user, false, now).await?;
             Ok(Reply::text(
                 "👀 Other members can see your progress again, and you appear on leaderboards.",
             ))
         }
-        Some("export") => match privacy::export(&ctx.app.db, guild, user, now).await? {
+        Sub::Export => match privacy::export(&ctx.app.db, guild, user, now).await? {
             None => Ok(Reply::text(
                 "Waypoint stores nothing about you in this server.",
             )),
@@ -69,7 +77,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
                 )
             }
         },
-        Some("delete") => Ok(Reply::text(
+        Sub::Delete => Ok(Reply::text(
             "⚠️ This deletes your topic states, proof links, points and everything else \
              Waypoint stores about you in this server, for good. `/privacy export` first if you \
              want a copy.",
@@ -80,9 +88,6 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
             ),
             Component::Button(Button::new(DeleteId::Cancel.custom_id(), "Keep it")),
         ]))),
-        _ => Err(CommandError::user(
-            "Use `/privacy hide`, `/privacy show`, `/privacy export` or `/privacy delete`.",
-        )),
     }
 }
 

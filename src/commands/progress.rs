@@ -9,9 +9,10 @@ use serenity::all::UserId;
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx};
 use super::invocation::CommandCall;
-use super::options::{Opt, OptionSpec};
+use super::options::Opt;
 use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
+use super::subcommand::{subcommands, Subcommand};
 use crate::celebrations;
 use crate::changes;
 use crate::db::progress::{self as store, Saved};
@@ -20,6 +21,13 @@ use crate::render::progress_id::SetStateId;
 use crate::render::{progress as views, roadmap as roadmap_views, Reply};
 use crate::roadmap::TopicRef;
 use crate::roles::{self, RoleChange};
+
+subcommands! {
+    enum Sub {
+        Set = "set",
+        Show = "show",
+    }
+}
 
 pub const NAME: &str = "progress";
 const STATE: Opt<String> = Opt::new("state");
@@ -30,8 +38,7 @@ const STATES: [&str; 4] = ["learning", "done", "skipped", "not-started"];
 pub fn spec() -> CommandSpec {
     CommandSpec::new(NAME, "Track your progress through the roadmap", run)
         .private()
-        .option(OptionSpec::subcommand(
-            "set",
+        .option(Sub::Set.option(
             "Mark a topic as learning, done, skipped or not started",
             vec![
                 TOPIC
@@ -45,8 +52,7 @@ pub fn spec() -> CommandSpec {
                 ),
             ],
         ))
-        .option(OptionSpec::subcommand(
-            "show",
+        .option(Sub::Show.option(
             "Your progress, phase by phase, or another member's",
             vec![MEMBER.member("Whose progress (default: yours)")],
         ))
@@ -55,15 +61,15 @@ pub fn spec() -> CommandSpec {
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
-    match call.path.first().map(String::as_str) {
-        Some("set") => set(ctx, call).await,
-        _ => show(ctx, call).await,
+    match call.sub::<Sub>()? {
+        Sub::Set => set(ctx, call).await,
+        Sub::Show => show(ctx, call).await,
     }
 }
 
 async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
-    let topic = find_topic(ctx.roadmap(), &call.get(TOPIC).unwrap_or_default())?;
-    let state_text = call.get(STATE).unwrap_or_default();
+    let topic = find_topic(ctx.roadmap(), &call.required(TOPIC)?)?;
+    let state_text = call.required(STATE)?;
     let state = TopicState::parse(&state_text).ok_or_else(|| {
         CommandError::user(format!(
             "`state` is one of {}.",

@@ -4,8 +4,8 @@
 use super::error::{CommandError, CommandResult};
 use super::handler::Ctx;
 use super::invocation::CommandCall;
-use super::options::OptionSpec;
 use super::spec::CommandSpec;
+use super::subcommand::{subcommands, Subcommand};
 use crate::clock::Clock;
 use crate::db::prompts::{self as store, PromptSchedule, KIND};
 use crate::db::scheduled::{self, Claim};
@@ -13,6 +13,13 @@ use crate::render::{prompt as view, Reply};
 use crate::schedule::deliver::Ran;
 use crate::schedule::prompts::{choose, run};
 use crate::schedule::weekly::week_key;
+
+subcommands! {
+    enum Sub {
+        Now = "now",
+        Preview = "preview",
+    }
+}
 
 pub const NAME: &str = "prompt";
 
@@ -24,22 +31,20 @@ pub fn spec() -> CommandSpec {
     )
     .staff()
     .private()
-    .option(OptionSpec::subcommand(
-        "now",
+    .option(Sub::Now.option(
         "Post this week's prompt now; the scheduled post for this week is then skipped",
         Vec::new(),
     ))
-    .option(OptionSpec::subcommand(
-        "preview",
+    .option(Sub::Preview.option(
         "Show the next prompt privately, before it is posted",
         Vec::new(),
     ))
 }
 
 async fn run_command(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
-    match call.path.first().map(String::as_str) {
-        Some("now") => now(ctx).await,
-        _ => preview(ctx).await,
+    match call.sub::<Sub>()? {
+        Sub::Now => now(ctx).await,
+        Sub::Preview => preview(ctx).await,
     }
 }
 

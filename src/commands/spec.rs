@@ -11,6 +11,7 @@ use super::handler::{
 };
 use super::invocation::CommandCall;
 use super::options::{OptionKind, OptionSpec};
+use super::subcommand::Subcommand;
 use crate::render::{Choice, Reply};
 
 pub struct CommandSpec {
@@ -23,7 +24,7 @@ pub struct CommandSpec {
     pub options: Vec<OptionSpec>,
     /// Sub-commands only staff may run in a command everyone may use (`/challenge create`):
     /// the dispatcher refuses them to others, and `/help` lists them with the staff's.
-    pub staff_subcommands: &'static [&'static str],
+    pub staff_subcommands: Vec<&'static str>,
     pub run: CommandHandler,
     pub autocomplete: Option<AutocompleteHandler>,
     /// Component custom ids starting with `"{name}:"` are routed here.
@@ -45,7 +46,7 @@ impl CommandSpec {
             access: Access::Everyone,
             private: false,
             options: Vec::new(),
-            staff_subcommands: &[],
+            staff_subcommands: Vec::new(),
             run: Box::new(run),
             autocomplete: None,
             component: None,
@@ -60,8 +61,8 @@ impl CommandSpec {
     }
 
     /// These sub-commands are for staff only.
-    pub fn staff_subcommands(mut self, names: &'static [&'static str]) -> Self {
-        self.staff_subcommands = names;
+    pub fn staff_subcommands<S: Subcommand>(mut self, subs: &[S]) -> Self {
+        self.staff_subcommands = subs.iter().map(|s| s.name()).collect();
         self
     }
 

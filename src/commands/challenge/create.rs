@@ -61,7 +61,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     let guild = ctx.guild()?;
     let now = ctx.invocation.now;
     let user_error = |text: String| CommandError::user(text);
-    let name = rules::name(&call.get(CHALLENGE).unwrap_or_default()).map_err(user_error)?;
+    let name = rules::name(&call.required(CHALLENGE)?).map_err(user_error)?;
     let goal = call
         .get(GOAL)
         .as_deref()
@@ -70,7 +70,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
             CommandError::user("Pick a goal: `goal:topics`, `goal:checkins` or `goal:phase`.")
         })?;
     let date = |opt: Opt<String>| {
-        let text = call.get(opt).unwrap_or_default();
+        let text = call.required(opt)?;
         parse_date(&text).ok_or_else(|| match month_end_if_no_such_day(&text) {
             Some(last) => CommandError::user(format!(
                 "`{}` has no such day: {} has {} days. Pick a day that exists, like `{}:{}`.",
@@ -102,7 +102,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     let draft = Draft {
         name,
         goal,
-        target: call.get(TARGET).unwrap_or(0),
+        target: call.required(TARGET)?,
         phase,
         first_day,
         last_day,

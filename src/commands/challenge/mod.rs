@@ -12,13 +12,26 @@ pub(super) use standing::standing_now;
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
-use super::options::{Opt, OptionSpec};
+use super::options::Opt;
 use super::spec::CommandSpec;
+use super::subcommand::{subcommands, Subcommand};
 use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as store, Challenge, Find, Names};
 use crate::render::challenge_id::ChallengeId;
 use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
+
+subcommands! {
+    enum Sub {
+        Create = "create",
+        Join = "join",
+        Leave = "leave",
+        List = "list",
+        Status = "status",
+        End = "end",
+        Cancel = "cancel",
+    }
+}
 
 pub const NAME: &str = "challenge";
 const CHALLENGE: Opt<String> = Opt::new("name");
@@ -35,28 +48,20 @@ pub fn spec(library: &Library) -> CommandSpec {
         "Server-wide study challenges: join one, see the standing",
         run,
     )
-    .option(OptionSpec::subcommand(
-        "create",
+    .option(Sub::Create.option(
         "Start a challenge (staff): a goal, a target, first and last day",
         create::options(library),
     ))
-    .option(OptionSpec::subcommand(
-        "join",
+    .option(Sub::Join.option(
         "Join a challenge; what you did since its first day counts",
         vec![name("The challenge (start typing)")],
     ))
-    .option(OptionSpec::subcommand(
-        "leave",
+    .option(Sub::Leave.option(
         "Leave a challenge you joined",
         vec![name("The challenge (start typing)")],
     ))
-    .option(OptionSpec::subcommand(
-        "list",
-        "The server's challenges: open ones first",
-        Vec::new(),
-    ))
-    .option(OptionSpec::subcommand(
-        "status",
+    .option(Sub::List.option("The server's challenges: open ones first", Vec::new()))
+    .option(Sub::Status.option(
         "A challenge's standing, with your own place",
         vec![CHALLENGE
             .text(
@@ -65,17 +70,15 @@ pub fn spec(library: &Library) -> CommandSpec {
             )
             .autocomplete()],
     ))
-    .option(OptionSpec::subcommand(
-        "end",
+    .option(Sub::End.option(
         "End a running challenge now and post its results (staff)",
         vec![name("The challenge (start typing)")],
     ))
-    .option(OptionSpec::subcommand(
-        "cancel",
+    .option(Sub::Cancel.option(
         "Call a challenge off: no results, points or roles (staff)",
         vec![name("The challenge (start typing)")],
     ))
-    .staff_subcommands(&["create", "end", "cancel"])
+    .staff_subcommands(&[Sub::Create, Sub::End, Sub::Cancel])
     .autocomplete(complete)
     .component(click)
 }
@@ -100,27 +103,27 @@ async fn click(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
-    match call.path.first().map(String::as_str) {
-        Some("create") => create::run(ctx, call).await,
-        Some("join") => membership::join(ctx, &named(ctx, call).await?).await,
-        Some("leave") => membership::leave(ctx, &named(ctx, call).await?).await,
-        Some("end") => membership::end(ctx, &named(ctx, call).await?).await,
-        Some("cancel") => membership::cancel(ctx, &named(ctx, call).await?).await,
-        Some("status") => standing::status(ctx, call.get(CHALLENGE)).await,
-        _ => standing::list(ctx).await,
+    match call.sub::<Sub>()? {
+        Sub::Create => create::run(ctx, call).await,
+        Sub::Join => membership::join(ctx, &named(ctx, call).await?).await,
+        Sub::Leave => membership::leave(ctx, &named(ctx, call).await?).await,
+        Sub::End => membership::end(ctx, &named(ctx, call).await?).await,
+        Sub::Cancel => membership::cancel(ctx, &named(ctx, call).await?).await,
+        Sub::Status => standing::status(ctx, call.get(CHALLENGE)).await,
+        Sub::List => standing::list(ctx).await,
     }
 }
 
 /// The challenge named in `name:`, or a clear error.
 async fn named(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Challenge> {
-    let name = call.get(CHALLENGE).unwrap_or_default();
+    let name = call.required(CHALLENGE)?;
     find(ctx, &name).await
 }
 
 async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
-    let which = match typing.call.path.first().map(String::as_str) {
-        Some("join" | "end" | "cancel") => Names::Open,
-        Some("leave") => Names::JoinedBy(ctx.invocation.user_id),
+    let which = match typing.call.sub_if::<Sub>() {
+        Some(Sub::Join | Sub::End | Sub::Cancel) => Names::Open,
+        Some(Sub::Leave) => Names::JoinedBy(ctx.invocation.user_id),
         _ => Names::Any,
     };
     complete_names(ctx, which, typing.partial).await

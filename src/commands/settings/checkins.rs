@@ -47,11 +47,8 @@ pub(super) fn options() -> Vec<OptionSpec> {
 
 pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
-    let pick = |name: &str| CommandError::user(format!("Pick the {name}, like `{name}:#general`."));
-    let channel = call.get(CHANNEL).ok_or_else(|| pick("channel"))?;
-    let staff_channel = call
-        .get(STAFF_CHANNEL)
-        .ok_or_else(|| pick("staff-channel"))?;
+    let channel = call.required(CHANNEL)?;
+    let staff_channel = call.required(STAFF_CHANNEL)?;
     let weekday = when::day(call, DAY)?;
     let time = when::time(call, TIME)?;
     let zone = when::zone(ctx, call, guild).await?;

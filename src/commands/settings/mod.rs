@@ -11,11 +11,25 @@ use serenity::all::RoleId;
 use super::error::{CommandError, CommandResult};
 use super::handler::{Ctx, Typing};
 use super::invocation::CommandCall;
-use super::options::{Opt, OptionSpec};
+use super::options::Opt;
 use super::spec::CommandSpec;
+use super::subcommand::{subcommands, Subcommand};
 use crate::db::servers;
 use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
+
+subcommands! {
+    enum Sub {
+        Show = "show",
+        PhaseRole = "phase-role",
+        PhaseCompletion = "phase-completion",
+        Prompts = "prompts",
+        PromptsOff = "prompts-off",
+        Checkins = "checkins",
+        Celebrations = "celebrations",
+        CheckinsOff = "checkins-off",
+    }
+}
 
 pub const NAME: &str = "settings";
 const PHASE: Opt<i64> = Opt::new("phase");
@@ -30,13 +44,8 @@ pub fn spec(library: &Library) -> CommandSpec {
     )
     .staff()
     .private()
-    .option(OptionSpec::subcommand(
-        "show",
-        "Show how Waypoint is set up in this server",
-        Vec::new(),
-    ))
-    .option(OptionSpec::subcommand(
-        "phase-role",
+    .option(Sub::Show.option("Show how Waypoint is set up in this server", Vec::new()))
+    .option(Sub::PhaseRole.option(
         "Give a role to members who complete a phase (leave out the role to stop)",
         vec![
             PHASE
@@ -45,35 +54,26 @@ pub fn spec(library: &Library) -> CommandSpec {
             ROLE.role("The role to give; leave out to stop giving one"),
         ],
     ))
-    .option(OptionSpec::subcommand(
-        "phase-completion",
+    .option(Sub::PhaseCompletion.option(
         "Whether skipped topics count toward completing a phase",
         vec![COUNT_SKIPPED
             .boolean("True: done or skipped completes a phase. False: only done")
             .required()],
     ))
-    .option(OptionSpec::subcommand(
-        "prompts",
+    .option(Sub::Prompts.option(
         "Post a learning prompt every week: where, which day and time, in which time zone",
         prompts::options(),
     ))
-    .option(OptionSpec::subcommand(
-        "prompts-off",
-        "Stop posting the weekly learning prompt",
-        Vec::new(),
-    ))
-    .option(OptionSpec::subcommand(
-        "checkins",
+    .option(Sub::PromptsOff.option("Stop posting the weekly learning prompt", Vec::new()))
+    .option(Sub::Checkins.option(
         "Weekly check-ins: reminder channel and time, staff digest channel, visibility",
         checkins::options(),
     ))
-    .option(OptionSpec::subcommand(
-        "celebrations",
+    .option(Sub::Celebrations.option(
         "Announce members who complete a phase or reach a challenge target: on or off, where",
         celebrations::options(),
     ))
-    .option(OptionSpec::subcommand(
-        "checkins-off",
+    .option(Sub::CheckinsOff.option(
         "Stop check-ins, their reminders and digests (check-ins stay stored)",
         Vec::new(),
     ))
@@ -81,15 +81,15 @@ pub fn spec(library: &Library) -> CommandSpec {
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
-    match call.path.first().map(String::as_str) {
-        Some("phase-role") => phase_role(ctx, call).await,
-        Some("phase-completion") => phase_completion(ctx, call).await,
-        Some("prompts") => prompts::set(ctx, call).await,
-        Some("prompts-off") => prompts::off(ctx).await,
-        Some("checkins") => checkins::set(ctx, call).await,
-        Some("checkins-off") => checkins::off(ctx).await,
-        Some("celebrations") => celebrations::set(ctx, call).await,
-        _ => show::show(ctx).await,
+    match call.sub::<Sub>()? {
+        Sub::PhaseRole => phase_role(ctx, call).await,
+        Sub::PhaseCompletion => phase_completion(ctx, call).await,
+        Sub::Prompts => prompts::set(ctx, call).await,
+        Sub::PromptsOff => prompts::off(ctx).await,
+        Sub::Checkins => checkins::set(ctx, call).await,
+        Sub::CheckinsOff => checkins::off(ctx).await,
+        Sub::Celebrations => celebrations::set(ctx, call).await,
+        Sub::Show => show::show(ctx).await,
     }
 }
 
@@ -103,7 +103,7 @@ async fn complete(_ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choic
 
 async fn phase_role(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let roadmap = ctx.roadmap();
-    let number = call.get(PHASE).unwrap_or_default();
+    let number = call.required(PHASE)?;
     let phase = u8::try_from(number)
         .ok()
         .and_then(|n| roadmap.phase(n))
@@ -139,7 +139,7 @@ async fn phase_role(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
 }
 
 async fn phase_completion(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
-    let count = call.get(COUNT_SKIPPED).unwrap_or(false);
+    let count = call.required(COUNT_SKIPPED)?;
     servers::set_count_skipped(&ctx.app.db, ctx.guild()?, count).await?;
     Ok(Reply::text(if count {
         "A phase is now complete when each topic is done or skipped. It applies from each \

@@ -31,9 +31,7 @@ pub(super) fn options() -> Vec<OptionSpec> {
 
 pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
-    let channel = call.get(CHANNEL).ok_or_else(|| {
-        CommandError::user("Pick the channel to post in, like `channel:#general`.")
-    })?;
+    let channel = call.required(CHANNEL)?;
     let weekday = when::day(call, DAY)?;
     let time = when::time(call, TIME)?;
     let zone = when::zone(ctx, call, guild).await?;

@@ -37,7 +37,7 @@ pub(super) fn timezone_option() -> OptionSpec {
 
 /// The weekday named in `option`.
 pub(super) fn day(call: &CommandCall, option: Opt<String>) -> CommandResult<Weekday> {
-    let day = call.get(option).unwrap_or_default();
+    let day = call.required(option)?;
     DAYS.iter()
         .position(|d| d.eq_ignore_ascii_case(day.trim()))
         .and_then(|i| Weekday::try_from(u8::try_from(i).ok()?).ok())
@@ -51,7 +51,7 @@ pub(super) fn day(call: &CommandCall, option: Opt<String>) -> CommandResult<Week
 
 /// The HH:MM time given in `option`.
 pub(super) fn time(call: &CommandCall, option: Opt<String>) -> CommandResult<NaiveTime> {
-    let text = call.get(option).unwrap_or_default();
+    let text = call.required(option)?;
     parse_time(&text).ok_or_else(|| {
         CommandError::user(format!(
             "`{}` is not a time Waypoint understands. Use the 24-hour clock as HH:MM, like \
