@@ -1,7 +1,10 @@
 //! What each `waypoint` sub-command does, after the command line has been parsed.
 
+mod check_content;
+
+pub use check_content::check_content;
+
 use std::net::SocketAddr;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,83 +23,14 @@ use crate::content;
 use crate::db::{leaderboard, Database};
 use crate::discord::post::Poster;
 use crate::discord::{endpoint, gateway, register as registration, rest, shutdown};
-use crate::roadmap::{originality, Library};
+use crate::roadmap::Library;
 use crate::schedule::{Scheduler, POLL_EVERY};
 use crate::telemetry::metrics::Metrics;
-use crate::words;
 
 /// How often members' "last seen" times are written to the database.
 const ACTIVITY_FLUSH_EVERY: Duration = Duration::from_secs(5);
 /// How often leaderboard rank changes are folded into the histogram ranks are read from.
 const RANK_FOLD_EVERY: Duration = Duration::from_secs(2);
-
-/// Validates content and prints a summary; every problem goes to stderr. With `source`, also
-/// fails when the content copies `run_length` words in a row from that text.
-pub fn check_content(dir: &Path, source: Option<&Path>, run_length: usize) -> ExitCode {
-    let library = match content::load(dir) {
-        Ok(library) => library,
-        Err(errors) => {
-            eprint!("{errors}");
-            return ExitCode::FAILURE;
-        }
-    };
-    print_summary(&library, dir);
-    match source.map(|source| check_originality(dir, source, run_length)) {
-        Some(Err(e)) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-        Some(Ok(false)) => ExitCode::FAILURE,
-        Some(Ok(true)) | None => ExitCode::SUCCESS,
-    }
-}
-
-fn print_summary(library: &Library, dir: &Path) {
-    for roadmap in &library.roadmaps {
-        println!(
-            "{}: {} phases, {} sections, {} topics",
-            roadmap.id,
-            roadmap.phases.len(),
-            roadmap
-                .phases
-                .iter()
-                .map(|p| p.sections.len())
-                .sum::<usize>(),
-            roadmap.topic_count()
-        );
-    }
-    println!(
-        "content OK: {}, {}, {} in {}",
-        words::count(library.roadmaps.len(), "roadmap", "roadmaps"),
-        words::count(library.phase_count(), "phase", "phases"),
-        words::count(library.topic_count(), "topic", "topics"),
-        dir.display()
-    );
-}
-
-fn check_originality(dir: &Path, source: &Path, run_length: usize) -> anyhow::Result<bool> {
-    let source_text = std::fs::read_to_string(source)
-        .with_context(|| format!("cannot read the source text {}", source.display()))?;
-    let ours = originality::content_text(dir)
-        .with_context(|| format!("cannot read the content in {}", dir.display()))?;
-    let copied = originality::copied_runs(&ours, &source_text, run_length);
-    if copied.is_empty() {
-        println!(
-            "originality OK: no run of {run_length} words from {} appears in the content",
-            source.display()
-        );
-        return Ok(true);
-    }
-    eprintln!(
-        "the content copies {} of {run_length} words from {}; rewrite them in your own words:",
-        words::count(copied.len(), "run", "runs"),
-        source.display()
-    );
-    for run in copied {
-        eprintln!("  - \"{run}\"");
-    }
-    Ok(false)
-}
 
 fn load_content(config: &Config) -> anyhow::Result<Library> {
     content::load(&config.roadmap_dir()).map_err(|errors| anyhow::anyhow!("{errors}"))

@@ -1,0 +1,118 @@
+//! What an option is, as Discord registers it.
+
+use serenity::all::{ChannelType, CommandOptionType, CreateCommandOption};
+
+/// Channel types the bot can post a message in, as `text_channel` options accept them.
+pub(super) const POSTABLE_CHANNELS: [ChannelType; 2] = [ChannelType::Text, ChannelType::News];
+
+#[derive(Debug, Clone)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub kind: OptionKind,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum OptionKind {
+    Integer {
+        min: u32,
+        max: u32,
+    },
+    String {
+        autocomplete: bool,
+        max_length: u16,
+        /// When not empty, the only values accepted.
+        choices: &'static [&'static str],
+    },
+    Boolean,
+    User,
+    Channel,
+    Role,
+    SubCommand(Vec<OptionSpec>),
+}
+
+impl OptionSpec {
+    pub fn subcommand(
+        name: &'static str,
+        description: &'static str,
+        options: Vec<OptionSpec>,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            kind: OptionKind::SubCommand(options),
+            required: false,
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// Suggest values while the member types (text options only).
+    pub fn autocomplete(mut self) -> Self {
+        if let OptionKind::String { autocomplete, .. } = &mut self.kind {
+            *autocomplete = true;
+        }
+        self
+    }
+
+    pub(in crate::commands) fn is_subcommand(&self) -> bool {
+        matches!(self.kind, OptionKind::SubCommand(_))
+    }
+
+    pub(in crate::commands) fn to_discord(&self) -> CreateCommandOption {
+        let kind = match self.kind {
+            OptionKind::Integer { .. } => CommandOptionType::Integer,
+            OptionKind::String { .. } => CommandOptionType::String,
+            OptionKind::Boolean => CommandOptionType::Boolean,
+            OptionKind::User => CommandOptionType::User,
+            OptionKind::Channel => CommandOptionType::Channel,
+            OptionKind::Role => CommandOptionType::Role,
+            OptionKind::SubCommand(_) => CommandOptionType::SubCommand,
+        };
+        let option = CreateCommandOption::new(kind, self.name, self.description);
+        match &self.kind {
+            OptionKind::Integer { min, max } => option
+                .required(self.required)
+                .min_int_value(u64::from(*min))
+                .max_int_value(u64::from(*max)),
+            OptionKind::String {
+                autocomplete,
+                max_length,
+                choices,
+            } => choices.iter().fold(
+                option
+                    .required(self.required)
+                    .set_autocomplete(*autocomplete)
+                    .max_length(*max_length),
+                |option, choice| option.add_string_choice(*choice, *choice),
+            ),
+            OptionKind::SubCommand(options) => options
+                .iter()
+                .fold(option, |o, sub| o.add_sub_option(sub.to_discord())),
+            OptionKind::Channel => option
+                .required(self.required)
+                .channel_types(POSTABLE_CHANNELS.to_vec()),
+            OptionKind::Boolean | OptionKind::User | OptionKind::Role => {
+                option.required(self.required)
+            }
+        }
+    }
+}
+
+impl OptionKind {
+    pub(super) fn type_name(&self) -> &'static str {
+        match self {
+            Self::Integer { .. } => "a whole number",
+            Self::String { .. } => "text",
+            Self::Boolean => "true or false",
+            Self::User => "a member",
+            Self::Channel => "a channel",
+            Self::Role => "a role",
+            Self::SubCommand(_) => "a sub-command",
+        }
+    }
+}
