@@ -223,3 +223,86 @@ async fn over_http_the_export_is_deferred_then_sent_as_an_edit() {
     assert_eq!(data["user_id"], payloads::USER_ID.to_string());
     fake.rest.assert_spec_clean();
 }
+
+/// Every table that holds a member's rows (any table with `guild_id` and `user_id`) is
+/// emptied of them by `/privacy delete`, so a new member table cannot be forgotten there.
+#[tokio::test]
+async fn delete_leaves_no_row_of_the_member_in_any_table() {
+    use crate::support::checkins::{at, check_in, enable};
+    use crate::support::schedule::run_at;
+    let bot = support::bot().await;
+    let now = at(crate::support::TEST_NOW);
+    enable(&bot, GUILD, "", now).await;
+    let staff = Who::staff(GUILD, 1);
+    let create = "/challenge create name:Sprint goal:topics target:2 start:2026-11-27 \
+                  end:2026-12-20 channel:#5";
+    assert!(!run_at(&bot, staff, create, now).await.failed);
+    for line in [
+        "/challenge join name:Sprint",
+        "/me reminders state:on",
+        "/me timezone zone:Europe/Paris",
+    ] {
+        assert!(!run_at(&bot, ANA, line, now).await.failed, "{line}");
+    }
+    for topic in bot.app.roadmap_for(None).phase(4).unwrap().topics() {
+        set(&bot, ANA, &topic.id, "done").await;
+    }
+    check_in(&bot, ANA, now, "Studied").await;
+    // A form with a mistake leaves a draft.
+    let draft = crate::support::checkins::submit(&bot, ANA, now, &[("did", "")]).await;
+    assert!(
+        text(&json(&draft)).contains("not saved"),
+        "{}",
+        json(&draft)
+    );
+
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT c.table_name::text FROM information_schema.columns c
+         JOIN information_schema.columns g ON g.table_name = c.table_name
+              AND g.table_schema = c.table_schema AND g.column_name = 'guild_id'
+         WHERE c.table_schema = 'public' AND c.column_name = 'user_id'
+         ORDER BY 1",
+    )
+    .fetch_all(&bot.app.db)
+    .await
+    .unwrap();
+    assert!(tables.len() >= 7, "{tables:?}");
+    let rows = |table: String| {
+        let bot = &bot;
+        async move {
+            let sql = format!("SELECT count(*) FROM {table} WHERE guild_id = $1 AND user_id = $2");
+            let n: i64 = sqlx::query_scalar(&sql)
+                .bind(GUILD as i64)
+                .bind(ANA.user as i64)
+                .fetch_one(&bot.app.db)
+                .await
+                .unwrap();
+            (table, n)
+        }
+    };
+    let mut before = Vec::new();
+    for table in &tables {
+        before.push(rows(table.clone()).await);
+    }
+    // Tables the leaderboard keeps for itself count too, but the member had rows in these.
+    for needed in [
+        "topic_progress",
+        "points_ledger",
+        "checkins",
+        "checkin_drafts",
+        "challenge_members",
+        "members",
+    ] {
+        assert!(
+            before.iter().any(|(t, n)| t == needed && *n > 0),
+            "{needed} has the member's rows before: {before:?}"
+        );
+    }
+    let confirm = click_as(&bot, ANA, "privacy:delete:confirm", &[]).await;
+    assert!(!confirm.failed, "{}", json(&confirm));
+    bot.app.activity.flush(&bot.app.db).await.unwrap();
+    for table in tables {
+        let (table, n) = rows(table).await;
+        assert_eq!(n, 0, "{table} still holds the member's rows");
+    }
+}
