@@ -9,9 +9,9 @@ use serenity::all::{GuildId, Http};
 use sqlx::PgPool;
 
 use crate::challenges::cache::StandingCache;
+use crate::challenges::challenge::Challenge;
 use crate::clock::{Clock, SystemClock};
 use crate::db::activity::Activity;
-use crate::db::challenges::Challenge;
 use crate::discord::post::Poster;
 use crate::progress::cache::ProgressCache;
 use crate::roadmap::{Library, Roadmap};

@@ -2,6 +2,7 @@
 //! zone, the rules a new challenge must meet, and how participants are ranked.
 
 pub mod cache;
+pub mod challenge;
 pub mod rules;
 pub mod standing;
 pub mod window;

@@ -22,40 +22,7 @@ pub const MID: &str = "challenge-mid";
 pub const END: &str = "challenge-end";
 const KINDS: [&str; 3] = [START, MID, END];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Open,
-    Ended,
-    Cancelled,
-}
-
-#[derive(Debug, Clone)]
-pub struct Challenge {
-    pub id: i64,
-    pub guild: GuildId,
-    pub name: String,
-    pub goal: Goal,
-    pub target: i64,
-    pub phase: Option<u8>,
-    pub first_day: NaiveDate,
-    pub last_day: NaiveDate,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub zone: Tz,
-    pub channel: ChannelId,
-    pub role: Option<RoleId>,
-    pub points: i32,
-    pub status: Status,
-    pub ended_early_at: Option<DateTime<Utc>>,
-    pub members: i64,
-}
-
-impl Challenge {
-    /// Open and not past its end: members may still join.
-    pub fn joinable(&self, now: DateTime<Utc>) -> bool {
-        self.status == Status::Open && now < self.ends_at
-    }
-}
+pub use crate::challenges::challenge::{Challenge, Status};
 
 /// A challenge to save.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 use serenity::all::{RoleId, UserId};
 
 use super::reply::{Embed, Reply};
-use crate::db::challenges::Challenge;
+use crate::challenges::challenge::Challenge;
 use crate::roadmap::Phase;
 
 /// A member completed a phase (and earned its role, if it has one).

@@ -10,9 +10,9 @@ use serenity::all::UserId;
 use super::challenge_id::ChallengeId;
 use super::limits;
 use super::reply::{ActionRow, Button, Component, Embed, Reply};
+use crate::challenges::challenge::{Challenge, Status};
 use crate::challenges::standing::{place, winners, Progress, Ranked};
 use crate::challenges::{Goal, WINNERS};
-use crate::db::challenges::{Challenge, Status};
 use crate::words;
 
 /// Lines of standing a status or mid-point post shows.

@@ -18,6 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "progress/summary",
             "progress/mod",
             "challenges/mod",
+            "challenges/challenge",
             "challenges/rules",
             "challenges/standing",
             "challenges/window",
