@@ -265,10 +265,13 @@ fn check(status: u16, body: &[u8], expect: Expect) -> Result<(), String> {
         Ok(_) => {}
         Err(_) => return Err(format!("not an interaction response: {}", snippet(body))),
     }
+    // `a|b`: either text shows a success.
+    let found = |text: &str| body.windows(text.len()).any(|w| w == text.as_bytes());
     match expect.text {
-        Some(text) if !body.windows(text.len()).any(|w| w == text.as_bytes()) => {
-            Err(format!("not a success (no {text:?}): {}", snippet(body)))
-        }
+        Some(texts) if !texts.split('|').any(found) => Err(format!(
+            "not a success (none of {texts:?}): {}",
+            snippet(body)
+        )),
         _ => Ok(()),
     }
 }

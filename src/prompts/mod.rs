@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use serenity::all::GuildId;
 
 use crate::roadmap::{Prompt, Roadmap};
 
@@ -22,12 +21,12 @@ pub fn busiest_phase(members_by_phase: &[(u8, i64)]) -> u8 {
 
 /// Picks from the phase's pool among the prompts posted least often in this server, so none
 /// repeats before every one has been used. The pick is random but fixed by server and period,
-/// so `/prompt preview` shows what the scheduled post will be.
+/// so `/prompt preview` shows what the scheduled post will be. `guild` is the server's id.
 pub fn choose<'a>(
     roadmap: &'a Roadmap,
     phase: u8,
     posted: &[(String, i64)],
-    guild: GuildId,
+    guild: u64,
     period: &str,
 ) -> Option<&'a Prompt> {
     let times: HashMap<&str, i64> = posted.iter().map(|(id, n)| (id.as_str(), *n)).collect();
@@ -43,7 +42,7 @@ pub fn choose<'a>(
     // A hash of our own: std's hasher may change between Rust releases.
     let seed = period
         .bytes()
-        .fold(guild.get(), |h, b| h.rotate_left(7) ^ u64::from(b));
+        .fold(guild, |h, b| h.rotate_left(7) ^ u64::from(b));
     let mut rng = StdRng::seed_from_u64(seed);
     candidates.choose(&mut rng).copied()
 }

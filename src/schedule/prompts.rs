@@ -50,7 +50,11 @@ pub async fn choose<'a>(
     let phase = crate::prompts::busiest_phase(&members);
     let posted = scheduled::posted_counts(&app.db, guild, KIND).await?;
     Ok(crate::prompts::choose(
-        roadmap, phase, &posted, guild, period,
+        roadmap,
+        phase,
+        &posted,
+        guild.get(),
+        period,
     ))
 }
 
