@@ -96,9 +96,7 @@ pub const SCENARIOS: &[Scenario] = &[
         limited_by: "PostgreSQL's CPU: a transaction of five statements (lock, read, one \
                      statement writing the topic, ledger and phase rows with their foreign-key \
                      checks, commit) against pgbench's one; each ledger row's triggers also \
-                     update its leaderboard totals and append their rank changes; a topic \
-                     done then looks for a running challenge it finished (two reads: the \
-                     member is in the seeded one)",
+                     update its leaderboard totals and append their rank changes",
     },
     // A write: the check-in form sent (a member's first check-in of the week is an insert
     // with a ledger award; later ones in the run are edits).

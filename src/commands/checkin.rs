@@ -10,7 +10,6 @@ use super::handler::{Click, Ctx, Submit};
 use super::invocation::CommandCall;
 use super::options::Opt;
 use super::spec::CommandSpec;
-use crate::celebrations;
 use crate::checkins::entry::Draft;
 use crate::checkins::streak::{streak, week_number, Streak};
 use crate::db::checkins::{self as store, CheckinSettings, Saved};
@@ -108,9 +107,6 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     let (week, zone) = this_week(ctx, guild, user).await?;
     let grant = crate::points::checkin(&week);
     let saved = store::save(&ctx.app.db, guild, user, &week, &check_in, &grant, now).await?;
-    if saved == Saved::Created {
-        celebrations::after_activity(ctx.app, guild, user, now).await;
-    }
     let streak = member_streak(ctx, guild, user, zone, settings.freeze_every).await?;
     // A member who hid their progress is never shown to others, whatever the server chose.
     let hidden = store::profile(&ctx.app.db, guild, user).await?.hidden;

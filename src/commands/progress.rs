@@ -13,7 +13,6 @@ use super::options::Opt;
 use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
 use super::subcommand::{subcommands, Subcommand};
-use crate::celebrations;
 use crate::changes;
 use crate::db::progress::{self as store, Saved};
 use crate::progress::{TopicState, MAX_PROOF_LEN};
@@ -120,9 +119,6 @@ async fn save(
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
     let saved = changes::set_topic_state(ctx.app, topic, guild, user, state, proof, now).await?;
-    if saved.changed && saved.state == TopicState::Done {
-        celebrations::after_activity(ctx.app, guild, user, now).await;
-    }
     let role = match saved.phase_completed {
         Some(complete) => Some(
             roles::sync_phase_role(ctx.app, guild, user, topic.phase.number, complete, now).await,

@@ -110,6 +110,30 @@ pub async fn subject(
     })
 }
 
+/// Queues many celebrations of one kind in one statement, each due at its own time; returns
+/// how many were new.
+pub async fn queue_many(
+    pool: &PgPool,
+    guild: GuildId,
+    kind: &str,
+    due: &[(String, DateTime<Utc>)],
+) -> sqlx::Result<usize> {
+    let periods: Vec<String> = due.iter().map(|(p, _)| p.clone()).collect();
+    let times: Vec<DateTime<Utc>> = due.iter().map(|(_, at)| *at).collect();
+    let added = sqlx::query!(
+        "INSERT INTO scheduled_posts (guild_id, kind, period, due_at)
+         SELECT $1, $2, d.period, d.due_at FROM UNNEST($3::text[], $4::timestamptz[]) AS d (period, due_at)
+         ON CONFLICT (guild_id, kind, period) DO NOTHING",
+        guild.db(),
+        kind,
+        &periods,
+        &times
+    )
+    .execute(pool)
+    .await?;
+    Ok(added.rows_affected() as usize)
+}
+
 pub fn phase_period(user: UserId, phase: u8, completion: i32) -> String {
     format!("{user}:{phase}:{completion}")
 }

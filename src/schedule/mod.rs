@@ -55,7 +55,8 @@ impl Scheduler {
         let now = self.clock.now();
         let mut pass = Pass {
             planned: prompts::plan_unplanned(&self.app, now).await?
-                + checkins::plan_unplanned(&self.app, now).await?,
+                + checkins::plan_unplanned(&self.app, now).await?
+                + crate::celebrations::queue_reached(&self.app, now).await?,
             claimed: 0,
         };
         while !stop.is_cancelled() {

@@ -42,7 +42,8 @@ async fn server() -> (FakeDiscord, Dispatcher, std::sync::Arc<TestClock>) {
         &format!("/settings phase-role phase:4 role:@&{ROLE}"),
     )
     .await;
-    (fake, bot, TestClock::at(NOW))
+    // The scheduler passes a minute after the activity it announces.
+    (fake, bot, TestClock::at("2026-11-27T12:01:00Z"))
 }
 
 async fn finish_phase_4(bot: &Dispatcher, who: Who) {
