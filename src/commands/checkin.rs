@@ -109,7 +109,7 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     let saved = store::save(&ctx.app.db, guild, user, &week, &check_in, &grant, now).await?;
     let streak = member_streak(ctx, guild, user, zone, settings.freeze_every).await?;
     // A member who hid their progress is never shown to others, whatever the server chose.
-    let hidden = store::profile(&ctx.app.db, guild, user).await?.hidden;
+    let hidden = store::hidden(&ctx.app.db, guild, user).await?;
     Ok(view::confirmation(
         user,
         &check_in,

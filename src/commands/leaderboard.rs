@@ -166,7 +166,7 @@ async fn show_challenge(ctx: &Ctx<'_>, id: i64, page: u32) -> CommandResult<Repl
                 "That challenge is not in this server. `/challenge list` shows this server's.",
             )
         })?;
-    let (standing, own) = standing_now(ctx, &challenge).await?;
+    let (standing, own) = standing_now(ctx, &challenge, ctx.private()).await?;
     let ranked = &standing.ranked;
     let now = ctx.invocation.now;
     let you = ctx.private().then(|| {

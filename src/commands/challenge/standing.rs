@@ -13,11 +13,12 @@ use crate::render::challenge as view;
 use crate::render::Reply;
 
 /// A challenge's ranked standing (shared between requests for a few seconds, see
-/// `StandingCache`) and the caller's own progress, counted now so their own change always
-/// shows.
+/// `StandingCache`) and, with `own`, the caller's own progress, counted now so their own
+/// change always shows (a public answer has no use for it).
 pub(crate) async fn standing_now(
     ctx: &Ctx<'_>,
     challenge: &Challenge,
+    own: bool,
 ) -> CommandResult<(Arc<Standing>, Option<Progress>)> {
     let topics = ctx.app.challenge_topics(challenge);
     let (db, now, user) = (&ctx.app.db, ctx.invocation.now, ctx.invocation.user_id);
@@ -40,6 +41,9 @@ pub(crate) async fn standing_now(
             }
             Err(e) => CommandError::Internal(anyhow::anyhow!("counting a standing: {e}")),
         })?;
+    if !own {
+        return Ok((standing, None));
+    }
     let own = store::progress(db, challenge, topics.as_deref(), now, Some(user))
         .await?
         .into_iter()
@@ -49,7 +53,7 @@ pub(crate) async fn standing_now(
 
 /// The caller's line, as `/challenge status` shows it.
 pub(super) async fn own_line(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<String> {
-    let (standing, own) = standing_now(ctx, challenge).await?;
+    let (standing, own) = standing_now(ctx, challenge, true).await?;
     Ok(view::your_line(
         challenge,
         &standing.ranked,
@@ -69,7 +73,7 @@ pub(super) async fn status(ctx: &Ctx<'_>, name: Option<String>) -> CommandResult
 /// The standing, with the caller's own line only in an answer they alone see.
 pub(super) async fn status_of(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<Reply> {
     let now = ctx.invocation.now;
-    let (standing, own) = standing_now(ctx, challenge).await?;
+    let (standing, own) = standing_now(ctx, challenge, ctx.private()).await?;
     let you = ctx
         .private()
         .then(|| view::your_line(challenge, &standing.ranked, own.as_ref(), now));

@@ -25,6 +25,18 @@ pub async fn member_zone(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::R
     Ok(zone_from_db(&name))
 }
 
+/// Whether the member hides their progress (false for one Waypoint has not seen).
+pub async fn hidden(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<bool> {
+    let hidden = sqlx::query_scalar!(
+        "SELECT hidden FROM members WHERE guild_id = $1 AND user_id = $2",
+        guild.db(),
+        user.db()
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(hidden.unwrap_or(false))
+}
+
 /// What `/me` shows.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
