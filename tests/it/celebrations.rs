@@ -60,22 +60,13 @@ async fn finish_phase_4(bot: &Dispatcher, who: Who) {
     }
 }
 
-fn posts_to(fake: &FakeDiscord, channel: u64) -> Vec<Value> {
-    fake.rest
-        .created()
-        .into_iter()
-        .filter(|c| c.channel == channel.to_string())
-        .map(|c| c.body)
-        .collect()
-}
-
 #[tokio::test]
 async fn a_completed_phase_is_announced_once_without_a_ping_and_names_the_role() {
     let (fake, bot, clock) = server().await;
     finish_phase_4(&bot, member(1)).await;
     pass(&bot, &clock).await;
     pass(&bot, &clock).await;
-    let posts = posts_to(&fake, PROMPTS);
+    let posts = fake.rest.posts_to(PROMPTS);
     assert_eq!(posts.len(), 1, "{posts:#?}");
     let shown = text(&posts[0]);
     let phase = bot.app.roadmap_for(None).phase(4).unwrap();
@@ -105,7 +96,7 @@ async fn a_completed_phase_is_announced_once_without_a_ping_and_names_the_role()
     )
     .await;
     pass(&bot, &clock).await;
-    assert_eq!(posts_to(&fake, PROMPTS).len(), 2);
+    assert_eq!(fake.rest.posts_to(PROMPTS).len(), 2);
 }
 
 #[tokio::test]
@@ -118,7 +109,7 @@ async fn hidden_members_are_never_announced_and_off_means_off() {
     finish_phase_4(&bot, member(2)).await;
     pass(&bot, &clock).await;
     assert!(
-        posts_to(&fake, PROMPTS).is_empty(),
+        fake.rest.posts_to(PROMPTS).is_empty(),
         "{:#?}",
         fake.rest.created()
     );
@@ -151,8 +142,8 @@ async fn staff_choose_the_channel_but_never_the_staff_digests() {
     assert!(show.contains(&format!("On, in <#{OTHER}>")), "{show}");
     finish_phase_4(&bot, member(1)).await;
     pass(&bot, &clock).await;
-    assert_eq!(posts_to(&fake, OTHER).len(), 1);
-    assert!(posts_to(&fake, PROMPTS).is_empty());
+    assert_eq!(fake.rest.posts_to(OTHER).len(), 1);
+    assert!(fake.rest.posts_to(PROMPTS).is_empty());
 
     let digest = format!(
         "/settings checkins channel:#{PROMPTS} staff-channel:#55 reminder-day:Friday \
@@ -186,7 +177,8 @@ async fn reaching_a_challenge_target_is_announced_once() {
     ok(&bot, member(1), "/progress set topic:python state:done").await;
     pass(&bot, &clock).await;
     let celebrated = |fake: &FakeDiscord| {
-        posts_to(fake, PROMPTS)
+        fake.rest
+            .posts_to(PROMPTS)
             .iter()
             .filter(|p| text(p).contains("reached the target of **Sprint**"))
             .count()
@@ -201,7 +193,9 @@ async fn reaching_a_challenge_target_is_announced_once() {
             .await
             .unwrap();
     assert_eq!(celebrated(&fake), 1, "{rows:?} {:#?}", fake.rest.created());
-    let post = posts_to(&fake, PROMPTS)
+    let post = fake
+        .rest
+        .posts_to(PROMPTS)
         .into_iter()
         .find(|p| text(p).contains("Sprint"))
         .unwrap();

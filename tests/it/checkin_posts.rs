@@ -33,15 +33,6 @@ async fn setup() -> (FakeDiscord, Dispatcher, std::sync::Arc<TestClock>) {
     (fake, bot, TestClock::at(FRIDAY))
 }
 
-fn posts_to(fake: &FakeDiscord, channel: u64) -> Vec<Value> {
-    fake.rest
-        .created()
-        .into_iter()
-        .filter(|c| c.channel == channel.to_string())
-        .map(|c| c.body)
-        .collect()
-}
-
 #[tokio::test]
 async fn the_reminder_names_exactly_the_opted_in_members_who_have_not_checked_in() {
     let (fake, bot, clock) = setup().await;
@@ -66,7 +57,7 @@ async fn the_reminder_names_exactly_the_opted_in_members_who_have_not_checked_in
 
     clock.set(REMINDER_DUE);
     pass(&bot, &clock).await;
-    let posts = posts_to(&fake, CHECKIN_CHANNEL);
+    let posts = fake.rest.posts_to(CHECKIN_CHANNEL);
     assert_eq!(posts.len(), 1);
     let reminder = &posts[0];
     let named: HashSet<String> = reminder["allowed_mentions"]["users"]
@@ -117,7 +108,7 @@ async fn the_reminder_names_exactly_the_opted_in_members_who_have_not_checked_in
     // Exactly once: another pass that week posts nothing more.
     clock.advance(chrono::Duration::hours(1));
     pass(&bot, &clock).await;
-    assert_eq!(posts_to(&fake, CHECKIN_CHANNEL).len(), 1);
+    assert_eq!(fake.rest.posts_to(CHECKIN_CHANNEL).len(), 1);
 }
 
 #[tokio::test]
@@ -163,7 +154,7 @@ async fn the_digest_lists_who_checked_in_who_did_not_the_blockers_and_goals_met(
 
     clock.set(DIGEST_DUE);
     pass(&bot, &clock).await;
-    let posts = posts_to(&fake, STAFF_CHANNEL);
+    let posts = fake.rest.posts_to(STAFF_CHANNEL);
     assert_eq!(posts.len(), 1);
     let digest = posts[0]["content"].as_str().unwrap();
     assert!(
@@ -212,7 +203,7 @@ async fn a_long_digest_is_split_across_messages_within_discords_limit() {
     }
     clock.set(DIGEST_DUE);
     pass(&bot, &clock).await;
-    let posts = posts_to(&fake, STAFF_CHANNEL);
+    let posts = fake.rest.posts_to(STAFF_CHANNEL);
     assert!(posts.len() > 1, "split into several messages");
     let whole: String = posts
         .iter()
@@ -240,8 +231,8 @@ async fn reminders_and_digests_go_out_once_with_two_schedulers() {
         clock.set(due);
         tokio::join!(pass(&bot, &clock), pass(&other, &clock));
     }
-    assert_eq!(posts_to(&fake, CHECKIN_CHANNEL).len(), 1);
-    assert_eq!(posts_to(&fake, STAFF_CHANNEL).len(), 1);
+    assert_eq!(fake.rest.posts_to(CHECKIN_CHANNEL).len(), 1);
+    assert_eq!(fake.rest.posts_to(STAFF_CHANNEL).len(), 1);
 }
 
 /// `allowed_mentions` that let nobody be pinged: nothing parsed, no role or user listed.

@@ -196,6 +196,15 @@ impl FakeRest {
         self.shared.created.lock().unwrap().clone()
     }
 
+    /// The bodies of the messages created in `channel`, oldest first.
+    pub fn posts_to(&self, channel: u64) -> Vec<Value> {
+        self.created()
+            .into_iter()
+            .filter(|c| c.channel == channel.to_string())
+            .map(|c| c.body)
+            .collect()
+    }
+
     /// How many messages each channel got.
     pub fn created_per_channel(&self) -> HashMap<String, usize> {
         let mut counts = HashMap::new();
