@@ -12,7 +12,7 @@ use crate::challenges::cache::StandingCache;
 use crate::challenges::challenge::Challenge;
 use crate::clock::{Clock, SystemClock};
 use crate::db::activity::Activity;
-use crate::discord::post::Poster;
+use crate::posting::Poster;
 use crate::progress::cache::ProgressCache;
 use crate::roadmap::{Library, Roadmap};
 

@@ -16,7 +16,7 @@ use crate::db::checkins::{self as store, CheckinSettings, Saved};
 use crate::render::checkin as view;
 use crate::render::checkin_form::{form, FORM_ID, RETRY_ID};
 use crate::render::Reply;
-use crate::schedule::weekly::week_key;
+use crate::weekly::week_key;
 
 pub const NAME: &str = "checkin";
 pub const HISTORY: &str = "checkins";

@@ -19,7 +19,7 @@ use crate::render::challenge::{your_line, TIE_RULE};
 use crate::render::leaderboard::{self as view, Board, Page, PageId, PAGE_SIZE};
 use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
-use crate::schedule::weekly::week_key;
+use crate::weekly::week_key;
 use crate::words;
 
 pub const NAME: &str = "leaderboard";

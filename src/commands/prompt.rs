@@ -12,7 +12,7 @@ use crate::db::scheduled::{self, Claim};
 use crate::render::{prompt as view, Reply};
 use crate::schedule::deliver::Ran;
 use crate::schedule::prompts::{choose, run};
-use crate::schedule::weekly::week_key;
+use crate::weekly::week_key;
 
 subcommands! {
     enum Sub {

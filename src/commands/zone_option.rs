@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 
 use super::error::{CommandError, CommandResult};
 use crate::render::{limits, Choice};
-use crate::schedule::weekly::{matching_zones, parse_zone};
+use crate::weekly::{matching_zones, parse_zone};
 
 /// Offered before the member types anything: zones covering most communities.
 const COMMON_ZONES: [&str; 12] = [

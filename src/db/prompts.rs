@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool};
 
 use super::ids::{channel_from_db, guild_from_db, DbId};
 use super::scheduled;
-use crate::schedule::weekly::{parse_zone, WeeklySlot};
+use crate::weekly::{parse_zone, WeeklySlot};
 
 /// The kind of scheduled post a prompt is.
 pub const KIND: &str = "prompt";

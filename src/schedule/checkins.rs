@@ -9,7 +9,6 @@ use sqlx::PgConnection;
 
 use super::deliver::{self, Ran};
 use super::plan::plan_next_for;
-use super::weekly::{week_key, WeeklySlot};
 use crate::app::App;
 use crate::checkins::streak::{streak, week_number};
 use crate::clock::Clock;
@@ -17,6 +16,7 @@ use crate::db::checkins::{self as store, CheckinSettings, DIGEST, REMINDER};
 use crate::db::scheduled::Job;
 use crate::render::checkin::{self as view, Remind};
 use crate::render::discord::{channel_message, channel_message_pinging};
+use crate::weekly::{week_key, WeeklySlot};
 
 /// Members seen within this long and not checked in are listed in the digest.
 const ACTIVE_FOR: chrono::Duration = chrono::Duration::days(30);

@@ -9,7 +9,7 @@ use serenity::all::{ChannelId, MessageId};
 use crate::app::App;
 use crate::clock::Clock;
 use crate::db::scheduled::{self, Job, Outcome};
-use crate::discord::post::PostError;
+use crate::posting::PostError;
 
 /// Discord drops a repeated nonce for "a few minutes"; past this, a post that went out but was
 /// never confirmed is not sent again, since Discord might show it twice.

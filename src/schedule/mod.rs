@@ -8,7 +8,6 @@ pub mod checkins;
 pub mod deliver;
 pub mod plan;
 pub mod prompts;
-pub mod weekly;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serenity::all::GuildId;
 use sqlx::PgConnection;
 
-use super::weekly::{week_key, WeeklySlot};
 use crate::db::scheduled;
+use crate::weekly::{week_key, WeeklySlot};
 
 /// Adds the server's first `slot` after `after` whose week has no `kind` post yet; returns
 /// when it is due. The post belongs to the week it is due in.

@@ -13,7 +13,7 @@ use crate::db::checkins as store;
 use crate::db::prompts as prompt_store;
 use crate::render::Reply;
 use crate::schedule::checkins::plan;
-use crate::schedule::weekly::{weekday_name, WeeklySlot};
+use crate::weekly::{weekday_name, WeeklySlot};
 use crate::words;
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");

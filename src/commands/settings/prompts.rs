@@ -11,7 +11,7 @@ use super::when;
 use crate::db::prompts as store;
 use crate::render::Reply;
 use crate::schedule::plan::plan_next;
-use crate::schedule::weekly::{weekday_name, WeeklySlot};
+use crate::weekly::{weekday_name, WeeklySlot};
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
 const DAY: Opt<String> = Opt::new("day");

@@ -10,7 +10,7 @@ use crate::db::prompts::{self as prompt_store, PromptSchedule};
 use crate::db::scheduled::{self, PostRecord};
 use crate::db::servers;
 use crate::render::{Embed, Reply};
-use crate::schedule::weekly::weekday_name;
+use crate::weekly::weekday_name;
 
 pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let roadmap = ctx.roadmap();

@@ -12,7 +12,7 @@ use super::super::options::{Opt, OptionSpec};
 use super::super::zone_option;
 use crate::db::prompts::server_zone;
 use crate::render::limits;
-use crate::schedule::weekly::parse_time;
+use crate::weekly::parse_time;
 
 pub(super) const TIMEZONE: Opt<String> = Opt::new("timezone");
 

@@ -8,7 +8,7 @@ use sqlx::{PgConnection, PgPool};
 use super::super::ids::{channel_from_db, guild_from_db, DbId};
 use super::super::prompts::zone_from_db;
 use super::super::{scheduled, servers};
-use crate::schedule::weekly::WeeklySlot;
+use crate::weekly::WeeklySlot;
 
 /// The kinds of scheduled post check-ins make.
 pub const REMINDER: &str = "checkin-reminder";

@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 use waypoint::app::App;
 use waypoint::clock::Clock;
 use waypoint::commands::{Action, Dispatcher, Outcome};
-use waypoint::discord::post::Poster;
+use waypoint::posting::Poster;
 use waypoint::schedule::{Pass, Scheduler};
 
 use super::fake_discord::FakeDiscord;

@@ -2,6 +2,8 @@
 //! sees Discord's whole answer: the status, a 429's `retry_after` and `global` flag, and the
 //! JSON error code that tells a deleted channel from a missing permission.
 
+mod pace;
+
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -9,9 +11,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use serenity::all::{ChannelId, MessageId};
 
-use super::pace::Pacer;
 use crate::secret::Secret;
 use crate::telemetry::metrics;
+use pace::Pacer;
 
 const DISCORD_API: &str = "https://discord.com";
 /// A request that takes longer than this is treated as failed and retried later.
