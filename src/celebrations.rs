@@ -27,6 +27,9 @@ pub async fn queue_reached(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize>
                     let at = p.reached_at?;
                     Some((celebrations::challenge_period(challenge.id, p.user), at))
                 })
+                // Older ones would be skipped as missed; leaving them out keeps each pass
+                // from offering the same finishers again for the rest of the challenge.
+                .filter(|(_, at)| now - *at <= app.schedule.grace)
                 .collect();
         if !reached.is_empty() {
             queued += celebrations::queue_many(

@@ -106,16 +106,15 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     };
     let (week, zone) = this_week(ctx, guild, user).await?;
     let grant = crate::points::checkin(&week);
-    let saved = store::save(&ctx.app.db, guild, user, &week, &check_in, &grant, now).await?;
+    let outcome = store::save(&ctx.app.db, guild, user, &week, &check_in, &grant, now).await?;
     let streak = member_streak(ctx, guild, user, zone, settings.freeze_every).await?;
     // A member who hid their progress is never shown to others, whatever the server chose.
-    let hidden = store::hidden(&ctx.app.db, guild, user).await?;
     Ok(view::confirmation(
         user,
         &check_in,
         &streak,
-        saved == Saved::Edited,
-        settings.public && !hidden,
+        outcome.saved == Saved::Edited,
+        settings.public && !outcome.hidden,
     ))
 }
 

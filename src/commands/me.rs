@@ -76,8 +76,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         }
         Sub::Reminders => {
             let on = call.get(STATE).is_some_and(|s| s == "on");
-            store::set_reminders(&ctx.app.db, guild, user, on, now).await?;
-            let hidden = store::hidden(&ctx.app.db, guild, user).await?;
+            let hidden = store::set_reminders(&ctx.app.db, guild, user, on, now).await?;
             Ok(Reply::text(match (on, hidden) {
                 (true, false) => {
                     "The weekly reminder will name you when you have not checked in yet. \

@@ -4,10 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use serenity::all::{ChannelId, GuildId, UserId};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 
 use super::ids::{channel_from_db, DbId};
-use super::scheduled;
 
 /// A member completed a phase: period `{user}:{phase}:{completion}`.
 pub const PHASE: &str = "celebrate-phase";
@@ -66,17 +65,6 @@ pub async fn set(
     .execute(pool)
     .await?;
     Ok(())
-}
-
-/// Queues a celebration, once per key.
-pub async fn queue(
-    conn: &mut PgConnection,
-    guild: GuildId,
-    kind: &str,
-    period: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    scheduled::insert_pending(conn, guild, kind, period, now).await
 }
 
 /// What a celebration needs to know of its member when it is posted.

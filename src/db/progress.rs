@@ -11,7 +11,7 @@ use serenity::all::{GuildId, UserId};
 use sqlx::PgPool;
 
 use super::ids::DbId;
-use super::{celebrations, servers};
+use super::{celebrations, scheduled, servers};
 use crate::progress::plan::{plan, Amount, Award, Current, Plan, Request, Rules, TopicRow};
 use crate::progress::{MemberProgress, TopicState};
 use crate::roadmap::{Roadmap, TopicRef};
@@ -62,7 +62,9 @@ pub async fn set_state(
     let roadmap = topic.roadmap;
     let (g, u) = (guild.db(), user.db());
     let mut tx = pool.begin().await?;
-    let count_skipped = servers::lock_member(&mut tx, guild, user, now).await?;
+    let count_skipped = servers::lock_member(&mut tx, guild, user, now)
+        .await?
+        .count_skipped;
 
     // Read after the lock is held: this statement's snapshot includes every change the member
     // made before, even one that committed while we waited for the lock.
@@ -197,7 +199,7 @@ pub async fn set_state(
     if let Some(record) = phase.filter(|p| p.complete) {
         // Queued with the award it celebrates, so neither happens without the other.
         let period = celebrations::phase_period(user, record.number, record.completions);
-        celebrations::queue(&mut tx, guild, celebrations::PHASE, &period, now).await?;
+        scheduled::insert_pending(&mut tx, guild, celebrations::PHASE, &period, now).await?;
     }
     tx.commit().await?;
     Ok(Saved {

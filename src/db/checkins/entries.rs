@@ -52,6 +52,14 @@ pub enum Saved {
     Edited,
 }
 
+/// What saving a check-in did, and whether its member hides their progress (read under their
+/// lock, so the confirmation's visibility needs no read of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SaveOutcome {
+    pub saved: Saved,
+    pub hidden: bool,
+}
+
 /// Saves the week's check-in (replacing an earlier one that week), awards its points once,
 /// and forgets the member's draft: all or nothing.
 pub async fn save(
@@ -62,9 +70,11 @@ pub async fn save(
     check_in: &CheckIn,
     grant: &Grant,
     now: DateTime<Utc>,
-) -> sqlx::Result<Saved> {
+) -> sqlx::Result<SaveOutcome> {
     let mut tx = pool.begin().await?;
-    servers::lock_member(&mut tx, guild, user, now).await?;
+    let hidden = servers::lock_member(&mut tx, guild, user, now)
+        .await?
+        .hidden;
     let created = sqlx::query_scalar!(
         r#"INSERT INTO checkins (guild_id, user_id, week, did, blockers, next_goal, link,
                                  met_last_goal, created_at, updated_at)
@@ -108,10 +118,13 @@ pub async fn save(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(if created {
-        Saved::Created
-    } else {
-        Saved::Edited
+    Ok(SaveOutcome {
+        saved: if created {
+            Saved::Created
+        } else {
+            Saved::Edited
+        },
+        hidden,
     })
 }
 

@@ -25,18 +25,6 @@ pub async fn member_zone(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::R
     Ok(zone_from_db(&name))
 }
 
-/// Whether the member hides their progress (false for one Waypoint has not seen).
-pub async fn hidden(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<bool> {
-    let hidden = sqlx::query_scalar!(
-        "SELECT hidden FROM members WHERE guild_id = $1 AND user_id = $2",
-        guild.db(),
-        user.db()
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(hidden.unwrap_or(false))
-}
-
 /// What `/me` shows.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
@@ -99,15 +87,19 @@ pub async fn set_member_zone(
     tx.commit().await
 }
 
+/// Whether the weekly reminder names the member; returns whether they hide their progress
+/// (the public reminder leaves hidden members out).
 pub async fn set_reminders(
     pool: &PgPool,
     guild: GuildId,
     user: UserId,
     on: bool,
     now: DateTime<Utc>,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
-    servers::lock_member(&mut tx, guild, user, now).await?;
+    let hidden = servers::lock_member(&mut tx, guild, user, now)
+        .await?
+        .hidden;
     sqlx::query!(
         "UPDATE members SET reminders = $3 WHERE guild_id = $1 AND user_id = $2",
         guild.db(),
@@ -116,5 +108,6 @@ pub async fn set_reminders(
     )
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(hidden)
 }
