@@ -93,11 +93,7 @@ impl Dispatcher {
                 let result = async {
                     let spec = self.find_allowed(invocation, &call.name)?;
                     if !spec.access_for(call).allows(invocation.permissions) {
-                        return Err(CommandError::user(format!(
-                            "`/{}` is for server staff: it needs the Manage Server permission. \
-                             `/help` lists what you can run.",
-                            call.display_name()
-                        )));
+                        return Err(staff_only(&call.display_name()));
                     }
                     spec.check(call)?;
                     self.note_activity(invocation);
@@ -233,13 +229,18 @@ impl Dispatcher {
         }
         // Only staff commands can refuse, so the message can name what is missing.
         if !spec.access.allows(invocation.permissions) {
-            return Err(CommandError::user(format!(
-                "`/{name}` is for server staff: it needs the Manage Server permission. Ask a \
-                 moderator to run it."
-            )));
+            return Err(staff_only(name));
         }
         Ok(spec)
     }
+}
+
+/// What a member is told when they try something only staff may run (`what`, as typed).
+fn staff_only(what: &str) -> CommandError {
+    CommandError::user(format!(
+        "`/{what}` is for server staff: it needs the Manage Server permission. Ask a moderator \
+         to run it."
+    ))
 }
 
 /// The privacy rule's backstop: a reply that holds the caller's own data never goes to the
@@ -307,7 +308,7 @@ mod tests {
 
     #[test]
     fn a_personal_reply_never_goes_out_public() {
-        let personal = Reply::text("You are **#3**").personal();
+        let personal = Reply::text("You are **#3**").personal_if(true);
         assert!(kept_private(personal).ephemeral);
         let shared = Reply::text("The standing");
         assert!(!kept_private(shared).ephemeral);

@@ -138,16 +138,18 @@ fn confirmation(topic: TopicRef<'_>, saved: &Saved, role: &Option<RoleChange>) -
     }
     let mut text = match (saved.previous, saved.state) {
         (TopicState::Done, TopicState::Done) => {
-            format!("🔗 The proof link for **{title}** is updated.")
+            format!("🔗 The proof link for **{title}** is updated")
         }
-        (_, TopicState::Learning) => format!("📖 You're learning **{title}**."),
-        (_, TopicState::Done) => format!("✅ You finished **{title}**."),
-        (_, TopicState::Skipped) => format!("⏭️ You skipped **{title}**."),
-        (_, TopicState::NotStarted) => format!("↺ **{title}** is back to not started."),
+        (_, TopicState::Learning) => format!("📖 You're learning **{title}**"),
+        (_, TopicState::Done) => format!("✅ You finished **{title}**"),
+        (_, TopicState::Skipped) => format!("⏭️ You skipped **{title}**"),
+        (_, TopicState::NotStarted) => format!("↺ **{title}** is back to not started"),
     };
-    if saved.topic_points != 0 {
-        text.pop();
-        let _ = write!(text, ": {}.", signed_points(saved.topic_points));
+    match saved.topic_points {
+        0 => text.push('.'),
+        points => {
+            let _ = write!(text, ": {}.", signed_points(points));
+        }
     }
     let phase = topic.phase.number;
     match saved.phase_completed {

@@ -164,19 +164,17 @@ pub fn status(
     let mut row = Vec::new();
     match you {
         Some(line) => embed = embed.field("You", line),
-        None => row.push(Component::Button(
-            Button::new(ChallengeId::Mine(challenge.id).custom_id(), "✓ My progress").primary(),
-        )),
+        None => row.push(Component::Button(Button::mine(
+            ChallengeId::Mine(challenge.id).custom_id(),
+            "progress",
+        ))),
     }
     if challenge.joinable(now) {
         row.push(join_button(challenge));
     }
-    let reply = Reply::embed(embed).with_row(ActionRow(row));
-    if personal {
-        reply.personal()
-    } else {
-        reply
-    }
+    Reply::embed(embed)
+        .with_row(ActionRow(row))
+        .personal_if(personal)
 }
 
 /// Joins the challenge for whoever presses it.

@@ -138,16 +138,14 @@ pub fn page(view: Page<'_>) -> Reply {
     ];
     match view.you {
         Some((_, place)) => embed = embed.field("Your place", place),
-        None => row.push(Component::Button(
-            Button::new(PageId { board, page }.mine_id(), "✓ My place").primary(),
-        )),
+        None => row.push(Component::Button(Button::mine(
+            PageId { board, page }.mine_id(),
+            "place",
+        ))),
     }
-    let reply = Reply::embed(embed).with_row(ActionRow(row));
-    if caller.is_some() {
-        reply.personal()
-    } else {
-        reply
-    }
+    Reply::embed(embed)
+        .with_row(ActionRow(row))
+        .personal_if(caller.is_some())
 }
 
 #[cfg(test)]

@@ -177,9 +177,10 @@ impl Reply {
         self
     }
 
-    /// Marks the reply as holding the caller's own data (see [`Reply::personal`]).
-    pub fn personal(mut self) -> Self {
-        self.personal = true;
+    /// Marks the reply as holding the caller's own data when `personal` (see
+    /// [`Reply::personal`]).
+    pub fn personal_if(mut self, personal: bool) -> Self {
+        self.personal = personal;
         self
     }
 
@@ -236,6 +237,12 @@ impl Button {
             style: ButtonStyle::Secondary,
             disabled: false,
         }
+    }
+
+    /// The button a public answer offers instead of the caller's own data ("✓ My place"): its
+    /// click answers privately with the clicker's copy.
+    pub fn mine(custom_id: impl Into<String>, what: &str) -> Self {
+        Self::new(custom_id, format!("✓ My {what}")).primary()
     }
 
     pub fn primary(mut self) -> Self {

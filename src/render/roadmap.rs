@@ -99,16 +99,18 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase, marks: Option<&MemberProgress>) -
         Component::Button(Button::new(RoadmapId::Overview.custom_id(), "Overview")),
         nav_button(next.map(|p| p.number), |n| format!("Phase {n} ▶"), "Next ▶"),
     ]);
-    let reply = Reply::embed(embed)
+    // Without marks: this phase again, answered privately with the clicker's marks.
+    let mine = marks.is_none().then(|| {
+        Component::Button(Button::mine(
+            RoadmapId::Phase(phase.number).custom_id(),
+            "progress",
+        ))
+    });
+    Reply::embed(embed)
         .with_row(ActionRow(vec![Component::Select(menu)]))
-        .with_row(navigation);
-    match marks {
-        Some(_) => reply.personal(),
-        // This phase again, answered privately with the clicker's marks.
-        None => reply.with_row(ActionRow(vec![Component::Button(
-            Button::new(RoadmapId::Phase(phase.number).custom_id(), "✓ My progress").primary(),
-        )])),
-    }
+        .with_row(navigation)
+        .with_row(ActionRow(mine.into_iter().collect()))
+        .personal_if(marks.is_some())
 }
 
 /// A button to another phase, disabled where there is none (Discord needs a unique id anyway).
@@ -195,19 +197,15 @@ pub fn topic(found: TopicRef<'_>, mine: Option<TopicState>) -> Reply {
         .collect();
     if mine.is_none() {
         // This topic again, answered privately with the clicker's state.
-        row.push(Component::Button(Button::new(
+        row.push(Component::Button(Button::mine(
             RoadmapId::Topic(topic.id.clone()).custom_id(),
-            "✓ My state",
+            "state",
         )));
     }
-    let reply = Reply::embed(embed)
+    Reply::embed(embed)
         .with_row(ActionRow(row))
-        .with_row(ActionRow(states));
-    if mine.is_some() {
-        reply.personal()
-    } else {
-        reply
-    }
+        .with_row(ActionRow(states))
+        .personal_if(mine.is_some())
 }
 
 fn state_button_label(state: TopicState) -> String {
