@@ -5,10 +5,12 @@
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
+use serenity::all::Interaction;
 use waypoint::commands::{Action, CommandCall, Dispatcher, Value};
 
 use super::{internal_error, outcome_problems};
 use crate::support::checkins::{at, enable, submit};
+use crate::support::fake_discord::payloads;
 use crate::support::{self, click_as, Who, GUILD, USER};
 
 const FRIDAY: &str = "2026-11-27T12:00:00Z";
@@ -105,4 +107,49 @@ async fn note(
     if let Some(text) = internal_error(&outcome) {
         found.push(format!("{shown}: {text}"));
     }
+}
+
+/// The endpoint parses a body straight into serenity's model, skipping fields the model does
+/// not read; serenity's own parser builds a JSON tree first, which checks those fields too and
+/// forgives duplicate keys. A body with a lone surrogate escape in a field neither reads was
+/// accepted by ours and refused by serenity's (found by `the_endpoint_parses_interactions_as_
+/// serenity_does` in CI). These bodies hold each thing a tree checks and a skip does not.
+#[test]
+fn the_endpoint_accepts_and_refuses_what_serenity_does() {
+    let base = payloads::command(1, "roadmap", &[("phase", 4, serde_json::json!(2))]);
+    let base = serde_json::to_string(&base).expect("JSON serializes");
+    let with = |extra: &str| format!("{{\"extra\":{extra},{}", &base[1..]).into_bytes();
+    let mut bodies = vec![
+        with(r#""\ud800""#),
+        with(r#""\uDFFF and more""#),
+        with("1e400"),
+        with(&"9".repeat(400)),
+        with(&format!("{}{}", "[".repeat(200), "]".repeat(200))),
+        with(r#"{"token":"a","token":"b"}"#),
+        format!("{{\"token\":\"first\",{}", &base[1..]).into_bytes(),
+        with(r#""\ud83d\ude00""#),
+        with("1.5e3"),
+    ];
+    let mut not_utf8 = with(r#""xx""#);
+    let at = not_utf8
+        .windows(2)
+        .position(|w| w == b"xx")
+        .expect("the marker is there");
+    not_utf8[at] = 0xff;
+    bodies.push(not_utf8);
+
+    let mut found = Vec::new();
+    for body in &bodies {
+        let ours = waypoint::discord::interaction::parse(body).map(|i| format!("{i:?}"));
+        let theirs = serde_json::from_slice::<Interaction>(body).map(|i| format!("{i:?}"));
+        if ours.as_ref().ok() != theirs.as_ref().ok() || ours.is_ok() != theirs.is_ok() {
+            found.push(format!(
+                "{}: ours {:?}, serenity's {:?}",
+                String::from_utf8_lossy(body),
+                ours.err(),
+                theirs.err()
+            ));
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
