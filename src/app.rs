@@ -104,7 +104,7 @@ impl App {
         let phase = challenge
             .phase
             .filter(|_| challenge.goal == crate::challenges::Goal::Topics)?;
-        let roadmap = self.roadmap_for(Some(challenge.guild));
+        let roadmap = self.roadmap_for(Some(challenge.guild.into()));
         Some(
             roadmap
                 .phase(phase)

@@ -25,7 +25,10 @@ pub async fn queue_reached(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize>
                 .filter(|p| !p.hidden)
                 .filter_map(|p| {
                     let at = p.reached_at?;
-                    Some((celebrations::challenge_period(challenge.id, p.user), at))
+                    Some((
+                        celebrations::challenge_period(challenge.id, p.user.into()),
+                        at,
+                    ))
                 })
                 // Older ones would be skipped as missed; leaving them out keeps each pass
                 // from offering the same finishers again for the rest of the challenge.
@@ -34,7 +37,7 @@ pub async fn queue_reached(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize>
         if !reached.is_empty() {
             queued += celebrations::queue_many(
                 &app.db,
-                challenge.guild,
+                challenge.guild.into(),
                 celebrations::CHALLENGE,
                 &reached,
             )

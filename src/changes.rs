@@ -35,7 +35,7 @@ pub async fn join_challenge(
 ) -> sqlx::Result<Joined> {
     let joined = challenges::join(&app.db, challenge, user, now).await?;
     if joined == Joined::Joined {
-        standings_changed(app, challenge.guild).await;
+        standings_changed(app, challenge.guild.into()).await;
     }
     Ok(joined)
 }
@@ -44,7 +44,7 @@ pub async fn join_challenge(
 pub async fn leave_challenge(app: &App, challenge: &Challenge, user: UserId) -> sqlx::Result<bool> {
     let left = challenges::leave(&app.db, challenge.id, user).await?;
     if left {
-        standings_changed(app, challenge.guild).await;
+        standings_changed(app, challenge.guild.into()).await;
     }
     Ok(left)
 }
@@ -57,7 +57,7 @@ pub async fn end_challenge(
 ) -> sqlx::Result<bool> {
     let ended = challenges::end_early(&app.db, challenge, now).await?;
     if ended {
-        standings_changed(app, challenge.guild).await;
+        standings_changed(app, challenge.guild.into()).await;
     }
     Ok(ended)
 }

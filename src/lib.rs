@@ -18,6 +18,7 @@ pub mod console;
 pub mod content;
 pub mod db;
 pub mod discord;
+pub mod ids;
 pub mod modes;
 pub mod points;
 pub mod posting;

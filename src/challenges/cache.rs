@@ -175,7 +175,7 @@ impl StandingCache {
 mod tests {
     use std::sync::atomic::{AtomicI64, Ordering};
 
-    use serenity::all::UserId;
+    use crate::ids::UserId;
 
     use super::*;
 

@@ -1,9 +1,9 @@
 //! A challenge as stored and shown: its goal, its days and the instants its window opens and
 //! closes, where it posts, what finishers earn, and where it is in its life.
 
+use crate::ids::{ChannelId, GuildId, RoleId};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use serenity::all::{ChannelId, GuildId, RoleId};
 
 use super::Goal;
 

@@ -2,8 +2,8 @@
 //! target first ranks higher; otherwise equal progress shares a rank ("1, 2, 2, 4"). Hidden
 //! members are counted but never ranked or named.
 
+use crate::ids::UserId;
 use chrono::{DateTime, Utc};
-use serenity::all::UserId;
 
 /// One participant's progress inside the window.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -183,7 +183,7 @@ async fn show_challenge(ctx: &Ctx<'_>, id: i64, page: u32) -> CommandResult<Repl
         .take(size)
         .map(|r| Standing {
             rank: r.rank,
-            user: r.progress.user,
+            user: r.progress.user.into(),
             points: r.progress.count,
         })
         .collect();

@@ -67,7 +67,7 @@ impl From<Row> for Challenge {
     fn from(row: Row) -> Self {
         Self {
             id: row.id,
-            guild: guild_from_db(row.guild_id),
+            guild: guild_from_db(row.guild_id).into(),
             name: row.name,
             goal: Goal::parse(&row.goal).unwrap_or(Goal::Topics),
             target: i64::from(row.target),
@@ -77,8 +77,8 @@ impl From<Row> for Challenge {
             starts_at: row.starts_at,
             ends_at: row.ends_at,
             zone: zone_from_db(&row.zone),
-            channel: channel_from_db(row.channel_id),
-            role: row.role_id.map(role_from_db),
+            channel: channel_from_db(row.channel_id).into(),
+            role: row.role_id.map(|r| role_from_db(r).into()),
             points: row.points,
             status: match row.status.as_str() {
                 "ended" => Status::Ended,
@@ -274,7 +274,7 @@ pub async fn join(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Joined> {
     let mut tx = pool.begin().await?;
-    lock_member(&mut tx, challenge.guild, user, now).await?;
+    lock_member(&mut tx, challenge.guild.into(), user, now).await?;
     let inserted = sqlx::query_scalar!(
         r#"INSERT INTO challenge_members (challenge_id, guild_id, user_id, joined_at)
            SELECT c.id, c.guild_id, $2, $3 FROM challenges c
@@ -382,7 +382,7 @@ pub async fn progress(
     Ok(rows
         .into_iter()
         .map(|r| Progress {
-            user: user_from_db(r.user_id),
+            user: user_from_db(r.user_id).into(),
             hidden: r.hidden,
             count: r.count,
             reached_at: r.reached_at,
@@ -420,7 +420,7 @@ pub async fn end_early(
     )
     .execute(&mut *tx)
     .await?;
-    scheduled::drop_unsent_period(&mut tx, challenge.guild, &[MID], &period).await?;
+    scheduled::drop_unsent_period(&mut tx, challenge.guild.into(), &[MID], &period).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -438,8 +438,13 @@ pub async fn cancel(pool: &PgPool, challenge: &Challenge) -> sqlx::Result<bool> 
     if cancelled.rows_affected() == 0 {
         return Ok(false);
     }
-    scheduled::drop_unsent_period(&mut tx, challenge.guild, &KINDS, &challenge.id.to_string())
-        .await?;
+    scheduled::drop_unsent_period(
+        &mut tx,
+        challenge.guild.into(),
+        &KINDS,
+        &challenge.id.to_string(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -56,3 +56,16 @@ pub fn channel_from_db(raw: i64) -> ChannelId {
 pub fn message_from_db(raw: i64) -> MessageId {
     MessageId::new(raw as u64)
 }
+
+/// The domain's own ids are stored the same way.
+macro_rules! domain_ids {
+    ($($name:ident),*) => {$(
+        impl DbId for crate::ids::$name {
+            fn db(self) -> i64 {
+                self.get() as i64
+            }
+        }
+    )*};
+}
+
+domain_ids!(GuildId, UserId, ChannelId, RoleId);

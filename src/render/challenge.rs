@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::ids::UserId;
 use chrono::{DateTime, Utc};
-use serenity::all::UserId;
 
 use super::challenge_id::ChallengeId;
 use super::limits;

@@ -62,7 +62,7 @@ async fn announce(
         app,
         clock,
         job,
-        challenge.channel,
+        challenge.channel.into(),
         &what,
         vec![channel_message(&reply)],
     )
@@ -85,14 +85,14 @@ async fn close(app: &App, clock: &dyn Clock, challenge: &Challenge) -> sqlx::Res
     let finishers: Vec<UserId> = entries
         .iter()
         .filter(|p| p.reached_at.is_some())
-        .map(|p| p.user)
+        .map(|p| p.user.into())
         .collect();
     let grant = crate::points::challenge(challenge.id, challenge.points);
     if !store::close(&app.db, challenge, &finishers, &grant).await? {
         return Ok(None);
     }
     let roles = match challenge.role {
-        Some(role) => give_role(app, clock, challenge, role, &finishers).await,
+        Some(role) => give_role(app, clock, challenge, role.into(), &finishers).await,
         None => RoleOutcome::default(),
     };
     let hidden_finishers = entries
@@ -123,7 +123,7 @@ async fn give_role(
     for user in finishers {
         match change_role(
             app,
-            challenge.guild,
+            challenge.guild.into(),
             *user,
             role,
             true,

@@ -8,7 +8,7 @@ use std::path::Path;
 /// The layers from the bottom up, and the module paths (relative to `src/`, without `.rs`)
 /// that belong to each; a file belongs to the layer of the longest path it starts with.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("leaf", &["clock", "words", "secret", "telemetry"]),
+    ("leaf", &["clock", "words", "secret", "telemetry", "ids"]),
     ("content", &["roadmap"]),
     (
         "domain",
@@ -86,6 +86,28 @@ fn files() -> Vec<File> {
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// The content model and the domain are types and rules only: they reach no database, no
+/// Discord library and no runtime, so their tests need none of them.
+#[test]
+fn the_domain_uses_no_database_discord_or_runtime() {
+    let below_storage = LAYERS
+        .iter()
+        .position(|(name, _)| *name == "storage")
+        .expect("a storage layer");
+    let found: Vec<String> = files()
+        .iter()
+        .filter(|f| layer_of(&f.path).is_some_and(|l| l > 0 && l < below_storage))
+        .flat_map(|f| {
+            let code = code_of(&f.text);
+            ["sqlx", "serenity", "tokio", "reqwest"]
+                .into_iter()
+                .filter(move |c| code.contains(&format!("{c}::")))
+                .map(move |c| format!("{} uses {c}", f.path))
+        })
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
 }
 
 /// `a/b.rs` → `[a, b]`, `a/mod.rs` → `[a]`, `lib.rs` → `[]`.

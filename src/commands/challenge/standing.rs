@@ -31,7 +31,7 @@ pub(crate) async fn standing_now(
     let standing = ctx
         .app
         .standings
-        .get(challenge.guild, challenge.id, now, count)
+        .get(challenge.guild.into(), challenge.id, now, count)
         .await
         .map_err(|shared| match Arc::try_unwrap(shared) {
             Ok(e) => CommandError::from(e),
