@@ -4,20 +4,21 @@
 
 use std::sync::Arc;
 
-use anyhow::bail;
-use serenity::all::{GuildId, Http};
+use serenity::all::Http;
 use sqlx::PgPool;
 
 use crate::challenges::cache::StandingCache;
-use crate::challenges::challenge::Challenge;
 use crate::clock::{Clock, SystemClock};
+use crate::content::Content;
 use crate::db::activity::Activity;
-use crate::posting::Poster;
+use crate::posting::Post;
 use crate::progress::cache::ProgressCache;
-use crate::roadmap::{Library, Roadmap};
+use crate::roadmap::Library;
+use crate::roles::Roles;
 
 pub struct App {
-    pub library: Library,
+    /// The roadmaps served, and which one each server follows.
+    pub content: Content,
     pub db: PgPool,
     /// Members' "last seen" times, written to the database in batches off the request path.
     pub activity: Activity,
@@ -28,13 +29,12 @@ pub struct App {
     /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
     pub discord: Option<Arc<Http>>,
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
-    pub poster: Option<Arc<Poster>>,
+    pub poster: Option<Arc<dyn Post>>,
     pub schedule: ScheduleOptions,
     /// The time every invocation and scheduler pass is stamped with.
     pub clock: Arc<dyn Clock>,
     /// Names this process in the leases it takes on scheduled posts.
     pub instance: String,
-    default_roadmap: usize,
 }
 
 impl App {
@@ -44,24 +44,9 @@ impl App {
         db: PgPool,
         default_roadmap: Option<&str>,
     ) -> anyhow::Result<Self> {
-        if library.roadmaps.is_empty() {
-            bail!("no roadmap loaded");
-        }
-        let index = match default_roadmap {
-            None => 0,
-            Some(id) => match library.roadmaps.iter().position(|r| r.id == id) {
-                Some(index) => index,
-                None => {
-                    let known: Vec<_> = library.roadmaps.iter().map(|r| r.id.as_str()).collect();
-                    bail!(
-                        "WAYPOINT_ROADMAP is `{id}`, but the roadmaps found are: {}",
-                        known.join(", ")
-                    )
-                }
-            },
-        };
+        let content = Content::new(library, default_roadmap)?;
         Ok(Self {
-            library,
+            content,
             db,
             activity: Activity::default(),
             progress: ProgressCache::default(),
@@ -71,7 +56,6 @@ impl App {
             schedule: ScheduleOptions::default(),
             clock: Arc::new(SystemClock),
             instance: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
-            default_roadmap: index,
         })
     }
 
@@ -82,9 +66,17 @@ impl App {
     }
 
     /// Lets the scheduler and `/prompt now` post in channels.
-    pub fn with_poster(mut self, poster: Arc<Poster>) -> Self {
+    pub fn with_poster(mut self, poster: Arc<dyn Post>) -> Self {
         self.poster = Some(poster);
         self
+    }
+
+    /// What role changes use: the store and Discord.
+    pub fn roles(&self) -> Roles<'_> {
+        Roles {
+            db: &self.db,
+            discord: self.discord.as_deref(),
+        }
     }
 
     /// Replaces the system clock (tests set their own time).
@@ -96,33 +88,6 @@ impl App {
     pub fn with_schedule(mut self, options: ScheduleOptions) -> Self {
         self.schedule = options;
         self
-    }
-
-    /// The topic ids a topic challenge limited to a phase counts, old aliases included; `None`
-    /// when the challenge counts every topic, or something else.
-    pub fn challenge_topics(&self, challenge: &Challenge) -> Option<Vec<String>> {
-        let phase = challenge
-            .phase
-            .filter(|_| challenge.goal == crate::challenges::Goal::Topics)?;
-        let roadmap = self.roadmap_for(Some(challenge.guild.into()));
-        Some(
-            roadmap
-                .phase(phase)
-                .map(|p| {
-                    p.topics()
-                        .flat_map(|t| {
-                            std::iter::once(t.id.clone()).chain(t.aliases.iter().cloned())
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
-    }
-
-    /// The roadmap a server follows. Every server follows the deployment's default for now;
-    /// `servers.roadmap_id` is where a per-server choice will live.
-    pub fn roadmap_for(&self, _guild: Option<GuildId>) -> &Roadmap {
-        &self.library.roadmaps[self.default_roadmap]
     }
 }
 

@@ -5,40 +5,45 @@
 //! member's write. The scheduler posts each once (`schedule::celebrations`), never for a
 //! hidden member.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::PgPool;
 
-use crate::app::App;
+use crate::achievements;
+use crate::content::Content;
 use crate::db::{celebrations, challenges};
 
 /// Queues a celebration for every visible participant of a running challenge who has reached
 /// its target and has none yet; returns how many were queued. Each is due when its member
 /// reached the target, so a backlog after downtime is skipped by the grace window rather than
 /// posted in a burst.
-pub async fn queue_reached(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize> {
+/// Finishers older than `grace` are left out: they would be skipped as missed anyway.
+pub async fn queue_reached(
+    db: &PgPool,
+    content: &Content,
+    grace: Duration,
+    now: DateTime<Utc>,
+) -> sqlx::Result<usize> {
     let mut queued = 0;
-    for challenge in challenges::running(&app.db, now).await? {
-        let topics = app.challenge_topics(&challenge);
+    for challenge in challenges::running(db, now).await? {
+        let topics = content.challenge_topics(&challenge);
         let reached: Vec<(String, DateTime<Utc>)> =
-            challenges::progress(&app.db, &challenge, topics.as_deref(), now, None)
+            challenges::progress(db, &challenge, topics.as_deref(), now, None)
                 .await?
                 .into_iter()
                 .filter(|p| !p.hidden)
                 .filter_map(|p| {
                     let at = p.reached_at?;
-                    Some((
-                        celebrations::challenge_period(challenge.id, p.user.into()),
-                        at,
-                    ))
+                    Some((achievements::challenge_period(challenge.id, p.user), at))
                 })
                 // Older ones would be skipped as missed; leaving them out keeps each pass
                 // from offering the same finishers again for the rest of the challenge.
-                .filter(|(_, at)| now - *at <= app.schedule.grace)
+                .filter(|(_, at)| now - *at <= grace)
                 .collect();
         if !reached.is_empty() {
             queued += celebrations::queue_many(
-                &app.db,
+                db,
                 challenge.guild.into(),
-                celebrations::CHALLENGE,
+                achievements::CHALLENGE,
                 &reached,
             )
             .await?;

@@ -5,6 +5,7 @@
 //! [`render::Reply`] values and never talk to a transport themselves. ARCHITECTURE.md has the
 //! whole picture.
 
+pub mod achievements;
 pub mod app;
 pub mod celebrations;
 pub mod challenges;

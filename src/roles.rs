@@ -4,13 +4,22 @@
 //! show`, never a reason to lose them.
 
 use chrono::{DateTime, Utc};
-use serenity::all::{GuildId, RoleId, UserId};
+use serenity::all::{GuildId, Http, RoleId, UserId};
 use serenity::http::HttpError;
+use sqlx::PgPool;
 use tracing::warn;
 
-use crate::app::App;
 use crate::db::servers;
 use crate::telemetry::metrics;
+
+/// What role changes use, and nothing more: the store (the server's role mappings, and where
+/// a failure is recorded) and Discord.
+#[derive(Clone, Copy)]
+pub struct Roles<'a> {
+    pub db: &'a PgPool,
+    /// `None` on the console, where nothing is changed on Discord.
+    pub discord: Option<&'a Http>,
+}
 
 /// What happened to the phase role after a phase changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,14 +41,14 @@ pub enum RoleChange {
 }
 
 pub async fn sync_phase_role(
-    app: &App,
+    roles: Roles<'_>,
     guild: GuildId,
     user: UserId,
     phase: u8,
     complete: bool,
     now: DateTime<Utc>,
 ) -> RoleChange {
-    let role = match servers::phase_role(&app.db, guild, phase).await {
+    let role = match servers::phase_role(roles.db, guild, phase).await {
         Ok(Some(role)) => role,
         Ok(None) => return RoleChange::NoRole,
         Err(e) => {
@@ -52,13 +61,13 @@ pub async fn sync_phase_role(
     } else {
         format!("Waypoint: phase {phase} of the roadmap is no longer complete")
     };
-    change_role(app, guild, user, role, complete, &reason, now).await
+    change_role(roles, guild, user, role, complete, &reason, now).await
 }
 
 /// Gives (`add`) or takes a role, and records the outcome for `/settings show`: a failure
 /// replaces the server's role problem, a success clears it.
 pub async fn change_role(
-    app: &App,
+    roles: Roles<'_>,
     guild: GuildId,
     user: UserId,
     role: RoleId,
@@ -66,7 +75,7 @@ pub async fn change_role(
     reason: &str,
     now: DateTime<Utc>,
 ) -> RoleChange {
-    let Some(http) = &app.discord else {
+    let Some(http) = roles.discord else {
         return RoleChange::Offline(role);
     };
     let result = if add {
@@ -93,7 +102,7 @@ pub async fn change_role(
             )
         }
     };
-    if let Err(e) = servers::set_role_problem(&app.db, guild, problem.as_deref(), now).await {
+    if let Err(e) = servers::set_role_problem(roles.db, guild, problem.as_deref(), now).await {
         warn!(error = %e, "could not record the role outcome");
     }
     change

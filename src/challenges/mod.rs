@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod challenge;
+pub mod finish;
 pub mod rules;
 pub mod standing;
 pub mod window;

@@ -48,7 +48,7 @@ impl Outcome {
 
 impl Dispatcher {
     pub fn new(app: App) -> anyhow::Result<Self> {
-        let registry = Registry::new(&app.library)?;
+        let registry = Registry::new(&app.content.library)?;
         Ok(Self {
             app: Arc::new(app),
             registry,

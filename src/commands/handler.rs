@@ -50,7 +50,7 @@ impl Ctx<'_> {
 
     /// The roadmap of the server the invocation came from.
     pub fn roadmap(&self) -> &Roadmap {
-        self.app.roadmap_for(self.invocation.guild_id)
+        self.app.content.roadmap_for(self.invocation.guild_id)
     }
 
     /// The server; the dispatcher refuses invocations from outside one, so this only fails if

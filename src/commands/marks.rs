@@ -54,7 +54,7 @@ async fn read_marks(
     wait: Duration,
 ) -> Option<Arc<MemberProgress>> {
     let began = Instant::now();
-    let load = store::load(&app.db, app.roadmap_for(Some(guild)), guild, user);
+    let load = store::load(&app.db, app.content.roadmap_for(Some(guild)), guild, user);
     match tokio::time::timeout(wait, load).await {
         Ok(Ok(stored)) => Some(app.progress.read(guild, user, began, stored.progress)),
         Ok(Err(e)) => {

@@ -121,7 +121,15 @@ async fn save(
     let saved = changes::set_topic_state(ctx.app, topic, guild, user, state, proof, now).await?;
     let role = match saved.phase_completed {
         Some(complete) => Some(
-            roles::sync_phase_role(ctx.app, guild, user, topic.phase.number, complete, now).await,
+            roles::sync_phase_role(
+                ctx.app.roles(),
+                guild,
+                user,
+                topic.phase.number,
+                complete,
+                now,
+            )
+            .await,
         ),
         None => None,
     };

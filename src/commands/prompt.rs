@@ -12,6 +12,7 @@ use crate::db::scheduled::{self, Claim};
 use crate::render::{prompt as view, Reply};
 use crate::schedule::deliver::Ran;
 use crate::schedule::prompts::{choose, run};
+use crate::schedule::Jobs;
 use crate::weekly::week_key;
 
 subcommands! {
@@ -105,7 +106,7 @@ async fn now(ctx: &Ctx<'_>) -> CommandResult<Reply> {
             )));
         }
     };
-    match run(app, &At(now), &job, true).await? {
+    match run(&Jobs::of(app), &At(now), &job, true).await? {
         Ran::Posted {
             channel,
             what: prompt,
@@ -143,7 +144,7 @@ async fn preview(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     })?;
     let period = week_key(due, schedule.slot.zone);
     let roadmap = ctx.roadmap();
-    let prompt = choose(ctx.app, roadmap, guild, &period, now)
+    let prompt = choose(&Jobs::of(ctx.app), roadmap, guild, &period, now)
         .await?
         .ok_or_else(|| CommandError::user("This roadmap has no weekly prompts."))?;
     let mut reply = view::post(roadmap, prompt, &period);

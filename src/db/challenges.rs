@@ -14,6 +14,7 @@ use super::servers::lock_member;
 use crate::challenges::standing::Progress;
 use crate::challenges::window::midpoint;
 use crate::challenges::Goal;
+use crate::ids;
 use crate::points::Grant;
 
 /// Scheduled post kinds; each challenge's period is its id.
@@ -454,8 +455,8 @@ pub async fn cancel(pool: &PgPool, challenge: &Challenge) -> sqlx::Result<bool> 
 pub async fn close(
     pool: &PgPool,
     challenge: &Challenge,
-    finishers: &[UserId],
-    grant: &Grant,
+    finishers: &[ids::UserId],
+    grant: Option<&Grant>,
 ) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     let closed = sqlx::query!(
@@ -467,7 +468,7 @@ pub async fn close(
     if closed.rows_affected() == 0 {
         return Ok(false);
     }
-    if grant.points > 0 {
+    if let Some(grant) = grant {
         let users: Vec<i64> = finishers.iter().map(|u| u.db()).collect();
         // Members who deleted their data since are skipped by the join.
         sqlx::query!(

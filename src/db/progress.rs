@@ -11,7 +11,8 @@ use serenity::all::{GuildId, UserId};
 use sqlx::PgPool;
 
 use super::ids::DbId;
-use super::{celebrations, scheduled, servers};
+use super::{scheduled, servers};
+use crate::achievements;
 use crate::progress::plan::{plan, Amount, Award, Current, Plan, Request, Rules, TopicRow};
 use crate::progress::{MemberProgress, TopicState};
 use crate::roadmap::{Roadmap, TopicRef};
@@ -198,8 +199,8 @@ pub async fn set_state(
     .await?;
     if let Some(record) = phase.filter(|p| p.complete) {
         // Queued with the award it celebrates, so neither happens without the other.
-        let period = celebrations::phase_period(user, record.number, record.completions);
-        scheduled::insert_pending(&mut tx, guild, celebrations::PHASE, &period, now).await?;
+        let period = achievements::phase_period(user.into(), record.number, record.completions);
+        scheduled::insert_pending(&mut tx, guild, achievements::PHASE, &period, now).await?;
     }
     tx.commit().await?;
     Ok(Saved {

@@ -7,6 +7,7 @@ mod pace;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::Value;
 use serenity::all::{ChannelId, MessageId};
@@ -21,6 +22,17 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// A 429 asking for a longer wait than this is not waited out in place; the post is retried
 /// later instead, so one slow route cannot stall a whole fan-out.
 const LONGEST_INLINE_WAIT: Duration = Duration::from_secs(30);
+
+/// What the scheduler needs from Discord: a message posted in a channel. `Poster` is the one
+/// that reaches Discord; the scheduler holds only this.
+pub trait Post: Send + Sync {
+    /// Posts `message` (a Create Message body) in `channel`.
+    fn post<'a>(
+        &'a self,
+        channel: ChannelId,
+        message: &'a Value,
+    ) -> BoxFuture<'a, Result<MessageId, PostError>>;
+}
 
 pub struct Poster {
     client: reqwest::Client,
@@ -71,6 +83,16 @@ enum Attempt {
     Posted(MessageId),
     Limited { retry_after: Duration },
     Failed(PostError),
+}
+
+impl Post for Poster {
+    fn post<'a>(
+        &'a self,
+        channel: ChannelId,
+        message: &'a Value,
+    ) -> BoxFuture<'a, Result<MessageId, PostError>> {
+        Box::pin(self.create_message(channel, message))
+    }
 }
 
 impl Poster {

@@ -1,7 +1,9 @@
 //! Celebration posts. The member is named by a mention, and channel posts allow no mentions,
 //! so nobody is pinged.
 
-use serenity::all::{RoleId, UserId};
+use serenity::all::RoleId;
+
+use crate::ids::UserId;
 
 use super::reply::{Embed, Reply};
 use crate::challenges::challenge::Challenge;

@@ -2,65 +2,66 @@
 //! the member is not hidden and the achievement still stands.
 
 use super::deliver::{self, Ran};
-use crate::app::App;
+use super::Jobs;
+use crate::achievements::Achievement;
 use crate::clock::Clock;
-use crate::db::celebrations::{self as store, Achievement};
+use crate::db::celebrations as store;
 use crate::db::challenges::{self, Find};
 use crate::db::scheduled::Job;
 use crate::db::servers;
 use crate::render::celebration as view;
 use crate::render::discord::channel_message;
 
-pub async fn run(app: &App, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
+pub async fn run(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
     let ran = match Achievement::parse(&job.kind, &job.period) {
         None => Ran::Failed(format!("not a celebration: {} {}", job.kind, job.period)),
-        Some(achievement) => celebrate(app, clock, job, achievement).await?,
+        Some(achievement) => celebrate(jobs, clock, job, achievement).await?,
     };
-    deliver::record(app, job, clock.now(), &ran).await?;
+    deliver::record(jobs, job, clock.now(), &ran).await?;
     Ok(ran)
 }
 
 async fn celebrate(
-    app: &App,
+    jobs: &Jobs<'_>,
     clock: &dyn Clock,
     job: &Job,
     achievement: Achievement,
 ) -> sqlx::Result<Ran> {
     let guild = job.guild;
-    let Some(channel) = store::settings(&app.db, guild).await?.target() else {
+    let Some(channel) = store::settings(jobs.db, guild).await?.target() else {
         return Ok(Ran::Skipped(
             "celebrations are off, or have no channel".into(),
         ));
     };
-    let roadmap = app.roadmap_for(Some(guild));
+    let roadmap = jobs.content.roadmap_for(Some(guild));
     let (user, reply) = match achievement {
         Achievement::Phase { user, phase } => {
-            let subject = store::subject(&app.db, guild, user, Some(phase)).await?;
+            let subject = store::subject(jobs.db, guild, user, Some(phase)).await?;
             if subject.hidden {
                 return Ok(Ran::Skipped("the member is hidden".into()));
             }
             let Some(found) = roadmap.phase(phase).filter(|_| subject.phase_complete) else {
                 return Ok(Ran::Skipped("the phase is no longer complete".into()));
             };
-            let role = servers::phase_role(&app.db, guild, phase).await?;
+            let role = servers::phase_role(jobs.db, guild, phase).await?;
             (user, view::phase(user, found, role))
         }
         Achievement::Challenge { challenge, user } => {
-            if store::subject(&app.db, guild, user, None).await?.hidden {
+            if store::subject(jobs.db, guild, user, None).await?.hidden {
                 return Ok(Ran::Skipped("the member is hidden".into()));
             }
-            match challenges::one(&app.db, guild, Find::Id(challenge)).await? {
+            match challenges::one(jobs.db, guild, Find::Id(challenge)).await? {
                 Some(found) => (user, view::challenge(user, &found)),
                 None => return Ok(Ran::Skipped("the challenge no longer exists".into())),
             }
         }
     };
-    if let Some(why) = deliver::reason_to_skip(app, job, clock.now(), false, None) {
+    if let Some(why) = deliver::reason_to_skip(jobs, job, clock.now(), false, None) {
         return Ok(Ran::Skipped(why));
     }
     let what = format!("{} · {user}", job.kind);
     deliver::send(
-        app,
+        jobs,
         clock,
         job,
         channel,

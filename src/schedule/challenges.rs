@@ -1,35 +1,37 @@
 //! A challenge's start, mid-point and end announcements as scheduled posts. The end also
 //! closes the challenge: finishers get its points (once, by the award's key) and its role.
 
-use serenity::all::{RoleId, UserId};
+use serenity::all::RoleId;
 
 use super::deliver::{self, Ran};
-use crate::app::App;
+use super::Jobs;
+use crate::challenges::finish::finish;
 use crate::challenges::standing::{rank, Progress};
 use crate::clock::Clock;
 use crate::db::challenges::{self as store, Challenge, Find, Status, END, MID, START};
 use crate::db::scheduled::Job;
+use crate::ids;
 use crate::render::challenge::{self as view, RoleOutcome};
 use crate::render::discord::channel_message;
 use crate::render::Reply;
 use crate::roles::{change_role, RoleChange};
 
 /// Posts a claimed announcement and records how it went.
-pub async fn run(app: &App, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
+pub async fn run(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
     let challenge = match job.period.parse::<i64>() {
-        Ok(id) => store::one(&app.db, job.guild, Find::Id(id)).await?,
+        Ok(id) => store::one(jobs.db, job.guild, Find::Id(id)).await?,
         Err(_) => None,
     };
     let ran = match challenge {
         None => Ran::Skipped("the challenge no longer exists".into()),
-        Some(challenge) => announce(app, clock, job, &challenge).await?,
+        Some(challenge) => announce(jobs, clock, job, &challenge).await?,
     };
-    deliver::record(app, job, clock.now(), &ran).await?;
+    deliver::record(jobs, job, clock.now(), &ran).await?;
     Ok(ran)
 }
 
 async fn announce(
-    app: &App,
+    jobs: &Jobs<'_>,
     clock: &dyn Clock,
     job: &Job,
     challenge: &Challenge,
@@ -45,21 +47,21 @@ async fn announce(
         START | MID if over => return Ok(Ran::Skipped("the challenge is already over".into())),
         START => view::started(challenge),
         MID => {
-            let (ranked, hidden) = rank(progress(app, challenge, now).await?);
+            let (ranked, hidden) = rank(progress(jobs, challenge, now).await?);
             view::halfway(challenge, &ranked, hidden)
         }
-        END => match close(app, clock, challenge).await? {
+        END => match close(jobs, clock, challenge).await? {
             Some(reply) => reply,
             None => return Ok(Ran::Skipped("the challenge was cancelled".into())),
         },
         other => return Ok(Ran::Failed(format!("not a challenge post: {other}"))),
     };
-    if let Some(why) = deliver::reason_to_skip(app, job, now, true, None) {
+    if let Some(why) = deliver::reason_to_skip(jobs, job, now, true, None) {
         return Ok(Ran::Skipped(why));
     }
     let what = format!("{} · {}", job.kind, challenge.name);
     deliver::send(
-        app,
+        jobs,
         clock,
         job,
         challenge.channel.into(),
@@ -70,40 +72,34 @@ async fn announce(
 }
 
 async fn progress(
-    app: &App,
+    jobs: &Jobs<'_>,
     challenge: &Challenge,
     until: chrono::DateTime<chrono::Utc>,
 ) -> sqlx::Result<Vec<Progress>> {
-    let topics = app.challenge_topics(challenge);
-    store::progress(&app.db, challenge, topics.as_deref(), until, None).await
+    let topics = jobs.content.challenge_topics(challenge);
+    store::progress(jobs.db, challenge, topics.as_deref(), until, None).await
 }
 
 /// Closes the challenge: its final standing, points and role for finishers, and the end
 /// announcement. `None` when it was cancelled meanwhile.
-async fn close(app: &App, clock: &dyn Clock, challenge: &Challenge) -> sqlx::Result<Option<Reply>> {
-    let entries = progress(app, challenge, challenge.ends_at).await?;
-    let finishers: Vec<UserId> = entries
-        .iter()
-        .filter(|p| p.reached_at.is_some())
-        .map(|p| p.user.into())
-        .collect();
-    let grant = crate::points::challenge(challenge.id, challenge.points);
-    if !store::close(&app.db, challenge, &finishers, &grant).await? {
+async fn close(
+    jobs: &Jobs<'_>,
+    clock: &dyn Clock,
+    challenge: &Challenge,
+) -> sqlx::Result<Option<Reply>> {
+    let entries = progress(jobs, challenge, challenge.ends_at).await?;
+    let end = finish(challenge, entries);
+    if !store::close(jobs.db, challenge, &end.finishers, end.grant.as_ref()).await? {
         return Ok(None);
     }
-    let roles = match challenge.role {
-        Some(role) => give_role(app, clock, challenge, role.into(), &finishers).await,
+    let roles = match end.role {
+        Some(role) => give_role(jobs, clock, challenge, role.into(), &end.finishers).await,
         None => RoleOutcome::default(),
     };
-    let hidden_finishers = entries
-        .iter()
-        .filter(|p| p.hidden && p.reached_at.is_some())
-        .count();
-    let (ranked, _) = rank(entries);
     Ok(Some(view::ended(
         challenge,
-        &ranked,
-        hidden_finishers,
+        &end.standing,
+        end.hidden_finishers,
         &roles,
     )))
 }
@@ -112,19 +108,19 @@ async fn close(app: &App, clock: &dyn Clock, challenge: &Challenge) -> sqlx::Res
 /// end does no harm). Stops at a refusal that would refuse everyone, so a missing permission
 /// costs one failed request rather than one per finisher.
 async fn give_role(
-    app: &App,
+    jobs: &Jobs<'_>,
     clock: &dyn Clock,
     challenge: &Challenge,
     role: RoleId,
-    finishers: &[UserId],
+    finishers: &[ids::UserId],
 ) -> RoleOutcome {
     let reason = format!("Waypoint: finished the challenge {}", challenge.name);
     let mut outcome = RoleOutcome::default();
     for user in finishers {
         match change_role(
-            app,
+            jobs.roles,
             challenge.guild.into(),
-            *user,
+            (*user).into(),
             role,
             true,
             &reason,

@@ -9,7 +9,7 @@ use sqlx::PgConnection;
 
 use super::deliver::{self, Ran};
 use super::plan::plan_next_for;
-use crate::app::App;
+use super::Jobs;
 use crate::checkins::streak::{streak, week_number};
 use crate::clock::Clock;
 use crate::db::checkins::{self as store, CheckinSettings, DIGEST, REMINDER};
@@ -56,11 +56,11 @@ pub async fn plan(
 }
 
 /// Plans reminders and digests for every server with check-ins on and none planned.
-pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize> {
+pub async fn plan_unplanned(jobs: &Jobs<'_>, now: DateTime<Utc>) -> sqlx::Result<usize> {
     let mut planned = 0;
-    let mut conn = app.db.acquire().await?;
+    let mut conn = jobs.db.acquire().await?;
     for kind in [REMINDER, DIGEST] {
-        for (guild, settings) in store::unplanned(&app.db, kind, PLAN_BATCH).await? {
+        for (guild, settings) in store::unplanned(jobs.db, kind, PLAN_BATCH).await? {
             let (reminder, digest) = plan(&mut conn, guild, &settings, now).await?;
             planned += usize::from(reminder.is_some()) + usize::from(digest.is_some());
         }
@@ -69,30 +69,30 @@ pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize
 }
 
 /// Posts a claimed reminder or digest and records how it went.
-pub async fn run(app: &App, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
+pub async fn run(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
     let now = clock.now();
-    let Some(settings) = store::settings(&app.db, job.guild).await? else {
+    let Some(settings) = store::settings(jobs.db, job.guild).await? else {
         let ran = Ran::Skipped("check-ins are off in this server".into());
-        deliver::record(app, job, now, &ran).await?;
+        deliver::record(jobs, job, now, &ran).await?;
         return Ok(ran);
     };
     let problem = settings
         .problem
         .as_ref()
         .map(|(problem, _)| problem.as_str());
-    let ran = match deliver::reason_to_skip(app, job, now, false, problem) {
+    let ran = match deliver::reason_to_skip(jobs, job, now, false, problem) {
         Some(why) => Ran::Skipped(why),
-        None if job.kind == REMINDER => remind(app, clock, job, &settings).await?,
-        None => digest(app, clock, job, &settings).await?,
+        None if job.kind == REMINDER => remind(jobs, clock, job, &settings).await?,
+        None => digest(jobs, clock, job, &settings).await?,
     };
     let now = clock.now();
-    if !deliver::record(app, job, now, &ran).await? {
+    if !deliver::record(jobs, job, now, &ran).await? {
         return Ok(ran);
     }
     if let Ran::CannotPost(problem) = &ran {
-        store::set_problem(&app.db, job.guild, problem, now).await?;
+        store::set_problem(jobs.db, job.guild, problem, now).await?;
     } else {
-        let mut conn = app.db.acquire().await?;
+        let mut conn = jobs.db.acquire().await?;
         plan(&mut conn, job.guild, &settings, now.max(job.due_at)).await?;
     }
     Ok(ran)
@@ -101,14 +101,14 @@ pub async fn run(app: &App, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
 /// Names the members who asked to be reminded and have not checked in this week (their own
 /// week, in their zone), marking those whose streak would end.
 async fn remind(
-    app: &App,
+    jobs: &Jobs<'_>,
     clock: &dyn Clock,
     job: &Job,
     settings: &CheckinSettings,
 ) -> sqlx::Result<Ran> {
     let now = clock.now();
     let mut members = Vec::new();
-    for candidate in store::opted_in(&app.db, job.guild).await? {
+    for candidate in store::opted_in(jobs.db, job.guild).await? {
         let Some(current) = week_number(&week_key(now, candidate.zone)) else {
             continue;
         };
@@ -136,20 +136,20 @@ async fn remind(
         .into_iter()
         .map(|(reply, users)| channel_message_pinging(&reply, &users))
         .collect();
-    deliver::send(app, clock, job, settings.channel, "reminder", messages).await
+    deliver::send(jobs, clock, job, settings.channel, "reminder", messages).await
 }
 
 async fn digest(
-    app: &App,
+    jobs: &Jobs<'_>,
     clock: &dyn Clock,
     job: &Job,
     settings: &CheckinSettings,
 ) -> sqlx::Result<Ran> {
     let since = clock.now() - ACTIVE_FOR;
-    let (entries, missing, hidden) = store::digest(&app.db, job.guild, &job.period, since).await?;
+    let (entries, missing, hidden) = store::digest(jobs.db, job.guild, &job.period, since).await?;
     let messages = view::digest(&job.period, &entries, &missing, hidden)
         .iter()
         .map(channel_message)
         .collect();
-    deliver::send(app, clock, job, settings.staff_channel, "digest", messages).await
+    deliver::send(jobs, clock, job, settings.staff_channel, "digest", messages).await
 }

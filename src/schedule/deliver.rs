@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use serenity::all::{ChannelId, MessageId};
 
-use crate::app::App;
+use super::Jobs;
 use crate::clock::Clock;
 use crate::db::scheduled::{self, Job, Outcome};
 use crate::posting::PostError;
@@ -49,7 +49,7 @@ pub enum Ran {
 /// (a channel it could not post in), an earlier send was never confirmed and is too old to
 /// repeat safely, or (unless `late_ok`) it was missed by more than the grace window.
 pub fn reason_to_skip(
-    app: &App,
+    jobs: &Jobs<'_>,
     job: &Job,
     now: DateTime<Utc>,
     late_ok: bool,
@@ -63,9 +63,9 @@ pub fn reason_to_skip(
             "a post went out at {} without a confirmation; not sent again in case it arrived",
             sent.format("%Y-%m-%d %H:%M UTC")
         )),
-        None if !late_ok && now - job.due_at > app.schedule.grace => Some(format!(
+        None if !late_ok && now - job.due_at > jobs.options.grace => Some(format!(
             "missed by more than the {}-hour grace window (Waypoint was not running)",
-            app.schedule.grace.num_hours()
+            jobs.options.grace.num_hours()
         )),
         _ => None,
     }
@@ -74,27 +74,27 @@ pub fn reason_to_skip(
 /// Sends `messages` (Create Message bodies, without nonce) to `channel` for the job. `what`
 /// names what is posted; the row keeps it so a retry posts the same.
 pub async fn send(
-    app: &App,
+    jobs: &Jobs<'_>,
     clock: &dyn Clock,
     job: &Job,
     channel: ChannelId,
     what: &str,
     messages: Vec<Value>,
 ) -> sqlx::Result<Ran> {
-    let owner = app.instance.as_str();
-    let Some(poster) = &app.poster else {
+    let owner = jobs.instance;
+    let Some(poster) = jobs.poster else {
         return Ok(Ran::Failed(
             "this process has no Discord token to post with".into(),
         ));
     };
-    if !scheduled::mark_sending(&app.db, job, owner, clock.now(), channel, what).await? {
+    if !scheduled::mark_sending(jobs.db, job, owner, clock.now(), channel, what).await? {
         return Ok(Ran::LostLease);
     }
     let mut first = None;
     for (part, mut message) in messages.into_iter().enumerate() {
         message["nonce"] = Value::String(nonce(job, part));
         message["enforce_nonce"] = Value::Bool(true);
-        let failure = match poster.create_message(channel, &message).await {
+        let failure = match poster.post(channel, &message).await {
             Ok(id) => {
                 first.get_or_insert(id);
                 continue;
@@ -110,7 +110,7 @@ pub async fn send(
                 // Refused means not posted: the retry is not a repeat of an unconfirmed send.
                 let nothing_sent = part == 0;
                 scheduled::release(
-                    &app.db,
+                    jobs.db,
                     job,
                     owner,
                     clock.now() + wait,
@@ -125,7 +125,7 @@ pub async fn send(
                     .unwrap_or(0)
                     .min(BACKOFF_SECONDS.len() - 1);
                 let retry_at = clock.now() + chrono::Duration::seconds(BACKOFF_SECONDS[step]);
-                scheduled::release(&app.db, job, owner, retry_at, &why, false).await?;
+                scheduled::release(jobs.db, job, owner, retry_at, &why, false).await?;
                 Ran::Retrying(why)
             }
             PostError::Unavailable(why) => {
@@ -149,7 +149,12 @@ pub async fn send(
 
 /// Records how the job ended; false when the lease was lost (or the job is still retrying),
 /// in which case the caller must not plan or mark anything.
-pub async fn record(app: &App, job: &Job, now: DateTime<Utc>, ran: &Ran) -> sqlx::Result<bool> {
+pub async fn record(
+    jobs: &Jobs<'_>,
+    job: &Job,
+    now: DateTime<Utc>,
+    ran: &Ran,
+) -> sqlx::Result<bool> {
     let (outcome, message, detail) = match ran {
         Ran::Posted { message, .. } => (Outcome::Posted, Some(*message), None),
         Ran::Skipped(why) => (Outcome::Skipped, None, Some(why.as_str())),
@@ -161,9 +166,9 @@ pub async fn record(app: &App, job: &Job, now: DateTime<Utc>, ran: &Ran) -> sqlx
     let uncertain =
         matches!(ran, Ran::GaveUp(_)) || (matches!(ran, Ran::Skipped(_)) && job.sent_at.is_some());
     let nothing_posted = message.is_none() && !uncertain;
-    let owner = &app.instance;
+    let owner = jobs.instance;
     let recorded = scheduled::finish(
-        &app.db,
+        jobs.db,
         job,
         owner,
         outcome,

@@ -15,12 +15,17 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::App;
+use sqlx::PgPool;
+
+use crate::achievements;
+use crate::app::{App, ScheduleOptions};
 use crate::clock::Clock;
-use crate::db::celebrations as celebration;
+use crate::content::Content;
 use crate::db::challenges as challenge;
 use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
+use crate::posting::Post;
+use crate::roles::Roles;
 use crate::telemetry::metrics;
 
 /// Posts claimed at once. Small enough that a batch is posted well inside its lease at any
@@ -34,6 +39,32 @@ pub const POLL_EVERY: Duration = Duration::from_secs(15);
 pub struct Scheduler {
     app: Arc<App>,
     clock: Arc<dyn Clock>,
+}
+
+/// What the scheduled jobs use, and nothing more: the store, the content, a poster, role
+/// changes, how posts are treated, and the name this process claims posts under.
+#[derive(Clone, Copy)]
+pub struct Jobs<'a> {
+    pub db: &'a PgPool,
+    pub content: &'a Content,
+    /// `None` without a bot token: nothing can be posted.
+    pub poster: Option<&'a dyn Post>,
+    pub roles: Roles<'a>,
+    pub options: ScheduleOptions,
+    pub instance: &'a str,
+}
+
+impl<'a> Jobs<'a> {
+    pub fn of(app: &'a App) -> Self {
+        Self {
+            db: &app.db,
+            content: &app.content,
+            poster: app.poster.as_deref(),
+            roles: app.roles(),
+            options: app.schedule,
+            instance: &app.instance,
+        }
+    }
 }
 
 /// What one pass did, for logs and tests.
@@ -51,59 +82,61 @@ impl Scheduler {
     /// Plans what is missing, then posts everything due, batch by batch, until nothing is due
     /// or `stop` is set (the batch in hand is finished first).
     pub async fn pass(&self, stop: &CancellationToken) -> sqlx::Result<Pass> {
+        let jobs = Jobs::of(&self.app);
         let now = self.clock.now();
         let mut pass = Pass {
-            planned: prompts::plan_unplanned(&self.app, now).await?
-                + checkins::plan_unplanned(&self.app, now).await?
-                + crate::celebrations::queue_reached(&self.app, now).await?,
+            planned: prompts::plan_unplanned(&jobs, now).await?
+                + checkins::plan_unplanned(&jobs, now).await?
+                + crate::celebrations::queue_reached(
+                    jobs.db,
+                    jobs.content,
+                    jobs.options.grace,
+                    now,
+                )
+                .await?,
             claimed: 0,
         };
         while !stop.is_cancelled() {
             let now = self.clock.now();
-            let jobs = scheduled::claim_due(
-                &self.app.db,
-                &self.app.instance,
-                now,
-                now + self.app.schedule.lease,
-                BATCH,
-            )
-            .await?;
-            if jobs.is_empty() {
+            let due =
+                scheduled::claim_due(jobs.db, jobs.instance, now, now + jobs.options.lease, BATCH)
+                    .await?;
+            if due.is_empty() {
                 return Ok(pass);
             }
-            pass.claimed += jobs.len();
-            futures_util::stream::iter(jobs)
-                .for_each_concurrent(IN_FLIGHT, |job| self.run(job))
+            pass.claimed += due.len();
+            futures_util::stream::iter(due)
+                .for_each_concurrent(IN_FLIGHT, |job| self.run(&jobs, job))
                 .await;
         }
         Ok(pass)
     }
 
-    async fn run(&self, job: Job) {
+    async fn run(&self, jobs: &Jobs<'_>, job: Job) {
         metrics::scheduler_lag(&job.kind, self.clock.now() - job.due_at);
         let result = match job.kind.as_str() {
-            prompts::KIND => prompts::run(&self.app, self.clock.as_ref(), &job, false)
+            prompts::KIND => prompts::run(jobs, self.clock.as_ref(), &job, false)
                 .await
                 .map(|_| ()),
-            REMINDER | DIGEST => checkins::run(&self.app, self.clock.as_ref(), &job)
+            REMINDER | DIGEST => checkins::run(jobs, self.clock.as_ref(), &job)
                 .await
                 .map(|_| ()),
-            celebration::PHASE | celebration::CHALLENGE => {
-                celebrations::run(&self.app, self.clock.as_ref(), &job)
+            achievements::PHASE | achievements::CHALLENGE => {
+                celebrations::run(jobs, self.clock.as_ref(), &job)
                     .await
                     .map(|_| ())
             }
             challenge::START | challenge::MID | challenge::END => {
-                challenges::run(&self.app, self.clock.as_ref(), &job)
+                challenges::run(jobs, self.clock.as_ref(), &job)
                     .await
                     .map(|_| ())
             }
             other => {
                 tracing::error!(kind = other, job = job.id, "unknown scheduled post kind");
                 scheduled::finish(
-                    &self.app.db,
+                    jobs.db,
                     &job,
-                    &self.app.instance,
+                    jobs.instance,
                     Outcome::Failed,
                     None,
                     Some("unknown kind"),

@@ -6,7 +6,7 @@ use serenity::all::GuildId;
 
 use super::deliver::{self, Ran};
 use super::plan::plan_next;
-use crate::app::App;
+use super::Jobs;
 use crate::clock::Clock;
 use crate::db::prompts as store;
 use crate::db::scheduled::{self, Job};
@@ -22,10 +22,10 @@ const ACTIVE_FOR: chrono::Duration = chrono::Duration::days(30);
 const PLAN_BATCH: i64 = 1000;
 
 /// Plans the next prompt of every server that has prompts on and none planned.
-pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize> {
-    let servers = store::unplanned(&app.db, PLAN_BATCH).await?;
+pub async fn plan_unplanned(jobs: &Jobs<'_>, now: DateTime<Utc>) -> sqlx::Result<usize> {
+    let servers = store::unplanned(jobs.db, PLAN_BATCH).await?;
     let mut planned = 0;
-    let mut conn = app.db.acquire().await?;
+    let mut conn = jobs.db.acquire().await?;
     for (guild, schedule) in servers {
         if plan_next(&mut conn, guild, KIND, schedule.slot, now)
             .await?
@@ -39,16 +39,16 @@ pub async fn plan_unplanned(app: &App, now: DateTime<Utc>) -> sqlx::Result<usize
 
 /// The prompt the server gets for `period`: from the phase most active members are in.
 pub async fn choose<'a>(
-    app: &App,
+    jobs: &Jobs<'_>,
     roadmap: &'a Roadmap,
     guild: GuildId,
     period: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<&'a Prompt>> {
     let phases = u8::try_from(roadmap.phases.len()).unwrap_or(u8::MAX);
-    let members = store::active_members_by_phase(&app.db, guild, now - ACTIVE_FOR, phases).await?;
+    let members = store::active_members_by_phase(jobs.db, guild, now - ACTIVE_FOR, phases).await?;
     let phase = crate::prompts::busiest_phase(&members);
-    let posted = scheduled::posted_counts(&app.db, guild, KIND).await?;
+    let posted = scheduled::posted_counts(jobs.db, guild, KIND).await?;
     Ok(crate::prompts::choose(
         roadmap,
         phase,
@@ -60,29 +60,29 @@ pub async fn choose<'a>(
 
 /// Posts a claimed prompt and records how it went. `staff` (from `/prompt now`) posts even
 /// when the scheduled time is long past.
-pub async fn run(app: &App, clock: &dyn Clock, job: &Job, staff: bool) -> sqlx::Result<Ran> {
+pub async fn run(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job, staff: bool) -> sqlx::Result<Ran> {
     let now = clock.now();
-    let Some(schedule) = store::schedule(&app.db, job.guild).await? else {
+    let Some(schedule) = store::schedule(jobs.db, job.guild).await? else {
         let ran = Ran::Skipped("prompts are off in this server".into());
-        deliver::record(app, job, now, &ran).await?;
+        deliver::record(jobs, job, now, &ran).await?;
         return Ok(ran);
     };
     let problem = schedule
         .problem
         .as_ref()
         .map(|(problem, _)| problem.as_str());
-    let ran = match deliver::reason_to_skip(app, job, now, staff, problem) {
+    let ran = match deliver::reason_to_skip(jobs, job, now, staff, problem) {
         Some(why) => Ran::Skipped(why),
-        None => post(app, clock, job, schedule.channel).await?,
+        None => post(jobs, clock, job, schedule.channel).await?,
     };
     let now = clock.now();
-    if !deliver::record(app, job, now, &ran).await? {
+    if !deliver::record(jobs, job, now, &ran).await? {
         return Ok(ran);
     }
     if let Ran::CannotPost(problem) = &ran {
-        store::set_problem(&app.db, job.guild, problem, now).await?;
+        store::set_problem(jobs.db, job.guild, problem, now).await?;
     } else {
-        let mut conn = app.db.acquire().await?;
+        let mut conn = jobs.db.acquire().await?;
         plan_next(
             &mut conn,
             job.guild,
@@ -96,22 +96,22 @@ pub async fn run(app: &App, clock: &dyn Clock, job: &Job, staff: bool) -> sqlx::
 }
 
 async fn post(
-    app: &App,
+    jobs: &Jobs<'_>,
     clock: &dyn Clock,
     job: &Job,
     channel: serenity::all::ChannelId,
 ) -> sqlx::Result<Ran> {
-    let roadmap = app.roadmap_for(Some(job.guild));
+    let roadmap = jobs.content.roadmap_for(Some(job.guild));
     let chosen = match &job.item {
         Some(id) => roadmap.prompt(id),
-        None => choose(app, roadmap, job.guild, &job.period, clock.now()).await?,
+        None => choose(jobs, roadmap, job.guild, &job.period, clock.now()).await?,
     };
     let Some(chosen) = chosen else {
         return Ok(Ran::Failed("the roadmap has no prompts to post".into()));
     };
     let post = prompt::post(roadmap, chosen, &job.period);
     let ran = deliver::send(
-        app,
+        jobs,
         clock,
         job,
         channel,

@@ -49,6 +49,7 @@ async fn server() -> (FakeDiscord, Dispatcher, std::sync::Arc<TestClock>) {
 async fn finish_phase_4(bot: &Dispatcher, who: Who) {
     let topics: Vec<String> = bot
         .app
+        .content
         .roadmap_for(None)
         .phase(4)
         .unwrap()
@@ -69,7 +70,7 @@ async fn a_completed_phase_is_announced_once_without_a_ping_and_names_the_role()
     let posts = fake.rest.posts_to(PROMPTS);
     assert_eq!(posts.len(), 1, "{posts:#?}");
     let shown = text(&posts[0]);
-    let phase = bot.app.roadmap_for(None).phase(4).unwrap();
+    let phase = bot.app.content.roadmap_for(None).phase(4).unwrap();
     assert!(
         shown.contains(&format!(
             "<@{}> completed **Phase 4 · {}** and earned <@&{ROLE}>",

@@ -85,7 +85,13 @@ async fn a_removed_topic_keeps_its_row_but_counts_nowhere() {
     let (pool, after, _dir) = docker_done_then_renamed("").await;
     let shown = say(&after, "/progress show").await;
     assert!(shown.contains("0 done"), "{shown}");
-    let phase3 = after.app.roadmap_for(None).phase(3).unwrap().topic_count();
+    let phase3 = after
+        .app
+        .content
+        .roadmap_for(None)
+        .phase(3)
+        .unwrap()
+        .topic_count();
     assert!(shown.contains(&format!("0/{phase3} done")), "{shown}");
     let rows: i64 =
         sqlx::query_scalar("SELECT count(*) FROM topic_progress WHERE topic_id = 'docker'")

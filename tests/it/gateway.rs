@@ -27,7 +27,13 @@ async fn roadmap_phase_2_is_answered_with_a_spec_valid_callback() {
     let callback = fake.rest.wait_for(true, callback_of(1001)).await;
     assert_eq!(callback.body["type"], 4);
     let shown = text(&callback.body);
-    let phase = bot.dispatcher.app.roadmap_for(None).phase(2).unwrap();
+    let phase = bot
+        .dispatcher
+        .app
+        .content
+        .roadmap_for(None)
+        .phase(2)
+        .unwrap();
     assert!(
         shown.contains(&format!("Phase 2 · {}", phase.title)),
         "{shown}"

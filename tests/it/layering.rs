@@ -19,6 +19,8 @@ const LAYERS: &[(&str, &[&str])] = &[
             "progress/mod",
             "challenges/mod",
             "challenges/challenge",
+            "challenges/finish",
+            "achievements",
             "challenges/rules",
             "challenges/standing",
             "challenges/window",
@@ -106,6 +108,27 @@ fn the_domain_uses_no_database_discord_or_runtime() {
                 .filter(move |c| code.contains(&format!("{c}::")))
                 .map(move |c| format!("{} uses {c}", f.path))
         })
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+/// The scheduled jobs and role changes are handed only what they use (`schedule::Jobs`,
+/// `roles::Roles`), not the `App` that serves everything; `schedule/mod.rs` builds the view.
+#[test]
+fn jobs_and_role_changes_see_only_what_they_use() {
+    let found: Vec<String> = files()
+        .iter()
+        .filter(|f| {
+            (f.path.starts_with("schedule/") && f.path != "schedule/mod.rs")
+                || ["roles.rs", "celebrations.rs"].contains(&f.path.as_str())
+                || f.path.starts_with("posting/")
+        })
+        .filter(|f| {
+            code_of(&f.text)
+                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == "App")
+        })
+        .map(|f| format!("{} names App", f.path))
         .collect();
     assert!(found.is_empty(), "{found:#?}");
 }

@@ -20,6 +20,7 @@ async fn a_database_restart_loses_no_acknowledged_write() {
     let bot = Arc::new(support::bot_on(pool, None));
     let topics: Vec<String> = bot
         .app
+        .content
         .roadmap_for(None)
         .topics()
         .map(|t| t.topic.id.clone())

@@ -8,7 +8,7 @@ use crate::support::{self, discord_limits, invocation, json, run, text};
 #[tokio::test]
 async fn every_view_fits_discord_limits() {
     let bot = support::bot().await;
-    let roadmap = bot.app.roadmap_for(None);
+    let roadmap = bot.app.content.roadmap_for(None);
     let mut lines = vec!["/roadmap".to_string(), "/help".to_string()];
     lines.extend(
         roadmap
@@ -46,7 +46,7 @@ async fn overview_lists_every_phase_and_how_to_go_deeper() {
     let bot = support::bot().await;
     let body = json(&run(&bot, "/roadmap").await);
     let shown = text(&body);
-    for phase in &bot.app.roadmap_for(None).phases {
+    for phase in &bot.app.content.roadmap_for(None).phases {
         assert!(
             shown.contains(&format!("Phase {} · {}", phase.number, phase.title)),
             "{shown}"
@@ -61,7 +61,7 @@ async fn a_phase_shows_its_sections_topics_and_navigation() {
     let bot = support::bot().await;
     let body = json(&run(&bot, "/roadmap phase:2").await);
     let shown = text(&body);
-    let phase = bot.app.roadmap_for(None).phase(2).unwrap();
+    let phase = bot.app.content.roadmap_for(None).phase(2).unwrap();
     for section in &phase.sections {
         assert!(shown.contains(&section.title), "section {}", section.id);
         for topic in &section.topics {
@@ -93,7 +93,13 @@ async fn a_topic_shows_why_what_action_and_resources() {
     let bot = support::bot().await;
     let body = json(&run(&bot, "/roadmap topic:calculus").await);
     let shown = text(&body);
-    let topic = bot.app.roadmap_for(None).topic("calculus").unwrap().topic;
+    let topic = bot
+        .app
+        .content
+        .roadmap_for(None)
+        .topic("calculus")
+        .unwrap()
+        .topic;
     assert!(shown.contains(&topic.title));
     assert!(shown.contains(&topic.why));
     assert!(shown.contains(&topic.action));
@@ -138,7 +144,7 @@ async fn out_of_range_phase_explains_the_range_and_changes_nothing() {
     assert!(outcome.failed);
     let body = json(&outcome);
     assert_eq!(body["data"]["flags"], 64, "errors are ephemeral");
-    let range = format!("between 1 and {}", bot.app.library.max_phase());
+    let range = format!("between 1 and {}", bot.app.content.library.max_phase());
     assert!(text(&body).contains(&range), "{body}");
     let members: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
         .fetch_one(&bot.app.db)

@@ -250,7 +250,7 @@ async fn a_prompt_missed_by_more_than_the_grace_window_is_skipped_not_posted_lat
 async fn no_prompt_repeats_until_the_phase_pool_is_used_up() {
     let (fake, bot, clock) = due_on_monday(1).await;
 
-    let roadmap = bot.app.roadmap_for(None);
+    let roadmap = bot.app.content.roadmap_for(None);
     let pool_size = roadmap.prompt_pool(1).count();
     let mut seen = Vec::new();
     for _ in 0..pool_size + 1 {
@@ -314,7 +314,7 @@ async fn the_prompt_comes_from_the_phase_most_active_members_are_in() {
     clock.set(MONDAY_BERLIN);
     pass(&bot, &clock).await;
     let posted = prompt_id(&fake.rest.created()[0].body);
-    let roadmap = bot.app.roadmap_for(None);
+    let roadmap = bot.app.content.roadmap_for(None);
     assert!(
         roadmap.prompt_pool(3).any(|p| p.id == posted),
         "{posted} is not in phase 3's pool"

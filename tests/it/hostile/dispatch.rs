@@ -158,7 +158,7 @@ fn every_command_takes_any_option_values() {
         );
         digest
     });
-    let words = Vocabulary::new(&bot.app.library, &bot.registry);
+    let words = Vocabulary::new(&bot.app.content.library, &bot.registry);
     let leaves = Arc::new(leaves(&bot.registry));
     let reached = Reached::default();
     let invocations = invocation(call(&leaves, &words).prop_map(Action::Command).boxed());
@@ -186,7 +186,7 @@ fn every_command_takes_any_option_values() {
 fn autocomplete_takes_any_text() {
     let rt = runtime();
     let bot = rt.block_on(seeded_bot());
-    let words = Vocabulary::new(&bot.app.library, &bot.registry);
+    let words = Vocabulary::new(&bot.app.content.library, &bot.registry);
     let leaves = Arc::new(leaves(&bot.registry));
     let mut names: Vec<String> = leaves
         .iter()
@@ -233,7 +233,7 @@ fn click(bot: &Dispatcher, words: &Arc<Vocabulary>) -> BoxedStrategy<Action> {
 fn clicks_take_any_custom_id_and_values() {
     let rt = runtime();
     let bot = rt.block_on(seeded_bot());
-    let words = Vocabulary::new(&bot.app.library, &bot.registry);
+    let words = Vocabulary::new(&bot.app.content.library, &bot.registry);
     let action = click(&bot, &words);
     let reached = Reached::default();
     check("components", 200, invocation(action), |invocation| {
@@ -254,7 +254,7 @@ fn clicks_take_any_custom_id_and_values() {
 fn no_input_causes_an_internal_error() {
     let rt = runtime();
     let bot = rt.block_on(seeded_bot());
-    let words = Vocabulary::new(&bot.app.library, &bot.registry);
+    let words = Vocabulary::new(&bot.app.content.library, &bot.registry);
     let leaves = Arc::new(leaves(&bot.registry));
     let action = prop_oneof![
         3 => call(&leaves, &words).prop_map(Action::Command),

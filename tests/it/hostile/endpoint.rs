@@ -131,7 +131,7 @@ impl Harness {
 fn the_endpoint_takes_any_signed_bytes() {
     let harness = Harness::start("hostile-http-bytes");
     let registry = &harness.endpoint.dispatcher.registry;
-    let words = Vocabulary::new(&harness.endpoint.dispatcher.app.library, registry);
+    let words = Vocabulary::new(&harness.endpoint.dispatcher.app.content.library, registry);
     let bodies = prop_oneof![
         2 => vec(any::<u8>(), 0..2048),
         2 => text().prop_map(String::into_bytes),
@@ -146,7 +146,7 @@ fn the_endpoint_takes_any_signed_bytes() {
 fn the_endpoint_takes_any_signed_interaction() {
     let harness = Harness::start("hostile-http-json");
     let registry = &harness.endpoint.dispatcher.registry;
-    let words = Vocabulary::new(&harness.endpoint.dispatcher.app.library, registry);
+    let words = Vocabulary::new(&harness.endpoint.dispatcher.app.content.library, registry);
     let interactions = prop_oneof![
         1 => interaction(registry, &words),
         1 => faithful(registry, &words),

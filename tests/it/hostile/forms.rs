@@ -100,7 +100,7 @@ fn field(fields: &[(String, String)], id: &str) -> String {
 fn forms_take_any_submission() {
     let rt = runtime();
     let bot = rt.block_on(seeded_bot());
-    let words = Vocabulary::new(&bot.app.library, &bot.registry);
+    let words = Vocabulary::new(&bot.app.content.library, &bot.registry);
     let reached = Reached::default();
     let cases = invocation(submission(&bot.registry, &words));
     check("forms", 200, cases, |invocation| {

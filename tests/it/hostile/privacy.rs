@@ -79,7 +79,7 @@ fn leaks(invocation: &Invocation, shown: &str) -> Vec<String> {
 fn no_public_answer_shows_a_hidden_member_or_anyones_own_line() {
     let rt = runtime();
     let bot = rt.block_on(server());
-    let words = Vocabulary::new(&bot.app.library, &bot.registry);
+    let words = Vocabulary::new(&bot.app.content.library, &bot.registry);
     let leaves = Arc::new(leaves(&bot.registry));
     // Half the commands are ones whose answers are public, where a leak could happen.
     let public_leaves = Arc::new(
