@@ -47,12 +47,12 @@ impl Outcome {
 }
 
 impl Dispatcher {
-    pub fn new(app: App) -> anyhow::Result<Self> {
-        let registry = Registry::new(&app.content.library)?;
-        Ok(Self {
+    /// `commands::dispatcher` builds one with every command.
+    pub fn new(app: App, registry: Registry) -> Self {
+        Self {
             app: Arc::new(app),
             registry,
-        })
+        }
     }
 
     pub async fn dispatch(&self, invocation: &Invocation) -> Outcome {

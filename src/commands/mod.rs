@@ -31,3 +31,30 @@ pub use invocation::{Action, CommandCall, Invocation, Value};
 pub use options::{FromValue, Opt, OptionKind, OptionSpec};
 pub use registry::Registry;
 pub use spec::CommandSpec;
+
+use crate::app::App;
+use crate::roadmap::Library;
+
+/// Every command, in the order `/help` lists them. A new command is a module above and a line
+/// here.
+pub fn registry(library: &Library) -> anyhow::Result<Registry> {
+    Registry::new(vec![
+        roadmap::spec(library),
+        progress::spec(),
+        privacy::spec(),
+        settings::spec(library),
+        prompt::spec(),
+        checkin::spec(),
+        challenge::spec(library),
+        checkin::history_spec(),
+        me::spec(),
+        leaderboard::spec(library),
+        help::spec(),
+    ])
+}
+
+/// The dispatcher for `app`, with every command of its content.
+pub fn dispatcher(app: App) -> anyhow::Result<Dispatcher> {
+    let registry = registry(&app.content.library)?;
+    Ok(Dispatcher::new(app, registry))
+}

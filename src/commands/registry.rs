@@ -1,14 +1,11 @@
-//! Every command Waypoint offers: registration, dispatch, the console and `/help` read it.
+//! Every command Waypoint offers, checked once: registration, dispatch, the console and `/help`
+//! read it. The list itself is `commands::registry`, beside the modules it names.
 
 use anyhow::bail;
 use serenity::all::CreateCommand;
 
 use super::access::Access;
 use super::spec::CommandSpec;
-use super::{
-    challenge, checkin, help, leaderboard, me, privacy, progress, prompt, roadmap, settings,
-};
-use crate::roadmap::Library;
 
 /// Every command Waypoint offers. Registration, dispatch, the console and `/help` all read it.
 pub struct Registry {
@@ -18,21 +15,8 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Builds the command list; a definition Discord would refuse stops start-up here.
-    pub fn new(library: &Library) -> anyhow::Result<Self> {
-        let specs = vec![
-            roadmap::spec(library),
-            progress::spec(),
-            privacy::spec(),
-            settings::spec(library),
-            prompt::spec(),
-            checkin::spec(),
-            challenge::spec(library),
-            checkin::history_spec(),
-            me::spec(),
-            leaderboard::spec(library),
-            help::spec(),
-        ];
+    /// Takes the command list; a definition Discord would refuse stops start-up here.
+    pub fn new(specs: Vec<CommandSpec>) -> anyhow::Result<Self> {
         let usage = specs.iter().flat_map(CommandSpec::usage_lines).collect();
         let registry = Self { specs, usage };
         let problems: Vec<String> = registry.specs.iter().flat_map(|s| s.problems()).collect();

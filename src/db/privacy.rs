@@ -2,9 +2,9 @@
 //! of everything stored about them, and deleting it.
 
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use serenity::all::{GuildId, UserId};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::ids::DbId;
 use super::servers;
@@ -110,6 +110,7 @@ pub async fn export(
     )
     .fetch_all(&mut *tx)
     .await?;
+    let other_tables = other_tables(&mut tx, g, u).await?;
     tx.commit().await?;
     Ok(Some(json!({
         "what": "Everything Waypoint stores about you in this server",
@@ -168,7 +169,66 @@ pub async fn export(
             "points": l.points,
             "awarded_at": l.awarded_at,
         })).collect::<Vec<_>>(),
+        "other_tables": other_tables,
     })))
+}
+
+/// The member tables `export` describes field by field, and `points_totals`, which only adds
+/// up the ledger the export holds.
+const DESCRIBED: [&str; 8] = [
+    "members",
+    "topic_progress",
+    "phase_status",
+    "points_ledger",
+    "checkins",
+    "checkin_drafts",
+    "challenge_members",
+    "points_totals",
+];
+
+/// The member's rows of every other table with `guild_id` and `user_id`, whole, by table: a
+/// member table added later is in the member's copy without a change here (and, with its
+/// foreign key to `members`, gone with their deletion).
+async fn other_tables(
+    conn: &mut PgConnection,
+    guild: i64,
+    user: i64,
+) -> sqlx::Result<Map<String, Value>> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT c.table_name::text FROM information_schema.columns c
+         JOIN information_schema.columns g ON g.table_schema = c.table_schema
+              AND g.table_name = c.table_name AND g.column_name = 'guild_id'
+         JOIN information_schema.tables t ON t.table_schema = c.table_schema
+              AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+         WHERE c.table_schema = current_schema() AND c.column_name = 'user_id'
+               AND NOT c.table_name = ANY($1)
+         ORDER BY 1",
+    )
+    .bind(&DESCRIBED[..])
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut found = Map::new();
+    for table in tables {
+        // The name comes from the catalog; quoted as an identifier all the same.
+        let sql = format!(
+            r#"SELECT (to_jsonb(t) - 'guild_id' - 'user_id')::text FROM "{}" t
+               WHERE guild_id = $1 AND user_id = $2"#,
+            table.replace('"', "\"\"")
+        );
+        let rows: Vec<String> = sqlx::query_scalar(&sql)
+            .bind(guild)
+            .bind(user)
+            .fetch_all(&mut *conn)
+            .await?;
+        let rows: Vec<Value> = rows
+            .iter()
+            .filter_map(|row| serde_json::from_str(row).ok())
+            .collect();
+        if !rows.is_empty() {
+            found.insert(table, Value::Array(rows));
+        }
+    }
+    Ok(found)
 }
 
 /// What a deletion removed, per kind of row.

@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
-use crate::commands::{Dispatcher, Registry};
+use crate::commands::{self, Dispatcher};
 use crate::config::Config;
 use crate::console::{self, ConsoleOptions};
 use crate::content;
@@ -113,7 +113,7 @@ impl Running {
         if let Some(poster) = outbound.posts {
             app = app.with_poster(poster);
         }
-        let dispatcher = Arc::new(Dispatcher::new(app)?);
+        let dispatcher = Arc::new(commands::dispatcher(app)?);
         let stop_background = CancellationToken::new();
         let scheduler = (config.scheduler && can_post).then(|| {
             let scheduler = Scheduler::new(dispatcher.app.clone(), dispatcher.app.clock.clone());
@@ -317,7 +317,7 @@ pub async fn register(config: &Config, guild: Option<u64>) -> anyhow::Result<Exi
         http.set_application_id(info.id);
     }
     let library = load_content(config)?;
-    let registry = Registry::new(&library)?;
+    let registry = crate::commands::registry(&library)?;
     let registered = registration::register(&http, &registry, guild.map(GuildId::new)).await?;
     let place = guild.map_or("globally".to_string(), |g| format!("in server {g}"));
     println!("registered {} commands {place}:", registered.len());

@@ -12,7 +12,7 @@ const ANA: Who = Who::member(10_000, 101);
 fn bot_serving(dir: &std::path::Path, pool: sqlx::PgPool) -> Dispatcher {
     let library = waypoint::content::load(dir).expect("the edited content is valid");
     let app = waypoint::app::App::new(library, pool, None).unwrap();
-    Dispatcher::new(app).unwrap()
+    waypoint::commands::dispatcher(app).unwrap()
 }
 
 /// Ana finished `docker`; then the content renames it to `containers`, listing the old id

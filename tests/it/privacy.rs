@@ -93,6 +93,53 @@ async fn export_holds_exactly_the_members_own_rows() {
     assert!(text(&json(&nobody)).contains("stores nothing about you"));
 }
 
+/// A member table added later (here one the test makes, as a new command's migration would)
+/// is in the member's copy and gone with their deletion, with no change to the export.
+#[tokio::test]
+async fn a_new_member_table_is_exported_and_deleted_without_a_change_to_privacy() {
+    let bot = support::bot().await;
+    set(&bot, ANA, "python", "done").await;
+    set(&bot, BEN, "python", "done").await;
+    let db = &bot.app.db;
+    sqlx::query(
+        "CREATE TABLE study_notes (
+             guild_id BIGINT NOT NULL,
+             user_id  BIGINT NOT NULL,
+             note     TEXT NOT NULL,
+             FOREIGN KEY (guild_id, user_id) REFERENCES members ON DELETE CASCADE)",
+    )
+    .execute(db)
+    .await
+    .unwrap();
+    for (who, note) in [(ANA, "Ana's note"), (BEN, "Ben's note")] {
+        sqlx::query("INSERT INTO study_notes VALUES ($1, $2, $3)")
+            .bind(who.guild as i64)
+            .bind(who.user as i64)
+            .bind(note)
+            .execute(db)
+            .await
+            .unwrap();
+    }
+
+    let data = exported(&run_as(&bot, ANA, "/privacy export").await);
+    assert_eq!(
+        data["other_tables"],
+        j!({ "study_notes": [{ "note": "Ana's note" }] })
+    );
+
+    let asked = run_as(&bot, ANA, "/privacy delete").await;
+    let confirm = json(&asked)["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    click_as(&bot, ANA, &confirm, &[]).await;
+    let notes: Vec<String> = sqlx::query_scalar("SELECT note FROM study_notes")
+        .fetch_all(db)
+        .await
+        .unwrap();
+    assert_eq!(notes, ["Ben's note"]);
+}
+
 #[tokio::test]
 async fn delete_asks_first_then_removes_every_row_and_only_those() {
     let bot = support::bot().await;

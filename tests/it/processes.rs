@@ -174,7 +174,7 @@ async fn waypoint_register_prints_what_it_registered_or_why_not() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let registry = waypoint::commands::Registry::new(&crate::support::shipped_library()).unwrap();
+    let registry = waypoint::commands::registry(&crate::support::shipped_library()).unwrap();
     assert!(
         stdout.contains(&format!(
             "registered {} commands in server 42",

@@ -11,7 +11,7 @@ use crate::support::{shipped_library, transport};
 #[tokio::test]
 async fn registration_sends_every_command_in_a_spec_valid_body() {
     let fake = FakeDiscord::start().await;
-    let registry = waypoint::commands::Registry::new(&shipped_library()).unwrap();
+    let registry = waypoint::commands::registry(&shipped_library()).unwrap();
     let http = transport::http(&fake);
 
     let registered = register(&http, &registry, Some(GuildId::new(42))).await;

@@ -7,7 +7,6 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::test_runner::TestCaseError;
-use waypoint::commands::Registry;
 
 use super::text::text;
 use crate::support::{copy_folder, repo_path, temp_dir};
@@ -183,7 +182,7 @@ fn the_content_loader_reports_any_broken_file() {
                     )));
                 }
                 // Content that loads must make valid commands, or say why not.
-                if let Err(e) = Registry::new(&library) {
+                if let Err(e) = waypoint::commands::registry(&library) {
                     prop_assert!(!e.to_string().trim().is_empty());
                 }
                 Ok(())

@@ -100,7 +100,7 @@ pub fn bot_at(
     if let Some(fake) = discord {
         app = app.with_discord(std::sync::Arc::new(transport::http(fake)));
     }
-    Dispatcher::new(app).expect("the command definitions are valid")
+    waypoint::commands::dispatcher(app).expect("the command definitions are valid")
 }
 
 /// A dispatcher whose role changes go to the fake Discord.

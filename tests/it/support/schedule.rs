@@ -51,7 +51,7 @@ pub fn posting_bot(pool: sqlx::PgPool, fake: &FakeDiscord) -> Dispatcher {
         .with_clock(TestClock::at(super::TEST_NOW))
         .with_discord(Arc::new(transport::http(fake)))
         .with_poster(Arc::new(poster));
-    Dispatcher::new(app).expect("the command definitions are valid")
+    waypoint::commands::dispatcher(app).expect("the command definitions are valid")
 }
 
 /// One scheduler pass of `bot`'s process at the clock's time.
