@@ -10,12 +10,11 @@ use axum::body::Bytes;
 use chrono::Utc;
 use reqwest::header::HeaderValue;
 
-use crate::payloads::{Key, Sender, GUILD_ID};
+use crate::payloads::{Key, Sender, FIRST_MEMBER, GUILD_ID};
 use crate::scenarios::{Expect, Scenario};
 
 /// Snowflake-sized ids far from anything real.
 const FIRST_INTERACTION: u64 = 1_200_000_000_000_000_000;
-pub const FIRST_MEMBER: u64 = 600_000_000_000_000_000;
 
 pub struct Signed {
     pub body: Bytes,

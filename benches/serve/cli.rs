@@ -45,6 +45,16 @@ pub struct Options {
     /// Also write the results as Markdown to this file.
     #[arg(long)]
     pub write: Option<PathBuf>,
+    /// Also measure this `waypoint` binary (an earlier commit's `target/release/waypoint`,
+    /// copied aside and named after its commit) in the same runs: each scenario runs on both
+    /// servers back to back, alternating which goes first, and the report adds the two side by
+    /// side (BENCHMARKS.md's `compare` section).
+    #[arg(long)]
+    pub compare: Option<PathBuf>,
+    /// The roadmap folder the `--compare` binary serves, when its commit reads another shape
+    /// of content than this checkout's (`git archive <commit> roadmap | tar -x -C <dir>`).
+    #[arg(long, requires = "compare")]
+    pub compare_roadmap: Option<PathBuf>,
     /// Threads of the load generator, which shares the machine with the server.
     #[arg(long, default_value_t = 1)]
     pub client_threads: usize,
@@ -131,6 +141,18 @@ impl Options {
             "--soak takes a positive number of minutes"
         );
         anyhow::ensure!(self.requests != Some(0), "--requests must be at least 1");
+        anyhow::ensure!(
+            self.soak.is_none() || self.compare.is_none(),
+            "--compare measures the table's scenarios, not a soak: give one or the other"
+        );
+        if let Some(binary) = &self.compare {
+            anyhow::ensure!(
+                binary.is_file(),
+                "--compare {}: no such file (build the earlier commit with `cargo build \
+                 --release` and copy its target/release/waypoint aside)",
+                binary.display()
+            );
+        }
         anyhow::ensure!(
             self.seconds.is_finite() && self.seconds > 0.0,
             "--seconds must be a positive number"

@@ -3,6 +3,7 @@
 
 mod batch;
 mod cli;
+mod compare;
 mod load;
 mod machine;
 mod payloads;
@@ -75,10 +76,22 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
     }
     let key = Key::generate();
     eprintln!("starting a throwaway PostgreSQL and `waypoint serve`…");
-    let stack = Stack::start(&key.public_hex()).await?;
+    let stack = Stack::start(&key.public_hex(), None, None).await?;
     seed::seed(stack.database_url(), options.members, options.servers)
         .await
         .context("seeding the bench server")?;
+    let compared = match &options.compare {
+        Some(binary) => {
+            eprintln!("starting {} on a PostgreSQL of its own…", binary.display());
+            let roadmap = options.compare_roadmap.as_deref();
+            let other = Stack::start(&key.public_hex(), Some(binary), roadmap).await?;
+            seed::seed(other.database_url(), options.members, options.servers)
+                .await
+                .context("seeding the compared server")?;
+            Some(other)
+        }
+        None => None,
+    };
     if let Some(minutes) = options.soak {
         return soak_mode(
             (options, invocation.command.clone(), invocation.benchmarking),
@@ -89,24 +102,39 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
         )
         .await;
     }
-    let mut measured = measure_all(&stack, &key, options, &scenarios).await;
-    if let Ok(report) = &mut measured {
+    let mut measured = measure_all(&stack, compared.as_ref(), &key, options, &scenarios).await;
+    if let Ok((report, _)) = &mut measured {
         if invocation.benchmarking && scenarios.iter().any(|s| s.id == WRITE_SCENARIO) {
             report.baseline = Some(write_baseline(&stack, options).await?);
         }
     }
-    let failed = measured.as_ref().map_or(true, |r| r.failed() > 0);
+    let failed = measured.as_ref().map_or(true, |(ours, theirs)| {
+        ours.failed() + theirs.as_ref().map_or(0, Report::failed) > 0
+    });
     let log = stack.log_path();
     let warnings = stack.log_tail(10);
     if let Err(e) = stack.stop(failed).await {
         eprintln!("warning: {e:#}");
     }
-    let mut report = measured.with_context(|| format!("server log kept at {}", log.display()))?;
+    if let Some(other) = compared {
+        if let Err(e) = other.stop(failed).await {
+            eprintln!("warning: {e:#}");
+        }
+    }
+    let (mut report, theirs) =
+        measured.with_context(|| format!("server log kept at {}", log.display()))?;
     report.command = invocation.command;
+    let comparison = match (&theirs, &options.compare) {
+        (Some(theirs), Some(binary)) => Some(compare::markdown(&report, theirs, binary)),
+        _ => None,
+    };
 
     if invocation.benchmarking {
         println!("\n{}\n{}", report.table(), report.notes());
         println!("CPU cores busy while measured:\n\n{}", report.cpu_table());
+        if let Some(comparison) = &comparison {
+            println!("{comparison}");
+        }
     } else if !failed {
         println!("smoke test passed: every scenario answered correctly");
     }
@@ -115,6 +143,9 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
             sections::keep_sections(path, report.markdown(&machine::Machine::describe()));
         std::fs::write(path, markdown)
             .with_context(|| format!("cannot write {}", path.display()))?;
+        if let Some(comparison) = &comparison {
+            sections::write_section(path, compare::SECTION, comparison)?;
+        }
         eprintln!("wrote {}", path.display());
     }
     if !warnings.is_empty() {
@@ -124,8 +155,14 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
         eprintln!(
             "\n!!!!!!!! {} REQUESTS FAILED: the numbers above are not trustworthy !!!!!!!!\n{}\
              server log kept at {}",
-            report.failed(),
-            report.failure_list(),
+            report.failed() + theirs.as_ref().map_or(0, Report::failed),
+            report.failure_list()
+                + &theirs.as_ref().map_or(String::new(), |t| {
+                    t.failure_list()
+                        .lines()
+                        .map(|line| format!("{line} (the compared build)\n"))
+                        .collect::<String>()
+                }),
             log.display()
         );
         return Ok(ExitCode::FAILURE);
@@ -198,49 +235,104 @@ async fn write_baseline(stack: &Stack, options: &Options) -> anyhow::Result<pgbe
     Ok(runs.swap_remove(runs.len() / 2))
 }
 
+/// One server under load: its processes, its load generator, its members and its rows.
+struct Side<'a> {
+    stack: &'a Stack,
+    postmaster: u32,
+    load: Load,
+    ids: Ids,
+    rows: Vec<Row>,
+    idle_rss_mib: f64,
+    peak_per_scenario: bool,
+}
+
+impl<'a> Side<'a> {
+    fn new(
+        stack: &'a Stack,
+        options: &Options,
+        scenarios: &[&'static Scenario],
+    ) -> anyhow::Result<Self> {
+        Ok(Self {
+            stack,
+            postmaster: stack.postmaster_pid()?,
+            load: Load::new(stack.addr, options.concurrency)?,
+            ids: Ids::new(options.members, options.servers),
+            rows: scenarios.iter().copied().map(Row::new).collect(),
+            idle_rss_mib: procfs::status_mib(stack.pid, "VmRSS")?,
+            peak_per_scenario: true,
+        })
+    }
+
+    fn report(self, options: &Options) -> Report {
+        Report {
+            command: String::new(),
+            date: Utc::now(),
+            concurrency: options.concurrency,
+            measure: options.measure(),
+            runs: options.runs,
+            members: options.members,
+            client_threads: options.client_threads,
+            idle_rss_mib: self.idle_rss_mib,
+            peak_per_scenario: self.peak_per_scenario,
+            rows: self.rows,
+            baseline: None,
+        }
+    }
+}
+
+/// Every run of every scenario on `stack`, and on `compared` too when given: then each
+/// scenario runs on both back to back, the first one alternating from run to run, so drift
+/// in the machine's speed falls on both alike.
 async fn measure_all(
     stack: &Stack,
+    compared: Option<&Stack>,
     key: &Key,
     options: &Options,
     scenarios: &[&'static Scenario],
-) -> anyhow::Result<Report> {
-    let idle_rss_mib = procfs::status_mib(stack.pid, "VmRSS")?;
-    let postmaster = stack.postmaster_pid()?;
-    let mut load = Load::new(stack.addr, options.concurrency)?;
-    let mut ids = Ids::new(options.members, options.servers);
-    let mut rows: Vec<Row> = scenarios.iter().copied().map(Row::new).collect();
-    let mut peak_per_scenario = true;
+) -> anyhow::Result<(Report, Option<Report>)> {
+    let mut sides = vec![Side::new(stack, options, scenarios)?];
+    if let Some(other) = compared {
+        sides.push(Side::new(other, options, scenarios)?);
+    }
     for run in 1..=options.runs {
-        for row in &mut rows {
-            peak_per_scenario &= procfs::reset_peak_rss(stack.pid);
-            let sample = measure(stack, postmaster, &mut load, key, &mut ids, options, row).await?;
-            eprintln!(
-                "run {run}/{}  {:<24} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  \
-                 peak RSS {:>6.1} MB  failures {}",
-                options.runs,
-                row.scenario.name,
-                sample.rate,
-                sample.p50_ms,
-                sample.p99_ms,
-                sample.peak_rss_mib,
-                row.failures.values().sum::<u64>(),
-            );
-            row.samples.push(sample);
+        for scenario in 0..scenarios.len() {
+            let mut order: Vec<usize> = (0..sides.len()).collect();
+            if run % 2 == 0 {
+                order.reverse();
+            }
+            for which in order {
+                let side = &mut sides[which];
+                side.peak_per_scenario &= procfs::reset_peak_rss(side.stack.pid);
+                let row = &mut side.rows[scenario];
+                let sample = measure(
+                    side.stack,
+                    side.postmaster,
+                    &mut side.load,
+                    key,
+                    &mut side.ids,
+                    options,
+                    row,
+                )
+                .await?;
+                eprintln!(
+                    "run {run}/{}  {:<24} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  \
+                     peak RSS {:>6.1} MB  failures {}{}",
+                    options.runs,
+                    row.scenario.name,
+                    sample.rate,
+                    sample.p50_ms,
+                    sample.p99_ms,
+                    sample.peak_rss_mib,
+                    row.failures.values().sum::<u64>(),
+                    if which == 0 { "" } else { "  (compared)" },
+                );
+                row.samples.push(sample);
+            }
         }
     }
-    Ok(Report {
-        command: String::new(),
-        date: Utc::now(),
-        concurrency: options.concurrency,
-        measure: options.measure(),
-        runs: options.runs,
-        members: options.members,
-        client_threads: options.client_threads,
-        idle_rss_mib,
-        peak_per_scenario,
-        rows,
-        baseline: None,
-    })
+    let theirs = (sides.len() > 1).then(|| sides.pop().map(|s| s.report(options)));
+    let ours = sides.pop().context("the measured server")?.report(options);
+    Ok((ours, theirs.flatten()))
 }
 
 /// One warm-up plus one measured window of one scenario.

@@ -1,7 +1,10 @@
-//! Interaction bodies as Discord sends them, and Discord's request signature.
+//! Interaction bodies as Discord sends them, Discord's request signature, and the fixed world
+//! every part of the bench shares: the ids, the seeded challenge, the shipped topics.
 //!
 //! serenity rejects an interaction that lacks any field Discord always sends, so the envelope
 //! mirrors a real one field for field (the same shape the integration tests use).
+
+use std::sync::OnceLock;
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{json, Value};
@@ -9,6 +12,10 @@ use serde_json::{json, Value};
 pub const APPLICATION_ID: u64 = 900_000_000_000_000_001;
 pub const GUILD_ID: u64 = 333_333_333_333_333_333;
 pub const CHANNEL_ID: u64 = 444_444_444_444_444_444;
+/// The first of the bench's members; snowflake-sized, far from anything real.
+pub const FIRST_MEMBER: u64 = 600_000_000_000_000_000;
+/// The challenge the seed starts and `/challenge status` asks about.
+pub const CHALLENGE: &str = "Bench sprint";
 const COMMAND_ID: &str = "700000000000000001";
 /// VIEW_CHANNEL | SEND_MESSAGES | USE_APPLICATION_COMMANDS: an ordinary member.
 const MEMBER_PERMISSIONS: &str = "2147486720";
@@ -118,4 +125,18 @@ impl Key {
         let message = [timestamp.as_bytes(), body].concat();
         hex::encode(self.0.sign(&message).to_bytes())
     }
+}
+
+/// The shipped roadmap's topic ids, loaded once.
+pub fn topic_ids() -> &'static [String] {
+    static TOPICS: OnceLock<Vec<String>> = OnceLock::new();
+    TOPICS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
+        let library = waypoint::content::load(&dir).expect("the shipped roadmap loads");
+        library
+            .roadmaps
+            .iter()
+            .flat_map(|r| r.topics().map(|t| t.topic.id.clone()))
+            .collect()
+    })
 }

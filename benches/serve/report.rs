@@ -52,7 +52,7 @@ impl Row {
     }
 }
 
-fn median_of(mut values: Vec<f64>) -> f64 {
+pub fn median_of(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     match values.len() {
         0 => f64::NAN,

@@ -4,18 +4,15 @@
 
 use std::time::Duration;
 
-use crate::batch::FIRST_MEMBER;
-use crate::payloads::{CHANNEL_ID, GUILD_ID};
+use crate::payloads::{topic_ids, CHANNEL_ID, FIRST_MEMBER, GUILD_ID};
 
-/// The challenge `/challenge status` asks about.
-pub const CHALLENGE: &str = "Bench sprint";
 /// Topics each participant has done inside the window.
 const DONE_EACH: i64 = 3;
 
 /// Seeds `servers` bench servers for `members` members each.
 pub async fn seed(database_url: &str, members: u64, servers: u64) -> anyhow::Result<()> {
     let pool = waypoint::db::connect(database_url, Duration::from_secs(60)).await?;
-    let topics: Vec<String> = crate::scenarios::topic_ids().to_vec();
+    let topics: Vec<String> = topic_ids().to_vec();
     for n in 0..servers {
         seed_server(&pool, (GUILD_ID + n) as i64, members, &topics).await?;
     }
@@ -41,6 +38,7 @@ async fn seed_server(
          ON CONFLICT DO NOTHING",
         "INSERT INTO challenges (guild_id, name, goal, target, start_date, end_date, starts_at,
                                  ends_at, zone, channel_id, points, created_by, created_at)
+         -- The name is payloads::CHALLENGE.
          VALUES ($1, 'Bench sprint', 'topics', 5, current_date - 3, current_date + 30,
                  now() - interval '3 days', now() + interval '30 days', 'UTC', $2, 25, 1,
                  now() - interval '4 days')",

@@ -32,13 +32,21 @@ pub struct Stack {
 }
 
 impl Stack {
-    pub async fn start(public_key_hex: &str) -> anyhow::Result<Self> {
+    /// Starts this checkout's `waypoint serve` on its roadmap, or `binary` (an earlier build)
+    /// on `roadmap` when given.
+    pub async fn start(
+        public_key_hex: &str,
+        binary: Option<&Path>,
+        roadmap: Option<&Path>,
+    ) -> anyhow::Result<Self> {
         let work_dir = make_work_dir("waypoint-bench")?;
         let cluster = start_database(&work_dir).await?;
 
         let addr = free_addr()?;
         let log = File::create(work_dir.join("server.log")).context("cannot create server.log")?;
-        let server = Command::new(env!("CARGO_BIN_EXE_waypoint"))
+        let binary = binary.unwrap_or(Path::new(env!("CARGO_BIN_EXE_waypoint")));
+        let shipped_roadmap = Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
+        let server = Command::new(binary)
             .args(["serve", "--bind", &addr.to_string()])
             // Not the checkout: the server would read a developer's `.env` from there.
             .current_dir(&work_dir)
@@ -48,16 +56,13 @@ impl Stack {
             .env("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string())
             .env("DISCORD_API_BASE", NO_REST)
             .env("RUST_LOG", "warn")
-            .env(
-                "ROADMAP_DIR",
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap"),
-            )
+            .env("ROADMAP_DIR", roadmap.unwrap_or(&shipped_roadmap))
             .stdin(Stdio::null())
             .stdout(log.try_clone().context("cannot share server.log")?)
             .stderr(log)
             .kill_on_drop(true)
             .spawn()
-            .context("cannot start `waypoint serve`")?;
+            .with_context(|| format!("cannot start `{} serve`", binary.display()))?;
         let pid = server.id().context("`waypoint serve` exited at once")?;
         let mut stack = Self {
             cluster,
