@@ -22,8 +22,8 @@ pub fn markdown(ours: &Report, theirs: &Report, binary: &Path) -> String {
          alike; every scenario ran on both back to back, the first alternating from run to \
          run. Command: `{}`; date: {}. `ratio` is this build's req/s over the earlier one's, \
          the median of the per-run ratios, with their range; above 1 is faster.\n\n\
-         | scenario | req/s | `{name}` req/s | ratio | per-run range | p99 ms | `{name}` p99 ms |\n\
-         |---|---:|---:|---:|---:|---:|---:|\n",
+         | scenario | req/s | `{name}` req/s | ratio | per-run range | p99 ms | `{name}` p99 ms | PostgreSQL CPU µs/req | `{name}` µs/req |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         ours.command,
         ours.date.format("%Y-%m-%d %H:%M UTC"),
     );
@@ -41,13 +41,15 @@ pub fn markdown(ours: &Report, theirs: &Report, binary: &Path) -> String {
         };
         let _ = writeln!(
             out,
-            "| `{}` | {:.0} | {:.0} | {:.2} | {low:.2}–{high:.2} | {:.2} | {:.2} |",
+            "| `{}` | {:.0} | {:.0} | {:.2} | {low:.2}–{high:.2} | {:.2} | {:.2} | {:.0} | {:.0} |",
             row.scenario.name,
             median(&row.samples, |s| s.rate),
             median(&earlier.samples, |s| s.rate),
             median_of(ratios),
             median(&row.samples, |s| s.p99_ms),
             median(&earlier.samples, |s| s.p99_ms),
+            median(&row.samples, Sample::postgres_us),
+            median(&earlier.samples, Sample::postgres_us),
         );
     }
     out

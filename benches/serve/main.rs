@@ -15,6 +15,7 @@ mod sections;
 mod seed;
 mod server;
 mod soak;
+mod statements;
 mod workdir;
 
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ use payloads::Key;
 use report::{Report, Row, Sample};
 use scenarios::Scenario;
 use server::Stack;
+use statements::Statements;
 
 /// Requests per second a batch is sized for at least: a short warm-up on a cold server
 /// underestimates the rate, and signing a few spare requests costs little.
@@ -239,6 +241,7 @@ async fn write_baseline(stack: &Stack, options: &Options) -> anyhow::Result<pgbe
 struct Side<'a> {
     stack: &'a Stack,
     postmaster: u32,
+    statements: Statements,
     load: Load,
     ids: Ids,
     rows: Vec<Row>,
@@ -247,7 +250,7 @@ struct Side<'a> {
 }
 
 impl<'a> Side<'a> {
-    fn new(
+    async fn new(
         stack: &'a Stack,
         options: &Options,
         scenarios: &[&'static Scenario],
@@ -255,6 +258,7 @@ impl<'a> Side<'a> {
         Ok(Self {
             stack,
             postmaster: stack.postmaster_pid()?,
+            statements: Statements::connect(stack.database_url()).await?,
             load: Load::new(stack.addr, options.concurrency)?,
             ids: Ids::new(options.members, options.servers),
             rows: scenarios.iter().copied().map(Row::new).collect(),
@@ -290,9 +294,9 @@ async fn measure_all(
     options: &Options,
     scenarios: &[&'static Scenario],
 ) -> anyhow::Result<(Report, Option<Report>)> {
-    let mut sides = vec![Side::new(stack, options, scenarios)?];
+    let mut sides = vec![Side::new(stack, options, scenarios).await?];
     if let Some(other) = compared {
-        sides.push(Side::new(other, options, scenarios)?);
+        sides.push(Side::new(other, options, scenarios).await?);
     }
     for run in 1..=options.runs {
         for scenario in 0..scenarios.len() {
@@ -303,17 +307,8 @@ async fn measure_all(
             for which in order {
                 let side = &mut sides[which];
                 side.peak_per_scenario &= procfs::reset_peak_rss(side.stack.pid);
-                let row = &mut side.rows[scenario];
-                let sample = measure(
-                    side.stack,
-                    side.postmaster,
-                    &mut side.load,
-                    key,
-                    &mut side.ids,
-                    options,
-                    row,
-                )
-                .await?;
+                let sample = measure(side, key, options, scenario).await?;
+                let row = &side.rows[scenario];
                 eprintln!(
                     "run {run}/{}  {:<24} {:>8.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms  \
                      peak RSS {:>6.1} MB  failures {}{}",
@@ -326,7 +321,7 @@ async fn measure_all(
                     row.failures.values().sum::<u64>(),
                     if which == 0 { "" } else { "  (compared)" },
                 );
-                row.samples.push(sample);
+                side.rows[scenario].samples.push(sample);
             }
         }
     }
@@ -335,16 +330,16 @@ async fn measure_all(
     Ok((ours, theirs.flatten()))
 }
 
-/// One warm-up plus one measured window of one scenario.
+/// One warm-up plus one measured window of one scenario (`side.rows[scenario]`).
 async fn measure(
-    stack: &Stack,
-    postmaster: u32,
-    load: &mut Load,
+    side: &mut Side<'_>,
     key: &Key,
-    ids: &mut Ids,
     options: &Options,
-    row: &mut Row,
+    scenario: usize,
 ) -> anyhow::Result<Sample> {
+    let (stack, postmaster) = (side.stack, side.postmaster);
+    let (load, ids) = (&mut side.load, &mut side.ids);
+    let row = &mut side.rows[scenario];
     let scenario = row.scenario;
     let mut rate_guess = row.samples.last().map_or(MIN_RATE_GUESS, |s| s.send_rate);
     if options.warmup > 0.0 {
@@ -371,11 +366,16 @@ async fn measure(
             procfs::machine_busy_seconds()?,
         ])
     };
+    side.statements.reset().await?;
     let before = cpu()?;
     let mut outcome = load.run(batch, until).await;
     let after = cpu()?;
     let window = outcome.elapsed.as_secs_f64();
     let busy = |i: usize| (after[i] - before[i]) / window;
+    let statements = side
+        .statements
+        .per_request(outcome.send_rate() * window)
+        .await?;
 
     row.reused += outcome.reused;
     for (what, n) in &outcome.failures {
@@ -392,6 +392,7 @@ async fn measure(
         harness_cores: busy(2),
         other_cores: (busy(3) - busy(0) - busy(1) - busy(2)).max(0.0),
         idle_cores: (machine::cores() as f64 - busy(3)).max(0.0),
+        statements,
     })
 }
 

@@ -11,6 +11,10 @@ use crate::scenarios::{Scenario, BASELINE, SCENARIOS};
 /// CPU time charged to none of our processes stays under 0.05 core on a quiet machine; well
 /// above that, something else (a build, say) was running.
 const OTHER_WORK_CORES: f64 = 0.25;
+/// Statements below this execution time per request are left out of the breakdown.
+const STATEMENT_SHOWN_US: f64 = 5.0;
+const STATEMENTS_SHOWN: usize = 8;
+const STATEMENT_CHARS: usize = 140;
 
 /// One measured run of one scenario.
 pub struct Sample {
@@ -28,6 +32,19 @@ pub struct Sample {
     /// Busy time charged to none of those: other programs, some kernel work.
     pub other_cores: f64,
     pub idle_cores: f64,
+    /// What PostgreSQL ran in the window, per request, most time first.
+    pub statements: Vec<crate::statements::Statement>,
+}
+
+impl Sample {
+    /// PostgreSQL's CPU per request served, in µs.
+    pub fn postgres_us(&self) -> f64 {
+        self.postgres_cores * 1e6 / self.rate
+    }
+
+    pub fn statements_per_request(&self) -> f64 {
+        self.statements.iter().map(|s| s.calls).sum()
+    }
 }
 
 pub struct Row {
@@ -99,8 +116,8 @@ impl Report {
     /// The results table (medians over the runs), as Markdown.
     pub fn table(&self) -> String {
         let mut out = String::from(
-            "| scenario | req/s | × PING | p50 ms | p99 ms | peak RSS MB |\n\
-             |---|---:|---:|---:|---:|---:|\n",
+            "| scenario | req/s | × PING | p50 ms | p99 ms | peak RSS MB | PostgreSQL CPU µs/req | statements/req |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|\n",
         );
         for row in &self.rows {
             let rate = row.median(|s| s.rate);
@@ -109,11 +126,13 @@ impl Report {
                 .map_or("–".to_string(), |r| format!("{r:.2}"));
             let _ = writeln!(
                 out,
-                "| `{}` | {rate:.0} | {relative} | {:.2} | {:.2} | {:.1} |",
+                "| `{}` | {rate:.0} | {relative} | {:.2} | {:.2} | {:.1} | {:.0} | {:.1} |",
                 row.scenario.name,
                 row.median(|s| s.p50_ms),
                 row.median(|s| s.p99_ms),
                 row.median(|s| s.peak_rss_mib),
+                row.median(Sample::postgres_us),
+                row.median(Sample::statements_per_request),
             );
         }
         out
@@ -136,6 +155,49 @@ impl Report {
                 row.median(|s| s.other_cores),
                 row.median(|s| s.idle_cores),
             );
+        }
+        out
+    }
+
+    /// For each row that reaches the database, the statements of its last run by the time
+    /// they took, per request (the cost of each at a glance).
+    pub fn statements_section(&self) -> String {
+        let mut out = String::new();
+        for row in &self.rows {
+            let Some(last) = row.samples.last() else {
+                continue;
+            };
+            let shown: Vec<_> = last
+                .statements
+                .iter()
+                .filter(|s| s.exec_us >= STATEMENT_SHOWN_US)
+                .take(STATEMENTS_SHOWN)
+                .collect();
+            if shown.is_empty() {
+                continue;
+            }
+            let _ = write!(
+                out,
+                "`{}` ({:.1} statements and {:.0} µs of PostgreSQL CPU per request):\n\n\
+                 | calls/req | exec µs/req | statement |\n|---:|---:|---|\n",
+                row.scenario.name,
+                last.statements_per_request(),
+                last.postgres_us(),
+            );
+            for statement in shown {
+                let mut text: String = statement.query.chars().take(STATEMENT_CHARS).collect();
+                if statement.query.chars().count() > STATEMENT_CHARS {
+                    text.push('…');
+                }
+                let _ = writeln!(
+                    out,
+                    "| {:.2} | {:.0} | `{}` |",
+                    statement.calls,
+                    statement.exec_us,
+                    text.replace('|', "\\|").replace('`', "'")
+                );
+            }
+            out.push('\n');
         }
         out
     }
@@ -330,6 +392,12 @@ impl Report {
              The load generator shares the cores with the server: near 1.0 on one thread it \
              is the limit, not the server; `idle` near 0 means the machine was saturated.\n\n\
              {}\n\
+             ### Where PostgreSQL's time went\n\n\
+             From `pg_stat_statements` over each row's last measured window (statements run by \
+             triggers included, background work of the server in that window too), per \
+             request served, most time first; statements under {STATEMENT_SHOWN_US} µs per \
+             request are left out.\n\n\
+             {}\
              ## Running it\n\n\
              ```sh\ncargo bench --bench serve -- --write BENCHMARKS.md\n```\n\n\
              Options: `--concurrency N` (64), `--seconds S` (8) or `--requests N`, \
@@ -346,6 +414,7 @@ impl Report {
             self.limits(),
             machine.cores,
             self.cpu_table(),
+            self.statements_section(),
             SCENARIOS
                 .iter()
                 .map(|s| format!("`{}`", s.id))

@@ -22,11 +22,16 @@ pub fn make_work_dir(prefix: &str) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// A throwaway PostgreSQL keeping its data in `work_dir/postgres`.
+/// A throwaway PostgreSQL keeping its data in `work_dir/postgres`, counting statements with
+/// `pg_stat_statements` (triggers' statements too) for the per-request figures.
 pub async fn start_database(work_dir: &Path) -> anyhow::Result<Cluster> {
     Cluster::start(&ClusterOptions {
         data_dir: work_dir.join("postgres"),
         throwaway: true,
+        settings: vec![
+            "shared_preload_libraries=pg_stat_statements".into(),
+            "pg_stat_statements.track=all".into(),
+        ],
     })
     .await
     .context("cannot start the throwaway PostgreSQL")

@@ -61,6 +61,7 @@ impl Database {
                 let cluster = Cluster::start(&ClusterOptions {
                     data_dir,
                     throwaway: false,
+                    settings: Vec::new(),
                 })
                 .await?;
                 (cluster.url().expose().to_string(), Some(cluster))

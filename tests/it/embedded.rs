@@ -16,6 +16,7 @@ fn options(dir: &Path) -> ClusterOptions {
     ClusterOptions {
         data_dir: dir.join("data"),
         throwaway: false,
+        settings: Vec::new(),
     }
 }
 

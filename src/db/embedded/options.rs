@@ -9,4 +9,7 @@ pub struct ClusterOptions {
     pub data_dir: PathBuf,
     /// A throwaway cluster: tuned for speed over durability, removed when it stops.
     pub throwaway: bool,
+    /// Server settings (`name=value`) on top of those, such as an extension to preload for
+    /// the benchmarks' statement counts.
+    pub settings: Vec<String>,
 }

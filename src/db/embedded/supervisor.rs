@@ -59,6 +59,9 @@ pub(super) fn spawn(
             "max_connections=300",
         ]);
     }
+    for setting in &options.settings {
+        command.args(["-c", setting]);
+    }
     command
         .stdin(Stdio::piped())
         .stdout(log_file.try_clone()?)

@@ -31,6 +31,7 @@ async fn server_url() -> String {
             Cluster::start(&ClusterOptions {
                 data_dir: dir,
                 throwaway: true,
+                settings: Vec::new(),
             })
             .await
             .expect("start the throwaway PostgreSQL cluster for tests")

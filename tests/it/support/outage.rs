@@ -24,6 +24,7 @@ impl RestartableDb {
         let options = ClusterOptions {
             data_dir: dir.path().join("data"),
             throwaway: false,
+            settings: Vec::new(),
         };
         let cluster = Cluster::start(&options).await.unwrap();
         let port = cluster.port();

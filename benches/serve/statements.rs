@@ -1,0 +1,60 @@
+//! What PostgreSQL ran for the requests of a measured window, from `pg_stat_statements`
+//! (which `workdir::start_database` preloads): every statement, those run by triggers
+//! included, with its calls and execution time. Counts are reset before each window, so they
+//! hold that window's requests and whatever the server did in the background meanwhile.
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+
+/// One statement's share of a window, per request served.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// The normalized text, whitespace collapsed.
+    pub query: String,
+    pub calls: f64,
+    /// Execution time inside PostgreSQL, in µs.
+    pub exec_us: f64,
+}
+
+pub struct Statements {
+    pool: PgPool,
+}
+
+impl Statements {
+    pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
+        let pool = waypoint::db::connect(database_url, Duration::from_secs(60)).await?;
+        sqlx::query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            .execute(&pool)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn reset(&self) -> anyhow::Result<()> {
+        sqlx::query("SELECT pg_stat_statements_reset()")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every statement since the last reset, most time first, divided by `requests`.
+    pub async fn per_request(&self, requests: f64) -> anyhow::Result<Vec<Statement>> {
+        let rows: Vec<(String, i64, f64)> = sqlx::query_as(
+            "SELECT query, calls, total_exec_time FROM pg_stat_statements
+             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND query NOT ILIKE '%pg_stat_statements%'
+             ORDER BY total_exec_time DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let requests = requests.max(1.0);
+        Ok(rows
+            .into_iter()
+            .map(|(query, calls, ms)| Statement {
+                query: query.split_whitespace().collect::<Vec<_>>().join(" "),
+                calls: calls as f64 / requests,
+                exec_us: ms * 1000.0 / requests,
+            })
+            .collect())
+    }
+}
