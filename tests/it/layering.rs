@@ -133,6 +133,32 @@ fn jobs_and_role_changes_see_only_what_they_use() {
     assert!(found.is_empty(), "{found:#?}");
 }
 
+/// ARCHITECTURE.md's layer table names every path of `LAYERS` in its layer's row (a folder's
+/// files may be listed in braces, `progress/{state,plan}`), so the two cannot drift apart.
+#[test]
+fn architecture_shows_the_same_layers() {
+    let doc = std::fs::read_to_string(crate::support::repo_path("ARCHITECTURE.md"))
+        .expect("ARCHITECTURE.md");
+    let mut missing = Vec::new();
+    for (layer, paths) in LAYERS {
+        let Some(row) = doc.lines().find(|l| l.starts_with(&format!("| {layer} |"))) else {
+            missing.push(format!("no row for the {layer} layer"));
+            continue;
+        };
+        for path in *paths {
+            let shown = match path.rsplit_once('/') {
+                None => row.contains(&format!("`{path}`")) || row.contains(&format!("`{path}/`")),
+                Some((dir, "mod")) => row.contains(&format!("`{dir}/")),
+                Some((dir, name)) => row.contains(&format!("`{dir}/")) && row.contains(name),
+            };
+            if !shown {
+                missing.push(format!("{path} is not in the {layer} row"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
+
 /// `a/b.rs` → `[a, b]`, `a/mod.rs` → `[a]`, `lib.rs` → `[]`.
 fn module_of(rel: &str) -> Vec<String> {
     let stem = rel.trim_end_matches(".rs");
