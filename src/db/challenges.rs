@@ -171,7 +171,7 @@ pub async fn find(
         r#"SELECT c.id, c.guild_id, c.name, c.goal, c.target, c.phase, c.start_date, c.end_date,
                   c.starts_at, c.ends_at, c.zone, c.channel_id, c.role_id, c.points, c.status,
                   c.ended_early_at,
-                  (SELECT count(*) FROM challenge_members cm WHERE cm.challenge_id = c.id) AS "members!"
+                  c.member_count::bigint AS "members!"
            FROM challenges c
            WHERE c.guild_id = $1
              AND ($2::bigint IS NULL OR c.id = $2)
@@ -195,7 +195,7 @@ pub async fn running(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<Vec<Chal
         r#"SELECT c.id, c.guild_id, c.name, c.goal, c.target, c.phase, c.start_date, c.end_date,
                   c.starts_at, c.ends_at, c.zone, c.channel_id, c.role_id, c.points, c.status,
                   c.ended_early_at,
-                  (SELECT count(*) FROM challenge_members cm WHERE cm.challenge_id = c.id) AS "members!"
+                  c.member_count::bigint AS "members!"
            FROM challenges c
            WHERE c.status = 'open' AND c.starts_at <= $1 AND c.ends_at > $1
            ORDER BY c.id"#,

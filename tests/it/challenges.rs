@@ -797,3 +797,37 @@ async fn a_join_button_on_the_start_post_and_the_standing_joins_whoever_presses_
         2
     );
 }
+
+/// A challenge's member count is kept by a trigger (not counted per request): it follows
+/// joins, a repeated join, leaves and a member deleting their data, and always equals the
+/// rows it stands for.
+#[tokio::test]
+async fn the_member_count_follows_joins_leaves_and_deleted_data() {
+    let bot = bot().await;
+    berlin(&bot).await;
+    create(&bot, SPRINT).await;
+    let join = "/challenge join name:\"Winter sprint\"";
+    for n in 1..=3 {
+        ok(&bot, member(n), join, CREATED).await;
+    }
+    run_at(&bot, member(1), join, at(CREATED)).await;
+    ok(
+        &bot,
+        member(2),
+        "/challenge leave name:\"Winter sprint\"",
+        CREATED,
+    )
+    .await;
+    let asked = json(&run_at(&bot, member(3), "/privacy delete", at(CREATED)).await);
+    let confirm = asked["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .expect("a confirm button")
+        .to_string();
+    crate::support::click_as(&bot, member(3), &confirm, &[]).await;
+
+    let listed = text(&ok(&bot, member(4), "/challenge list", CREATED).await);
+    assert!(listed.contains("· 1 joined"), "{listed}");
+    let kept = count(&bot, "SELECT member_count::bigint FROM challenges").await;
+    let rows = count(&bot, "SELECT count(*) FROM challenge_members").await;
+    assert_eq!((kept, rows), (1, 1));
+}
