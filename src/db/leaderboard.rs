@@ -77,14 +77,83 @@ async fn above(pool: &PgPool, guild: GuildId, scope: &str, points: i64) -> sqlx:
     .await
 }
 
-/// Most histogram changes one fold moves, so a backlog is worked off in bounded steps.
+/// Most awards or histogram changes one fold moves, so a backlog is worked off in bounded
+/// steps.
 pub const FOLD_BATCH: i64 = 50_000;
 /// The fewest a fold moves after timeouts: small enough to finish on a saturated database.
 const FOLD_BATCH_MIN: i64 = 500;
 
+/// Folds up to `batch` queued awards into the totals, then up to `batch` pending histogram
+/// changes (the totals' trigger appends them) into the histogram; returns how many awards
+/// and changes it moved. Several processes may fold at once: each takes rows the others have
+/// not locked.
+pub async fn fold(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
+    let awards = fold_awards(pool, batch).await?;
+    Ok(awards + fold_changes(pool, batch).await?)
+}
+
+/// Adds queued awards to the totals of every scope they count in (the server's time zone
+/// decides their week and month). Totals are written in key order, so two folds never wait
+/// on each other in a circle.
+async fn fold_awards(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
+    let moved = sqlx::query_scalar!(
+        r#"WITH moved AS (
+               DELETE FROM points_pending
+               WHERE ledger_id IN (SELECT ledger_id FROM points_pending ORDER BY ledger_id
+                                   LIMIT $1 FOR UPDATE SKIP LOCKED)
+               RETURNING guild_id, user_id, points, awarded_at, phase),
+           added AS (
+               INSERT INTO points_totals (guild_id, scope, user_id, points, hidden)
+               SELECT p.guild_id, scope, p.user_id, SUM(p.points), bool_or(m.hidden)
+               FROM moved p
+               JOIN members m USING (guild_id, user_id)
+               JOIN servers s USING (guild_id)
+               CROSS JOIN unnest(points_scopes(p.awarded_at, s.timezone, p.phase)) AS scope
+               GROUP BY p.guild_id, scope, p.user_id
+               ORDER BY p.guild_id, scope, p.user_id
+               ON CONFLICT (guild_id, scope, user_id)
+                   DO UPDATE SET points = points_totals.points + EXCLUDED.points)
+           SELECT count(*) AS "n!" FROM moved"#,
+        batch
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(u64::try_from(moved).unwrap_or(0))
+}
+
+/// Folds one member's queued awards, waiting for a fold that holds them: once this returns,
+/// every total of theirs is in `points_totals` (used before changing what their totals say
+/// about them, such as being hidden).
+pub async fn fold_member(
+    conn: &mut PgConnection,
+    guild: GuildId,
+    user: UserId,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        r#"WITH moved AS (
+               DELETE FROM points_pending WHERE guild_id = $1 AND user_id = $2
+               RETURNING guild_id, user_id, points, awarded_at, phase)
+           INSERT INTO points_totals (guild_id, scope, user_id, points, hidden)
+           SELECT p.guild_id, scope, p.user_id, SUM(p.points), bool_or(m.hidden)
+           FROM moved p
+           JOIN members m USING (guild_id, user_id)
+           JOIN servers s USING (guild_id)
+           CROSS JOIN unnest(points_scopes(p.awarded_at, s.timezone, p.phase)) AS scope
+           GROUP BY p.guild_id, scope, p.user_id
+           ORDER BY p.guild_id, scope, p.user_id
+           ON CONFLICT (guild_id, scope, user_id)
+               DO UPDATE SET points = points_totals.points + EXCLUDED.points"#,
+        guild.db(),
+        user.db()
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Folds up to `batch` pending histogram changes into the histogram; returns how many it
-/// moved. Several processes may fold at once: each takes changes the others have not locked.
-pub async fn fold_changes(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
+/// moved.
+async fn fold_changes(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
     let moved = sqlx::query_scalar!(
         r#"WITH moved AS (
                DELETE FROM points_histogram_changes
@@ -117,8 +186,8 @@ fn next_batch(batch: i64, failed: bool) -> i64 {
     }
 }
 
-/// Folds changes every `every` until `stop`, and once more then.
-pub async fn fold_changes_until(pool: PgPool, every: std::time::Duration, stop: CancellationToken) {
+/// Folds every `every` until `stop`, and once more then.
+pub async fn fold_until(pool: PgPool, every: std::time::Duration, stop: CancellationToken) {
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut batch = FOLD_BATCH;
@@ -127,10 +196,10 @@ pub async fn fold_changes_until(pool: PgPool, every: std::time::Duration, stop: 
             _ = ticks.tick() => false,
             () = stop.cancelled() => true,
         };
-        let failed = fold_changes(&pool, batch)
+        let failed = fold(&pool, batch)
             .await
             .inspect_err(|e| {
-                tracing::warn!(error = %e, batch, "could not fold leaderboard rank changes; will retry");
+                tracing::warn!(error = %e, batch, "could not fold leaderboard awards and rank changes; will retry");
             })
             .is_err();
         batch = next_batch(batch, failed);
@@ -154,21 +223,40 @@ pub async fn place(
     scope: &str,
     user: UserId,
 ) -> sqlx::Result<Place> {
+    // The member's own total adds the awards not folded yet, so they see their change at
+    // once; others see it when it is folded.
     let row = sqlx::query!(
-        "SELECT points, hidden FROM points_totals WHERE guild_id = $1 AND scope = $2 AND user_id = $3",
+        r#"SELECT m.hidden,
+                  t.points AS "folded?",
+                  (SELECT SUM(p.points) FROM points_pending p JOIN servers s USING (guild_id)
+                   WHERE p.guild_id = $1 AND p.user_id = $3
+                     AND $2 = ANY(points_scopes(p.awarded_at, s.timezone, p.phase)))::bigint AS queued
+           FROM members m
+           LEFT JOIN points_totals t ON t.guild_id = $1 AND t.scope = $2 AND t.user_id = $3
+           WHERE m.guild_id = $1 AND m.user_id = $3"#,
         guild.db(),
         scope,
         user.db()
     )
     .fetch_optional(pool)
     .await?;
-    Ok(match row {
-        Some(row) if row.hidden => Place::Hidden,
-        Some(row) if row.points > 0 => Place::Ranked {
-            rank: above(pool, guild, scope, row.points).await? + 1,
-            points: row.points,
-        },
-        _ => Place::NoPoints,
+    let Some(row) = row.filter(|r| r.folded.is_some() || r.queued.is_some()) else {
+        return Ok(Place::NoPoints);
+    };
+    let folded = row.folded.unwrap_or(0);
+    let points = folded + row.queued.unwrap_or(0);
+    Ok(match () {
+        () if row.hidden => Place::Hidden,
+        () if points > 0 => {
+            // Until the fold, the histogram still counts the member at their folded total,
+            // which is above them after an undo.
+            let counted_above = folded > points;
+            Place::Ranked {
+                rank: above(pool, guild, scope, points).await? + 1 - i64::from(counted_above),
+                points,
+            }
+        }
+        () => Place::NoPoints,
     })
 }
 
@@ -189,7 +277,10 @@ pub async fn rebuild_period_totals(conn: &mut PgConnection, guild: GuildId) -> s
          JOIN servers s USING (guild_id)
          CROSS JOIN unnest(points_scopes(l.awarded_at, s.timezone, NULL)) AS scope
          WHERE l.guild_id = $1 AND scope <> 'all'
-         GROUP BY l.guild_id, scope, l.user_id",
+           -- Queued awards are added by their fold, in the zone it finds.
+           AND NOT EXISTS (SELECT 1 FROM points_pending p WHERE p.ledger_id = l.id)
+         GROUP BY l.guild_id, scope, l.user_id
+         ON CONFLICT (guild_id, scope, user_id) DO UPDATE SET points = EXCLUDED.points",
         guild.db()
     )
     .execute(&mut *conn)

@@ -7,7 +7,7 @@ use serenity::all::{GuildId, UserId};
 use sqlx::{PgConnection, PgPool};
 
 use super::ids::DbId;
-use super::servers;
+use super::{leaderboard, servers};
 
 pub async fn set_hidden(
     pool: &PgPool,
@@ -26,6 +26,9 @@ pub async fn set_hidden(
     )
     .execute(&mut *tx)
     .await?;
+    // Totals a fold would still add carry the flag too: fold them now (waiting for a fold
+    // that holds them), so the update below reaches every total of the member.
+    leaderboard::fold_member(&mut tx, guild, user).await?;
     sqlx::query!(
         "UPDATE points_totals SET hidden = $3 WHERE guild_id = $1 AND user_id = $2",
         guild.db(),
@@ -173,9 +176,9 @@ pub async fn export(
     })))
 }
 
-/// The member tables `export` describes field by field, and `points_totals`, which only adds
-/// up the ledger the export holds.
-const DESCRIBED: [&str; 8] = [
+/// The member tables `export` describes field by field, and `points_totals` and
+/// `points_pending`, which only add up and queue the ledger the export holds.
+const DESCRIBED: [&str; 9] = [
     "members",
     "topic_progress",
     "phase_status",
@@ -184,6 +187,7 @@ const DESCRIBED: [&str; 8] = [
     "checkin_drafts",
     "challenge_members",
     "points_totals",
+    "points_pending",
 ];
 
 /// The member's rows of every other table with `guild_id` and `user_id`, whole, by table: a

@@ -1,19 +1,21 @@
 //! Storing topic states, and the ledger rows and phase completions that follow from them.
 //!
-//! Every change is one transaction that first takes the member's row lock (the upsert of
-//! `members`), so concurrent changes by one member run one after another and each sees the
-//! last one's result: no completion is missed or awarded twice. Different members never wait
-//! on each other. Award keys are unique per member, so even a replayed request cannot award
-//! twice.
+//! A change reads the member's rows, is planned by `progress::plan`, and is written by one
+//! statement that also moves the member's `progress_version` on, and writes only if that
+//! version is still the one the rows were read at. So a change planned from rows another
+//! change has since replaced writes nothing and is read and planned again: no completion is
+//! missed or awarded twice, and a change costs two round trips with no lock held between
+//! them. A member whose changes keep colliding waits on their row lock instead. Award keys are
+//! unique per member, so even a replayed request cannot award twice.
 
 use chrono::{DateTime, Utc};
 use serenity::all::{GuildId, UserId};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use super::ids::DbId;
-use super::{scheduled, servers};
+use super::servers;
 use crate::achievements;
-use crate::progress::plan::{plan, Amount, Award, Current, Plan, Request, Rules, TopicRow};
+use crate::progress::plan::{plan, Amount, Award, Change, Current, Plan, Request, Rules, TopicRow};
 use crate::progress::{MemberProgress, TopicState};
 use crate::roadmap::{Roadmap, TopicRef};
 
@@ -51,6 +53,9 @@ pub struct Stored {
     pub completed: Vec<u8>,
 }
 
+/// Optimistic attempts before a change waits its turn on the member's row lock instead.
+const OPTIMISTIC_TRIES: usize = 3;
+
 pub async fn set_state(
     pool: &PgPool,
     topic: TopicRef<'_>,
@@ -60,158 +65,270 @@ pub async fn set_state(
     proof: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Saved> {
-    let roadmap = topic.roadmap;
-    let (g, u) = (guild.db(), user.db());
-    let mut tx = pool.begin().await?;
-    let count_skipped = servers::lock_member(&mut tx, guild, user, now)
-        .await?
-        .count_skipped;
-
-    // Read after the lock is held: this statement's snapshot includes every change the member
-    // made before, even one that committed while we waited for the lock.
-    let snapshot = sqlx::query!(
-        r#"SELECT t.topic_id AS "topic_id?", t.state AS "state?", t.done_count AS "done_count?",
-                  t.proof_url, p.complete AS "phase_complete?", p.completions AS "phase_completions?"
-           FROM (SELECT 1) AS one
-           LEFT JOIN phase_status p ON p.guild_id = $1 AND p.user_id = $2 AND p.phase = $3
-           LEFT JOIN topic_progress t ON t.guild_id = $1 AND t.user_id = $2"#,
-        g,
-        u,
-        i16::from(topic.phase.number)
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    let current = Current {
-        phase_complete: snapshot
-            .first()
-            .and_then(|r| r.phase_complete)
-            .unwrap_or(false),
-        phase_completions: snapshot
-            .first()
-            .and_then(|r| r.phase_completions)
-            .unwrap_or(0),
-        rows: snapshot
-            .into_iter()
-            .filter_map(|r| {
-                Some(TopicRow {
-                    topic_id: r.topic_id?,
-                    state: TopicState::parse(&r.state?).unwrap_or_default(),
-                    done_count: r.done_count?,
-                    proof_url: r.proof_url,
-                })
-            })
-            .collect(),
-    };
-    let request = Request {
+    let change = Asked {
         topic,
+        guild,
+        user,
         state,
         proof,
-    };
-    let change = match plan(roadmap, &current, request, Rules { count_skipped }) {
-        Plan::Unchanged { progress } => {
-            tx.commit().await?;
-            return Ok(Saved {
-                state,
-                previous: state,
-                changed: false,
-                topic_points: 0,
-                phase_points: 0,
-                phase_completed: None,
-                progress,
-            });
-        }
-        Plan::Change(change) => change,
-    };
-    if let Some(old) = &change.rename_from {
-        sqlx::query!(
-            "UPDATE topic_progress SET topic_id = $3 WHERE guild_id = $1 AND user_id = $2 AND topic_id = $4",
-            g,
-            u,
-            change.topic_id,
-            old
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    let awards = Awards::of(&change.awards);
-    let phase_number = topic.phase.number;
-    let phase = change.phase;
-
-    let points = sqlx::query!(
-        r#"WITH topic AS (
-             INSERT INTO topic_progress AS t
-               (guild_id, user_id, topic_id, state, proof_url, done_count, started_at, completed_at, updated_at)
-             VALUES ($1, $2, $3, $4::text, $5::text, $6::int,
-                     CASE WHEN $4 IN ('learning', 'done') THEN $7::timestamptz END,
-                     CASE WHEN $4 = 'done' THEN $7::timestamptz END,
-                     $7::timestamptz)
-             ON CONFLICT (guild_id, user_id, topic_id) DO UPDATE SET
-               state = EXCLUDED.state,
-               proof_url = EXCLUDED.proof_url,
-               done_count = EXCLUDED.done_count,
-               started_at = COALESCE(t.started_at, EXCLUDED.started_at),
-               completed_at = CASE WHEN EXCLUDED.state = 'done' AND t.state = 'done' THEN t.completed_at
-                                   ELSE EXCLUDED.completed_at END,
-               updated_at = EXCLUDED.updated_at
-           ),
-           phase AS (
-             INSERT INTO phase_status (guild_id, user_id, phase, complete, completions, changed_at)
-             SELECT $1, $2, $8::smallint, $9::bool, $10::int, $7::timestamptz WHERE $11::bool
-             ON CONFLICT (guild_id, user_id, phase) DO UPDATE SET
-               complete = EXCLUDED.complete,
-               completions = EXCLUDED.completions,
-               changed_at = EXCLUDED.changed_at
-           ),
-           awarded AS (
-             INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
-             SELECT $1, $2, a.kind, a.reference,
-                    COALESCE(a.points, -(SELECT l.points FROM points_ledger l
-                                         WHERE l.guild_id = $1 AND l.user_id = $2
-                                           AND l.award_key = ANY(string_to_array(a.reverses, E'\n'))
-                                         ORDER BY l.id DESC LIMIT 1), 0),
-                    a.award_key, $7, $8::smallint
-             FROM UNNEST($12::text[], $13::text[], $14::int[], $15::text[], $16::text[])
-                  AS a (kind, reference, points, award_key, reverses)
-             ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
-             RETURNING kind, points
-           )
-           SELECT COALESCE(SUM(points) FILTER (WHERE kind LIKE 'topic%'), 0)::int AS "topic!",
-                  COALESCE(SUM(points) FILTER (WHERE kind LIKE 'phase%'), 0)::int AS "phase!"
-           FROM awarded"#,
-        g,
-        u,
-        change.topic_id,
-        change.state.as_str(),
-        change.proof,
-        change.done_count,
         now,
-        i16::from(phase_number),
-        phase.is_some_and(|p| p.complete),
-        phase.map_or(0, |p| p.completions),
-        phase.is_some(),
-        &awards.kinds,
-        &awards.references,
-        &awards.points as &[Option<i32>],
-        &awards.keys,
-        &awards.reverses as &[Option<String>],
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    if let Some(record) = phase.filter(|p| p.complete) {
-        // Queued with the award it celebrates, so neither happens without the other.
-        let period = achievements::phase_period(user.into(), record.number, record.completions);
-        scheduled::insert_pending(&mut tx, guild, achievements::PHASE, &period, now).await?;
+    };
+    for _ in 0..OPTIMISTIC_TRIES {
+        let mut conn = pool.acquire().await?;
+        if let Some(saved) = change.attempt(&mut conn).await? {
+            return Ok(saved);
+        }
     }
-    tx.commit().await?;
-    Ok(Saved {
-        state: change.state,
-        previous: change.previous,
-        changed: true,
-        topic_points: points.topic,
-        phase_points: points.phase,
-        phase_completed: phase.map(|p| p.complete),
-        progress: change.progress,
-    })
+    // The member's progress keeps changing under us (many changes of theirs at once): hold
+    // their row lock, under which the version read is the one the write finds. A rename is
+    // written on its own first, so two attempts always suffice.
+    let mut tx = pool.begin().await?;
+    servers::lock_member(&mut tx, guild, user, now).await?;
+    for _ in 0..2 {
+        if let Some(saved) = change.attempt(&mut tx).await? {
+            tx.commit().await?;
+            return Ok(saved);
+        }
+    }
+    Err(sqlx::Error::Protocol(
+        "a member's progress changed while their row was locked".into(),
+    ))
+}
+
+/// A change as the member asked for it.
+struct Asked<'a> {
+    topic: TopicRef<'a>,
+    guild: GuildId,
+    user: UserId,
+    state: TopicState,
+    proof: Option<&'a str>,
+    now: DateTime<Utc>,
+}
+
+/// What a change is planned from: the member's rows, the server's rule, and the version of the
+/// member's progress they were read at (`None`: the member is not known in the server yet).
+struct Read {
+    current: Current,
+    count_skipped: bool,
+    version: Option<i64>,
+}
+
+impl Asked<'_> {
+    /// Reads, plans and writes the change in two round trips. `None` when the member's
+    /// progress changed between the read and the write (nothing was written), or when an old
+    /// row was renamed first: either way, read again.
+    async fn attempt(&self, conn: &mut PgConnection) -> sqlx::Result<Option<Saved>> {
+        let read = self.read(conn).await?;
+        let request = Request {
+            topic: self.topic,
+            state: self.state,
+            proof: self.proof,
+        };
+        let rules = Rules {
+            count_skipped: read.count_skipped,
+        };
+        let change = match plan(self.topic.roadmap, &read.current, request, rules) {
+            Plan::Unchanged { progress } => {
+                return Ok(Some(Saved {
+                    state: self.state,
+                    previous: self.state,
+                    changed: false,
+                    topic_points: 0,
+                    phase_points: 0,
+                    phase_completed: None,
+                    progress,
+                }))
+            }
+            Plan::Change(change) => change,
+        };
+        if let Some(old) = &change.rename_from {
+            self.rename(conn, read.version, old, &change.topic_id)
+                .await?;
+            return Ok(None);
+        }
+        self.write(conn, read.version, *change).await
+    }
+
+    async fn read(&self, conn: &mut PgConnection) -> sqlx::Result<Read> {
+        let rows = sqlx::query!(
+            r#"SELECT m.progress_version AS "version?",
+                      COALESCE(s.count_skipped, false) AS "count_skipped!",
+                      t.topic_id AS "topic_id?", t.state AS "state?", t.done_count AS "done_count?",
+                      t.proof_url, p.complete AS "phase_complete?", p.completions AS "phase_completions?"
+               FROM (SELECT 1) AS one
+               LEFT JOIN servers s ON s.guild_id = $1
+               LEFT JOIN members m ON m.guild_id = $1 AND m.user_id = $2
+               LEFT JOIN phase_status p ON p.guild_id = $1 AND p.user_id = $2 AND p.phase = $3
+               LEFT JOIN topic_progress t ON t.guild_id = $1 AND t.user_id = $2"#,
+            self.guild.db(),
+            self.user.db(),
+            i16::from(self.topic.phase.number)
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let first = rows.first();
+        Ok(Read {
+            version: first.and_then(|r| r.version),
+            count_skipped: first.is_some_and(|r| r.count_skipped),
+            current: Current {
+                phase_complete: first.and_then(|r| r.phase_complete).unwrap_or(false),
+                phase_completions: first.and_then(|r| r.phase_completions).unwrap_or(0),
+                rows: rows
+                    .into_iter()
+                    .filter_map(|r| {
+                        Some(TopicRow {
+                            topic_id: r.topic_id?,
+                            state: TopicState::parse(&r.state?).unwrap_or_default(),
+                            done_count: r.done_count?,
+                            proof_url: r.proof_url,
+                        })
+                    })
+                    .collect(),
+            },
+        })
+    }
+
+    /// Moves the member's row stored under an old id to the topic's id, if their progress is
+    /// still at `version`.
+    async fn rename(
+        &self,
+        conn: &mut PgConnection,
+        version: Option<i64>,
+        old: &str,
+        new: &str,
+    ) -> sqlx::Result<()> {
+        sqlx::query!(
+            "WITH m AS (
+               UPDATE members SET progress_version = progress_version + 1
+               WHERE guild_id = $1 AND user_id = $2 AND progress_version = $5
+               RETURNING 1)
+             UPDATE topic_progress SET topic_id = $3
+             WHERE guild_id = $1 AND user_id = $2 AND topic_id = $4 AND EXISTS (SELECT 1 FROM m)",
+            self.guild.db(),
+            self.user.db(),
+            new,
+            old,
+            version
+        )
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Writes a planned change in one statement: the member's version moves on, and the
+    /// topic's row, the phase's record, the ledger rows and a completion's celebration are
+    /// written, all only if the version is still the one the plan was read at. A member not
+    /// known before is inserted (with their server) by the same statement.
+    async fn write(
+        &self,
+        conn: &mut PgConnection,
+        version: Option<i64>,
+        change: Change,
+    ) -> sqlx::Result<Option<Saved>> {
+        let awards = Awards::of(&change.awards);
+        let phase = change.phase;
+        let celebration = phase.filter(|p| p.complete).map(|record| {
+            achievements::phase_period(self.user.into(), record.number, record.completions)
+        });
+        let written = sqlx::query!(
+            r#"WITH server AS (
+                 INSERT INTO servers (guild_id) SELECT $1 WHERE $17::bigint IS NULL
+                 ON CONFLICT (guild_id) DO NOTHING
+               ),
+               member AS (
+                 INSERT INTO members AS m (guild_id, user_id, first_seen_at, last_seen_at)
+                 VALUES ($1, $2, $7, $7)
+                 ON CONFLICT (guild_id, user_id) DO UPDATE
+                   SET progress_version = m.progress_version + 1
+                   WHERE m.progress_version = $17
+                 -- xmax is 0 on a row this statement inserted: right only for a member the
+                 -- read did not find either (else their data was deleted meanwhile).
+                 RETURNING (m.xmax = 0) = ($17::bigint IS NULL) AS ok
+               ),
+               go AS (SELECT 1 FROM member WHERE ok),
+               topic AS (
+                 INSERT INTO topic_progress AS t
+                   (guild_id, user_id, topic_id, state, proof_url, done_count, started_at, completed_at, updated_at)
+                 SELECT $1, $2, $3, $4::text, $5::text, $6::int,
+                        CASE WHEN $4 IN ('learning', 'done') THEN $7::timestamptz END,
+                        CASE WHEN $4 = 'done' THEN $7::timestamptz END,
+                        $7::timestamptz
+                 FROM go
+                 ON CONFLICT (guild_id, user_id, topic_id) DO UPDATE SET
+                   state = EXCLUDED.state,
+                   proof_url = EXCLUDED.proof_url,
+                   done_count = EXCLUDED.done_count,
+                   started_at = COALESCE(t.started_at, EXCLUDED.started_at),
+                   completed_at = CASE WHEN EXCLUDED.state = 'done' AND t.state = 'done' THEN t.completed_at
+                                       ELSE EXCLUDED.completed_at END,
+                   updated_at = EXCLUDED.updated_at
+               ),
+               phase AS (
+                 INSERT INTO phase_status (guild_id, user_id, phase, complete, completions, changed_at)
+                 SELECT $1, $2, $8::smallint, $9::bool, $10::int, $7::timestamptz FROM go WHERE $11::bool
+                 ON CONFLICT (guild_id, user_id, phase) DO UPDATE SET
+                   complete = EXCLUDED.complete,
+                   completions = EXCLUDED.completions,
+                   changed_at = EXCLUDED.changed_at
+               ),
+               celebration AS (
+                 INSERT INTO scheduled_posts (guild_id, kind, period, due_at)
+                 SELECT $1, $18, $19, $7 FROM go WHERE $19::text IS NOT NULL
+                 ON CONFLICT (guild_id, kind, period) DO NOTHING
+               ),
+               awarded AS (
+                 INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
+                 SELECT $1, $2, a.kind, a.reference,
+                        COALESCE(a.points, -(SELECT l.points FROM points_ledger l
+                                             WHERE l.guild_id = $1 AND l.user_id = $2
+                                               AND l.award_key = ANY(string_to_array(a.reverses, E'
+'))
+                                             ORDER BY l.id DESC LIMIT 1), 0),
+                        a.award_key, $7, $8::smallint
+                 FROM go, UNNEST($12::text[], $13::text[], $14::int[], $15::text[], $16::text[])
+                      AS a (kind, reference, points, award_key, reverses)
+                 ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
+                 RETURNING kind, points
+               )
+               SELECT EXISTS (SELECT 1 FROM go) AS "written!",
+                      COALESCE(SUM(points) FILTER (WHERE kind LIKE 'topic%'), 0)::int AS "topic!",
+                      COALESCE(SUM(points) FILTER (WHERE kind LIKE 'phase%'), 0)::int AS "phase!"
+               FROM awarded"#,
+            self.guild.db(),
+            self.user.db(),
+            change.topic_id,
+            change.state.as_str(),
+            change.proof,
+            change.done_count,
+            self.now,
+            i16::from(self.topic.phase.number),
+            phase.is_some_and(|p| p.complete),
+            phase.map_or(0, |p| p.completions),
+            phase.is_some(),
+            &awards.kinds,
+            &awards.references,
+            &awards.points as &[Option<i32>],
+            &awards.keys,
+            &awards.reverses as &[Option<String>],
+            version,
+            achievements::PHASE,
+            celebration,
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if !written.written {
+            return Ok(None);
+        }
+        Ok(Some(Saved {
+            state: change.state,
+            previous: change.previous,
+            changed: true,
+            topic_points: written.topic,
+            phase_points: written.phase,
+            phase_completed: phase.map(|p| p.complete),
+            progress: change.progress,
+        }))
+    }
 }
 
 /// Ledger rows to write, as the parallel arrays the insert unnests.

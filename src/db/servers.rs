@@ -61,8 +61,6 @@ pub(super) async fn ensure(tx: &mut Transaction<'_, Postgres>, guild: GuildId) -
 /// What a write learns about the member as it takes their lock.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Locked {
-    /// The server's rule for skipped topics.
-    pub count_skipped: bool,
     /// Whether the member hides their progress.
     pub hidden: bool,
 }
@@ -75,7 +73,7 @@ pub(crate) async fn lock_member(
     user: UserId,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Locked> {
-    let row = sqlx::query!(
+    let row = sqlx::query_scalar!(
         r#"WITH server AS (
              INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING
            )
@@ -83,18 +81,14 @@ pub(crate) async fn lock_member(
            VALUES ($1, $2, $3, $3)
            ON CONFLICT (guild_id, user_id)
            DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)
-           RETURNING COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!",
-                     members.hidden"#,
+           RETURNING members.hidden"#,
         guild.db(),
         user.db(),
         now
     )
     .fetch_one(&mut **tx)
     .await?;
-    Ok(Locked {
-        count_skipped: row.count_skipped,
-        hidden: row.hidden,
-    })
+    Ok(Locked { hidden: row })
 }
 
 /// Sets the server's time zone. When it changes, the weekly and monthly leaderboard totals

@@ -129,7 +129,7 @@ impl Running {
                     .await;
             }
         });
-        let rank_fold = tokio::spawn(leaderboard::fold_changes_until(
+        let rank_fold = tokio::spawn(leaderboard::fold_until(
             db.pool.clone(),
             RANK_FOLD_EVERY,
             stop_background.clone(),

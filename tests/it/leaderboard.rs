@@ -68,19 +68,32 @@ async fn assert_histogram_matches_totals(bot: &Dispatcher) {
         .unwrap()
     };
     assert_eq!(drift().await, 0, "the histogram drifted from the totals");
-    waypoint::db::leaderboard::fold_changes(&bot.app.db, waypoint::db::leaderboard::FOLD_BATCH)
-        .await
-        .unwrap();
+    fold(bot).await;
     assert_eq!(drift().await, 0, "folding changed what the histogram says");
     let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM points_histogram_changes")
         .fetch_one(&bot.app.db)
         .await
         .unwrap();
     assert_eq!(pending, 0, "a fold moves every change");
+    let queued: i64 = sqlx::query_scalar("SELECT count(*) FROM points_pending")
+        .fetch_one(&bot.app.db)
+        .await
+        .unwrap();
+    assert_eq!(queued, 0, "a fold moves every queued award");
 }
 
-/// The board as `caller` sees it privately (with their place): the public answer's "My place".
+/// Folds queued awards into the totals boards read, as the background fold does every two
+/// seconds.
+async fn fold(bot: &Dispatcher) {
+    waypoint::db::leaderboard::fold(&bot.app.db, waypoint::db::leaderboard::FOLD_BATCH)
+        .await
+        .unwrap();
+}
+
+/// The board as `caller` sees it privately (with their place): the public answer's "My place",
+/// once the awards so far are folded.
 async fn board(bot: &Dispatcher, caller: Who, line: &str, when: &str) -> String {
+    fold(bot).await;
     let outcome = run_at(bot, caller, line, at(when)).await;
     assert!(!outcome.failed, "{line}: {:?}", outcome.response);
     let public = json(&outcome);
@@ -203,6 +216,46 @@ async fn equal_points_share_a_rank_hidden_members_are_left_out_and_the_caller_al
     assert!(after.contains("**5.** <@605> · 20 points"), "{after}");
 }
 
+/// Others see an award on the board once it is folded; the member who earned it sees it in
+/// their own place at once, and in their rank, up or down.
+#[tokio::test]
+async fn a_members_own_place_counts_awards_not_folded_yet() {
+    let bot = support::bot().await;
+    award(&bot, who(1), 30, "2026-11-20T12:00:00Z", "a").await;
+    award(&bot, who(2), 20, "2026-11-20T12:00:00Z", "b").await;
+    fold(&bot).await;
+    award(&bot, who(2), 15, "2026-11-21T12:00:00Z", "c").await;
+
+    let place = |caller: Who| {
+        let bot = &bot;
+        async move {
+            let outcome = run_at(bot, caller, "/leaderboard", at("2026-11-21T12:05:00Z")).await;
+            let public = text(&json(&outcome));
+            let own = text(&json(
+                &press_mine(bot, caller, &json(&outcome), at("2026-11-21T12:05:00Z")).await,
+            ));
+            (public, own)
+        }
+    };
+    let (public, own) = place(who(2)).await;
+    assert!(
+        public.contains("<@602> · 20 points"),
+        "not folded yet: {public}"
+    );
+    assert!(own.contains("You are **#1** with 35 points."), "{own}");
+
+    // An undo (a negative award) moves the member down at once, not counting their old total.
+    award(&bot, who(2), -15, "2026-11-21T12:01:00Z", "c-undo").await;
+    fold(&bot).await;
+    award(&bot, who(2), -10, "2026-11-21T12:02:00Z", "b-undo").await;
+    let (_, own) = place(who(2)).await;
+    assert!(own.contains("You are **#2** with 10 points."), "{own}");
+    fold(&bot).await;
+    let (public, _) = place(who(1)).await;
+    assert!(public.contains("<@602> · 10 points"), "{public}");
+    assert_histogram_matches_totals(&bot).await;
+}
+
 #[tokio::test]
 async fn pages_turn_and_never_show_another_servers_members() {
     let bot = support::bot().await;
@@ -218,6 +271,7 @@ async fn pages_turn_and_never_show_another_servers_members() {
     }
     let outsider = Who::member(OTHER_GUILD, 700);
     award(&bot, outsider, 5, "2026-11-20T12:00:00Z", "outsider").await;
+    fold(&bot).await;
 
     let click = |who: Who, custom_id: &str| {
         let mut invocation = who.invocation(Action::Component {

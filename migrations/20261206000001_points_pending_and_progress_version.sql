@@ -1,0 +1,39 @@
+-- Two changes that take the leaderboard's bookkeeping and the member lock off the write path.
+--
+-- 1. Awards no longer update the leaderboard totals themselves. Upserting four totals rows
+--    and appending their eight rank changes was about 40% of the PostgreSQL time of a
+--    `/progress set`. A ledger row now only queues itself in `points_pending`; a background
+--    fold (every two seconds) moves the queue into `points_totals` in batches, where one
+--    statement serves thousands of awards. A member's own total adds what is still queued,
+--    so a caller always sees their own change; others see it within a fold.
+--
+-- 2. `members.progress_version` counts the member's progress writes. A topic change reads
+--    the member's progress, plans the change in Rust, and writes it in one statement only if
+--    the version is still the one it read: the optimistic form of the row lock a transaction
+--    held across four round trips before.
+
+--    A member row starts from the clock (microseconds), not from zero, so a member whose data
+--    was deleted and who starts again never reuses a version a slow writer may still hold.
+ALTER TABLE members ADD COLUMN progress_version BIGINT NOT NULL
+    DEFAULT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
+
+CREATE TABLE points_pending (
+    -- The ledger row this queues; one entry per row, and the order folds take them in.
+    ledger_id  BIGINT PRIMARY KEY,
+    guild_id   BIGINT NOT NULL,
+    user_id    BIGINT NOT NULL,
+    points     INTEGER NOT NULL,
+    awarded_at TIMESTAMPTZ NOT NULL,
+    phase      SMALLINT,
+    FOREIGN KEY (guild_id, user_id) REFERENCES members ON DELETE CASCADE
+);
+-- A member's own total: their totals row plus what is queued for them.
+CREATE INDEX points_pending_member ON points_pending (guild_id, user_id);
+
+CREATE OR REPLACE FUNCTION points_totals_add() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO points_pending (ledger_id, guild_id, user_id, points, awarded_at, phase)
+    VALUES (NEW.id, NEW.guild_id, NEW.user_id, NEW.points, NEW.awarded_at, NEW.phase);
+    RETURN NULL;
+END
+$$;
