@@ -8,6 +8,11 @@ use serenity::all::Http;
 use sqlx::PgPool;
 
 use crate::challenges::cache::StandingCache;
+use crate::render::leaderboard::{Board, SharedPage};
+use crate::slice_cache::SliceCache;
+
+/// Leaderboard pages by server, board and page number.
+pub type Boards = SliceCache<(Board, u32), SharedPage>;
 use crate::clock::{Clock, SystemClock};
 use crate::content::Content;
 use crate::db::activity::Activity;
@@ -26,6 +31,8 @@ pub struct App {
     pub progress: ProgressCache,
     /// Challenge standings, shared for a few seconds between requests.
     pub standings: StandingCache,
+    /// Leaderboard pages, shared for a few seconds between requests.
+    pub boards: Boards,
     /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
     pub discord: Option<Arc<Http>>,
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
@@ -51,6 +58,7 @@ impl App {
             activity: Activity::default(),
             progress: ProgressCache::default(),
             standings: StandingCache::default(),
+            boards: Boards::default(),
             discord: None,
             poster: None,
             schedule: ScheduleOptions::default(),

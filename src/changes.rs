@@ -1,5 +1,5 @@
 //! Writes whose data other readers hold copies of: the progress cache (roadmap marks), the
-//! shared challenge standings, and the "last seen" buffer. Each write goes through storage and
+//! shared challenge standings and leaderboard pages, and the "last seen" buffer. Each write goes through storage and
 //! then brings the copies in line, here and nowhere else, so no handler touches a cache.
 
 use chrono::{DateTime, Utc};
@@ -84,8 +84,15 @@ pub async fn delete_member(app: &App, guild: GuildId, user: UserId) -> sqlx::Res
     Ok(removed)
 }
 
-/// The one place shared standings are dropped: after a change to who is in a challenge or
-/// who may be named.
+/// After a transaction that may have changed the server's time zone commits: weekly and
+/// monthly boards are counted in it, so the pages held for the server are dropped.
+pub async fn server_zone_saved(app: &App, guild: GuildId) {
+    app.boards.forget_server(guild).await;
+}
+
+/// The one place shared standings and leaderboard pages are dropped: after a change to who is
+/// in a challenge or who may be named.
 async fn standings_changed(app: &App, guild: GuildId) {
     app.standings.forget_server(guild).await;
+    app.boards.forget_server(guild).await;
 }

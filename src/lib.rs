@@ -30,6 +30,7 @@ pub mod roadmap;
 pub mod roles;
 pub mod schedule;
 pub mod secret;
+pub mod slice_cache;
 pub mod telemetry;
 pub mod weekly;
 pub mod words;

@@ -49,6 +49,7 @@ impl Ids {
                     interaction: n,
                     member: FIRST_MEMBER + k % self.members,
                     guild: GUILD_ID + k % self.servers,
+                    pass: k / self.members,
                 }
             })
             .collect();

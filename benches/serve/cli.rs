@@ -29,7 +29,7 @@ pub struct Options {
     #[arg(long, default_value_t = 5)]
     pub runs: usize,
     /// Distinct members (user ids) the requests cycle through.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = 2000)]
     pub members: u64,
     /// Servers the requests cycle through (each seeded with check-ins and a challenge that
     /// every member joined).

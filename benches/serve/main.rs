@@ -4,10 +4,10 @@
 mod batch;
 mod cli;
 mod compare;
+mod floor;
 mod load;
 mod machine;
 mod payloads;
-mod pgbench;
 mod procfs;
 mod report;
 mod scenarios;
@@ -106,8 +106,8 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
     }
     let mut measured = measure_all(&stack, compared.as_ref(), &key, options, &scenarios).await;
     if let Ok((report, _)) = &mut measured {
-        if invocation.benchmarking && scenarios.iter().any(|s| s.id == WRITE_SCENARIO) {
-            report.baseline = Some(write_baseline(&stack, options).await?);
+        if invocation.benchmarking {
+            report.floors = floors(&stack, options, &scenarios).await?;
         }
     }
     let failed = measured.as_ref().map_or(true, |(ours, theirs)| {
@@ -217,24 +217,39 @@ async fn soak_mode(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The scenario compared with PostgreSQL's own upsert rate.
-const WRITE_SCENARIO: &str = "progress-set";
-
-/// pgbench's single-row upsert rate on the server's database: the median of `runs` runs.
-async fn write_baseline(stack: &Stack, options: &Options) -> anyhow::Result<pgbench::Baseline> {
+/// The floor of each write scenario that ran: pgbench running its statements on the server's
+/// database, the median of `runs` runs.
+async fn floors(
+    stack: &Stack,
+    options: &Options,
+    scenarios: &[&Scenario],
+) -> anyhow::Result<Vec<floor::Floor>> {
     let seconds = Duration::from_secs_f64(options.seconds.max(1.0));
-    let mut runs = Vec::new();
-    for run in 1..=options.runs {
-        let baseline =
-            pgbench::upsert_rate(stack.database_url(), options.concurrency, seconds).await?;
-        eprintln!(
-            "run {run}/{}  {:<24} {:>8.0} tps       avg {:>7.2} ms",
-            options.runs, "pgbench upsert", baseline.tps, baseline.latency_ms
-        );
-        runs.push(baseline);
+    let mut floors = Vec::new();
+    for &(scenario, script) in floor::FLOORS {
+        if !scenarios.iter().any(|s| s.id == scenario) {
+            continue;
+        }
+        let mut runs = Vec::new();
+        for run in 1..=options.runs {
+            let measured = floor::measure(
+                stack.database_url(),
+                (scenario, script),
+                options.members,
+                options.concurrency,
+                seconds,
+            )
+            .await?;
+            eprintln!(
+                "run {run}/{}  {:<24} {:>8.0} tps       avg {:>7.2} ms",
+                options.runs, script, measured.tps, measured.latency_ms
+            );
+            runs.push(measured);
+        }
+        runs.sort_by(|a, b| a.tps.total_cmp(&b.tps));
+        floors.push(runs.swap_remove(runs.len() / 2));
     }
-    runs.sort_by(|a, b| a.tps.total_cmp(&b.tps));
-    Ok(runs.swap_remove(runs.len() / 2))
+    Ok(floors)
 }
 
 /// One server under load: its processes, its load generator, its members and its rows.
@@ -279,7 +294,7 @@ impl<'a> Side<'a> {
             idle_rss_mib: self.idle_rss_mib,
             peak_per_scenario: self.peak_per_scenario,
             rows: self.rows,
-            baseline: None,
+            floors: Vec::new(),
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct Sender {
     pub interaction: u64,
     pub member: u64,
     pub guild: u64,
+    /// How many times every member has sent a request of this run before this one.
+    pub pass: u64,
 }
 
 pub fn ping(who: Sender) -> Value {
@@ -127,13 +129,24 @@ impl Key {
     }
 }
 
+/// What the `/checkin` form says in every bench submission.
+pub const CHECKIN_DID: &str = "Worked through the attention chapter and its exercises";
+pub const CHECKIN_GOAL: &str = "Build a small retrieval demo";
+
+/// The shipped content, loaded once.
+pub fn library() -> &'static waypoint::roadmap::Library {
+    static LIBRARY: OnceLock<waypoint::roadmap::Library> = OnceLock::new();
+    LIBRARY.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
+        waypoint::content::load(&dir).expect("the shipped roadmap loads")
+    })
+}
+
 /// The shipped roadmap's topic ids, loaded once.
 pub fn topic_ids() -> &'static [String] {
     static TOPICS: OnceLock<Vec<String>> = OnceLock::new();
     TOPICS.get_or_init(|| {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
-        let library = waypoint::content::load(&dir).expect("the shipped roadmap loads");
-        library
+        library()
             .roadmaps
             .iter()
             .flat_map(|r| r.topics().map(|t| t.topic.id.clone()))

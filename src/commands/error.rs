@@ -34,4 +34,15 @@ impl From<sqlx::Error> for CommandError {
     }
 }
 
+/// A failed count shared by several requests (see `slice_cache`): each reports it the same way.
+impl From<std::sync::Arc<sqlx::Error>> for CommandError {
+    fn from(shared: std::sync::Arc<sqlx::Error>) -> Self {
+        match std::sync::Arc::try_unwrap(shared) {
+            Ok(e) => Self::from(e),
+            Err(e) if crate::db::is_unavailable(&e) => Self::Unavailable(sqlx::Error::PoolTimedOut),
+            Err(e) => Self::Internal(anyhow::anyhow!("counting a shared answer: {e}")),
+        }
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

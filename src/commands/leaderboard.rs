@@ -2,7 +2,9 @@
 //! page. The public board shows the shared standing; the caller's own place is in the private
 //! copy its buttons answer with.
 
-use chrono::Datelike;
+use chrono::{DateTime, Datelike, Utc};
+use serenity::all::GuildId;
+use sqlx::PgPool;
 
 use super::challenge::{complete_names, find as find_challenge, standing_now};
 use super::error::{CommandError, CommandResult};
@@ -16,9 +18,10 @@ use crate::db::leaderboard::{self as store, Standing};
 use crate::db::prompts::server_zone;
 use crate::render::challenge::progress_amount;
 use crate::render::challenge::{your_line, TIE_RULE};
-use crate::render::leaderboard::{self as view, Board, Page, PageId, PAGE_SIZE};
+use crate::render::leaderboard::{self as view, Board, Page, PageId, SharedPage, PAGE_SIZE};
 use crate::render::{Choice, Reply};
 use crate::roadmap::Library;
+use crate::slice_cache::Count;
 use crate::weekly::week_key;
 use crate::words;
 
@@ -103,11 +106,60 @@ async fn turn_page(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
 }
 
 async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
+    if let Board::Challenge(id) = board {
+        return show_challenge(ctx, id, page).await;
+    }
     let guild = ctx.guild()?;
     let now = ctx.invocation.now;
+    let count = || -> Count<SharedPage> {
+        let (db, title) = (ctx.app.db.clone(), phase_title(ctx, board));
+        Box::pin(async move { read_page(&db, guild, board, page, now, title).await })
+    };
+    let shared = ctx.app.boards.get(guild, (board, page), now, count).await?;
+    let you = if ctx.private() {
+        // Counted now, with the caller's awards not folded yet: their own change shows.
+        let caller = ctx.invocation.user_id;
+        let place = store::place(&ctx.app.db, guild, &shared.scope, caller).await?;
+        Some((caller, view::place_line(place)))
+    } else {
+        None
+    };
+    Ok(view::page(Page {
+        title: &shared.title,
+        board,
+        page,
+        standings: &shared.standings,
+        more: shared.more,
+        you,
+        amount: &|points| words::count(points, "point", "points"),
+        footer: "equal points share a rank · hidden members are left out",
+    }))
+}
+
+/// A phase board's title, from the server's roadmap (content, so no database).
+fn phase_title(ctx: &Ctx<'_>, board: Board) -> Option<String> {
+    let Board::Phase(n) = board else {
+        return None;
+    };
+    let title = ctx
+        .roadmap()
+        .phase(n)
+        .map_or(format!("Phase {n}"), |p| format!("Phase {n} · {}", p.title));
+    Some(format!("Leaderboard · {title}"))
+}
+
+/// Reads a page of a points board as of `now` (the week and month in the server's zone).
+async fn read_page(
+    db: &PgPool,
+    guild: GuildId,
+    board: Board,
+    page: u32,
+    now: DateTime<Utc>,
+    phase_title: Option<String>,
+) -> sqlx::Result<SharedPage> {
     let (scope, title) = match board {
         Board::Week => {
-            let zone = server_zone(&ctx.app.db, guild).await?;
+            let zone = server_zone(db, guild).await?;
             let week = week_key(now, zone);
             let days = words::week_range(&week);
             (
@@ -116,7 +168,7 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
             )
         }
         Board::Month => {
-            let zone = server_zone(&ctx.app.db, guild).await?;
+            let zone = server_zone(db, guild).await?;
             let local = now.with_timezone(&zone);
             let month = format!("{}-{:02}", local.year(), local.month());
             (
@@ -124,35 +176,18 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
                 format!("Leaderboard · this month ({})", local.format("%B %Y")),
             )
         }
-        Board::All => ("all".to_string(), "Leaderboard · all time".to_string()),
-        Board::Challenge(id) => return show_challenge(ctx, id, page).await,
-        Board::Phase(n) => {
-            let title = ctx
-                .roadmap()
-                .phase(n)
-                .map_or(format!("Phase {n}"), |p| format!("Phase {n} · {}", p.title));
-            (format!("phase:{n}"), format!("Leaderboard · {title}"))
+        Board::All | Board::Challenge(_) => {
+            ("all".to_string(), "Leaderboard · all time".to_string())
         }
+        Board::Phase(n) => (format!("phase:{n}"), phase_title.unwrap_or_default()),
     };
-    let db = &ctx.app.db;
     let (standings, more) = store::page(db, guild, &scope, i64::from(page), PAGE_SIZE).await?;
-    let you = if ctx.private() {
-        let caller = ctx.invocation.user_id;
-        let place = store::place(db, guild, &scope, caller).await?;
-        Some((caller, view::place_line(place)))
-    } else {
-        None
-    };
-    Ok(view::page(Page {
-        title: &title,
-        board,
-        page,
-        standings: &standings,
+    Ok(SharedPage {
+        title,
+        scope,
+        standings,
         more,
-        you,
-        amount: &|points| words::count(points, "point", "points"),
-        footer: "equal points share a rank · hidden members are left out",
-    }))
+    })
 }
 
 /// A challenge's standing as a leaderboard: progress instead of points. The id comes from a

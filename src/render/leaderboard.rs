@@ -8,12 +8,22 @@ use serenity::all::UserId;
 use super::reply::{ActionRow, Button, Component, Embed, Reply};
 use crate::db::leaderboard::{Place, Standing};
 
+/// A page of a board as every caller sees it in one time slice (shared, see `slice_cache`).
+#[derive(Debug, Clone)]
+pub struct SharedPage {
+    pub title: String,
+    /// The totals it was read from (`week:2026-W49`, …), for the caller's own place.
+    pub scope: String,
+    pub standings: Vec<Standing>,
+    pub more: bool,
+}
+
 /// Members per page.
 pub const PAGE_SIZE: i64 = 10;
 const MINE: &str = "me";
 
 /// What a leaderboard counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Board {
     Week,
     Month,

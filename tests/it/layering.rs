@@ -43,6 +43,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "channels",
             "celebrations",
             "changes",
+            "slice_cache",
             "progress/cache",
             "challenges/cache",
             "posting",

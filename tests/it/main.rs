@@ -15,6 +15,7 @@ mod dispatch;
 mod embedded;
 mod endpoint;
 mod faults;
+mod floor;
 mod gateway;
 mod hostile;
 mod isolation;

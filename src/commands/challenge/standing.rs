@@ -6,11 +6,12 @@ use std::sync::Arc;
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::lookup::find;
-use crate::challenges::cache::{Count, Standing};
+use crate::challenges::cache::Standing;
 use crate::challenges::standing::Progress;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
 use crate::render::challenge as view;
 use crate::render::Reply;
+use crate::slice_cache::Count;
 
 /// A challenge's ranked standing (shared between requests for a few seconds, see
 /// `StandingCache`) and, with `own`, the caller's own progress, counted now so their own
@@ -22,25 +23,19 @@ pub(crate) async fn standing_now(
 ) -> CommandResult<(Arc<Standing>, Option<Progress>)> {
     let topics = ctx.app.content.challenge_topics(challenge);
     let (db, now, user) = (&ctx.app.db, ctx.invocation.now, ctx.invocation.user_id);
-    let count = || -> Count {
+    let count = || -> Count<Standing> {
         let (db, challenge, topics) = (db.clone(), challenge.clone(), topics.clone());
-        Box::pin(
-            async move { store::progress(&db, &challenge, topics.as_deref(), now, None).await },
-        )
+        Box::pin(async move {
+            store::progress(&db, &challenge, topics.as_deref(), now, None)
+                .await
+                .map(Standing::new)
+        })
     };
     let standing = ctx
         .app
         .standings
         .get(challenge.guild.into(), challenge.id, now, count)
-        .await
-        .map_err(|shared| match Arc::try_unwrap(shared) {
-            Ok(e) => CommandError::from(e),
-            // Several requests shared the failed count; each reports it the same way.
-            Err(e) if crate::db::is_unavailable(&e) => {
-                CommandError::Unavailable(sqlx::Error::PoolTimedOut)
-            }
-            Err(e) => CommandError::Internal(anyhow::anyhow!("counting a standing: {e}")),
-        })?;
+        .await?;
     if !own {
         return Ok((standing, None));
     }

@@ -91,6 +91,7 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     };
     let (next_reminder, next_digest) = plan(&mut tx, guild, &settings, ctx.invocation.now).await?;
     tx.commit().await?;
+    crate::changes::server_zone_saved(ctx.app, guild).await;
     let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
         at.map_or("not planned".to_string(), |at| {
             format!("<t:{}:F>", at.timestamp())

@@ -52,8 +52,8 @@ pub enum Saved {
     Edited,
 }
 
-/// What saving a check-in did, and whether its member hides their progress (read under their
-/// lock, so the confirmation's visibility needs no read of its own).
+/// What saving a check-in did, and whether its member hides their progress (read by the same
+/// statement, so the confirmation's visibility needs no read of its own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SaveOutcome {
     pub saved: Saved,
@@ -71,19 +71,39 @@ pub async fn save(
     grant: &Grant,
     now: DateTime<Utc>,
 ) -> sqlx::Result<SaveOutcome> {
-    let mut tx = pool.begin().await?;
-    let hidden = servers::lock_member(&mut tx, guild, user, now)
-        .await?
-        .hidden;
-    let created = sqlx::query_scalar!(
-        r#"INSERT INTO checkins (guild_id, user_id, week, did, blockers, next_goal, link,
-                                 met_last_goal, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-           ON CONFLICT (guild_id, user_id, week) DO UPDATE
-               SET did = EXCLUDED.did, blockers = EXCLUDED.blockers,
-                   next_goal = EXCLUDED.next_goal, link = EXCLUDED.link,
-                   met_last_goal = EXCLUDED.met_last_goal, updated_at = EXCLUDED.updated_at
-           RETURNING (xmax = 0) AS "created!""#,
+    // One statement, so one round trip: the member's row (created if need be) is locked by
+    // its upsert for the rest of it, and every part is written or none.
+    let row = sqlx::query!(
+        r#"WITH server AS (
+             INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT (guild_id) DO NOTHING
+           ),
+           member AS (
+             INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+             VALUES ($1, $2, $9, $9)
+             ON CONFLICT (guild_id, user_id)
+             DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)
+             RETURNING hidden
+           ),
+           checkin AS (
+             INSERT INTO checkins (guild_id, user_id, week, did, blockers, next_goal, link,
+                                   met_last_goal, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+             ON CONFLICT (guild_id, user_id, week) DO UPDATE
+                 SET did = EXCLUDED.did, blockers = EXCLUDED.blockers,
+                     next_goal = EXCLUDED.next_goal, link = EXCLUDED.link,
+                     met_last_goal = EXCLUDED.met_last_goal, updated_at = EXCLUDED.updated_at
+             RETURNING (xmax = 0) AS created
+           ),
+           award AS (
+             INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
+             VALUES ($1, $2, $10, $11, $12, $13, $9)
+             ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
+           ),
+           draft AS (
+             DELETE FROM checkin_drafts WHERE guild_id = $1 AND user_id = $2
+           )
+           SELECT (SELECT created FROM checkin) AS "created!",
+                  (SELECT hidden FROM member) AS "hidden!""#,
         guild.db(),
         user.db(),
         week,
@@ -92,32 +112,15 @@ pub async fn save(
         check_in.goal,
         check_in.link,
         check_in.met.map(|m| m.as_str()),
-        now
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (guild_id, user_id, award_key) DO NOTHING",
-        guild.db(),
-        user.db(),
+        now,
         grant.kind,
         grant.reference,
         grant.points,
         grant.key,
-        now
     )
-    .execute(&mut *tx)
+    .fetch_one(pool)
     .await?;
-    sqlx::query!(
-        "DELETE FROM checkin_drafts WHERE guild_id = $1 AND user_id = $2",
-        guild.db(),
-        user.db()
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    let (created, hidden) = (row.created, row.hidden);
     Ok(SaveOutcome {
         saved: if created {
             Saved::Created

@@ -1,0 +1,41 @@
+-- The floor of the `/checkin` submission: the one statement that saves a check-in
+-- (src/db/checkins/entries.rs, `save`), run by pgbench on the bench's database at the bench's
+-- concurrency. `benches/serve/floor.rs` gives the constants (`-D`); `tests/it/floor.rs` fails
+-- if this statement drifts from the code's.
+--
+-- Parameters are the code's `$n`, named `:c<n>`. pgbench cannot send a NULL or an empty
+-- parameter, so those the bench's form sends (no link, no answer about last week's goal, and
+-- the empty "blockers", sent here as NULL at the same cost) are written in place, marked
+-- `/*$n*/`. As in the bench, a member's first check-in of the week inserts it
+-- with its award, and later ones edit it.
+\set c2 random(:first_member, :last_member)
+WITH server AS (
+             INSERT INTO servers (guild_id) VALUES (:c1) ON CONFLICT (guild_id) DO NOTHING
+           ),
+           member AS (
+             INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+             VALUES (:c1, :c2, :c9, :c9)
+             ON CONFLICT (guild_id, user_id)
+             DO UPDATE SET last_seen_at = GREATEST(members.last_seen_at, EXCLUDED.last_seen_at)
+             RETURNING hidden
+           ),
+           checkin AS (
+             INSERT INTO checkins (guild_id, user_id, week, did, blockers, next_goal, link,
+                                   met_last_goal, created_at, updated_at)
+             VALUES (:c1, :c2, :c3, :c4, NULL /*$5*/, :c6, NULL /*$7*/, NULL /*$8*/, :c9, :c9)
+             ON CONFLICT (guild_id, user_id, week) DO UPDATE
+                 SET did = EXCLUDED.did, blockers = EXCLUDED.blockers,
+                     next_goal = EXCLUDED.next_goal, link = EXCLUDED.link,
+                     met_last_goal = EXCLUDED.met_last_goal, updated_at = EXCLUDED.updated_at
+             RETURNING (xmax = 0) AS created
+           ),
+           award AS (
+             INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
+             VALUES (:c1, :c2, :c10, :c11, :c12, :c13, :c9)
+             ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
+           ),
+           draft AS (
+             DELETE FROM checkin_drafts WHERE guild_id = :c1 AND user_id = :c2
+           )
+           SELECT (SELECT created FROM checkin) AS "created!",
+                  (SELECT hidden FROM member) AS "hidden!";

@@ -1,0 +1,171 @@
+//! The yardstick for writes: pgbench running the very statements a write command runs
+//! (`benches/floor/*.sql`, checked against the code by `tests/it/floor.rs`) on the bench's own
+//! database, with the same concurrency and members. What the command reaches of that rate is
+//! what serving it costs on top of the database's own work.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use tokio::process::Command;
+use waypoint::progress::plan::{plan, Amount, Current, Plan, Request, Rules};
+use waypoint::progress::TopicState;
+
+use crate::payloads::{self, FIRST_MEMBER, GUILD_ID};
+
+/// What pgbench measured for one script.
+pub struct Floor {
+    /// The scenario it is the floor of.
+    pub scenario: &'static str,
+    pub script: &'static str,
+    pub tps: f64,
+    pub latency_ms: f64,
+    pub clients: usize,
+    pub seconds: u64,
+}
+
+/// The scenarios that have a floor, and its script.
+pub const FLOORS: &[(&str, &str)] = &[
+    ("progress-set", "progress_set.sql"),
+    ("checkin-submit", "checkin_submit.sql"),
+];
+
+/// The values a script takes as constants (`-D`): what the command would send for the same
+/// request, worked out by the same code (the topic change's plan, the check-in's grant).
+fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> {
+    let mut out = vec![
+        ("first_member".to_string(), FIRST_MEMBER.to_string()),
+        (
+            "last_member".to_string(),
+            (FIRST_MEMBER + members.max(1) - 1).to_string(),
+        ),
+    ];
+    let now = Utc::now();
+    let mut set = |name: &str, value: String| out.push((name.to_string(), value));
+    match script {
+        "progress_set.sql" => {
+            let library = payloads::library();
+            let roadmap = library.roadmaps.first().context("the shipped roadmap")?;
+            let topic = roadmap.topics().next().context("a topic")?;
+            let request = Request {
+                topic,
+                state: TopicState::Done,
+                proof: None,
+            };
+            let Plan::Change(change) =
+                plan(roadmap, &Current::default(), request, Rules::default())
+            else {
+                bail!("marking a topic done for a new member changes nothing");
+            };
+            let list = |items: Vec<String>| format!("{{{}}}", items.join(","));
+            let phase = topic.phase.number.to_string();
+            set("r1", GUILD_ID.to_string());
+            set("r3", phase.clone());
+            set("w1", GUILD_ID.to_string());
+            set("w3", change.topic_id.clone());
+            set("w4", change.state.as_str().to_string());
+            set("w6", change.done_count.to_string());
+            set("w7", now.to_rfc3339());
+            set("w8", phase);
+            set("w9", change.phase.is_some_and(|p| p.complete).to_string());
+            set("w10", change.phase.map_or(0, |p| p.completions).to_string());
+            set("w11", change.phase.is_some().to_string());
+            let awards = &change.awards;
+            set(
+                "w12",
+                list(awards.iter().map(|a| a.kind.to_string()).collect()),
+            );
+            set(
+                "w13",
+                list(awards.iter().map(|a| a.reference.clone()).collect()),
+            );
+            let points = |a: &Amount| match a {
+                Amount::Points(p) => p.to_string(),
+                Amount::Reverses(_) => "NULL".to_string(),
+            };
+            set(
+                "w14",
+                list(awards.iter().map(|a| points(&a.amount)).collect()),
+            );
+            set("w15", list(awards.iter().map(|a| a.key.clone()).collect()));
+            set(
+                "w16",
+                list(awards.iter().map(|_| "NULL".to_string()).collect()),
+            );
+            set("w18", waypoint::achievements::PHASE.to_string());
+        }
+        "checkin_submit.sql" => {
+            let week = waypoint::weekly::week_key(now, chrono_tz::UTC);
+            let grant = waypoint::points::checkin(&week);
+            set("c1", GUILD_ID.to_string());
+            set("c3", week);
+            set("c4", payloads::CHECKIN_DID.to_string());
+            set("c6", payloads::CHECKIN_GOAL.to_string());
+            set("c9", now.to_rfc3339());
+            set("c10", grant.kind.to_string());
+            set("c11", grant.reference);
+            set("c12", grant.points.to_string());
+            set("c13", grant.key);
+        }
+        other => bail!("no constants for floor script {other}"),
+    }
+    Ok(out)
+}
+
+/// Runs `script` with pgbench against `url` for `duration` with `clients`.
+pub async fn measure(
+    url: &str,
+    (scenario, script): (&'static str, &'static str),
+    members: u64,
+    clients: usize,
+    duration: Duration,
+) -> anyhow::Result<Floor> {
+    let pgbench = waypoint::db::pg_binaries::find_program("pgbench")
+        .context("pgbench is not installed (Debian: the postgresql package has it)")?;
+    let url = url::Url::parse(url).context("the database URL")?;
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "benches", "floor", script]
+        .iter()
+        .collect();
+    let seconds = duration.as_secs().max(1);
+    let mut command = Command::new(pgbench);
+    command
+        .args(["-n", "-M", "prepared", "-j", "2"])
+        .arg(format!("--client={clients}"))
+        .arg(format!("--time={seconds}"))
+        .arg(format!("--file={}", path.display()))
+        .arg(format!("--host={}", url.host_str().unwrap_or("127.0.0.1")))
+        .arg(format!("--port={}", url.port().unwrap_or(5432)))
+        .arg(format!("--username={}", url.username()))
+        .env("PGPASSWORD", url.password().unwrap_or_default());
+    for (name, value) in defines(script, members)? {
+        command.arg(format!("--define={name}={value}"));
+    }
+    let output = command
+        .arg(url.path().trim_start_matches('/'))
+        .output()
+        .await
+        .context("running pgbench")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!(
+            "pgbench failed on {script}: {}{}",
+            text,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let number = |prefix: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse::<f64>().ok())
+    };
+    Ok(Floor {
+        scenario,
+        script,
+        tps: number("tps = ").context("pgbench printed no tps")?,
+        latency_ms: number("latency average = ").unwrap_or(f64::NAN),
+        clients,
+        seconds,
+    })
+}
