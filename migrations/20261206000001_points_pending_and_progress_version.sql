@@ -37,3 +37,46 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- 3. The histogram's changes are appended once per statement on `points_totals`, not once per
+--    row: a fold writes thousands of totals in one statement, and many of them share a total,
+--    so their changes add up to a few rows. (Transition tables allow one event per trigger,
+--    hence three triggers on one function.)
+DROP TRIGGER points_histogram_after_change ON points_totals;
+
+CREATE FUNCTION points_histogram_track_rows() RETURNS TRIGGER LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO points_histogram_changes (guild_id, scope, points, change)
+        SELECT guild_id, scope, points, count(*)::int FROM new_rows
+        WHERE NOT hidden AND points > 0
+        GROUP BY guild_id, scope, points;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO points_histogram_changes (guild_id, scope, points, change)
+        SELECT guild_id, scope, points, SUM(change)::int
+        FROM (SELECT guild_id, scope, points, -1 AS change FROM old_rows
+              WHERE NOT hidden AND points > 0
+              UNION ALL
+              SELECT guild_id, scope, points, 1 FROM new_rows
+              WHERE NOT hidden AND points > 0) AS moved
+        GROUP BY guild_id, scope, points
+        HAVING SUM(change) <> 0;
+    ELSE
+        INSERT INTO points_histogram_changes (guild_id, scope, points, change)
+        SELECT guild_id, scope, points, -count(*)::int FROM old_rows
+        WHERE NOT hidden AND points > 0
+        GROUP BY guild_id, scope, points;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER points_histogram_after_insert AFTER INSERT ON points_totals
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION points_histogram_track_rows();
+CREATE TRIGGER points_histogram_after_update AFTER UPDATE ON points_totals
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION points_histogram_track_rows();
+CREATE TRIGGER points_histogram_after_delete AFTER DELETE ON points_totals
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION points_histogram_track_rows();

@@ -4,9 +4,8 @@
 -- if this statement drifts from the code's.
 --
 -- Parameters are the code's `$n`, named `:c<n>`. pgbench cannot send a NULL or an empty
--- parameter, so those the bench's form sends (no link, no answer about last week's goal, and
--- the empty "blockers", sent here as NULL at the same cost) are written in place, marked
--- `/*$n*/`. As in the bench, a member's first check-in of the week inserts it
+-- parameter, so those the bench's form sends (the empty "blockers", no link, no answer about
+-- last week's goal) are written in place, marked `/*$n*/`. As in the bench, a member's first check-in of the week inserts it
 -- with its award, and later ones edit it.
 \set c2 random(:first_member, :last_member)
 WITH server AS (
@@ -22,7 +21,7 @@ WITH server AS (
            checkin AS (
              INSERT INTO checkins (guild_id, user_id, week, did, blockers, next_goal, link,
                                    met_last_goal, created_at, updated_at)
-             VALUES (:c1, :c2, :c3, :c4, NULL /*$5*/, :c6, NULL /*$7*/, NULL /*$8*/, :c9, :c9)
+             VALUES (:c1, :c2, :c3, :c4, '' /*$5*/, :c6, NULL /*$7*/, NULL /*$8*/, :c9, :c9)
              ON CONFLICT (guild_id, user_id, week) DO UPDATE
                  SET did = EXCLUDED.did, blockers = EXCLUDED.blockers,
                      next_goal = EXCLUDED.next_goal, link = EXCLUDED.link,

@@ -88,14 +88,23 @@ const FOLD_BATCH_MIN: i64 = 500;
 /// and changes it moved. Several processes may fold at once: each takes rows the others have
 /// not locked.
 pub async fn fold(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
-    let awards = fold_awards(pool, batch).await?;
-    Ok(awards + fold_changes(pool, batch).await?)
+    let mut tx = pool.begin().await?;
+    // Background work on a database that members' requests may saturate, where a statement
+    // gets a small share of the CPU: bounded by this, not by the pool's timeout for members'
+    // waits, or a fold would time out whenever it is needed most and never catch up.
+    sqlx::query("SET LOCAL statement_timeout = '30s'")
+        .execute(&mut *tx)
+        .await?;
+    let awards = fold_awards(&mut tx, batch).await?;
+    let changes = fold_changes(&mut tx, batch).await?;
+    tx.commit().await?;
+    Ok(awards + changes)
 }
 
 /// Adds queued awards to the totals of every scope they count in (the server's time zone
 /// decides their week and month). Totals are written in key order, so two folds never wait
 /// on each other in a circle.
-async fn fold_awards(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
+async fn fold_awards(conn: &mut PgConnection, batch: i64) -> sqlx::Result<u64> {
     let moved = sqlx::query_scalar!(
         r#"WITH moved AS (
                DELETE FROM points_pending
@@ -116,7 +125,7 @@ async fn fold_awards(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
            SELECT count(*) AS "n!" FROM moved"#,
         batch
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(u64::try_from(moved).unwrap_or(0))
 }
@@ -153,7 +162,7 @@ pub async fn fold_member(
 
 /// Folds up to `batch` pending histogram changes into the histogram; returns how many it
 /// moved.
-async fn fold_changes(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
+async fn fold_changes(conn: &mut PgConnection, batch: i64) -> sqlx::Result<u64> {
     let moved = sqlx::query_scalar!(
         r#"WITH moved AS (
                DELETE FROM points_histogram_changes
@@ -169,7 +178,7 @@ async fn fold_changes(pool: &PgPool, batch: i64) -> sqlx::Result<u64> {
            SELECT count(*) AS "n!" FROM moved"#,
         batch
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(u64::try_from(moved).unwrap_or(0))
 }

@@ -26,11 +26,13 @@ fn statements(script: &str) -> Vec<String> {
         .collect()
 }
 
-/// `:w12` and `NULL /*$12*/` back to `$12`.
+/// `:w12`, and a value written in place (`NULL /*$12*/`, `'' /*$12*/`), back to `$12`.
 fn parameters(sql: &str) -> String {
     let mut out = sql.to_string();
     for n in (1..=40).rev() {
-        out = out.replace(&format!("NULL /*${n}*/"), &format!("${n}"));
+        for value in ["NULL", "''"] {
+            out = out.replace(&format!("{value} /*${n}*/"), &format!("${n}"));
+        }
     }
     let mut result = String::new();
     let mut chars = out.chars().peekable();
