@@ -1,6 +1,7 @@
 //! Requests signed ahead of time: ed25519 signing costs about as much as the server's check,
 //! so doing it inside the timed loop would measure the client.
 
+use std::collections::HashMap;
 use std::thread;
 
 use anyhow::Context;
@@ -17,6 +18,8 @@ use crate::scenarios::{Expect, Scenario};
 const FIRST_INTERACTION: u64 = 1_200_000_000_000_000_000;
 
 pub struct Signed {
+    /// The scenario it belongs to (mixed loads report latency per scenario).
+    pub scenario: &'static str,
     pub body: Bytes,
     /// What a correct answer to it looks like.
     pub expect: Expect,
@@ -24,11 +27,14 @@ pub struct Signed {
     pub timestamp: HeaderValue,
 }
 
-/// Hands out interaction ids that are never reused within a run, and cycles members.
+/// Hands out interaction ids that are never reused within a run, and cycles members: each
+/// scenario's requests go round the members in turn, counted per scenario, so a scenario's
+/// passes over the members (`Sender::pass`) do not depend on what ran between its runs.
 pub struct Ids {
     next: u64,
     members: u64,
     servers: u64,
+    sent: HashMap<&'static str, u64>,
 }
 
 impl Ids {
@@ -37,14 +43,18 @@ impl Ids {
             next: FIRST_INTERACTION,
             members: members.max(1),
             servers: servers.max(1),
+            sent: HashMap::new(),
         }
     }
 
-    fn take(&mut self, count: usize) -> Vec<Sender> {
+    fn take(&mut self, scenario: &'static str, count: usize) -> Vec<Sender> {
+        let sent = self.sent.entry(scenario).or_default();
+        let first = *sent;
+        *sent += count as u64;
         let senders = (0..count as u64)
-            .map(|k| {
-                let n = self.next + k;
-                let k = n - FIRST_INTERACTION;
+            .map(|i| {
+                let n = self.next + i;
+                let k = first + i;
                 Sender {
                     interaction: n,
                     member: FIRST_MEMBER + k % self.members,
@@ -65,7 +75,7 @@ pub fn sign(
     ids: &mut Ids,
     count: usize,
 ) -> anyhow::Result<Vec<Signed>> {
-    let senders = ids.take(count);
+    let senders = ids.take(scenario.id, count);
     let timestamp = Utc::now().timestamp().to_string();
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = senders.len().div_ceil(threads).max(1);
@@ -102,7 +112,28 @@ fn sign_part(
                 timestamp: timestamp_header.clone(),
                 body: Bytes::from(body),
                 expect: scenario.expect,
+                scenario: scenario.id,
             })
         })
         .collect()
+}
+
+/// `each` requests of every scenario, signed now and interleaved request by request.
+pub fn mixed(
+    scenarios: &[&'static Scenario],
+    key: &Key,
+    ids: &mut Ids,
+    each: usize,
+) -> anyhow::Result<Vec<Signed>> {
+    let mut parts: Vec<std::vec::IntoIter<Signed>> = Vec::new();
+    for scenario in scenarios {
+        parts.push(sign(scenario, key, ids, each)?.into_iter());
+    }
+    let mut all = Vec::with_capacity(each * parts.len());
+    for _ in 0..each {
+        for part in &mut parts {
+            all.extend(part.next());
+        }
+    }
+    Ok(all)
 }

@@ -39,6 +39,11 @@ pub struct Options {
     /// failures every 30 s (BENCHMARKS.md's soak section).
     #[arg(long)]
     pub soak: Option<f64>,
+    /// Instead of the table: every scenario mixed and sent at this constant rate (requests per
+    /// second) for `--seconds`, reporting each command's latency (BENCHMARKS.md's
+    /// constant-rate section).
+    #[arg(long)]
+    pub rate: Option<f64>,
     /// Only these scenarios, by id, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
@@ -141,6 +146,14 @@ impl Options {
             "--soak takes a positive number of minutes"
         );
         anyhow::ensure!(self.requests != Some(0), "--requests must be at least 1");
+        anyhow::ensure!(
+            self.rate.is_none_or(|r| r.is_finite() && r > 0.0),
+            "--rate takes a positive number of requests per second"
+        );
+        anyhow::ensure!(
+            self.soak.is_none() || self.rate.is_none(),
+            "--soak and --rate are two modes: give one or the other"
+        );
         anyhow::ensure!(
             self.soak.is_none() || self.compare.is_none(),
             "--compare measures the table's scenarios, not a soak: give one or the other"

@@ -47,6 +47,8 @@ pub struct Outcome {
     pub elapsed: Duration,
     /// Latency of each successful request, in microseconds.
     pub latencies_us: Vec<u32>,
+    /// The same, by scenario (filled by paced loads, which mix scenarios).
+    pub by_scenario: BTreeMap<&'static str, Vec<u32>>,
 }
 
 impl Outcome {
@@ -78,6 +80,9 @@ impl Outcome {
             *self.failures.entry(what).or_default() += n;
         }
         self.latencies_us.extend(other.latencies_us);
+        for (scenario, latencies) in other.by_scenario {
+            self.by_scenario.entry(scenario).or_default().extend(latencies);
+        }
     }
 
     fn fail(&mut self, what: String) {
@@ -107,12 +112,31 @@ impl Load {
     /// checking that each answer is a 200 of the `type` and, where given, the text its request
     /// expects.
     pub async fn run(&mut self, batch: Arc<Vec<Signed>>, until: Until) -> Outcome {
+        self.drive(batch, until, None).await
+    }
+
+    /// Sends requests from `batch` at a constant `rate` per second for `duration`, whatever
+    /// the answers' speed: request i is due at start + i / rate, and its latency counts from
+    /// then, so a slow answer that delays the next sends is charged to them too (no
+    /// coordinated omission). `concurrency` bounds the requests in flight.
+    pub async fn run_paced(
+        &mut self,
+        batch: Arc<Vec<Signed>>,
+        rate: f64,
+        duration: Duration,
+    ) -> Outcome {
+        self.drive(batch, Until::Elapsed(duration), Some(rate))
+            .await
+    }
+
+    async fn drive(&mut self, batch: Arc<Vec<Signed>>, until: Until, rate: Option<f64>) -> Outcome {
         let started = Instant::now();
         let job = Arc::new(Job {
             addr: self.addr,
             host: self.host.clone(),
             batch,
             next: AtomicUsize::new(0),
+            pace: rate.map(|rate| (started, rate)),
             stop: match until {
                 Until::Elapsed(d) => Stop::At(started + d),
                 Until::Sent(n) => Stop::After(n),
@@ -144,6 +168,8 @@ struct Job {
     batch: Arc<Vec<Signed>>,
     /// Index of the next request to send, shared by all workers.
     next: AtomicUsize,
+    /// For a paced load: when it started, and requests per second.
+    pace: Option<(Instant, f64)>,
     stop: Stop,
 }
 
@@ -160,8 +186,11 @@ async fn worker(
     let uri = Uri::from_static("/interactions");
     loop {
         let i = job.next.fetch_add(1, Ordering::Relaxed);
+        let due = job
+            .pace
+            .map(|(start, rate)| start + Duration::from_secs_f64(i as f64 / rate));
         let more = match job.stop {
-            Stop::At(deadline) => Instant::now() < deadline,
+            Stop::At(deadline) => due.unwrap_or_else(Instant::now) < deadline,
             Stop::After(n) => i < n,
         };
         if !more || job.batch.is_empty() {
@@ -175,7 +204,10 @@ async fn worker(
         if connection.as_ref().is_some_and(SendRequest::is_closed) {
             connection = None;
         }
-        let sent = Instant::now();
+        if let Some(due) = due {
+            tokio::time::sleep_until(due.into()).await;
+        }
+        let sent = due.unwrap_or_else(Instant::now);
         let sender = match connection.as_mut() {
             Some(sender) => sender,
             None => match connect(job.addr).await {
@@ -200,10 +232,15 @@ async fn worker(
         match answer.and_then(|(status, body)| check(status, &body, signed.expect)) {
             Ok(()) => {
                 tally.ok += 1;
-                let micros = sent.elapsed().as_micros();
-                tally
-                    .latencies_us
-                    .push(u32::try_from(micros).unwrap_or(u32::MAX));
+                let micros = u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX);
+                tally.latencies_us.push(micros);
+                if job.pace.is_some() {
+                    tally
+                        .by_scenario
+                        .entry(signed.scenario)
+                        .or_default()
+                        .push(micros);
+                }
             }
             Err(what) => {
                 // The connection may be in any state now: start the next request on a new one.

@@ -7,6 +7,7 @@ mod compare;
 mod floor;
 mod load;
 mod machine;
+mod paced;
 mod payloads;
 mod procfs;
 mod report;
@@ -104,6 +105,16 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
         )
         .await;
     }
+    if let Some(rate) = options.rate {
+        return paced_mode(
+            (options, invocation.command.clone(), invocation.benchmarking),
+            stack,
+            &key,
+            &scenarios,
+            rate,
+        )
+        .await;
+    }
     let mut measured = measure_all(&stack, compared.as_ref(), &key, options, &scenarios).await;
     if let Ok((report, _)) = &mut measured {
         if invocation.benchmarking {
@@ -173,6 +184,48 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs the soak, stops the stack, reports and writes the soak section.
+async fn paced_mode(
+    (options, command, benchmarking): (&Options, String, bool),
+    stack: Stack,
+    key: &Key,
+    scenarios: &[&'static Scenario],
+    rate: f64,
+) -> anyhow::Result<ExitCode> {
+    let mut load = Load::new(stack.addr, options.concurrency)?;
+    let mut ids = Ids::new(options.members, options.servers);
+    let result = paced::run(
+        &mut load,
+        key,
+        &mut ids,
+        scenarios,
+        rate,
+        options.seconds,
+        options.warmup,
+        (command, options.concurrency, options.members),
+    )
+    .await;
+    let failed = result.as_ref().map_or(true, |p| p.failed > 0);
+    let log = stack.log_path();
+    if let Err(e) = stack.stop(failed).await {
+        eprintln!("warning: {e:#}");
+    }
+    let paced = result.with_context(|| format!("server log kept at {}", log.display()))?;
+    let markdown = paced.markdown(&machine::Machine::describe());
+    println!("\n{markdown}");
+    if let (Some(path), true) = (&options.write, benchmarking) {
+        sections::write_section(path, "constant-rate", &markdown)?;
+        eprintln!("wrote the constant-rate section of {}", path.display());
+    }
+    if failed {
+        eprintln!("\nrequests failed; server log kept at {}", log.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    if !paced.passed() {
+        eprintln!("a command's p99 is over the goal at this rate");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 async fn soak_mode(
     (options, command, benchmarking): (&Options, String, bool),
     stack: Stack,

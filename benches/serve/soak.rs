@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::batch::{self, Ids, Signed};
+use crate::batch::{self, Ids};
 use crate::load::{Load, Until};
 use crate::machine::{provenance, Machine};
 use crate::payloads::Key;
@@ -69,7 +69,8 @@ pub async fn run(
     let mut failures = BTreeMap::new();
     let mut elapsed = 0.0;
     for n in 1..=count {
-        let batch = Arc::new(mixed(scenarios, key, ids)?);
+        let each = PER_WINDOW / scenarios.len().max(1);
+        let batch = Arc::new(batch::mixed(scenarios, key, ids, each)?);
         let mut outcome = load.run(batch, Until::Elapsed(WINDOW)).await;
         elapsed += outcome.elapsed.as_secs_f64();
         let failed: u64 = outcome.failures.values().sum();
@@ -106,21 +107,6 @@ pub async fn run(
 }
 
 /// One request of each scenario in turn.
-fn mixed(scenarios: &[&'static Scenario], key: &Key, ids: &mut Ids) -> anyhow::Result<Vec<Signed>> {
-    let each = PER_WINDOW / scenarios.len().max(1);
-    let mut parts: Vec<std::vec::IntoIter<Signed>> = Vec::new();
-    for scenario in scenarios {
-        parts.push(batch::sign(scenario, key, ids, each)?.into_iter());
-    }
-    let mut all = Vec::with_capacity(each * parts.len());
-    for _ in 0..each {
-        for part in &mut parts {
-            all.extend(part.next());
-        }
-    }
-    Ok(all)
-}
-
 impl Soak {
     /// Memory is flat (the last window within a margin of the first) and nothing failed.
     pub fn passed(&self) -> bool {
