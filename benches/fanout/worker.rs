@@ -28,7 +28,7 @@ pub struct Database {
 impl Database {
     pub async fn start() -> anyhow::Result<Self> {
         let work_dir = make_work_dir("waypoint-fanout")?;
-        let cluster = start_database(&work_dir).await?;
+        let cluster = start_database(&work_dir, &[]).await?;
         Ok(Self { cluster, work_dir })
     }
 

@@ -84,7 +84,7 @@ fn command_line(args: &[String]) -> String {
 
 async fn bench(options: &Options, command: String) -> anyhow::Result<()> {
     let work_dir = workdir::make_work_dir("waypoint-leaderboard")?;
-    let cluster = workdir::start_database(&work_dir).await?;
+    let cluster = workdir::start_database(&work_dir, &[]).await?;
     let url = cluster.url().expose().to_string();
     waypoint::db::migrate(&url).await?;
     let pool = waypoint::db::connect(&url, Duration::from_secs(600)).await?;

@@ -8,6 +8,7 @@ mod floor;
 mod load;
 mod machine;
 mod paced;
+mod plans;
 mod payloads;
 mod procfs;
 mod report;
@@ -115,7 +116,15 @@ async fn bench(invocation: cli::Invocation) -> anyhow::Result<ExitCode> {
         )
         .await;
     }
-    let mut measured = measure_all(&stack, compared.as_ref(), &key, options, &scenarios).await;
+    let mut measured = measure_all(
+        &stack,
+        compared.as_ref(),
+        &key,
+        options,
+        &scenarios,
+        invocation.benchmarking,
+    )
+    .await;
     if let Ok((report, _)) = &mut measured {
         if invocation.benchmarking {
             report.floors = floors(&stack, options, &scenarios).await?;
@@ -348,6 +357,7 @@ impl<'a> Side<'a> {
             peak_per_scenario: self.peak_per_scenario,
             rows: self.rows,
             floors: Vec::new(),
+            plans: Vec::new(),
         }
     }
 }
@@ -361,6 +371,7 @@ async fn measure_all(
     key: &Key,
     options: &Options,
     scenarios: &[&'static Scenario],
+    with_plans: bool,
 ) -> anyhow::Result<(Report, Option<Report>)> {
     let mut sides = vec![Side::new(stack, options, scenarios).await?];
     if let Some(other) = compared {
@@ -393,8 +404,24 @@ async fn measure_all(
             }
         }
     }
+    let mut plans = Vec::new();
+    if with_plans {
+        let side = &mut sides[0];
+        let log = side.stack.database_log_path();
+        for &scenario in scenarios {
+            let found = plans::of(
+                side.statements.pool(),
+                &log,
+                (&mut side.load, &mut side.ids, key),
+                scenario,
+            )
+            .await?;
+            plans.push((scenario.name, found));
+        }
+    }
     let theirs = (sides.len() > 1).then(|| sides.pop().map(|s| s.report(options)));
-    let ours = sides.pop().context("the measured server")?.report(options);
+    let mut ours = sides.pop().context("the measured server")?.report(options);
+    ours.plans = plans;
     Ok((ours, theirs.flatten()))
 }
 

@@ -93,6 +93,8 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// The floors of the write scenarios that ran.
     pub floors: Vec<crate::floor::Floor>,
+    /// Each scenario's statements and their plans.
+    pub plans: Vec<(&'static str, Vec<crate::plans::Plan>)>,
 }
 
 impl Report {
@@ -157,6 +159,44 @@ impl Report {
             );
         }
         out
+    }
+
+    /// The plan of every statement each row ran (from `auto_explain`, after the measurements).
+    pub fn plans_section(&self) -> String {
+        let mut out = String::new();
+        for (name, plans) in &self.plans {
+            if plans.is_empty() {
+                continue;
+            }
+            let _ = write!(
+                out,
+                "<details><summary><code>{name}</code>: {} statement{}</summary>\n\n",
+                plans.len(),
+                if plans.len() == 1 { "" } else { "s" }
+            );
+            for plan in plans {
+                let mut text: String = plan.query.chars().take(STATEMENT_CHARS).collect();
+                if plan.query.chars().count() > STATEMENT_CHARS {
+                    text.push('…');
+                }
+                let _ = write!(
+                    out,
+                    "`{}`\n\n```text\n{}```\n\n",
+                    text.replace('`', "'"),
+                    plan.tree
+                );
+            }
+            out.push_str("</details>\n\n");
+        }
+        if out.is_empty() {
+            return out;
+        }
+        format!(
+            "### Plans\n\n\
+             The plan of every statement on each row's path, statements run by triggers \
+             included, as PostgreSQL ran them for a few requests after the measurements \
+             (`auto_explain`, first plan of each statement).\n\n{out}"
+        )
     }
 
     /// For each row that reaches the database, the statements of its last run by the time
@@ -389,12 +429,15 @@ impl Report {
              request served, most time first; statements under {STATEMENT_SHOWN_US} µs per \
              request are left out.\n\n\
              {}\
+             {}\
              ## Running it\n\n\
              ```sh\ncargo bench --bench serve -- --write BENCHMARKS.md\n```\n\n\
              Options: `--concurrency N` (64), `--seconds S` (8) or `--requests N`, \
-             `--warmup S` (1), `--runs N` (5), `--members N` (5000), `--servers N` (1), \
+             `--warmup S` (1), `--runs N` (5), `--members N` (2000), `--servers N` (1), \
              `--only id,id` ({}), `--client-threads N` (1), `--write FILE`; `--soak MINUTES` \
-             runs every scenario mixed instead and writes the soak section. It needs PostgreSQL's server programs, like the tests do. The \
+             runs every scenario mixed instead and writes the soak section, and `--rate R` \
+             sends them mixed at R req/s for `--seconds` and writes the constant-rate \
+             section. It needs PostgreSQL's server programs, like the tests do. The \
              server runs with its default settings and `RUST_LOG=warn`; Discord's REST API \
              is pointed at a closed port, so a reply that had to be deferred would fail \
              loudly. Run by `cargo test --benches` rather than `cargo bench`, it only \
@@ -406,6 +449,7 @@ impl Report {
             machine.cores,
             self.cpu_table(),
             self.statements_section(),
+            self.plans_section(),
             SCENARIOS
                 .iter()
                 .map(|s| format!("`{}`", s.id))

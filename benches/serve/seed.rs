@@ -1,6 +1,6 @@
 //! Data some scenarios need before they can run: check-ins turned on in the bench server, and
 //! a running challenge that every bench member joined, with three topics each done inside its
-//! window, so `/challenge status` ranks a crowd.
+//! window (with their awards in the ledger), so `/challenge status` ranks a crowd.
 
 use std::time::Duration;
 
@@ -53,6 +53,13 @@ async fn seed_server(
                 now()
          FROM generate_series(0, $4 - 1) AS n, generate_series(0, $6 - 1) AS k
          ON CONFLICT DO NOTHING",
+        // Each done topic's award, as `progress::plan` keys it, so undoing one takes back
+        // what the ledger holds and the database's statistics see a ledger of its real size.
+        "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key,
+                                    awarded_at)
+         SELECT guild_id, user_id, 'topic_done', topic_id, $7, 'topic:' || topic_id || ':1',
+                completed_at
+         FROM topic_progress WHERE guild_id = $1",
     ];
     for statement in statements {
         sqlx::query(statement)
@@ -62,6 +69,7 @@ async fn seed_server(
             .bind(members as i64)
             .bind(topics)
             .bind(DONE_EACH)
+            .bind(waypoint::progress::TOPIC_POINTS)
             .execute(&mut *tx)
             .await?;
     }

@@ -40,7 +40,7 @@ impl Stack {
         roadmap: Option<&Path>,
     ) -> anyhow::Result<Self> {
         let work_dir = make_work_dir("waypoint-bench")?;
-        let cluster = start_database(&work_dir).await?;
+        let cluster = start_database(&work_dir, &crate::plans::SETTINGS).await?;
 
         let addr = free_addr()?;
         let log = File::create(work_dir.join("server.log")).context("cannot create server.log")?;
@@ -93,6 +93,11 @@ impl Stack {
 
     pub fn log_path(&self) -> PathBuf {
         self.work_dir.join("server.log")
+    }
+
+    /// PostgreSQL's own log (where `auto_explain` writes plans).
+    pub fn database_log_path(&self) -> PathBuf {
+        self.work_dir.join("postgres").join("postgres.log")
     }
 
     async fn wait_healthy(&mut self) -> anyhow::Result<()> {

@@ -30,6 +30,10 @@ impl Statements {
         Ok(Self { pool })
     }
 
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     pub async fn reset(&self) -> anyhow::Result<()> {
         sqlx::query("SELECT pg_stat_statements_reset()")
             .execute(&self.pool)

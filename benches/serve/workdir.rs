@@ -23,15 +23,18 @@ pub fn make_work_dir(prefix: &str) -> anyhow::Result<PathBuf> {
 }
 
 /// A throwaway PostgreSQL keeping its data in `work_dir/postgres`, counting statements with
-/// `pg_stat_statements` (triggers' statements too) for the per-request figures.
-pub async fn start_database(work_dir: &Path) -> anyhow::Result<Cluster> {
+/// `pg_stat_statements` (triggers' statements too) for the per-request figures, and with
+/// `auto_explain` loaded for the plans (`settings`, off until switched on).
+pub async fn start_database(work_dir: &Path, settings: &[&str]) -> anyhow::Result<Cluster> {
+    let mut all: Vec<String> = vec![
+        "shared_preload_libraries=pg_stat_statements,auto_explain".into(),
+        "pg_stat_statements.track=all".into(),
+    ];
+    all.extend(settings.iter().map(|s| s.to_string()));
     Cluster::start(&ClusterOptions {
         data_dir: work_dir.join("postgres"),
         throwaway: true,
-        settings: vec![
-            "shared_preload_libraries=pg_stat_statements".into(),
-            "pg_stat_statements.track=all".into(),
-        ],
+        settings: all,
     })
     .await
     .context("cannot start the throwaway PostgreSQL")
