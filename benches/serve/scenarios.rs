@@ -67,10 +67,11 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         limited_by: "PING's work plus ranking the topics in memory",
     },
-    // A write, every time: in even passes over the members each marks a topic done, and in
-    // the next pass marks the same topic learning again (taking its points back), so no
-    // request finds its change already made. Compared with the floor: pgbench running the
-    // same two statements on the same database (see `floor.rs`).
+    // A write, every time: each pass over the members marks the next topic done for each
+    // (a topic no pass has touched yet), and once every topic has had its turn the next
+    // round marks them learning again, and so on; so no request finds its change made
+    // already, except on the few topics the seed marked done. Compared with the floor:
+    // pgbench running the same two statements on the same database (see `floor.rs`).
     Scenario {
         name: "/progress set",
         id: "progress-set",
@@ -93,8 +94,8 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         expect: Expect {
             kind: 4,
-            // "… is already marked …" only where other scenarios' requests shifted the passes;
-            // "** is now" is how builds before the domain core said it (for --compare).
+            // "… is already marked …" only on a topic the seed marked done; "** is now" is how
+            // builds before the domain core said it (for --compare).
             text: Some("You finished **|You're learning **|is already marked|** is now"),
         },
         limited_by: "PostgreSQL's CPU: two statements (reading the member's rows; writing the \
@@ -121,9 +122,9 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("checked in."),
         },
-        limited_by: "PostgreSQL: a transaction taking the member's lock, reading their weeks for \
-                     the streak, upserting the check-in, the ledger row with its leaderboard \
-                     triggers, and removing the draft",
+        limited_by: "PostgreSQL: four statements (the server's check-in settings, the member's \
+                     zone, one statement saving the check-in with its ledger award and removing \
+                     the draft, and the member's weeks for the streak)",
     },
     Scenario {
         name: "/challenge status",
@@ -143,7 +144,7 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         limited_by: "two database round trips: finding the challenge by name (with its \
                      member count) and counting the caller's own progress; the standing itself \
-                     (5,000 participants, 15,000 done topics by default) is counted once per 5 s \
+                     (2,000 participants, 6,000 done topics by default) is counted once per 5 s \
                      and shared",
     },
     Scenario {
@@ -154,8 +155,9 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("Leaderboard ·"),
         },
-        limited_by: "a page of the totals and the rank of its first line, read from \
-                     PostgreSQL on every request",
+        limited_by: "PING's work plus rendering a page that every caller shares for 5 s (read \
+                     from PostgreSQL once per slice: the page of the totals and the rank of its \
+                     first line)",
     },
     Scenario {
         name: "/progress show",
