@@ -111,12 +111,14 @@ impl Results {
              **{verdict}**. \"Last place\" is the slowest single read: the rank of the member \
              with the fewest points, who is counted past everyone.\n\n\
              What limits it: one index range each. `points_totals` holds a total per member \
-             and scope (all time, each week and month in the server's zone, each phase), kept \
-             by a trigger on the ledger, so no read sums the ledger. The page is the first \
-             rows of the partial index `(guild_id, scope, points DESC) WHERE NOT hidden`; a \
-             rank sums `points_histogram` (how many visible members hold each total, kept by a \
-             trigger on the totals) above the member's total: one row per distinct total, a \
-             few hundred at most, however many members there are.\n\n\
+             and scope (all time, each week and month in the server's zone, each phase), which \
+             a background fold adds new awards to, so no read sums the ledger; a member's own \
+             place adds their awards still queued (an index range of `points_pending`). The \
+             page is the first rows of the partial index `(guild_id, scope, points DESC) WHERE \
+             NOT hidden` (and the command shares it for 5 s); a rank sums `points_histogram` \
+             (how many visible members hold each total, kept from statement triggers on the \
+             totals) above the member's total: one row per distinct total, a few hundred at \
+             most, however many members there are.\n\n\
              EXPLAIN ANALYZE, summarised:\n\n{plans}",
             members = self.members,
             rows = self.rows,

@@ -19,7 +19,7 @@ pub async fn seed(
          FROM generate_series(1, $2) AS n",
         // Bulk loading: the totals are computed once afterwards instead of row by row.
         "ALTER TABLE points_ledger DISABLE TRIGGER points_totals_after_insert",
-        "ALTER TABLE points_totals DISABLE TRIGGER points_histogram_after_change",
+        "ALTER TABLE points_totals DISABLE TRIGGER USER",
         "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
          SELECT $1, 1 + floor(power(random(), 2) * $2)::bigint, 'topic', 'seed',
                 (ARRAY[5, 10, 10, 50])[1 + floor(random() * 4)::int], 'seed:' || n,
@@ -35,7 +35,7 @@ pub async fn seed(
         "INSERT INTO points_histogram (guild_id, scope, points, members)
          SELECT guild_id, scope, points, count(*) FROM points_totals
          WHERE NOT hidden AND points > 0 GROUP BY guild_id, scope, points",
-        "ALTER TABLE points_totals ENABLE TRIGGER points_histogram_after_change",
+        "ALTER TABLE points_totals ENABLE TRIGGER USER",
         "ALTER TABLE points_ledger ENABLE TRIGGER points_totals_after_insert",
     ];
     for statement in statements {

@@ -81,7 +81,10 @@ impl Outcome {
         }
         self.latencies_us.extend(other.latencies_us);
         for (scenario, latencies) in other.by_scenario {
-            self.by_scenario.entry(scenario).or_default().extend(latencies);
+            self.by_scenario
+                .entry(scenario)
+                .or_default()
+                .extend(latencies);
         }
     }
 

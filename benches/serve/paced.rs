@@ -106,8 +106,15 @@ impl Paced {
         out.push_str("| scenario | answered | p50 ms | p99 ms | p99 goal |\n");
         out.push_str("|---|---:|---:|---:|---|\n");
         for (name, answered, p50, p99) in &self.rows {
-            let met = if *p99 < P99_GOAL_MS { "met" } else { "**not met**" };
-            let _ = writeln!(out, "| `{name}` | {answered} | {p50:.2} | {p99:.2} | {met} |");
+            let met = if *p99 < P99_GOAL_MS {
+                "met"
+            } else {
+                "**not met**"
+            };
+            let _ = writeln!(
+                out,
+                "| `{name}` | {answered} | {p50:.2} | {p99:.2} | {met} |"
+            );
         }
         let _ = writeln!(out, "\nFailed requests: {}.", self.failed);
         out

@@ -103,7 +103,11 @@ pub fn parse(log: &str) -> Vec<Plan> {
 /// One node per line: its type, what it reads, and the conditions that decide its cost.
 fn draw(node: &Value, depth: usize, out: &mut String) {
     let text = |key: &str| node[key].as_str().map(str::to_string);
-    let mut line = format!("{}{}", "  ".repeat(depth), text("Node Type").unwrap_or_default());
+    let mut line = format!(
+        "{}{}",
+        "  ".repeat(depth),
+        text("Node Type").unwrap_or_default()
+    );
     if let Some(relation) = text("Relation Name") {
         line.push_str(&format!(" on {relation}"));
     }

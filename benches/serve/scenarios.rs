@@ -142,8 +142,8 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("Standing"),
         },
-        limited_by: "two database round trips: finding the challenge by name (with its \
-                     member count) and counting the caller's own progress; the standing itself \
+        limited_by: "one database round trip, finding the challenge by name with its member \
+                     count (the public answer has no caller's line); the standing itself \
                      (2,000 participants, 6,000 done topics by default) is counted once per 5 s \
                      and shared",
     },
