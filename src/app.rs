@@ -4,15 +4,42 @@
 
 use std::sync::Arc;
 
-use serenity::all::Http;
+use serenity::all::{GuildId, Http, UserId};
 use sqlx::PgPool;
 
 use crate::challenges::cache::StandingCache;
+use crate::db::challenges::Challenge;
+use crate::db::checkins::MemberCheckins;
+use crate::db::progress::Stored;
+use crate::member_cache::MemberCache;
 use crate::render::leaderboard::{Board, SharedPage};
 use crate::slice_cache::SliceCache;
 
 /// Leaderboard pages by server, board and page number.
 pub type Boards = SliceCache<(Board, u32), SharedPage>;
+/// Challenges by the name `/challenge status` was asked with (`None`: no such challenge).
+pub type ChallengeNames = SliceCache<String, Option<Challenge>>;
+
+/// What members' own views are read from, shared for a few seconds and dropped together.
+#[derive(Default)]
+pub struct MemberAnswers {
+    /// `/progress show`: progress, points, completed phases, whether hidden.
+    pub progress: MemberCache<Stored>,
+    /// `/checkins`: the server's settings, the member's zone and weeks.
+    pub checkins: MemberCache<MemberCheckins>,
+}
+
+impl MemberAnswers {
+    pub fn forget(&self, guild: GuildId, user: UserId) {
+        self.progress.forget(guild, user);
+        self.checkins.forget(guild, user);
+    }
+
+    pub fn forget_server(&self, guild: GuildId) {
+        self.progress.forget_server(guild);
+        self.checkins.forget_server(guild);
+    }
+}
 use crate::clock::{Clock, SystemClock};
 use crate::content::Content;
 use crate::db::activity::Activity;
@@ -33,6 +60,10 @@ pub struct App {
     pub standings: StandingCache,
     /// Leaderboard pages, shared for a few seconds between requests.
     pub boards: Boards,
+    /// Challenges looked up by name, shared for a few seconds between requests.
+    pub challenge_names: ChallengeNames,
+    /// Members' own views, shared for a few seconds between requests.
+    pub members: MemberAnswers,
     /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
     pub discord: Option<Arc<Http>>,
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
@@ -59,6 +90,8 @@ impl App {
             progress: ProgressCache::default(),
             standings: StandingCache::default(),
             boards: Boards::default(),
+            challenge_names: ChallengeNames::default(),
+            members: MemberAnswers::default(),
             discord: None,
             poster: None,
             schedule: ScheduleOptions::default(),

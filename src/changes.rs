@@ -1,14 +1,20 @@
-//! Writes whose data other readers hold copies of: the progress cache (roadmap marks), the
-//! shared challenge standings and leaderboard pages, and the "last seen" buffer. Each write goes through storage and
-//! then brings the copies in line, here and nowhere else, so no handler touches a cache.
+//! Writes whose data other readers hold copies of: the progress cache (roadmap marks),
+//! members' shared answers (`/progress show`, `/checkins`), the shared challenge standings,
+//! challenges found by name and leaderboard pages, and the "last seen" buffer. Each write goes
+//! through storage and then brings the copies in line, here and nowhere else, so no handler
+//! touches a cache.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use serenity::all::{GuildId, UserId};
 
 use crate::app::App;
-use crate::db::challenges::{self, Challenge, Joined};
+use crate::checkins::entry::CheckIn;
+use crate::db::challenges::{self, Challenge, Joined, NewChallenge};
+use crate::db::checkins::{self, SaveOutcome};
 use crate::db::privacy::{self, Removed};
 use crate::db::progress::{self, Saved};
+use crate::points::Grant;
 use crate::progress::TopicState;
 use crate::roadmap::TopicRef;
 
@@ -24,7 +30,59 @@ pub async fn set_topic_state(
 ) -> sqlx::Result<Saved> {
     let saved = progress::set_state(&app.db, topic, guild, user, state, proof, now).await?;
     app.progress.written(guild, user, saved.progress.clone());
+    app.members.forget(guild, user);
     Ok(saved)
+}
+
+/// Saves the week's check-in with its award (see `checkins::save`).
+#[allow(clippy::too_many_arguments)]
+pub async fn save_checkin(
+    app: &App,
+    guild: GuildId,
+    user: UserId,
+    week: &str,
+    check_in: &CheckIn,
+    grant: &Grant,
+    now: DateTime<Utc>,
+) -> sqlx::Result<SaveOutcome> {
+    let saved = checkins::save(&app.db, guild, user, week, check_in, grant, now).await?;
+    app.members.forget(guild, user);
+    Ok(saved)
+}
+
+/// Sets (or clears) the zone a member's weeks are counted in.
+pub async fn set_member_zone(
+    app: &App,
+    guild: GuildId,
+    user: UserId,
+    zone: Option<Tz>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    checkins::set_member_zone(&app.db, guild, user, zone, now).await?;
+    app.members.forget(guild, user);
+    Ok(())
+}
+
+/// Creates a challenge; `None` when the server has one of that name already.
+pub async fn create_challenge(
+    app: &App,
+    new: &NewChallenge,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<i64>> {
+    let created = challenges::create(&app.db, new, now).await?;
+    if created.is_some() {
+        standings_changed(app, new.guild).await;
+    }
+    Ok(created)
+}
+
+/// Cancels a challenge that has not started; false when it could not be.
+pub async fn cancel_challenge(app: &App, challenge: &Challenge) -> sqlx::Result<bool> {
+    let cancelled = challenges::cancel(&app.db, challenge).await?;
+    if cancelled {
+        standings_changed(app, challenge.guild.into()).await;
+    }
+    Ok(cancelled)
 }
 
 pub async fn join_challenge(
@@ -58,6 +116,8 @@ pub async fn end_challenge(
     let ended = challenges::end_early(&app.db, challenge, now).await?;
     if ended {
         standings_changed(app, challenge.guild.into()).await;
+        // Its finishers were awarded points.
+        app.members.forget_server(challenge.guild.into());
     }
     Ok(ended)
 }
@@ -71,6 +131,7 @@ pub async fn set_hidden(
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     privacy::set_hidden(&app.db, guild, user, hidden, now).await?;
+    app.members.forget(guild, user);
     standings_changed(app, guild).await;
     Ok(())
 }
@@ -81,18 +142,22 @@ pub async fn delete_member(app: &App, guild: GuildId, user: UserId) -> sqlx::Res
     standings_changed(app, guild).await;
     app.activity.forget(guild, user);
     app.progress.forget(guild, user);
+    app.members.forget(guild, user);
     Ok(removed)
 }
 
-/// After a transaction that may have changed the server's time zone commits: weekly and
-/// monthly boards are counted in it, so the pages held for the server are dropped.
-pub async fn server_zone_saved(app: &App, guild: GuildId) {
+/// After a transaction that changed the server's settings commits (its zone, check-ins, the
+/// rule for skipped topics): weekly and monthly boards are counted in its zone, and members'
+/// views show its settings, so what is held for the server is dropped.
+pub async fn server_settings_saved(app: &App, guild: GuildId) {
     app.boards.forget_server(guild).await;
+    app.members.forget_server(guild);
 }
 
 /// The one place shared standings and leaderboard pages are dropped: after a change to who is
 /// in a challenge or who may be named.
 async fn standings_changed(app: &App, guild: GuildId) {
     app.standings.forget_server(guild).await;
+    app.challenge_names.forget_server(guild).await;
     app.boards.forget_server(guild).await;
 }

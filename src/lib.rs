@@ -20,6 +20,7 @@ pub mod content;
 pub mod db;
 pub mod discord;
 pub mod ids;
+pub mod member_cache;
 pub mod modes;
 pub mod points;
 pub mod posting;

@@ -47,6 +47,14 @@ impl Ids {
         }
     }
 
+    /// The last `count` requests taken for `scenario` were never sent: its next ones go to
+    /// the members those would have gone to, so every member's next request is the next in
+    /// their sequence (a write finds a topic not yet marked).
+    pub fn unsent(&mut self, scenario: &'static str, count: u64) {
+        let sent = self.sent.entry(scenario).or_default();
+        *sent = sent.saturating_sub(count);
+    }
+
     fn take(&mut self, scenario: &'static str, count: usize) -> Vec<Sender> {
         let sent = self.sent.entry(scenario).or_default();
         let first = *sent;

@@ -99,8 +99,6 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
             let week = waypoint::weekly::week_key(now, chrono_tz::UTC);
             let grant = waypoint::points::checkin(&week);
             set("s1", GUILD_ID.to_string());
-            set("z1", GUILD_ID.to_string());
-            set("k1", GUILD_ID.to_string());
             set("c1", GUILD_ID.to_string());
             set("c3", week);
             set("c4", payloads::CHECKIN_DID.to_string());

@@ -57,10 +57,14 @@ impl Outcome {
         self.ok as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
+    /// Requests sent, answered well or not.
+    pub fn sent(&self) -> u64 {
+        self.ok + self.failures.values().sum::<u64>()
+    }
+
     /// Requests sent per second, answered well or not: what the next batch must cover.
     pub fn send_rate(&self) -> f64 {
-        let sent = self.ok + self.failures.values().sum::<u64>();
-        sent as f64 / self.elapsed.as_secs_f64().max(1e-9)
+        self.sent() as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
     /// Nearest-rank percentile of the successful requests' latency, in ms. Sorts in place.

@@ -440,7 +440,9 @@ async fn measure(
     if options.warmup > 0.0 {
         let warmup = Duration::from_secs_f64(options.warmup);
         let batch = batch::sign(scenario, key, ids, batch_size(rate_guess, warmup, options))?;
+        let signed = batch.len() as u64;
         let outcome = load.run(Arc::new(batch), Until::Elapsed(warmup)).await;
+        ids.unsent(scenario.id, signed.saturating_sub(outcome.sent()));
         rate_guess = outcome.send_rate();
         for (what, n) in outcome.failures {
             *row.failures.entry(format!("(warm-up) {what}")).or_default() += n;
@@ -452,6 +454,7 @@ async fn measure(
         Until::Elapsed(d) => batch_size(rate_guess, d, options),
     };
     let batch = Arc::new(batch::sign(scenario, key, ids, count)?);
+    let signed = batch.len() as u64;
 
     let cpu = || -> anyhow::Result<[f64; 4]> {
         Ok([
@@ -465,6 +468,7 @@ async fn measure(
     let before = cpu()?;
     let mut outcome = load.run(batch, until).await;
     let after = cpu()?;
+    ids.unsent(scenario.id, signed.saturating_sub(outcome.sent()));
     let window = outcome.elapsed.as_secs_f64();
     let busy = |i: usize| (after[i] - before[i]) / window;
     let statements = side

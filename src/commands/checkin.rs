@@ -10,9 +10,10 @@ use super::handler::{Click, Ctx, Submit};
 use super::invocation::CommandCall;
 use super::options::Opt;
 use super::spec::CommandSpec;
+use crate::changes;
 use crate::checkins::entry::Draft;
 use crate::checkins::streak::{streak, week_number, Streak};
-use crate::db::checkins::{self as store, CheckinSettings, Saved};
+use crate::db::checkins::{self as store, CheckinSettings, MemberCheckins, Saved};
 use crate::render::checkin as view;
 use crate::render::checkin_form::{form, FORM_ID, RETRY_ID};
 use crate::render::Reply;
@@ -44,18 +45,17 @@ pub fn history_spec() -> CommandSpec {
     .option(MEMBER.member("Whose check-ins (default: yours)"))
 }
 
-async fn settings(ctx: &Ctx<'_>, guild: GuildId) -> CommandResult<CheckinSettings> {
-    store::settings(&ctx.app.db, guild).await?.ok_or_else(|| {
+/// The server's check-in settings, the member's zone and weeks, read now (one round trip).
+async fn read(ctx: &Ctx<'_>, guild: GuildId, user: UserId) -> CommandResult<MemberCheckins> {
+    Ok(store::member_checkins(&ctx.app.db, guild, user).await?)
+}
+
+fn settings(member: &MemberCheckins) -> CommandResult<&CheckinSettings> {
+    member.settings.as_ref().ok_or_else(|| {
         CommandError::user(
             "Check-ins are off in this server. Staff turn them on with `/settings checkins`.",
         )
     })
-}
-
-/// The member's week right now, in their zone.
-async fn this_week(ctx: &Ctx<'_>, guild: GuildId, user: UserId) -> CommandResult<(String, Tz)> {
-    let zone = store::member_zone(&ctx.app.db, guild, user).await?;
-    Ok((week_key(ctx.invocation.now, zone), zone))
 }
 
 /// Opens the form, holding this week's check-in when there is one (to edit it).
@@ -66,8 +66,9 @@ async fn open(ctx: &Ctx<'_>, _call: &CommandCall) -> CommandResult<Reply> {
 async fn open_with(ctx: &Ctx<'_>, draft: Option<Draft>) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
-    settings(ctx, guild).await?;
-    let (week, _) = this_week(ctx, guild, user).await?;
+    let member = read(ctx, guild, user).await?;
+    settings(&member)?;
+    let week = week_key(ctx.invocation.now, member.zone);
     let (saved, last_goal) = store::form_state(&ctx.app.db, guild, user, &week).await?;
     let editing = saved.is_some();
     let prefill = draft.or(saved).unwrap_or_default();
@@ -86,6 +87,7 @@ async fn reopen(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     open_with(ctx, draft).await
 }
 
+/// Two round trips: the member's check-ins as they stand, then the save.
 async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     if submit.custom_id != FORM_ID {
         return Err(CommandError::user(
@@ -95,7 +97,8 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
-    let settings = settings(ctx, guild).await?;
+    let member = read(ctx, guild, user).await?;
+    let settings = settings(&member)?;
     let draft = Draft::from_fields(|id| submit.field(id));
     let check_in = match draft.check() {
         Ok(check_in) => check_in,
@@ -104,10 +107,17 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
             return Ok(view::refused(&problems));
         }
     };
-    let (week, zone) = this_week(ctx, guild, user).await?;
+    let week = week_key(now, member.zone);
     let grant = crate::points::checkin(&week);
-    let outcome = store::save(&ctx.app.db, guild, user, &week, &check_in, &grant, now).await?;
-    let streak = member_streak(ctx, guild, user, zone, settings.freeze_every).await?;
+    let outcome =
+        changes::save_checkin(ctx.app, guild, user, &week, &check_in, &grant, now).await?;
+    // The weeks read before the save, and this one.
+    let weeks = member
+        .weeks
+        .iter()
+        .map(String::as_str)
+        .chain([week.as_str()]);
+    let streak = member_streak(ctx, weeks, member.zone, settings.freeze_every);
     // A member who hid their progress is never shown to others, whatever the server chose.
     Ok(view::confirmation(
         user,
@@ -118,36 +128,41 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     ))
 }
 
-async fn member_streak(
+fn member_streak<'a>(
     ctx: &Ctx<'_>,
-    guild: GuildId,
-    user: UserId,
+    weeks: impl IntoIterator<Item = &'a str>,
     zone: Tz,
     freeze_every: u32,
-) -> CommandResult<Streak> {
-    let weeks = store::weeks(&ctx.app.db, guild, user).await?;
-    let checked: BTreeSet<i64> = weeks.iter().filter_map(|w| week_number(w)).collect();
+) -> Streak {
+    let checked: BTreeSet<i64> = weeks.into_iter().filter_map(week_number).collect();
     let current = week_number(&week_key(ctx.invocation.now, zone)).unwrap_or_default();
-    Ok(streak(&checked, current, freeze_every))
+    streak(&checked, current, freeze_every)
 }
 
+/// Shared for a few seconds (`App::members`); the member's own check-in drops it.
 async fn history(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
-    if member != me {
-        let profile = store::profile(&ctx.app.db, guild, member).await?;
-        if profile.hidden {
-            return Err(CommandError::user(format!(
-                "<@{member}> keeps their progress private, so their check-ins are not shown."
-            )));
-        }
+    let db = &ctx.app.db;
+    let read = || store::member_checkins(db, guild, member);
+    let held = ctx
+        .app
+        .members
+        .checkins
+        .get(guild, member, ctx.invocation.now, read)
+        .await?;
+    if member != me && held.hidden {
+        return Err(CommandError::user(format!(
+            "<@{member}> keeps their progress private, so their check-ins are not shown."
+        )));
     }
-    let freeze_every = store::settings(&ctx.app.db, guild)
-        .await?
+    let freeze_every = held
+        .settings
+        .as_ref()
         .map_or(DEFAULT_FREEZE_EVERY, |s| s.freeze_every);
-    let zone = store::member_zone(&ctx.app.db, guild, member).await?;
-    let streak = member_streak(ctx, guild, member, zone, freeze_every).await?;
-    let current = week_number(&week_key(ctx.invocation.now, zone)).unwrap_or_default();
+    let weeks = held.weeks.iter().map(String::as_str);
+    let streak = member_streak(ctx, weeks, held.zone, freeze_every);
+    let current = week_number(&week_key(ctx.invocation.now, held.zone)).unwrap_or_default();
     Ok(view::history(member, &streak, current))
 }

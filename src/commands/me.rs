@@ -8,6 +8,7 @@ use super::options::Opt;
 use super::spec::CommandSpec;
 use super::subcommand::{subcommands, Subcommand};
 use super::zone_option;
+use crate::changes;
 use crate::db::checkins as store;
 use crate::render::{Choice, Embed, Reply};
 use crate::words;
@@ -64,7 +65,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
                 Some(name) => Some(zone_option::parse(&name, ZONE.name())?),
                 None => None,
             };
-            store::set_member_zone(&ctx.app.db, guild, user, zone, now).await?;
+            changes::set_member_zone(ctx.app, guild, user, zone, now).await?;
             Ok(Reply::text(match zone {
                 Some(zone) => format!(
                     "Your weeks now run Monday to Sunday in {}. It applies from your next \

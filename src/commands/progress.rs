@@ -210,13 +210,29 @@ fn signed_points(points: i32) -> String {
     }
 }
 
+/// Shared for a few seconds (`App::members`); the member's own changes drop it.
 async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
     let roadmap = ctx.roadmap();
-    let began = Instant::now();
-    let stored = store::load(&ctx.app.db, roadmap, guild, member).await?;
+    let read = || async {
+        let began = Instant::now();
+        let stored = store::load(&ctx.app.db, roadmap, guild, member).await?;
+        if member == me {
+            // What a read of their own found also marks their roadmap views.
+            ctx.app
+                .progress
+                .read(guild, me, began, stored.progress.clone());
+        }
+        Ok::<_, sqlx::Error>(stored)
+    };
+    let stored = ctx
+        .app
+        .members
+        .progress
+        .get(guild, member, ctx.invocation.now, read)
+        .await?;
     if member != me {
         if !stored.known {
             return Err(CommandError::user(format!(
@@ -230,10 +246,6 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
                  own with `/progress show`."
             )));
         }
-    } else {
-        ctx.app
-            .progress
-            .read(guild, me, began, stored.progress.clone());
     }
     let whose = if member == me {
         views::Whose::Own

@@ -44,6 +44,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "celebrations",
             "changes",
             "slice_cache",
+            "member_cache",
             "progress/cache",
             "challenges/cache",
             "posting",

@@ -30,3 +30,4 @@ mod register;
 mod roadmap_command;
 mod roles;
 mod scheduler;
+mod shared_answers;

@@ -11,7 +11,8 @@ use super::CHALLENGE;
 use crate::challenges::rules::{self, Draft, NAME_MAX};
 use crate::challenges::window::{midpoint, month_end_if_no_such_day, parse_date, today, window};
 use crate::challenges::{Goal, FINISHER_POINTS};
-use crate::db::challenges::{self as store, NewChallenge};
+use crate::changes;
+use crate::db::challenges::NewChallenge;
 use crate::db::prompts::{schedule, server_zone};
 use crate::render::Reply;
 use crate::roadmap::Library;
@@ -144,7 +145,10 @@ pub(super) async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
         points: FINISHER_POINTS,
         created_by: ctx.invocation.user_id,
     };
-    if store::create(&ctx.app.db, &new, now).await?.is_none() {
+    if changes::create_challenge(ctx.app, &new, now)
+        .await?
+        .is_none()
+    {
         return Err(CommandError::user(format!(
             "An open challenge is already called `{}`: pick another name, or end or cancel \
              that one first.",

@@ -5,18 +5,41 @@ use super::super::handler::Ctx;
 use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as store, Challenge, Find, Names};
 use crate::render::{limits, Choice};
+use crate::slice_cache::Count;
 
 pub(in crate::commands) async fn find(ctx: &Ctx<'_>, name: &str) -> CommandResult<Challenge> {
     let guild = ctx.guild()?;
-    store::one(&ctx.app.db, guild, Find::Name(name.trim()))
-        .await?
-        .ok_or_else(|| {
-            CommandError::user(format!(
-                "There is no challenge called `{}` here. `/challenge list` shows them all; \
-                 start typing the name and pick it from the list.",
-                limits::truncate(name.trim(), NAME_MAX)
-            ))
-        })
+    let found = store::one(&ctx.app.db, guild, Find::Name(name.trim())).await?;
+    found.ok_or_else(|| missing(name))
+}
+
+/// Like [`find`], for a look only: what it found is shared for a few seconds
+/// (`App::challenge_names`; creating, joining, leaving, ending or cancelling drops it).
+pub(in crate::commands) async fn find_to_show(
+    ctx: &Ctx<'_>,
+    name: &str,
+) -> CommandResult<Challenge> {
+    let guild = ctx.guild()?;
+    let name = name.trim().to_string();
+    let db = ctx.app.db.clone();
+    let key = name.clone();
+    let count = move || -> Count<Option<Challenge>> {
+        Box::pin(async move { store::one(&db, guild, Find::Name(&name)).await })
+    };
+    let found = ctx
+        .app
+        .challenge_names
+        .get(guild, key.clone(), ctx.invocation.now, count)
+        .await?;
+    Option::clone(&found).ok_or_else(|| missing(&key))
+}
+
+fn missing(name: &str) -> CommandError {
+    CommandError::user(format!(
+        "There is no challenge called `{}` here. `/challenge list` shows them all; start \
+         typing the name and pick it from the list.",
+        limits::truncate(name.trim(), NAME_MAX)
+    ))
 }
 
 /// Challenge names matching what is being typed, as autocomplete choices (`/challenge` and

@@ -5,7 +5,7 @@ use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::standing::own_line;
 use crate::changes;
-use crate::db::challenges::{self as store, Challenge, Joined, Status};
+use crate::db::challenges::{Challenge, Joined, Status};
 use crate::render::Reply;
 
 fn closed(challenge: &Challenge) -> CommandError {
@@ -97,7 +97,7 @@ pub(super) async fn end(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<R
 }
 
 pub(super) async fn cancel(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<Reply> {
-    if challenge.status != Status::Open || !store::cancel(&ctx.app.db, challenge).await? {
+    if challenge.status != Status::Open || !changes::cancel_challenge(ctx.app, challenge).await? {
         return Err(closed(challenge));
     }
     Ok(Reply::text(format!(

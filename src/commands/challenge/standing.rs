@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
-use super::lookup::find;
+use super::lookup::find_to_show;
 use crate::challenges::cache::Standing;
 use crate::challenges::standing::Progress;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
@@ -59,7 +59,7 @@ pub(super) async fn own_line(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandRes
 
 pub(super) async fn status(ctx: &Ctx<'_>, name: Option<String>) -> CommandResult<Reply> {
     let challenge = match name {
-        Some(name) => find(ctx, &name).await?,
+        Some(name) => find_to_show(ctx, &name).await?,
         None => default_challenge(ctx).await?,
     };
     status_of(ctx, &challenge).await

@@ -91,7 +91,7 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     };
     let (next_reminder, next_digest) = plan(&mut tx, guild, &settings, ctx.invocation.now).await?;
     tx.commit().await?;
-    crate::changes::server_zone_saved(ctx.app, guild).await;
+    crate::changes::server_settings_saved(ctx.app, guild).await;
     let when = |at: Option<chrono::DateTime<chrono::Utc>>| {
         at.map_or("not planned".to_string(), |at| {
             format!("<t:{}:F>", at.timestamp())
@@ -134,6 +134,7 @@ pub(super) async fn off(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let mut tx = ctx.app.db.begin().await?;
     let was_on = store::turn_off(&mut tx, guild).await?;
     tx.commit().await?;
+    crate::changes::server_settings_saved(ctx.app, guild).await;
     Ok(Reply::text(if was_on {
         "Check-ins are off: no more reminders or digests, and `/checkin` is closed. Members' \
          check-ins are kept; `/settings checkins` turns them on again."

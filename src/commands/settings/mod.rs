@@ -140,7 +140,9 @@ async fn phase_role(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
 
 async fn phase_completion(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let count = call.required(COUNT_SKIPPED)?;
-    servers::set_count_skipped(&ctx.app.db, ctx.guild()?, count).await?;
+    let guild = ctx.guild()?;
+    servers::set_count_skipped(&ctx.app.db, guild, count).await?;
+    crate::changes::server_settings_saved(ctx.app, guild).await;
     Ok(Reply::text(if count {
         "A phase is now complete when each topic is done or skipped. It applies from each \
          member's next change."

@@ -48,7 +48,7 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     store::save_schedule(&mut tx, guild, channel, slot).await?;
     let first = plan_next(&mut tx, guild, store::KIND, slot, now).await?;
     tx.commit().await?;
-    crate::changes::server_zone_saved(ctx.app, guild).await;
+    crate::changes::server_settings_saved(ctx.app, guild).await;
     let first = first.map_or(String::new(), |at| {
         format!(
             " The next one goes out <t:{0}:F> (<t:{0}:R>).",

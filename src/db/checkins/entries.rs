@@ -178,14 +178,3 @@ pub async fn draft(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<
         met: r.met,
     }))
 }
-
-/// The weeks a member checked in, oldest first.
-pub async fn weeks(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        "SELECT week FROM checkins WHERE guild_id = $1 AND user_id = $2 ORDER BY week",
-        guild.db(),
-        user.db()
-    )
-    .fetch_all(pool)
-    .await
-}

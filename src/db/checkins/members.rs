@@ -7,23 +7,7 @@ use serenity::all::{GuildId, UserId};
 use sqlx::PgPool;
 
 use super::super::ids::DbId;
-use super::super::prompts::zone_from_db;
 use super::super::servers;
-
-/// The zone a member's weeks are counted in: their own, else the server's, else UTC.
-pub async fn member_zone(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<Tz> {
-    let name = sqlx::query_scalar!(
-        r#"SELECT COALESCE(
-               (SELECT timezone FROM members WHERE guild_id = $1 AND user_id = $2),
-               (SELECT timezone FROM servers WHERE guild_id = $1),
-               'UTC') AS "zone!""#,
-        guild.db(),
-        user.db()
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(zone_from_db(&name))
-}
 
 /// What `/me` shows.
 #[derive(Debug, Clone, Default)]
