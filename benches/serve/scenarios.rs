@@ -122,9 +122,10 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("checked in."),
         },
-        limited_by: "PostgreSQL: four statements (the server's check-in settings, the member's \
-                     zone, one statement saving the check-in with its ledger award and removing \
-                     the draft, and the member's weeks for the streak)",
+        limited_by: "the two cores shared by the server (signature, HTTP, two database round \
+                     trips) and PostgreSQL: two statements (the member's weeks with the server's \
+                     settings and their zone; saving the check-in with its ledger award and \
+                     removing the draft)",
     },
     Scenario {
         name: "/challenge status",
@@ -142,10 +143,9 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("Standing"),
         },
-        limited_by: "one database round trip, finding the challenge by name with its member \
-                     count (the public answer has no caller's line); the standing itself \
-                     (2,000 participants, 6,000 done topics by default) is counted once per 5 s \
-                     and shared",
+        limited_by: "PING's work plus rendering the standing: the challenge found by name and \
+                     its standing (2,000 participants, 6,000 done topics by default) are each \
+                     read once per 5 s and shared (the public answer has no caller's line)",
     },
     Scenario {
         name: "/leaderboard",
@@ -173,7 +173,8 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("roadmap progress"),
         },
-        limited_by: "one read of the member's rows, hidden flag, points and completed phases",
+        limited_by: "PING's work plus rendering: a member's rows, hidden flag, points and \
+                     completed phases are read once per 5 s (their own changes drop them)",
     },
     Scenario {
         name: "/checkins",
@@ -183,7 +184,9 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("Check-ins"),
         },
-        limited_by: "reading the server's check-in settings and the member's recent weeks",
+        limited_by: "PING's work plus rendering: the server's check-in settings, the member's \
+                     zone and weeks are one statement, read once per 5 s per member (their own \
+                     check-in drops it)",
     },
 ];
 
