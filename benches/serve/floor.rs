@@ -138,7 +138,10 @@ pub async fn measure(
         .arg(format!("--host={}", url.host_str().unwrap_or("127.0.0.1")))
         .arg(format!("--port={}", url.port().unwrap_or(5432)))
         .arg(format!("--username={}", url.username()))
-        .env("PGPASSWORD", url.password().unwrap_or_default());
+        .env("PGPASSWORD", url.password().unwrap_or_default())
+        // Planned as the server's pool plans them (`db::connect`), so the floor runs the same
+        // work.
+        .env("PGOPTIONS", "-c plan_cache_mode=force_generic_plan");
     for (name, value) in defines(script, members)? {
         command.arg(format!("--define={name}={value}"));
     }

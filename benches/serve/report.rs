@@ -210,7 +210,7 @@ impl Report {
             let shown: Vec<_> = last
                 .statements
                 .iter()
-                .filter(|s| s.exec_us >= STATEMENT_SHOWN_US)
+                .filter(|s| s.plan_us + s.exec_us >= STATEMENT_SHOWN_US)
                 .take(STATEMENTS_SHOWN)
                 .collect();
             if shown.is_empty() {
@@ -219,7 +219,7 @@ impl Report {
             let _ = write!(
                 out,
                 "`{}` ({:.1} statements and {:.0} µs of PostgreSQL CPU per request):\n\n\
-                 | calls/req | exec µs/req | statement |\n|---:|---:|---|\n",
+                 | calls/req | plan µs/req | exec µs/req | statement |\n|---:|---:|---:|---|\n",
                 row.scenario.name,
                 last.statements_per_request(),
                 last.postgres_us(),
@@ -231,8 +231,9 @@ impl Report {
                 }
                 let _ = writeln!(
                     out,
-                    "| {:.2} | {:.0} | `{}` |",
+                    "| {:.2} | {:.0} | {:.0} | `{}` |",
                     statement.calls,
+                    statement.plan_us,
                     statement.exec_us,
                     text.replace('|', "\\|").replace('`', "'")
                 );
@@ -304,7 +305,7 @@ impl Report {
             let _ = writeln!(
                 out,
                 "- `{}`'s floor, pgbench running its statements (`benches/floor/{}`) on the \
-                 same database ({} clients, {} s, prepared statements, median of the runs): \
+                 same database ({} clients, {} s, prepared statements planned once as the server plans them, median of the runs): \
                  {:.0} tps, {:.2} ms average latency. The command runs at {:.2}× that.",
                 row.scenario.name,
                 floor.script,
@@ -427,7 +428,9 @@ impl Report {
              From `pg_stat_statements` over each row's last measured window (statements run by \
              triggers included, background work of the server in that window too), per \
              request served, most time first; statements under {STATEMENT_SHOWN_US} µs per \
-             request are left out.\n\n\
+             request are left out. Times are wall-clock inside PostgreSQL: on a saturated \
+             machine they include waiting for a CPU, so they rank statements rather than add \
+             up to the CPU column.\n\n\
              {}\
              {}\
              ## Running it\n\n\

@@ -1,6 +1,7 @@
-//! Data some scenarios need before they can run: check-ins turned on in the bench server, and
-//! a running challenge that every bench member joined, with three topics each done inside its
-//! window (with their awards in the ledger), so `/challenge status` ranks a crowd.
+//! Data some scenarios need before they can run: check-ins turned on in the bench server, with
+//! eight weeks of every member's check-ins before this one, and a running challenge that
+//! every bench member joined, with three topics each done inside its window (with their
+//! awards in the ledger), so `/challenge status` ranks a crowd.
 
 use std::time::Duration;
 
@@ -60,6 +61,14 @@ async fn seed_server(
          SELECT guild_id, user_id, 'topic_done', topic_id, $7, 'topic:' || topic_id || ':1',
                 completed_at
          FROM topic_progress WHERE guild_id = $1",
+        // A community in service has a history: its tables are not empty when the server
+        // first plans the statements that read them.
+        "INSERT INTO checkins (guild_id, user_id, week, did, next_goal, created_at, updated_at)
+         SELECT $1, $3 + n, to_char(now() - k * interval '1 week', 'IYYY-\"W\"IW'),
+                'Worked through the week''s topic', 'Keep going',
+                now() - k * interval '1 week', now() - k * interval '1 week'
+         FROM generate_series(0, $4 - 1) AS n, generate_series(1, 8) AS k
+         ON CONFLICT DO NOTHING",
     ];
     for statement in statements {
         sqlx::query(statement)

@@ -1,6 +1,7 @@
 //! What PostgreSQL ran for the requests of a measured window, from `pg_stat_statements`
 //! (which `workdir::start_database` preloads): every statement, those run by triggers
-//! included, with its calls and execution time. Counts are reset before each window, so they
+//! included, with its calls and its planning and execution time (wall-clock inside
+//! PostgreSQL: on a saturated machine it includes waiting for a CPU). Counts are reset before each window, so they
 //! hold that window's requests and whatever the server did in the background meanwhile.
 
 use std::time::Duration;
@@ -13,6 +14,8 @@ pub struct Statement {
     /// The normalized text, whitespace collapsed.
     pub query: String,
     pub calls: f64,
+    /// Planning time inside PostgreSQL, in µs (`pg_stat_statements.track_planning`).
+    pub plan_us: f64,
     /// Execution time inside PostgreSQL, in µs.
     pub exec_us: f64,
 }
@@ -43,21 +46,22 @@ impl Statements {
 
     /// Every statement since the last reset, most time first, divided by `requests`.
     pub async fn per_request(&self, requests: f64) -> anyhow::Result<Vec<Statement>> {
-        let rows: Vec<(String, i64, f64)> = sqlx::query_as(
-            "SELECT query, calls, total_exec_time FROM pg_stat_statements
+        let rows: Vec<(String, i64, f64, f64)> = sqlx::query_as(
+            "SELECT query, calls, total_plan_time, total_exec_time FROM pg_stat_statements
              WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
                AND query NOT ILIKE '%pg_stat_statements%'
-             ORDER BY total_exec_time DESC",
+             ORDER BY total_plan_time + total_exec_time DESC",
         )
         .fetch_all(&self.pool)
         .await?;
         let requests = requests.max(1.0);
         Ok(rows
             .into_iter()
-            .map(|(query, calls, ms)| Statement {
+            .map(|(query, calls, plan_ms, exec_ms)| Statement {
                 query: query.split_whitespace().collect::<Vec<_>>().join(" "),
                 calls: calls as f64 / requests,
-                exec_us: ms * 1000.0 / requests,
+                plan_us: plan_ms * 1000.0 / requests,
+                exec_us: exec_ms * 1000.0 / requests,
             })
             .collect())
     }

@@ -29,6 +29,7 @@ pub async fn start_database(work_dir: &Path, settings: &[&str]) -> anyhow::Resul
     let mut all: Vec<String> = vec![
         "shared_preload_libraries=pg_stat_statements,auto_explain".into(),
         "pg_stat_statements.track=all".into(),
+        "pg_stat_statements.track_planning=on".into(),
     ];
     all.extend(settings.iter().map(|s| s.to_string()));
     Cluster::start(&ClusterOptions {

@@ -92,6 +92,12 @@ pub async fn connect(url: &str, timeout: Duration) -> anyhow::Result<PgPool> {
         ("lock_timeout", millis.as_str()),
         // A transaction left open by a crashed client must not hold locks for long either.
         ("idle_in_transaction_session_timeout", "60000"),
+        // Every statement here finds rows by key. Left to itself, PostgreSQL plans a statement
+        // whose parameters can prune parts of it (`WHERE $17 IS NULL`) again on every call,
+        // and planning the progress write's CTEs cost more than running them (BENCHMARKS.md).
+        // A plan made while a table was still small lives as long as its connection (the
+        // pool replaces each within 30 minutes).
+        ("plan_cache_mode", "force_generic_plan"),
     ]);
     Ok(PgPoolOptions::new()
         .max_connections(10)

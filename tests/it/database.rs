@@ -92,3 +92,28 @@ async fn activity_survives_a_failed_flush() {
 async fn members(pool: &sqlx::PgPool, guild: GuildId) -> i64 {
     servers::settings(pool, guild).await.unwrap().members
 }
+
+/// The pool's connections plan each statement once. Otherwise PostgreSQL plans a statement
+/// afresh on its first five calls, and on every call for good when those custom plans look
+/// cheaper than a generic one (the progress write, whose parameters prune its parts).
+#[tokio::test]
+async fn the_pools_statements_are_planned_once() {
+    let pool = fresh_pool().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let prunable = "SELECT count(*) FROM members WHERE ($1::bigint IS NULL OR guild_id = $1)";
+    for guild in [None, Some(1_i64), None, Some(2), None, Some(3), None, Some(4)] {
+        sqlx::query(prunable)
+            .bind(guild)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    }
+    let (generic, custom): (i64, i64) = sqlx::query_as(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
+    )
+    .bind(prunable)
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!((generic, custom), (8, 0));
+}
