@@ -101,7 +101,16 @@ async fn the_pools_statements_are_planned_once() {
     let pool = fresh_pool().await;
     let mut conn = pool.acquire().await.unwrap();
     let prunable = "SELECT count(*) FROM members WHERE ($1::bigint IS NULL OR guild_id = $1)";
-    for guild in [None, Some(1_i64), None, Some(2), None, Some(3), None, Some(4)] {
+    for guild in [
+        None,
+        Some(1_i64),
+        None,
+        Some(2),
+        None,
+        Some(3),
+        None,
+        Some(4),
+    ] {
         sqlx::query(prunable)
             .bind(guild)
             .fetch_one(&mut *conn)
