@@ -7,6 +7,7 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serenity::all::{GuildId, UserId};
+use sqlx::PgConnection;
 
 use crate::app::App;
 use crate::checkins::entry::CheckIn;
@@ -34,10 +35,12 @@ pub async fn set_topic_state(
     Ok(saved)
 }
 
-/// Saves the week's check-in with its award (see `checkins::save`).
+/// Saves the week's check-in with its award (see `checkins::save`), on the connection the
+/// submission read the member's weeks on.
 #[allow(clippy::too_many_arguments)]
 pub async fn save_checkin(
     app: &App,
+    conn: &mut PgConnection,
     guild: GuildId,
     user: UserId,
     week: &str,
@@ -45,7 +48,7 @@ pub async fn save_checkin(
     grant: &Grant,
     now: DateTime<Utc>,
 ) -> sqlx::Result<SaveOutcome> {
-    let saved = checkins::save(&app.db, guild, user, week, check_in, grant, now).await?;
+    let saved = checkins::save(conn, guild, user, week, check_in, grant, now).await?;
     app.members.forget(guild, user);
     Ok(saved)
 }

@@ -87,7 +87,9 @@ async fn reopen(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     open_with(ctx, draft).await
 }
 
-/// Two round trips: the member's check-ins as they stand, then the save.
+/// Two round trips on one connection: the member's check-ins as they stand, then the save.
+/// (Each time a connection goes back to the pool, the pool checks it with a round trip of its
+/// own, so one checkout per submission.)
 async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     if submit.custom_id != FORM_ID {
         return Err(CommandError::user(
@@ -97,20 +99,26 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
-    let member = read(ctx, guild, user).await?;
+    let mut conn = ctx.app.db.acquire().await?;
+    let member = store::member_checkins(&mut *conn, guild, user).await?;
     let settings = settings(&member)?;
     let draft = Draft::from_fields(|id| submit.field(id));
     let check_in = match draft.check() {
         Ok(check_in) => check_in,
         Err(problems) => {
+            // Its own transaction: give this connection back first, so no submission ever
+            // holds one while waiting for another.
+            drop(conn);
             store::save_draft(&ctx.app.db, guild, user, &draft, now).await?;
             return Ok(view::refused(&problems));
         }
     };
     let week = week_key(now, member.zone);
     let grant = crate::points::checkin(&week);
-    let outcome =
-        changes::save_checkin(ctx.app, guild, user, &week, &check_in, &grant, now).await?;
+    let outcome = changes::save_checkin(
+        ctx.app, &mut conn, guild, user, &week, &check_in, &grant, now,
+    )
+    .await?;
     // The weeks read before the save, and this one.
     let weeks = member
         .weeks

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serenity::all::{GuildId, UserId};
-use sqlx::PgPool;
+use sqlx::{PgExecutor, PgPool};
 
 use super::super::ids::DbId;
 use super::super::servers;
@@ -63,7 +63,7 @@ pub struct SaveOutcome {
 /// Saves the week's check-in (replacing an earlier one that week), awards its points once,
 /// and forgets the member's draft: all or nothing.
 pub async fn save(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     guild: GuildId,
     user: UserId,
     week: &str,
@@ -118,7 +118,7 @@ pub async fn save(
         grant.points,
         grant.key,
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     let (created, hidden) = (row.created, row.hidden);
     Ok(SaveOutcome {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc, Weekday};
 use chrono_tz::Tz;
 use serenity::all::{ChannelId, GuildId, UserId};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 
 use super::super::ids::{channel_from_db, guild_from_db, DbId};
 use super::super::prompts::zone_from_db;
@@ -180,7 +180,7 @@ pub struct MemberCheckins {
 }
 
 pub async fn member_checkins(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     guild: GuildId,
     user: UserId,
 ) -> sqlx::Result<MemberCheckins> {
@@ -199,7 +199,7 @@ pub async fn member_checkins(
         guild.db(),
         user.db()
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     let settings = match (
         row.channel_id,
