@@ -69,10 +69,13 @@ WITH server AS (
                awarded AS (
                  INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
                  SELECT :w1, :w2, a.kind, a.reference,
-                        COALESCE(a.points, -(SELECT l.points FROM points_ledger l
-                                             WHERE l.guild_id = :w1 AND l.user_id = :w2
-                                               AND l.award_key = ANY(string_to_array(a.reverses, E'
-'))
+                        COALESCE(a.points, -(SELECT l.points
+                                             FROM unnest(string_to_array(a.reverses, E'
+')) AS k (award_key),
+                                             LATERAL (SELECT o.points, o.id FROM points_ledger o
+                                                      WHERE o.guild_id = :w1 AND o.user_id = :w2
+                                                        AND o.award_key = k.award_key
+                                                      LIMIT 1) AS l
                                              ORDER BY l.id DESC LIMIT 1), 0),
                         a.award_key, :w7, :w8::smallint
                  FROM go, UNNEST(:w12::text[], :w13::text[], :w14::int[], :w15::text[], :w16::text[])

@@ -220,7 +220,11 @@ impl Asked<'_> {
     /// Writes a planned change in one statement: the member's version moves on, and the
     /// topic's row, the phase's record, the ledger rows and a completion's celebration are
     /// written, all only if the version is still the one the plan was read at. A member not
-    /// known before is inserted (with their server) by the same statement.
+    /// known before is inserted (with their server) by the same statement. An undo finds the
+    /// award it takes back by each of its possible keys, one unique-index lookup each (the
+    /// `LIMIT 1` keeps that subquery from being flattened into a join): matched as a filter or
+    /// hash-joined, PostgreSQL read every ledger row of the member, so an undo cost more the
+    /// longer the member's history.
     async fn write(
         &self,
         conn: &mut PgConnection,
@@ -281,10 +285,13 @@ impl Asked<'_> {
                awarded AS (
                  INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
                  SELECT $1, $2, a.kind, a.reference,
-                        COALESCE(a.points, -(SELECT l.points FROM points_ledger l
-                                             WHERE l.guild_id = $1 AND l.user_id = $2
-                                               AND l.award_key = ANY(string_to_array(a.reverses, E'
-'))
+                        COALESCE(a.points, -(SELECT l.points
+                                             FROM unnest(string_to_array(a.reverses, E'
+')) AS k (award_key),
+                                             LATERAL (SELECT o.points, o.id FROM points_ledger o
+                                                      WHERE o.guild_id = $1 AND o.user_id = $2
+                                                        AND o.award_key = k.award_key
+                                                      LIMIT 1) AS l
                                              ORDER BY l.id DESC LIMIT 1), 0),
                         a.award_key, $7, $8::smallint
                  FROM go, UNNEST($12::text[], $13::text[], $14::int[], $15::text[], $16::text[])
