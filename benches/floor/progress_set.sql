@@ -7,11 +7,18 @@
 -- write checks is the one the read returned (`\aset`). pgbench cannot send a NULL parameter,
 -- so the NULLs this change sends (no proof link, no celebration) are written in place, marked
 -- `/*$n*/`.
--- Every request marks the same topic done for a random member: after a member's first, the
--- ledger row finds its key taken and is skipped, so the floor does a little less than the
--- command (whose requests alternate done and undone): a stricter yardstick, not a kinder one.
+--
+-- Every request of the bench writes a ledger row (its passes alternate marking a topic done
+-- and undoing it), which queues itself for the leaderboard's fold, and the server under test
+-- folds while pgbench runs. So every request here marks a topic done for a random member
+-- under an award key of its own: the plan's key with a random number after it. pgbench has
+-- no string arithmetic, so a statement that reads no table makes that key (`\gset`), one
+-- small round trip more than the command makes. The command's undos also find the award
+-- they take back (one index probe); these requests only award.
 \set w2 random(:first_member, :last_member)
 \set r2 :w2
+\set n random(1, 2000000000)
+    SELECT format('{%s:%s}', :award_key::text, :n::bigint) AS w15 \gset
 SELECT m.progress_version AS version,
                       COALESCE(s.count_skipped, false) AS count_skipped,
                       t.topic_id, t.state, t.done_count, t.proof_url,

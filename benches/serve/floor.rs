@@ -23,6 +23,10 @@ pub struct Floor {
     pub latency_ms: f64,
     pub clients: usize,
     pub seconds: u64,
+    /// Ledger rows written per transaction: each of the command's requests writes one (or
+    /// none, for a check-in after the week's first), and the leaderboard's fold of them is a
+    /// large part of the database's work, so a floor that wrote fewer would measure less work.
+    pub ledger_rows_per_tx: f64,
 }
 
 /// The scenarios that have a floor, and its script.
@@ -30,6 +34,15 @@ pub const FLOORS: &[(&str, &str)] = &[
     ("progress-set", "progress_set.sql"),
     ("checkin-submit", "checkin_submit.sql"),
 ];
+
+/// The fewest ledger rows per transaction a floor must write to run what its command runs:
+/// every `/progress set` request of the bench writes one.
+fn ledger_rows_expected(script: &str) -> f64 {
+    match script {
+        "progress_set.sql" => 0.95,
+        _ => 0.0,
+    }
+}
 
 /// The values a script takes as constants (`-D`): what the command would send for the same
 /// request, worked out by the same code (the topic change's plan, the check-in's grant).
@@ -88,7 +101,12 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
                 "w14",
                 list(awards.iter().map(|a| points(&a.amount)).collect()),
             );
-            set("w15", list(awards.iter().map(|a| a.key.clone()).collect()));
+            // The script makes each request's key from this one (`progress_set.sql`), so the
+            // plan must award exactly one row.
+            let [award] = awards.as_slice() else {
+                bail!("the floor's change awards {} rows, not one", awards.len());
+            };
+            set("award_key", award.key.clone());
             set(
                 "w16",
                 list(awards.iter().map(|_| "NULL".to_string()).collect()),
@@ -145,6 +163,14 @@ pub async fn measure(
     for (name, value) in defines(script, members)? {
         command.arg(format!("--define={name}={value}"));
     }
+    let pool = waypoint::db::connect(url.as_str(), Duration::from_secs(60)).await?;
+    let ledger_rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM points_ledger")
+            .fetch_one(&pool)
+            .await
+            .context("counting the ledger's rows")
+    };
+    let rows_before = ledger_rows().await?;
     let output = command
         .arg(url.path().trim_start_matches('/'))
         .output()
@@ -164,9 +190,20 @@ pub async fn measure(
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|n| n.parse::<f64>().ok())
     };
+    let transactions = number("number of transactions actually processed: ")
+        .context("pgbench printed no transaction count")?;
+    let ledger_rows_per_tx = (ledger_rows().await? - rows_before) as f64 / transactions.max(1.0);
+    pool.close().await;
+    if ledger_rows_per_tx < ledger_rows_expected(script) {
+        bail!(
+            "{script} wrote {ledger_rows_per_tx:.2} ledger rows per transaction, fewer than the \
+             command's requests write: it no longer runs the command's work"
+        );
+    }
     Ok(Floor {
         scenario,
         script,
+        ledger_rows_per_tx,
         tps: number("tps = ").context("pgbench printed no tps")?,
         latency_ms: number("latency average = ").unwrap_or(f64::NAN),
         clients,

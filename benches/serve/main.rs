@@ -287,6 +287,7 @@ async fn floors(
     scenarios: &[&Scenario],
 ) -> anyhow::Result<Vec<floor::Floor>> {
     let seconds = Duration::from_secs_f64(options.seconds.max(1.0));
+    let database = Statements::connect(stack.database_url()).await?;
     let mut floors = Vec::new();
     for &(scenario, script) in floor::FLOORS {
         if !scenarios.iter().any(|s| s.id == scenario) {
@@ -294,6 +295,7 @@ async fn floors(
         }
         let mut runs = Vec::new();
         for run in 1..=options.runs {
+            database.settle().await?;
             let measured = floor::measure(
                 stack.database_url(),
                 (scenario, script),
@@ -303,8 +305,12 @@ async fn floors(
             )
             .await?;
             eprintln!(
-                "run {run}/{}  {:<24} {:>8.0} tps       avg {:>7.2} ms",
-                options.runs, script, measured.tps, measured.latency_ms
+                "run {run}/{}  {:<24} {:>8.0} tps       avg {:>7.2} ms  ledger rows/tx {:.2}",
+                options.runs,
+                script,
+                measured.tps,
+                measured.latency_ms,
+                measured.ledger_rows_per_tx
             );
             runs.push(measured);
         }
@@ -437,6 +443,7 @@ async fn measure(
     let row = &mut side.rows[scenario];
     let scenario = row.scenario;
     let mut rate_guess = row.samples.last().map_or(MIN_RATE_GUESS, |s| s.send_rate);
+    side.statements.settle().await?;
     if options.warmup > 0.0 {
         let warmup = Duration::from_secs_f64(options.warmup);
         let batch = batch::sign(scenario, key, ids, batch_size(rate_guess, warmup, options))?;

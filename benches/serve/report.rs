@@ -306,13 +306,15 @@ impl Report {
                 out,
                 "- `{}`'s floor, pgbench running its statements (`benches/floor/{}`) on the \
                  same database ({} clients, {} s, prepared statements planned once as the server plans them, median of the runs): \
-                 {:.0} tps, {:.2} ms average latency. The command runs at {:.2}× that.",
+                 {:.0} tps, {:.2} ms average latency, {:.2} ledger rows written per transaction. \
+                 The command runs at {:.2}× that.",
                 row.scenario.name,
                 floor.script,
                 floor.clients,
                 floor.seconds,
                 floor.tps,
                 floor.latency_ms,
+                floor.ledger_rows_per_tx,
                 rate / floor.tps
             );
         }
@@ -395,8 +397,10 @@ impl Report {
             "## Setup\n\n\
              {}\
              - Load: {} connections, each sending its next request as soon as the last is \
-             answered; {} per scenario; {} runs, medians shown; {} distinct members; load \
-             generator on {} thread(s)\n\n",
+             answered; {} per scenario, each scenario (and each floor) starting once the \
+             database has settled (the leaderboard's queue folded, no autovacuum running; at \
+             most 20 s); {} runs, medians shown; {} distinct members; load generator on {} \
+             thread(s)\n\n",
             provenance(machine, &self.command, self.date),
             self.concurrency,
             self.measure,

@@ -4,7 +4,7 @@
 //! PostgreSQL: on a saturated machine it includes waiting for a CPU). Counts are reset before each window, so they
 //! hold that window's requests and whatever the server did in the background meanwhile.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 
@@ -19,6 +19,9 @@ pub struct Statement {
     /// Execution time inside PostgreSQL, in µs.
     pub exec_us: f64,
 }
+
+/// The longest a window waits for the database to settle.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(20);
 
 pub struct Statements {
     pool: PgPool,
@@ -35,6 +38,39 @@ impl Statements {
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Waits, at most [`SETTLE_AT_MOST`], until no background work is left over from the
+    /// window before: the leaderboard's queue folded (a write scenario leaves a backlog the
+    /// server folds every 2 s) and no autovacuum running. Every window, a command's or a
+    /// floor's, then starts from the same state rather than paying for its predecessor.
+    pub async fn settle(&self) -> anyhow::Result<()> {
+        // Builds before the queue existed (`--compare`) have nothing to fold.
+        let queued: Option<String> =
+            sqlx::query_scalar("SELECT to_regclass('points_pending')::text")
+                .fetch_one(&self.pool)
+                .await?;
+        let started = Instant::now();
+        while started.elapsed() < SETTLE_AT_MOST {
+            let backlog: i64 = match queued {
+                Some(_) => {
+                    sqlx::query_scalar("SELECT count(*) FROM points_pending")
+                        .fetch_one(&self.pool)
+                        .await?
+                }
+                None => 0,
+            };
+            let vacuuming: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'",
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            if backlog == 0 && vacuuming == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
     }
 
     pub async fn reset(&self) -> anyhow::Result<()> {
