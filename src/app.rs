@@ -56,6 +56,8 @@ pub struct App {
     pub activity: Activity,
     /// Members' progress for marking roadmap views without a database round trip.
     pub progress: ProgressCache,
+    /// Topic changes, sent together with those that arrive at the same time.
+    pub progress_writes: crate::db::progress::Writes,
     /// Challenge standings, shared for a few seconds between requests.
     pub standings: StandingCache,
     /// Leaderboard pages, shared for a few seconds between requests.
@@ -83,11 +85,13 @@ impl App {
         default_roadmap: Option<&str>,
     ) -> anyhow::Result<Self> {
         let content = Content::new(library, default_roadmap)?;
+        let progress_writes = crate::db::progress::Writes::new(db.clone());
         Ok(Self {
             content,
             db,
             activity: Activity::default(),
             progress: ProgressCache::default(),
+            progress_writes,
             standings: StandingCache::default(),
             boards: Boards::default(),
             challenge_names: ChallengeNames::default(),

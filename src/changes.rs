@@ -29,7 +29,8 @@ pub async fn set_topic_state(
     proof: Option<&str>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Saved> {
-    let saved = progress::set_state(&app.db, topic, guild, user, state, proof, now).await?;
+    let saved =
+        progress::set_state(&app.progress_writes, topic, guild, user, state, proof, now).await?;
     app.progress.written(guild, user, saved.progress.clone());
     app.members.forget(guild, user);
     Ok(saved)

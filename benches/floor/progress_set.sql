@@ -1,56 +1,88 @@
--- The floor of `/progress set`: the two statements the command runs for one request, as the
--- code has them (src/db/progress.rs, `Asked::read` and `Asked::write`), run by pgbench on the
--- bench's database at the bench's concurrency. `benches/serve/floor.rs` gives the constants
--- (`-D`); `tests/it/floor.rs` fails if these statements drift from the code's.
+-- The floor of `/progress set`: the two statements the command runs for a request, as the
+-- code has them (src/db/progress/read.rs and write.rs), run by pgbench on the bench's
+-- database at the bench's concurrency. `benches/serve/floor.rs` gives the constants (`-D`);
+-- `tests/it/floor.rs` fails if these statements drift from the code's.
 --
--- Parameters are the code's `$n`, named `:r<n>` (read) and `:w<n>` (write); the version the
--- write checks is the one the read returned (`\aset`). pgbench cannot send a NULL parameter,
--- so the NULLs this change sends (no proof link, no celebration) are written in place, marked
--- `/*$n*/`.
+-- The statements take arrays, one entry per request: the command sends the requests that
+-- arrive together in one statement, pgbench sends one request per statement (it cannot
+-- carry one statement's rows into the next for several members). So this is the database's
+-- rate for the command's statements one request at a time, which the command may exceed.
+--
+-- Parameters are the code's `$n`, named `:r<n>` (read) and `:w<n>` (write). pgbench has no
+-- string arithmetic, so the arrays that change per request (the member, the version the
+-- read returned, a new award key) are made by statements that read no table (`\gset`): two
+-- small round trips more than the command makes.
 --
 -- Every request of the bench writes a ledger row (its passes alternate marking a topic done
 -- and undoing it), which queues itself for the leaderboard's fold, and the server under test
 -- folds while pgbench runs. So every request here marks a topic done for a random member
--- under an award key of its own: the plan's key with a random number after it. pgbench has
--- no string arithmetic, so a statement that reads no table makes that key (`\gset`), one
--- small round trip more than the command makes. The command's undos also find the award
--- they take back (one index probe); these requests only award.
-\set w2 random(:first_member, :last_member)
-\set r2 :w2
+-- under an award key of its own: the plan's key with a random number after it. The
+-- command's undos also find the award they take back (one index probe); these requests only
+-- award.
+\set member random(:first_member, :last_member)
 \set n random(1, 2000000000)
-    SELECT format('{%s:%s}', :award_key::text, :n::bigint) AS w15 \gset
-SELECT m.progress_version AS version,
+    SELECT format('{%s}', :member::bigint) AS r2, format('{%s}', :member::bigint) AS w2, format('{%s:%s}', :award_key::text, :n::bigint) AS w19 \gset
+    SELECT i.n AS item, m.progress_version AS version,
                       COALESCE(s.count_skipped, false) AS count_skipped,
                       t.topic_id, t.state, t.done_count, t.proof_url,
                       p.complete AS phase_complete, p.completions AS phase_completions
-               FROM (SELECT 1) AS one
-               LEFT JOIN servers s ON s.guild_id = :r1
-               LEFT JOIN members m ON m.guild_id = :r1 AND m.user_id = :r2
-               LEFT JOIN phase_status p ON p.guild_id = :r1 AND p.user_id = :r2 AND p.phase = :r3
-               LEFT JOIN topic_progress t ON t.guild_id = :r1 AND t.user_id = :r2 \aset
-WITH server AS (
-                 INSERT INTO servers (guild_id) SELECT :w1 WHERE :version::bigint IS NULL
+               FROM unnest(:r1::bigint[], :r2::bigint[], :r3::smallint[])
+                    WITH ORDINALITY AS i (guild_id, user_id, phase, n)
+               LEFT JOIN servers s ON s.guild_id = i.guild_id
+               LEFT JOIN members m ON m.guild_id = i.guild_id AND m.user_id = i.user_id
+               LEFT JOIN phase_status p
+                      ON p.guild_id = i.guild_id AND p.user_id = i.user_id AND p.phase = i.phase
+               LEFT JOIN topic_progress t ON t.guild_id = i.guild_id AND t.user_id = i.user_id \aset
+    SELECT format('{%s}', :version::bigint) AS w3 \gset
+    WITH i AS (
+                 SELECT * FROM unnest(:w1::bigint[], :w2::bigint[], :w3::bigint[], :w4::text[],
+                                      :w5::text[], :w6::text[], :w7::int[], :w8::smallint[],
+                                      :w9::bool[], :w10::int[], :w11::bool[], :w12::text[],
+                                      :w13::timestamptz[])
+                 WITH ORDINALITY AS i (guild_id, user_id, version, topic_id, state, proof_url,
+                                       done_count, phase, phase_complete, completions,
+                                       phase_changed, celebration, at, n)
+               ),
+               server AS (
+                 INSERT INTO servers (guild_id)
+                 SELECT DISTINCT guild_id FROM i WHERE version IS NULL
                  ON CONFLICT (guild_id) DO NOTHING
                ),
-               member AS (
-                 INSERT INTO members AS m (guild_id, user_id, first_seen_at, last_seen_at)
-                 VALUES (:w1, :w2, :w7, :w7)
-                 ON CONFLICT (guild_id, user_id) DO UPDATE
-                   SET progress_version = m.progress_version + 1
-                   WHERE m.progress_version = :version
-                 -- xmax is 0 on a row this statement inserted: right only for a member the
-                 -- read did not find either (else their data was deleted meanwhile).
-                 RETURNING (m.xmax = 0) = (:version::bigint IS NULL) AS ok
+               locked AS (
+                 SELECT m.guild_id, m.user_id FROM members m
+                 JOIN i ON i.guild_id = m.guild_id AND i.user_id = m.user_id
+                 WHERE m.progress_version = i.version
+                 ORDER BY m.guild_id, m.user_id
+                 FOR NO KEY UPDATE OF m
                ),
-               go AS (SELECT 1 FROM member WHERE ok),
+               bumped AS (
+                 UPDATE members m SET progress_version = m.progress_version + 1
+                 FROM locked l WHERE m.guild_id = l.guild_id AND m.user_id = l.user_id
+                 RETURNING m.guild_id, m.user_id
+               ),
+               -- A member the read did not find either; if they appeared meanwhile, the change
+               -- is planned again from their rows.
+               joined AS (
+                 INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+                 SELECT guild_id, user_id, at, at FROM i WHERE version IS NULL
+                 ORDER BY guild_id, user_id
+                 ON CONFLICT (guild_id, user_id) DO NOTHING
+                 RETURNING guild_id, user_id
+               ),
+               go AS (
+                 SELECT i.* FROM i
+                 JOIN (SELECT guild_id, user_id FROM bumped
+                       UNION ALL SELECT guild_id, user_id FROM joined) w
+                   ON w.guild_id = i.guild_id AND w.user_id = i.user_id
+               ),
                topic AS (
                  INSERT INTO topic_progress AS t
                    (guild_id, user_id, topic_id, state, proof_url, done_count, started_at, completed_at, updated_at)
-                 SELECT :w1, :w2, :w3, :w4::text, NULL /*$5*/::text, :w6::int,
-                        CASE WHEN :w4 IN ('learning', 'done') THEN :w7::timestamptz END,
-                        CASE WHEN :w4 = 'done' THEN :w7::timestamptz END,
-                        :w7::timestamptz
-                 FROM go
+                 SELECT guild_id, user_id, topic_id, state, proof_url, done_count,
+                        CASE WHEN state IN ('learning', 'done') THEN at END,
+                        CASE WHEN state = 'done' THEN at END,
+                        at
+                 FROM go ORDER BY guild_id, user_id
                  ON CONFLICT (guild_id, user_id, topic_id) DO UPDATE SET
                    state = EXCLUDED.state,
                    proof_url = EXCLUDED.proof_url,
@@ -62,7 +94,8 @@ WITH server AS (
                ),
                phase AS (
                  INSERT INTO phase_status (guild_id, user_id, phase, complete, completions, changed_at)
-                 SELECT :w1, :w2, :w8::smallint, :w9::bool, :w10::int, :w7::timestamptz FROM go WHERE :w11::bool
+                 SELECT guild_id, user_id, phase, phase_complete, completions, at
+                 FROM go WHERE phase_changed ORDER BY guild_id, user_id
                  ON CONFLICT (guild_id, user_id, phase) DO UPDATE SET
                    complete = EXCLUDED.complete,
                    completions = EXCLUDED.completions,
@@ -70,27 +103,32 @@ WITH server AS (
                ),
                celebration AS (
                  INSERT INTO scheduled_posts (guild_id, kind, period, due_at)
-                 SELECT :w1, :w18, NULL /*$19*/, :w7 FROM go WHERE NULL /*$19*/::text IS NOT NULL
+                 SELECT guild_id, :w14, celebration, at FROM go WHERE celebration IS NOT NULL
                  ON CONFLICT (guild_id, kind, period) DO NOTHING
                ),
                awarded AS (
                  INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
-                 SELECT :w1, :w2, a.kind, a.reference,
+                 SELECT g.guild_id, g.user_id, a.kind, a.reference,
                         COALESCE(a.points, -(SELECT l.points
                                              FROM unnest(string_to_array(a.reverses, E'
 ')) AS k (award_key),
                                              LATERAL (SELECT o.points, o.id FROM points_ledger o
-                                                      WHERE o.guild_id = :w1 AND o.user_id = :w2
+                                                      WHERE o.guild_id = g.guild_id AND o.user_id = g.user_id
                                                         AND o.award_key = k.award_key
                                                       LIMIT 1) AS l
                                              ORDER BY l.id DESC LIMIT 1), 0),
-                        a.award_key, :w7, :w8::smallint
-                 FROM go, UNNEST(:w12::text[], :w13::text[], :w14::int[], :w15::text[], :w16::text[])
-                      AS a (kind, reference, points, award_key, reverses)
+                        a.award_key, g.at, g.phase
+                 FROM unnest(:w15::int[], :w16::text[], :w17::text[], :w18::int[], :w19::text[], :w20::text[])
+                      AS a (item, kind, reference, points, award_key, reverses)
+                 JOIN go g ON g.n = a.item
                  ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
-                 RETURNING kind, points
+                 RETURNING guild_id, user_id, kind, points
                )
-               SELECT EXISTS (SELECT 1 FROM go) AS "written!",
-                      COALESCE(SUM(points) FILTER (WHERE kind LIKE 'topic%'), 0)::int AS "topic!",
-                      COALESCE(SUM(points) FILTER (WHERE kind LIKE 'phase%'), 0)::int AS "phase!"
-               FROM awarded;
+               SELECT i.n AS "item!", bool_or(g.n IS NOT NULL) AS "written!",
+                      COALESCE(SUM(a.points) FILTER (WHERE a.kind LIKE 'topic%'), 0)::int AS "topic!",
+                      COALESCE(SUM(a.points) FILTER (WHERE a.kind LIKE 'phase%'), 0)::int AS "phase!"
+               FROM i
+               LEFT JOIN go g ON g.n = i.n
+               LEFT JOIN awarded a ON a.guild_id = i.guild_id AND a.user_id = i.user_id
+               GROUP BY i.n
+               ORDER BY i.n;

@@ -71,47 +71,46 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
             else {
                 bail!("marking a topic done for a new member changes nothing");
             };
-            let list = |items: Vec<String>| format!("{{{}}}", items.join(","));
-            let phase = topic.phase.number.to_string();
-            set("r1", GUILD_ID.to_string());
-            set("r3", phase.clone());
-            set("w1", GUILD_ID.to_string());
-            set("w3", change.topic_id.clone());
-            set("w4", change.state.as_str().to_string());
-            set("w6", change.done_count.to_string());
-            set("w7", now.to_rfc3339());
-            set("w8", phase);
-            set("w9", change.phase.is_some_and(|p| p.complete).to_string());
-            set("w10", change.phase.map_or(0, |p| p.completions).to_string());
-            set("w11", change.phase.is_some().to_string());
-            let awards = &change.awards;
-            set(
-                "w12",
-                list(awards.iter().map(|a| a.kind.to_string()).collect()),
-            );
-            set(
-                "w13",
-                list(awards.iter().map(|a| a.reference.clone()).collect()),
-            );
-            let points = |a: &Amount| match a {
-                Amount::Points(p) => p.to_string(),
-                Amount::Reverses(_) => "NULL".to_string(),
-            };
-            set(
-                "w14",
-                list(awards.iter().map(|a| points(&a.amount)).collect()),
-            );
             // The script makes each request's key from this one (`progress_set.sql`), so the
             // plan must award exactly one row.
-            let [award] = awards.as_slice() else {
-                bail!("the floor's change awards {} rows, not one", awards.len());
+            let [award] = change.awards.as_slice() else {
+                bail!(
+                    "the floor's change awards {} rows, not one",
+                    change.awards.len()
+                );
             };
-            set("award_key", award.key.clone());
+            // Every parameter is an array with one entry: this request's.
+            let one = |value: String| format!("{{{value}}}");
+            let phase = topic.phase.number.to_string();
+            set("r1", one(GUILD_ID.to_string()));
+            set("r3", one(phase.clone()));
+            set("w1", one(GUILD_ID.to_string()));
+            set("w4", one(change.topic_id.clone()));
+            set("w5", one(change.state.as_str().to_string()));
+            set("w6", one("NULL".to_string()));
+            set("w7", one(change.done_count.to_string()));
+            set("w8", one(phase));
             set(
-                "w16",
-                list(awards.iter().map(|_| "NULL".to_string()).collect()),
+                "w9",
+                one(change.phase.is_some_and(|p| p.complete).to_string()),
             );
-            set("w18", waypoint::achievements::PHASE.to_string());
+            set(
+                "w10",
+                one(change.phase.map_or(0, |p| p.completions).to_string()),
+            );
+            set("w11", one(change.phase.is_some().to_string()));
+            set("w12", one("NULL".to_string()));
+            set("w13", one(now.to_rfc3339()));
+            set("w14", waypoint::achievements::PHASE.to_string());
+            set("w15", one("1".to_string()));
+            set("w16", one(award.kind.to_string()));
+            set("w17", one(award.reference.clone()));
+            let Amount::Points(points) = award.amount else {
+                bail!("the floor's change takes an award back");
+            };
+            set("w18", one(points.to_string()));
+            set("award_key", award.key.clone());
+            set("w20", one("NULL".to_string()));
         }
         "checkin_submit.sql" => {
             let week = waypoint::weekly::week_key(now, chrono_tz::UTC);

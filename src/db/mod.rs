@@ -1,6 +1,7 @@
 //! Storage: connecting, migrating, the embedded default server, and one module per aggregate.
 
 pub mod activity;
+pub mod batch;
 pub mod celebrations;
 pub mod challenges;
 pub mod checkins;

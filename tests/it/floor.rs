@@ -22,7 +22,7 @@ fn statements(script: &str) -> Vec<String> {
         .flat_map(|part| part.split(";\n"))
         .map(normal)
         .filter(|s| !s.is_empty())
-        .map(|s| parameters(&s.replace(":version", "$17")))
+        .map(|s| parameters(&s))
         .collect()
 }
 

@@ -537,20 +537,20 @@ fn no_import_points_up_and_no_files_import_each_other_in_a_circle() {
 fn the_layering_checks_find_what_they_look_for() {
     let mut graph = imports();
     graph
-        .get_mut("db/progress.rs")
-        .expect("db/progress.rs")
+        .get_mut("db/progress/mod.rs")
+        .expect("db/progress/mod.rs")
         .insert("commands/progress.rs".to_string());
     let up = upward(&graph);
     assert!(
         up.iter()
-            .any(|u| u == "db/progress.rs (storage) imports commands/progress.rs (use cases)"),
+            .any(|u| u == "db/progress/mod.rs (storage) imports commands/progress.rs (use cases)"),
         "{up:?}"
     );
     let circles = circles(&graph);
     assert!(
         circles
             .iter()
-            .any(|c| c.contains(&"db/progress.rs".to_string())
+            .any(|c| c.contains(&"db/progress/mod.rs".to_string())
                 && c.contains(&"commands/progress.rs".to_string())),
         "{circles:?}"
     );

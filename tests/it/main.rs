@@ -3,6 +3,7 @@
 mod support;
 
 mod autocomplete;
+mod batch;
 mod celebrations;
 mod challenges;
 mod checkin_posts;

@@ -284,6 +284,56 @@ async fn fifty_concurrent_updates_lose_nothing_and_count_nothing_twice() {
     assert_eq!(done as usize, topics.len());
 }
 
+/// Changes of many members at once share statements (`db::batch`): each member still gets
+/// exactly their own row, award and undo.
+#[tokio::test]
+async fn many_members_at_once_each_get_their_own_change() {
+    let bot = std::sync::Arc::new(support::bot().await);
+    let members: Vec<Who> = (1..=40).map(|n| Who::member(GUILD, 1_000 + n)).collect();
+    let at_once = |state: &'static str| {
+        let tasks: Vec<_> = members
+            .iter()
+            .map(|&who| {
+                let bot = bot.clone();
+                tokio::spawn(async move {
+                    run_as(
+                        &bot,
+                        who,
+                        &format!("/progress set topic:python state:{state}"),
+                    )
+                    .await
+                })
+            })
+            .collect();
+        async move {
+            for task in tasks {
+                let outcome = task.await.unwrap();
+                assert!(!outcome.failed, "{}", json(&outcome));
+            }
+        }
+    };
+    at_once("done").await;
+    at_once("learning").await;
+    for &who in &members {
+        let rows = ledger(&bot, who).await;
+        assert_eq!(rows.len(), 2, "an award and its undo: {rows:?}");
+        assert_eq!(
+            rows[0].2, -rows[1].2,
+            "the undo takes back the award: {rows:?}"
+        );
+        assert!(rows[0].2 > 0, "{rows:?}");
+    }
+    let learning: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM topic_progress WHERE guild_id = $1 AND topic_id = 'python'
+           AND state = 'learning' AND done_count = 1",
+    )
+    .bind(GUILD as i64)
+    .fetch_one(&bot.app.db)
+    .await
+    .unwrap();
+    assert_eq!(learning, 40);
+}
+
 #[tokio::test]
 async fn progress_show_has_bars_learning_next_and_totals() {
     let bot = support::bot().await;

@@ -1,0 +1,140 @@
+//! `db::batch`: requests that arrive together share one statement, items with one key never
+//! do, and a bad item fails only its own request; on a real PostgreSQL.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sqlx::PgConnection;
+use waypoint::db::batch::{Batched, Batcher, MOST};
+
+use crate::support::db::fresh_pool;
+
+/// Doubles numbers in one statement per batch, and records each batch's values. A zero makes
+/// the statement fail (a division by zero), as one bad item would.
+#[derive(Default)]
+struct Double {
+    batches: Arc<Mutex<Vec<Vec<i32>>>>,
+}
+
+impl Batched for Double {
+    /// (key, value)
+    type Item = (i32, i32);
+    type Out = i32;
+    type Key = i32;
+
+    fn key(&self, item: &(i32, i32)) -> Option<i32> {
+        Some(item.0)
+    }
+
+    async fn run(&self, conn: &mut PgConnection, items: &[(i32, i32)]) -> sqlx::Result<Vec<i32>> {
+        let values: Vec<i32> = items.iter().map(|i| i.1).collect();
+        self.batches.lock().unwrap().push(values.clone());
+        sqlx::query_scalar(
+            "SELECT (2 * v * v) / v FROM unnest($1::int[]) WITH ORDINALITY AS t (v, n) ORDER BY n",
+        )
+        .bind(&values)
+        .fetch_all(conn)
+        .await
+    }
+}
+
+async fn batcher() -> (Arc<Batcher<Double>>, Arc<Mutex<Vec<Vec<i32>>>>) {
+    let double = Double::default();
+    let batches = double.batches.clone();
+    let pool = fresh_pool().await;
+    (Arc::new(Batcher::new(double, pool, 2)), batches)
+}
+
+/// Sends every item at once and returns the answers in order.
+async fn send_all(
+    batcher: &Arc<Batcher<Double>>,
+    items: Vec<(i32, i32)>,
+) -> Vec<sqlx::Result<i32>> {
+    let tasks: Vec<_> = items
+        .into_iter()
+        .map(|item| {
+            let batcher = batcher.clone();
+            tokio::spawn(async move { batcher.run(item).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    answers
+}
+
+#[tokio::test]
+async fn requests_that_arrive_together_share_a_statement() {
+    let (batcher, batches) = batcher().await;
+    let answers = send_all(&batcher, (1..=200).map(|k| (k, k)).collect()).await;
+    for (k, answer) in (1..=200).zip(answers) {
+        assert_eq!(answer.unwrap(), 2 * k, "item {k}");
+    }
+    let batches = batches.lock().unwrap();
+    assert_eq!(batches.iter().map(Vec::len).sum::<usize>(), 200);
+    assert!(
+        batches.len() < 200 && batches.iter().any(|b| b.len() > 1),
+        "200 requests at once went one statement each: {batches:?}"
+    );
+    assert!(batches.iter().all(|b| b.len() <= MOST), "{batches:?}");
+}
+
+#[tokio::test]
+async fn items_with_one_key_never_share_a_statement() {
+    let (batcher, batches) = batcher().await;
+    // Twenty items of key 7 among forty of other keys, all at once.
+    let items: Vec<(i32, i32)> = (1..=60)
+        .map(|v| if v % 3 == 0 { (7, v) } else { (100 + v, v) })
+        .collect();
+    let answers = send_all(&batcher, items.clone()).await;
+    for ((_, v), answer) in items.iter().zip(answers) {
+        assert_eq!(answer.unwrap(), 2 * v);
+    }
+    for batch in batches.lock().unwrap().iter() {
+        let sevens = batch.iter().filter(|v| *v % 3 == 0).count();
+        assert!(
+            sevens <= 1,
+            "two items of one key in one statement: {batch:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_failing_item_fails_only_its_own_request() {
+    let (batcher, batches) = batcher().await;
+    let items: Vec<(i32, i32)> = (0..30).map(|v| (v, v)).collect();
+    let answers = send_all(&batcher, items).await;
+    for (v, answer) in (0..30).zip(answers) {
+        match v {
+            0 => assert!(answer.is_err(), "the zero divides by zero"),
+            v => assert_eq!(answer.unwrap(), 2 * v),
+        }
+    }
+    // The zero's batch failed whole, then each of its items ran alone.
+    let batches = batches.lock().unwrap();
+    assert!(
+        batches.iter().any(|b| b.len() > 1 && b.contains(&0)),
+        "{batches:?}"
+    );
+    assert!(batches.iter().any(|b| b == &vec![0]), "{batches:?}");
+}
+
+#[tokio::test]
+async fn a_database_out_of_reach_is_an_error_within_the_pool_timeout() {
+    let pool = waypoint::db::connect(
+        "postgres://waypoint@127.0.0.1:1/none",
+        Duration::from_millis(300),
+    )
+    .await
+    .unwrap();
+    let batcher = Batcher::new(Double::default(), pool, 1);
+    let started = Instant::now();
+    let answer = batcher.run((1, 1)).await;
+    assert!(answer.is_err());
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "waited {:?}",
+        started.elapsed()
+    );
+}
