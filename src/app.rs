@@ -58,6 +58,8 @@ pub struct App {
     pub progress: ProgressCache,
     /// Topic changes, sent together with those that arrive at the same time.
     pub progress_writes: crate::db::progress::Writes,
+    /// Check-in submissions' reads and saves, sent likewise.
+    pub checkins: crate::db::checkins::Submissions,
     /// Challenge standings, shared for a few seconds between requests.
     pub standings: StandingCache,
     /// Leaderboard pages, shared for a few seconds between requests.
@@ -86,12 +88,14 @@ impl App {
     ) -> anyhow::Result<Self> {
         let content = Content::new(library, default_roadmap)?;
         let progress_writes = crate::db::progress::Writes::new(db.clone());
+        let checkins = crate::db::checkins::Submissions::new(db.clone());
         Ok(Self {
             content,
             db,
             activity: Activity::default(),
             progress: ProgressCache::default(),
             progress_writes,
+            checkins,
             standings: StandingCache::default(),
             boards: Boards::default(),
             challenge_names: ChallengeNames::default(),

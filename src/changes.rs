@@ -7,15 +7,12 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serenity::all::{GuildId, UserId};
-use sqlx::PgConnection;
 
 use crate::app::App;
-use crate::checkins::entry::CheckIn;
 use crate::db::challenges::{self, Challenge, Joined, NewChallenge};
-use crate::db::checkins::{self, SaveOutcome};
+use crate::db::checkins::{self, SaveOutcome, Submission};
 use crate::db::privacy::{self, Removed};
 use crate::db::progress::{self, Saved};
-use crate::points::Grant;
 use crate::progress::TopicState;
 use crate::roadmap::TopicRef;
 
@@ -36,20 +33,10 @@ pub async fn set_topic_state(
     Ok(saved)
 }
 
-/// Saves the week's check-in with its award (see `checkins::save`), on the connection the
-/// submission read the member's weeks on.
-#[allow(clippy::too_many_arguments)]
-pub async fn save_checkin(
-    app: &App,
-    conn: &mut PgConnection,
-    guild: GuildId,
-    user: UserId,
-    week: &str,
-    check_in: &CheckIn,
-    grant: &Grant,
-    now: DateTime<Utc>,
-) -> sqlx::Result<SaveOutcome> {
-    let saved = checkins::save(conn, guild, user, week, check_in, grant, now).await?;
+/// Saves the week's check-in with its award (see `checkins::Submissions::save`).
+pub async fn save_checkin(app: &App, submission: Submission) -> sqlx::Result<SaveOutcome> {
+    let (guild, user) = (submission.guild, submission.user);
+    let saved = app.checkins.save(submission).await?;
     app.members.forget(guild, user);
     Ok(saved)
 }

@@ -56,6 +56,8 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
     ];
     let now = Utc::now();
     let mut set = |name: &str, value: String| out.push((name.to_string(), value));
+    // The statements take arrays, one entry per request: pgbench sends one request each.
+    let one = |value: String| format!("{{{value}}}");
     match script {
         "progress_set.sql" => {
             let library = payloads::library();
@@ -79,8 +81,6 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
                     change.awards.len()
                 );
             };
-            // Every parameter is an array with one entry: this request's.
-            let one = |value: String| format!("{{{value}}}");
             let phase = topic.phase.number.to_string();
             set("r1", one(GUILD_ID.to_string()));
             set("r3", one(phase.clone()));
@@ -115,16 +115,27 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
         "checkin_submit.sql" => {
             let week = waypoint::weekly::week_key(now, chrono_tz::UTC);
             let grant = waypoint::points::checkin(&week);
-            set("s1", GUILD_ID.to_string());
-            set("c1", GUILD_ID.to_string());
-            set("c3", week);
-            set("c4", payloads::CHECKIN_DID.to_string());
-            set("c6", payloads::CHECKIN_GOAL.to_string());
-            set("c9", now.to_rfc3339());
-            set("c10", grant.kind.to_string());
-            set("c11", grant.reference);
-            set("c12", grant.points.to_string());
-            set("c13", grant.key);
+            // A text array's one entry, quoted: the form's text has spaces and commas.
+            let text = |value: &str| {
+                format!(
+                    "{{\"{}\"}}",
+                    value.replace('\\', "\\\\").replace('"', "\\\"")
+                )
+            };
+            set("s1", one(GUILD_ID.to_string()));
+            set("c1", one(GUILD_ID.to_string()));
+            set("c3", text(&week));
+            set("c4", text(payloads::CHECKIN_DID));
+            // No blockers, no link, no answer about last week's goal, as the bench's form.
+            set("c5", text(""));
+            set("c6", text(payloads::CHECKIN_GOAL));
+            set("c7", one("NULL".to_string()));
+            set("c8", one("NULL".to_string()));
+            set("c9", one(now.to_rfc3339()));
+            set("c10", text(grant.kind));
+            set("c11", text(&grant.reference));
+            set("c12", one(grant.points.to_string()));
+            set("c13", text(&grant.key));
         }
         other => bail!("no constants for floor script {other}"),
     }

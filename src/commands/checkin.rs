@@ -13,7 +13,7 @@ use super::spec::CommandSpec;
 use crate::changes;
 use crate::checkins::entry::Draft;
 use crate::checkins::streak::{streak, week_number, Streak};
-use crate::db::checkins::{self as store, CheckinSettings, MemberCheckins, Saved};
+use crate::db::checkins::{self as store, CheckinSettings, MemberCheckins, Saved, Submission};
 use crate::render::checkin as view;
 use crate::render::checkin_form::{form, FORM_ID, RETRY_ID};
 use crate::render::Reply;
@@ -45,9 +45,9 @@ pub fn history_spec() -> CommandSpec {
     .option(MEMBER.member("Whose check-ins (default: yours)"))
 }
 
-/// The server's check-in settings, the member's zone and weeks, read now (one round trip).
+/// The server's check-in settings, the member's zone and weeks, read now (one statement).
 async fn read(ctx: &Ctx<'_>, guild: GuildId, user: UserId) -> CommandResult<MemberCheckins> {
-    Ok(store::member_checkins(&ctx.app.db, guild, user).await?)
+    Ok(ctx.app.checkins.member(guild, user).await?)
 }
 
 fn settings(member: &MemberCheckins) -> CommandResult<&CheckinSettings> {
@@ -87,9 +87,8 @@ async fn reopen(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     open_with(ctx, draft).await
 }
 
-/// Two round trips on one connection: the member's check-ins as they stand, then the save.
-/// (Each time a connection goes back to the pool, the pool checks it with a round trip of its
-/// own, so one checkout per submission.)
+/// Two statements, each shared with the submissions that arrive together: the member's
+/// check-ins as they stand, then the save.
 async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     if submit.custom_id != FORM_ID {
         return Err(CommandError::user(
@@ -99,26 +98,26 @@ async fn submit(ctx: &Ctx<'_>, submit: Submit<'_>) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
     let now = ctx.invocation.now;
-    let mut conn = ctx.app.db.acquire().await?;
-    let member = store::member_checkins(&mut *conn, guild, user).await?;
+    let member = read(ctx, guild, user).await?;
     let settings = settings(&member)?;
     let draft = Draft::from_fields(|id| submit.field(id));
     let check_in = match draft.check() {
         Ok(check_in) => check_in,
         Err(problems) => {
-            // Its own transaction: give this connection back first, so no submission ever
-            // holds one while waiting for another.
-            drop(conn);
             store::save_draft(&ctx.app.db, guild, user, &draft, now).await?;
             return Ok(view::refused(&problems));
         }
     };
     let week = week_key(now, member.zone);
-    let grant = crate::points::checkin(&week);
-    let outcome = changes::save_checkin(
-        ctx.app, &mut conn, guild, user, &week, &check_in, &grant, now,
-    )
-    .await?;
+    let submission = Submission {
+        guild,
+        user,
+        week: week.clone(),
+        grant: crate::points::checkin(&week),
+        check_in: check_in.clone(),
+        at: now,
+    };
+    let outcome = changes::save_checkin(ctx.app, submission).await?;
     // The weeks read before the save, and this one.
     let weeks = member
         .weeks
@@ -152,8 +151,7 @@ async fn history(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
-    let db = &ctx.app.db;
-    let read = || store::member_checkins(db, guild, member);
+    let read = || ctx.app.checkins.member(guild, member);
     let held = ctx
         .app
         .members

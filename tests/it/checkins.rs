@@ -116,6 +116,48 @@ async fn checking_in_again_the_same_week_edits_that_check_in() {
     assert_eq!(points, 5, "an edit earns nothing more");
 }
 
+/// Submissions of many members at once share statements (`db::batch`), and one member's
+/// two submissions at once never share one: each member gets their own check-in, its award
+/// once, and their own confirmation.
+#[tokio::test]
+async fn many_members_checking_in_at_once_each_get_their_own() {
+    let bot = std::sync::Arc::new(bot_with_checkins("").await);
+    let members: Vec<Who> = (1..=30).map(|n| Who::member(GUILD, 5_000 + n)).collect();
+    // Each member twice at once: the second is an edit.
+    let tasks: Vec<_> = members
+        .iter()
+        .chain(members.iter())
+        .map(|&who| {
+            let bot = bot.clone();
+            tokio::spawn(async move {
+                let did = format!("Notes of member {}", who.user);
+                check_in(&bot, who, at(FRIDAY), &did).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        let said = text(&json(&task.await.unwrap()));
+        if !said.contains("Check-in updated") {
+            created += 1;
+        }
+    }
+    assert_eq!(created, members.len(), "one new check-in per member");
+    for who in &members {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT c.did, (SELECT SUM(points) FROM points_ledger l
+                            WHERE l.guild_id = c.guild_id AND l.user_id = c.user_id)::bigint
+             FROM checkins c WHERE c.guild_id = $1 AND c.user_id = $2",
+        )
+        .bind(GUILD as i64)
+        .bind(who.user as i64)
+        .fetch_all(&bot.app.db)
+        .await
+        .unwrap();
+        assert_eq!(rows, [(format!("Notes of member {}", who.user), 5)]);
+    }
+}
+
 #[tokio::test]
 async fn the_form_shows_last_weeks_goal_and_records_whether_it_was_met() {
     let bot = bot_with_checkins("").await;

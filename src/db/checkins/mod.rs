@@ -5,8 +5,10 @@ mod digest;
 mod entries;
 mod members;
 mod settings;
+mod submissions;
 
 pub use digest::*;
 pub use entries::*;
 pub use members::*;
 pub use settings::*;
+pub use submissions::*;

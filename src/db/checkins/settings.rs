@@ -2,9 +2,8 @@
 //! and which servers have a reminder or digest to plan.
 
 use chrono::{DateTime, Utc, Weekday};
-use chrono_tz::Tz;
-use serenity::all::{ChannelId, GuildId, UserId};
-use sqlx::{PgConnection, PgExecutor, PgPool};
+use serenity::all::{ChannelId, GuildId};
+use sqlx::{PgConnection, PgPool};
 
 use super::super::ids::{channel_from_db, guild_from_db, DbId};
 use super::super::prompts::zone_from_db;
@@ -26,21 +25,21 @@ pub struct CheckinSettings {
     pub problem: Option<(String, DateTime<Utc>)>,
 }
 
-struct SettingsRow {
-    guild_id: i64,
-    channel_id: i64,
-    staff_channel_id: i64,
-    reminder_weekday: i16,
-    reminder_minute: i16,
-    public: bool,
-    freeze_every: i16,
-    timezone: String,
-    problem: Option<String>,
-    problem_at: Option<DateTime<Utc>>,
+pub(super) struct SettingsRow {
+    pub(super) guild_id: i64,
+    pub(super) channel_id: i64,
+    pub(super) staff_channel_id: i64,
+    pub(super) reminder_weekday: i16,
+    pub(super) reminder_minute: i16,
+    pub(super) public: bool,
+    pub(super) freeze_every: i16,
+    pub(super) timezone: String,
+    pub(super) problem: Option<String>,
+    pub(super) problem_at: Option<DateTime<Utc>>,
 }
 
 impl SettingsRow {
-    fn into_settings(self) -> (GuildId, CheckinSettings) {
+    pub(super) fn into_settings(self) -> (GuildId, CheckinSettings) {
         let weekday = Weekday::try_from(u8::try_from(self.reminder_weekday).unwrap_or(0))
             .unwrap_or(Weekday::Mon);
         (
@@ -163,84 +162,4 @@ pub async fn unplanned(
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(SettingsRow::into_settings).collect())
-}
-
-/// What a member's check-ins are read and checked against, in one round trip: the server's
-/// settings (`None`: check-ins are off), the zone the member's weeks are counted in (their
-/// own, else the server's, else UTC), whether they hide their progress, and the weeks they
-/// checked in, oldest first.
-#[derive(Debug, Clone)]
-pub struct MemberCheckins {
-    pub settings: Option<CheckinSettings>,
-    pub zone: Tz,
-    /// Whether the member has used Waypoint in this server at all.
-    pub known: bool,
-    pub hidden: bool,
-    pub weeks: Vec<String>,
-}
-
-pub async fn member_checkins(
-    db: impl PgExecutor<'_>,
-    guild: GuildId,
-    user: UserId,
-) -> sqlx::Result<MemberCheckins> {
-    // Plain column names: `benches/floor/checkin_submit.sql` runs this statement as is.
-    let row = sqlx::query!(
-        r#"SELECT c.channel_id, c.staff_channel_id, c.reminder_weekday, c.reminder_minute,
-                  c.public, c.freeze_every, s.timezone AS server_zone, c.problem, c.problem_at,
-                  COALESCE(m.timezone, s.timezone, 'UTC') AS zone,
-                  m.hidden,
-                  ARRAY(SELECT k.week FROM checkins k
-                        WHERE k.guild_id = $1 AND k.user_id = $2 ORDER BY k.week) AS weeks
-           FROM (SELECT 1) AS one
-           LEFT JOIN servers s ON s.guild_id = $1
-           LEFT JOIN checkin_settings c ON c.guild_id = $1
-           LEFT JOIN members m ON m.guild_id = $1 AND m.user_id = $2"#,
-        guild.db(),
-        user.db()
-    )
-    .fetch_one(db)
-    .await?;
-    let settings = match (
-        row.channel_id,
-        row.staff_channel_id,
-        row.reminder_weekday,
-        row.reminder_minute,
-        row.public,
-        row.freeze_every,
-        row.server_zone,
-    ) {
-        (
-            Some(channel_id),
-            Some(staff_channel_id),
-            Some(reminder_weekday),
-            Some(reminder_minute),
-            Some(public),
-            Some(freeze_every),
-            Some(timezone),
-        ) => Some(
-            SettingsRow {
-                guild_id: guild.db(),
-                channel_id,
-                staff_channel_id,
-                reminder_weekday,
-                reminder_minute,
-                public,
-                freeze_every,
-                timezone,
-                problem: row.problem,
-                problem_at: row.problem_at,
-            }
-            .into_settings()
-            .1,
-        ),
-        _ => None,
-    };
-    Ok(MemberCheckins {
-        settings,
-        zone: zone_from_db(row.zone.as_deref().unwrap_or("UTC")),
-        known: row.hidden.is_some(),
-        hidden: row.hidden.unwrap_or(false),
-        weeks: row.weeks.unwrap_or_default(),
-    })
 }
