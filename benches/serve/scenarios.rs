@@ -98,9 +98,10 @@ pub const SCENARIOS: &[Scenario] = &[
             // builds before the domain core said it (for --compare).
             text: Some("You finished **|You're learning **|is already marked|** is now"),
         },
-        limited_by: "PostgreSQL's CPU: two statements (reading the member's rows; writing the \
-                     topic, phase and ledger rows if the member's version is unchanged), each \
-                     ledger row queueing itself for the leaderboard's fold",
+        limited_by: "PostgreSQL's CPU, mostly rows: two statements per group of requests that \
+                     arrive together (reading the members' rows; writing the topic, phase and \
+                     ledger rows of those whose version is unchanged), each ledger row \
+                     queueing itself for the leaderboard's fold",
     },
     // A write: the check-in form sent (a member's first check-in of the week is an insert
     // with a ledger award; later ones in the run are edits).
@@ -122,10 +123,10 @@ pub const SCENARIOS: &[Scenario] = &[
             kind: 4,
             text: Some("checked in."),
         },
-        limited_by: "the two cores shared by the server (signature, HTTP, two database round \
-                     trips) and PostgreSQL: two statements (the member's weeks with the server's \
-                     settings and their zone; saving the check-in with its ledger award and \
-                     removing the draft)",
+        limited_by: "the two cores shared by the server (signature, HTTP, the form) and \
+                     PostgreSQL: two statements per group of submissions that arrive together \
+                     (the members' weeks with their server's settings and zones; saving the \
+                     check-ins with their ledger awards and removing the drafts)",
     },
     Scenario {
         name: "/challenge status",

@@ -9,6 +9,7 @@
 //! Items that must not share a statement (two writes of one member: an upsert may not touch a
 //! row twice) carry the same [`Batched::key`]; a later one waits for the next batch. If a
 //! batch fails, each of its items is tried alone, so one bad item fails only its own request.
+//! An item whose requester stopped waiting (and was told it failed) is dropped, not run.
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
@@ -157,6 +158,10 @@ impl<'s, B: Batched> Forming<'s, B> {
     }
 
     fn take(&mut self, job: Job<B>, held: &mut VecDeque<Job<B>>) {
+        // Its requester gave up (its wait ran out): told it failed, so it must not happen.
+        if job.answer.is_closed() {
+            return;
+        }
         if let Some(key) = self.statement.key(&job.item) {
             if self.keys.contains(&key) {
                 held.push_back(job);

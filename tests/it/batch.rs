@@ -7,14 +7,17 @@ use std::time::{Duration, Instant};
 use sqlx::PgConnection;
 use waypoint::db::batch::{Batched, Batcher, MOST};
 
-use crate::support::db::fresh_pool;
+use crate::support::db::{fresh_pool, fresh_pool_with_timeout};
 
 /// Doubles numbers in one statement per batch, and records each batch's values. A zero makes
-/// the statement fail (a division by zero), as one bad item would.
+/// the statement fail (a division by zero), as one bad item would; a batch holding
+/// [`SLOW`] takes a second first.
 #[derive(Default)]
 struct Double {
     batches: Arc<Mutex<Vec<Vec<i32>>>>,
 }
+
+const SLOW: i32 = 1_000;
 
 impl Batched for Double {
     /// (key, value)
@@ -29,6 +32,9 @@ impl Batched for Double {
     async fn run(&self, conn: &mut PgConnection, items: &[(i32, i32)]) -> sqlx::Result<Vec<i32>> {
         let values: Vec<i32> = items.iter().map(|i| i.1).collect();
         self.batches.lock().unwrap().push(values.clone());
+        if values.contains(&SLOW) {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
         sqlx::query_scalar(
             "SELECT (2 * v * v) / v FROM unnest($1::int[]) WITH ORDINALITY AS t (v, n) ORDER BY n",
         )
@@ -136,5 +142,30 @@ async fn a_database_out_of_reach_is_an_error_within_the_pool_timeout() {
         started.elapsed() < Duration::from_secs(3),
         "waited {:?}",
         started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn an_item_whose_requester_gave_up_is_not_run() {
+    let double = Double::default();
+    let batches = double.batches.clone();
+    // Waits are bounded by three times this: 600 ms, less than the slow batch's second.
+    let pool = fresh_pool_with_timeout(Duration::from_millis(200)).await;
+    let batcher = Arc::new(Batcher::new(double, pool, 1));
+    let slow = tokio::spawn({
+        let batcher = batcher.clone();
+        async move { batcher.run((1, SLOW)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let gave_up = batcher.run((2, 7)).await;
+    assert!(gave_up.is_err(), "waited past its bound: {gave_up:?}");
+    // The slow batch outlasts its own requester's wait too, but it was already running.
+    assert!(slow.await.unwrap().is_err());
+    // Something after it runs, so the worker has taken the queue since.
+    assert_eq!(batcher.run((3, 9)).await.unwrap(), 18);
+    let batches = batches.lock().unwrap();
+    assert!(
+        batches.iter().all(|b| !b.contains(&7)),
+        "the abandoned item ran: {batches:?}"
     );
 }
