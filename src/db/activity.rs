@@ -14,6 +14,11 @@ use tracing::{debug, warn};
 
 use super::ids::DbId;
 
+/// Members written per transaction. A flush holds each member's row lock until its
+/// transaction commits, and a topic change or check-in of that member waits for it: one
+/// transaction for thousands of members held them all for as long as the last took.
+const CHUNK: usize = 100;
+
 /// Past this many members waiting to be written (a long outage on a big deployment), new
 /// sightings are dropped: "last seen" is not worth unbounded memory.
 const MAX_PENDING: usize = 100_000;
@@ -43,21 +48,22 @@ impl Activity {
         self.lock().remove(&(guild, user));
     }
 
-    /// Writes what was recorded since the last flush; on failure it is kept for the next one.
+    /// Writes what was recorded since the last flush, [`CHUNK`] members per transaction; what
+    /// a failure leaves unwritten is kept for the next one.
     pub async fn flush(&self, pool: &PgPool) -> sqlx::Result<usize> {
-        let batch: Vec<_> = std::mem::take(&mut *self.lock()).into_iter().collect();
-        if batch.is_empty() {
-            return Ok(0);
-        }
-        match write(pool, &batch).await {
-            Ok(()) => Ok(batch.len()),
-            Err(e) => {
-                for ((guild, user), at) in batch {
+        let mut batch: Vec<_> = std::mem::take(&mut *self.lock()).into_iter().collect();
+        batch.sort_unstable_by_key(|((guild, user), _)| (*guild, *user));
+        let mut written = 0;
+        for chunk in batch.chunks(CHUNK) {
+            if let Err(e) = write(pool, chunk).await {
+                for &((guild, user), at) in &batch[written..] {
                     self.record(guild, user, at);
                 }
-                Err(e)
+                return Err(e);
             }
+            written += chunk.len();
         }
+        Ok(written)
     }
 
     /// Flushes every `every` until `stop` is cancelled, then once more.
@@ -89,7 +95,7 @@ impl Activity {
     }
 }
 
-/// One transaction, two statements, whatever the batch size. Rows are sorted so that two
+/// One transaction, two statements, for a chunk of members. Rows are sorted so that two
 /// processes flushing overlapping batches lock them in the same order and cannot deadlock.
 async fn write(pool: &PgPool, batch: &[((GuildId, UserId), DateTime<Utc>)]) -> sqlx::Result<()> {
     let mut rows: Vec<_> = batch

@@ -89,6 +89,39 @@ async fn activity_survives_a_failed_flush() {
     assert_eq!(members(&reopened, GuildId::new(5)).await, 1);
 }
 
+/// A flush writes members a hundred per transaction, so a member whose row is locked holds
+/// up only their own hundred; those are kept and written by the next flush.
+#[tokio::test]
+async fn a_flush_writes_in_small_transactions_and_keeps_what_failed() {
+    let pool = fresh_pool().await;
+    let guild = GuildId::new(3);
+    let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
+    let activity = Activity::default();
+    activity.record(guild, UserId::new(250), now);
+    activity.flush(&pool).await.unwrap();
+    for user in 1..=250 {
+        activity.record(guild, UserId::new(user), now);
+    }
+    // Another transaction holds the last member's row (the last hundred, in key order).
+    let mut holder = pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM members WHERE guild_id = 3 AND user_id = 250 FOR UPDATE")
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    assert!(
+        activity.flush(&pool).await.is_err(),
+        "the lock outlasts the wait"
+    );
+    assert_eq!(
+        members(&pool, guild).await,
+        201,
+        "the first two hundred and the held one"
+    );
+    holder.rollback().await.unwrap();
+    assert_eq!(activity.flush(&pool).await.unwrap(), 50, "the rest, kept");
+    assert_eq!(members(&pool, guild).await, 250);
+}
+
 async fn members(pool: &sqlx::PgPool, guild: GuildId) -> i64 {
     servers::settings(pool, guild).await.unwrap().members
 }
