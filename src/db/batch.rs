@@ -2,9 +2,10 @@
 //!
 //! A write costs a database round trip per statement, and on a busy server the round trips,
 //! not the rows, are most of what the server and PostgreSQL spend per request. A [`Batcher`]
-//! queues the requests that want the same statement, and each of its workers takes everything
-//! queued (up to [`MOST`]) and sends it as one statement of arrays: alone on a quiet server,
-//! the whole crowd at once on a busy one, so nothing waits to fill a batch.
+//! sends a request's item at once, alone, when no statement of its kind is running (a quiet
+//! server); otherwise it queues the item, and each of its workers takes everything queued (up
+//! to [`MOST`]) and sends it as one statement of arrays: the whole crowd at once on a busy
+//! server, so nothing waits to fill a batch.
 //!
 //! Items that must not share a statement (two writes of one member: an upsert may not touch a
 //! row twice) carry the same [`Batched::key`]; a later one waits for the next batch. If a
@@ -14,6 +15,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -54,6 +56,8 @@ pub struct Batcher<B: Batched> {
     pool: PgPool,
     workers: usize,
     queue: OnceLock<mpsc::Sender<Job<B>>>,
+    /// Statements of this kind running now, alone or batched.
+    running: Arc<AtomicUsize>,
 }
 
 impl<B: Batched> Batcher<B> {
@@ -63,6 +67,7 @@ impl<B: Batched> Batcher<B> {
             pool,
             workers: workers.max(1),
             queue: OnceLock::new(),
+            running: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -74,6 +79,17 @@ impl<B: Batched> Batcher<B> {
     /// Runs `item` with whatever else is queued. The wait is bounded: by the batch before
     /// this one and this one's own, each bounded by the pool's timeouts.
     pub async fn run(&self, item: B::Item) -> sqlx::Result<B::Out> {
+        // Nothing of this kind running: nothing to wait for or join, so run it here and now.
+        // Handing it to a worker would only cost the wake-ups of two tasks (a millisecond on
+        // a quiet server). Two that both find nothing running each go alone, which is safe:
+        // only items in one statement must not share a key.
+        if self.running.load(Ordering::Acquire) == 0 {
+            let _running = Running::start(&self.running);
+            let mut outs = run(&*self.statement, &self.pool, std::slice::from_ref(&item)).await?;
+            return outs.pop().ok_or_else(|| {
+                sqlx::Error::Protocol("a batched statement answered nothing".into())
+            });
+        }
         let queue = self.queue.get_or_init(|| self.start());
         let (answer, answered) = oneshot::channel();
         let bound = wait_bound(&self.pool);
@@ -96,6 +112,7 @@ impl<B: Batched> Batcher<B> {
                 self.statement.clone(),
                 self.pool.clone(),
                 jobs.clone(),
+                self.running.clone(),
             ));
         }
         queue
@@ -107,6 +124,7 @@ async fn work<B: Batched>(
     statement: Arc<B>,
     pool: PgPool,
     jobs: Arc<Mutex<mpsc::Receiver<Job<B>>>>,
+    running: Arc<AtomicUsize>,
 ) {
     // Jobs whose key was taken in the last batch: they go first in the next.
     let mut held: VecDeque<Job<B>> = VecDeque::new();
@@ -127,7 +145,27 @@ async fn work<B: Batched>(
             // while it waits for a job to arrive.
             forming.drain(&mut jobs, &mut held);
         }
+        if forming.batch.is_empty() {
+            continue;
+        }
+        let _running = Running::start(&running);
         answer(&*statement, &pool, forming.batch).await;
+    }
+}
+
+/// Counts a running statement for as long as it lives (a cancelled request included).
+struct Running<'a>(&'a AtomicUsize);
+
+impl<'a> Running<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Self(count)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
