@@ -71,9 +71,9 @@ impl<B: Batched> Batcher<B> {
         }
     }
 
-    /// The statement itself, to run it on a connection of the caller's (in a transaction).
-    pub fn statement(&self) -> &B {
-        &self.statement
+    /// Runs `item` alone on a connection of the caller's (in a transaction).
+    pub async fn run_on(&self, conn: &mut PgConnection, item: &B::Item) -> sqlx::Result<B::Out> {
+        alone(&*self.statement, conn, item).await
     }
 
     /// Runs `item` with whatever else is queued. The wait is bounded: by the batch before
@@ -85,10 +85,8 @@ impl<B: Batched> Batcher<B> {
         // only items in one statement must not share a key.
         if self.running.load(Ordering::Acquire) == 0 {
             let _running = Running::start(&self.running);
-            let mut outs = run(&*self.statement, &self.pool, std::slice::from_ref(&item)).await?;
-            return outs.pop().ok_or_else(|| {
-                sqlx::Error::Protocol("a batched statement answered nothing".into())
-            });
+            let mut conn = self.pool.acquire().await?;
+            return alone(&*self.statement, &mut conn, &item).await;
         }
         let queue = self.queue.get_or_init(|| self.start());
         let (answer, answered) = oneshot::channel();
@@ -237,12 +235,11 @@ async fn answer<B: Batched>(statement: &B, pool: &PgPool, batch: Vec<Job<B>>) {
         Err(error) => {
             tracing::warn!(%error, items = items.len(), "a batched statement failed; trying its items one at a time");
             for (item, answer) in items.iter().zip(answers) {
-                let alone = run(statement, pool, std::slice::from_ref(item)).await;
-                let _ = answer.send(alone.and_then(|mut outs| {
-                    outs.pop().ok_or_else(|| {
-                        sqlx::Error::Protocol("a batched statement answered nothing".into())
-                    })
-                }));
+                let answered = match pool.acquire().await {
+                    Ok(mut conn) => alone(statement, &mut conn, item).await,
+                    Err(error) => Err(error),
+                };
+                let _ = answer.send(answered);
             }
         }
     }
@@ -255,6 +252,17 @@ async fn run<B: Batched>(
 ) -> sqlx::Result<Vec<B::Out>> {
     let mut conn = pool.acquire().await?;
     statement.run(&mut conn, items).await
+}
+
+/// The statement for one item, and that item's answer.
+async fn alone<B: Batched>(
+    statement: &B,
+    conn: &mut PgConnection,
+    item: &B::Item,
+) -> sqlx::Result<B::Out> {
+    let mut outs = statement.run(conn, std::slice::from_ref(item)).await?;
+    outs.pop()
+        .ok_or_else(|| sqlx::Error::Protocol("a batched statement answered nothing".into()))
 }
 
 /// How long an item may wait at most: for the batch before its own, and its own, each of

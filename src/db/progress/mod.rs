@@ -16,11 +16,11 @@ use chrono::{DateTime, Utc};
 use serenity::all::{GuildId, UserId};
 use sqlx::{PgConnection, PgPool};
 
-use super::batch::{Batched, Batcher};
+use super::batch::Batcher;
 use super::ids::DbId;
 use super::servers;
 use crate::achievements;
-use crate::progress::plan::{plan, Plan, Request, Rules};
+use crate::progress::plan::{plan, Change, Plan, Request, Rules};
 use crate::progress::{MemberProgress, TopicState};
 use crate::roadmap::{Roadmap, TopicRef};
 use read::{Read, ReadRows};
@@ -42,6 +42,16 @@ pub struct Saved {
     pub phase_completed: Option<bool>,
     /// The member's progress after the change.
     pub progress: MemberProgress,
+}
+
+impl Saved {
+    fn with(self, written: Written) -> Self {
+        Self {
+            topic_points: written.topic_points,
+            phase_points: written.phase_points,
+            ..self
+        }
+    }
 }
 
 /// One member's stored progress in a server.
@@ -113,8 +123,10 @@ pub async fn set_state(
             }
             Next::Write(planned) => planned,
         };
-        if let Some(written) = writes.writes.run((*planned).clone()).await? {
-            return Ok(change.saved(*planned, written));
+        let mut planned = *planned;
+        let saved = Asked::saved(&mut planned.change);
+        if let Some(written) = writes.writes.run(planned).await? {
+            return Ok(saved.with(written));
         }
     }
     // The member's progress keeps changing under us (many changes of theirs at once): hold
@@ -123,11 +135,7 @@ pub async fn set_state(
     let mut tx = writes.pool.begin().await?;
     servers::lock_member(&mut tx, guild, user, now).await?;
     for _ in 0..2 {
-        let read = one(writes
-            .reads
-            .statement()
-            .run(&mut tx, &[change.read()])
-            .await?)?;
+        let read = writes.reads.run_on(&mut tx, &change.read()).await?;
         match change.plan(read) {
             Next::Done(saved) => {
                 tx.commit().await?;
@@ -136,12 +144,11 @@ pub async fn set_state(
             Next::Rename { version, old, new } => {
                 change.rename(&mut tx, version, &old, &new).await?;
             }
-            Next::Write(planned) => {
-                let batch = std::slice::from_ref(&*planned);
-                let written = one(writes.writes.statement().run(&mut tx, batch).await?)?;
-                if let Some(written) = written {
+            Next::Write(mut planned) => {
+                let saved = Asked::saved(&mut planned.change);
+                if let Some(written) = writes.writes.run_on(&mut tx, &planned).await? {
                     tx.commit().await?;
-                    return Ok(change.saved(*planned, written));
+                    return Ok(saved.with(written));
                 }
             }
         }
@@ -149,13 +156,6 @@ pub async fn set_state(
     Err(sqlx::Error::Protocol(
         "a member's progress changed while their row was locked".into(),
     ))
-}
-
-/// The one answer of a statement run for one item.
-fn one<T>(mut answers: Vec<T>) -> sqlx::Result<T> {
-    answers
-        .pop()
-        .ok_or_else(|| sqlx::Error::Protocol("a statement answered nothing".into()))
 }
 
 /// A change as the member asked for it.
@@ -234,16 +234,17 @@ impl Asked<'_> {
         }))
     }
 
-    fn saved(&self, planned: Planned, written: Written) -> Saved {
-        let change = planned.change;
+    /// What a change returns once written, its points still to come. Takes the member's
+    /// progress out of the change: the write does not need it, so it is not copied.
+    fn saved(change: &mut Change) -> Saved {
         Saved {
             state: change.state,
             previous: change.previous,
             changed: true,
-            topic_points: written.topic_points,
-            phase_points: written.phase_points,
+            topic_points: 0,
+            phase_points: 0,
             phase_completed: change.phase.map(|p| p.complete),
-            progress: change.progress,
+            progress: std::mem::take(&mut change.progress),
         }
     }
 
