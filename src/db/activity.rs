@@ -52,7 +52,9 @@ impl Activity {
     /// a failure leaves unwritten is kept for the next one.
     pub async fn flush(&self, pool: &PgPool) -> sqlx::Result<usize> {
         let mut batch: Vec<_> = std::mem::take(&mut *self.lock()).into_iter().collect();
-        batch.sort_unstable_by_key(|((guild, user), _)| (*guild, *user));
+        // In the key order of the table (its stored values), so that two processes flushing
+        // overlapping batches lock rows in the same order and cannot deadlock.
+        batch.sort_unstable_by_key(|((guild, user), _)| (guild.db(), user.db()));
         let mut written = 0;
         for chunk in batch.chunks(CHUNK) {
             if let Err(e) = write(pool, chunk).await {
@@ -95,14 +97,12 @@ impl Activity {
     }
 }
 
-/// One transaction, two statements, for a chunk of members. Rows are sorted so that two
-/// processes flushing overlapping batches lock them in the same order and cannot deadlock.
+/// One transaction, two statements, for a chunk of members in key order (see `flush`).
 async fn write(pool: &PgPool, batch: &[((GuildId, UserId), DateTime<Utc>)]) -> sqlx::Result<()> {
-    let mut rows: Vec<_> = batch
+    let rows: Vec<_> = batch
         .iter()
         .map(|((guild, user), at)| (guild.db(), user.db(), *at))
         .collect();
-    rows.sort_unstable_by_key(|(guild, user, _)| (*guild, *user));
     let guilds: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let users: Vec<i64> = rows.iter().map(|r| r.1).collect();
     let times: Vec<DateTime<Utc>> = rows.iter().map(|r| r.2).collect();
