@@ -3,13 +3,18 @@
 //! each member at most once per [`FRESH`] instead of once per request.
 //!
 //! Freshness is counted on the invocation's clock (so tests that move time get what they ask
-//! for). A write this process makes drops the member's entry at once (`forget`), and a change
+//! for). An answer in the last part of its life (from [`RENEW`] on) still answers, and the
+//! first request that finds it there reads it again in the background: a member who is asked
+//! about steadily never waits on the database, and no answer older than [`FRESH`] is shown.
+//! A write this process makes drops the member's entry at once (`forget`), and a change
 //! of the server's settings drops all of its members' (`forget_server`), so whoever just
 //! changed something sees it; a change made elsewhere (another replica, the scheduler's
 //! awards) shows within [`FRESH`]. Reads take time, so a read only stores what it found if
 //! nothing was dropped since it began: a slow read cannot bring back what a write replaced.
 
+use std::fmt::Display;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,6 +25,10 @@ use serenity::all::{GuildId, UserId};
 
 /// How long an answer is shared.
 pub const FRESH: Duration = Duration::from_secs(5);
+/// From this age on, an answer is read again in the background by the first request that
+/// finds it (the last second of its life: a member asked about once a second or more is
+/// always renewed in time).
+pub const RENEW: Duration = Duration::from_secs(4);
 /// Members held at most; moka evicts the least used beyond that.
 const CAPACITY: u64 = 50_000;
 
@@ -32,12 +41,23 @@ struct Entry<V> {
     read_at: DateTime<Utc>,
     /// `None`: dropped by a write.
     value: Option<Arc<V>>,
+    /// A background read has been started for this entry.
+    renewing: AtomicBool,
 }
 
 pub struct MemberCache<V> {
     entries: Cache<Member, Arc<Entry<V>>>,
     /// When each server's entries were last dropped as a whole.
     servers: Cache<GuildId, Instant>,
+}
+
+impl<V> Clone for MemberCache<V> {
+    fn clone(&self) -> Self {
+        Self {
+            entries: self.entries.clone(),
+            servers: self.servers.clone(),
+        }
+    }
 }
 
 impl<V: Send + Sync + 'static> Default for MemberCache<V> {
@@ -55,7 +75,8 @@ impl<V: Send + Sync + 'static> Default for MemberCache<V> {
 
 impl<V: Send + Sync + 'static> MemberCache<V> {
     /// The member's answer as of `now`: the one held if it is fresh, else read by `read`
-    /// (and held for the next callers).
+    /// (and held for the next callers). `read` runs in the background instead when the
+    /// answer held is in its last second: this caller gets that one.
     pub async fn get<E, F>(
         &self,
         guild: GuildId,
@@ -64,9 +85,13 @@ impl<V: Send + Sync + 'static> MemberCache<V> {
         read: impl FnOnce() -> F,
     ) -> Result<Arc<V>, E>
     where
-        F: Future<Output = Result<V, E>>,
+        F: Future<Output = Result<V, E>> + Send + 'static,
+        E: Display,
     {
-        if let Some(held) = self.fresh(guild, user, now) {
+        if let Some((held, renew)) = self.held(guild, user, now) {
+            if renew {
+                self.renew(guild, user, now, read());
+            }
             return Ok(held);
         }
         let began = Instant::now();
@@ -75,13 +100,42 @@ impl<V: Send + Sync + 'static> MemberCache<V> {
         Ok(value)
     }
 
-    fn fresh(&self, guild: GuildId, user: UserId, now: DateTime<Utc>) -> Option<Arc<V>> {
+    /// The answer held if it may still be shown, and whether this caller should renew it.
+    fn held(&self, guild: GuildId, user: UserId, now: DateTime<Utc>) -> Option<(Arc<V>, bool)> {
         let entry = self.entries.get(&(guild, user))?;
         let value = entry.value.clone()?;
-        let age = now.signed_duration_since(entry.read_at);
-        let in_time = age >= chrono::Duration::zero() && age.to_std().is_ok_and(|a| a < FRESH);
-        let dropped = self.servers.get(&guild).is_some_and(|at| at >= entry.began);
-        (in_time && !dropped).then_some(value)
+        if self.servers.get(&guild).is_some_and(|at| at >= entry.began) {
+            return None;
+        }
+        // A clock moved back gives a negative age, which `to_std` refuses: read again.
+        let age = now.signed_duration_since(entry.read_at).to_std().ok()?;
+        if age >= FRESH {
+            return None;
+        }
+        let renew = age >= RENEW && !entry.renewing.swap(true, Ordering::Relaxed);
+        Some((value, renew))
+    }
+
+    /// Reads the member again off the request path. A failure leaves the entry to age out,
+    /// and the next request after that reads in its own time.
+    fn renew<E, F>(&self, guild: GuildId, user: UserId, now: DateTime<Utc>, read: F)
+    where
+        F: Future<Output = Result<V, E>> + Send + 'static,
+        E: Display,
+    {
+        let cache = self.clone();
+        let began = Instant::now();
+        tokio::spawn(async move {
+            match read.await {
+                Ok(value) => cache.store(guild, user, began, now, Arc::new(value)),
+                Err(error) => tracing::warn!(
+                    guild = %guild,
+                    user = %user,
+                    %error,
+                    "could not read a member's answer again"
+                ),
+            }
+        });
     }
 
     fn store(
@@ -104,6 +158,7 @@ impl<V: Send + Sync + 'static> MemberCache<V> {
                     began,
                     read_at,
                     value: Some(value),
+                    renewing: AtomicBool::new(false),
                 })),
             });
     }
@@ -115,6 +170,7 @@ impl<V: Send + Sync + 'static> MemberCache<V> {
             began: Instant::now(),
             read_at: DateTime::<Utc>::MIN_UTC,
             value: None,
+            renewing: AtomicBool::new(false),
         });
         self.entries
             .entry((guild, user))
@@ -130,6 +186,7 @@ impl<V: Send + Sync + 'static> MemberCache<V> {
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;
+    use std::sync::atomic::AtomicUsize;
 
     use super::*;
 
@@ -145,17 +202,67 @@ mod tests {
         *cache.get(GUILD, USER, now, read).await.expect("no error")
     }
 
+    /// Lets background reads that are ready run to the end.
+    async fn settle() {
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+    }
+
     #[tokio::test]
     async fn an_answer_is_shared_for_a_few_seconds_of_the_invocations_clock() {
         let cache = MemberCache::default();
         assert_eq!(ask(&cache, at(0), 1).await, 1);
-        assert_eq!(ask(&cache, at(4), 2).await, 1, "still fresh");
+        assert_eq!(ask(&cache, at(3), 2).await, 1, "still fresh");
+        settle().await;
+        assert_eq!(ask(&cache, at(3), 2).await, 1, "and not read again");
         assert_eq!(ask(&cache, at(5), 3).await, 3, "read again");
         assert_eq!(
             ask(&cache, at(2), 4).await,
             4,
             "a clock moved back reads again"
         );
+    }
+
+    #[tokio::test]
+    async fn an_answer_in_its_last_second_is_read_again_without_waiting_for_it() {
+        let cache = MemberCache::default();
+        ask(&cache, at(0), 1).await;
+        let reads = Arc::new(AtomicUsize::new(0));
+        for _ in 0..3 {
+            let reads = reads.clone();
+            let read = move || async move {
+                reads.fetch_add(1, Ordering::Relaxed);
+                Ok::<_, Infallible>(2)
+            };
+            let held = cache.get(GUILD, USER, at(4), read).await.expect("no error");
+            assert_eq!(*held, 1, "the caller gets what is held");
+        }
+        settle().await;
+        assert_eq!(reads.load(Ordering::Relaxed), 1, "one read for all callers");
+        assert_eq!(ask(&cache, at(8), 3).await, 2, "renewed as of second 4");
+
+        // A renewal that never finishes holds nobody up, and the answer still ages out.
+        let stuck = || std::future::pending::<Result<u32, Infallible>>();
+        assert_eq!(
+            *cache.get(GUILD, USER, at(8), stuck).await.expect("held"),
+            2
+        );
+        assert_eq!(ask(&cache, at(9), 4).await, 4, "read in time once too old");
+    }
+
+    #[tokio::test]
+    async fn a_failed_renewal_leaves_the_answer_to_age_out() {
+        let cache = MemberCache::default();
+        ask(&cache, at(0), 1).await;
+        let failing = || async { Err::<u32, _>("the database is away") };
+        assert_eq!(
+            *cache.get(GUILD, USER, at(4), failing).await.expect("held"),
+            1
+        );
+        settle().await;
+        assert_eq!(ask(&cache, at(4), 2).await, 1, "not renewed twice");
+        assert_eq!(ask(&cache, at(5), 3).await, 3);
     }
 
     #[tokio::test]
@@ -172,22 +279,33 @@ mod tests {
     #[tokio::test]
     async fn a_read_that_began_before_a_drop_stores_nothing() {
         for server in [false, true] {
-            let cache = MemberCache::default();
-            let slow = cache.get(GUILD, USER, at(0), || async {
-                // The member's data changes while this read is on its way.
-                if server {
-                    cache.forget_server(GUILD);
+            for renewal in [false, true] {
+                let cache = MemberCache::default();
+                let now = if renewal {
+                    ask(&cache, at(0), 0).await;
+                    at(4)
                 } else {
-                    cache.forget(GUILD, USER);
-                }
-                Ok::<_, Infallible>(1)
-            });
-            assert_eq!(
-                *slow.await.expect("no error"),
-                1,
-                "the caller gets its read"
-            );
-            assert_eq!(ask(&cache, at(0), 2).await, 2, "but it was not kept");
+                    at(0)
+                };
+                let meanwhile = cache.clone();
+                let read = move || async move {
+                    // The member's data changes while this read is on its way.
+                    if server {
+                        meanwhile.forget_server(GUILD);
+                    } else {
+                        meanwhile.forget(GUILD, USER);
+                    }
+                    Ok::<_, Infallible>(1)
+                };
+                let got = *cache.get(GUILD, USER, now, read).await.expect("no error");
+                assert_eq!(
+                    got,
+                    if renewal { 0 } else { 1 },
+                    "the caller gets its answer"
+                );
+                settle().await;
+                assert_eq!(ask(&cache, now, 2).await, 2, "but the read was not kept");
+            }
         }
     }
 }

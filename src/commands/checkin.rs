@@ -151,7 +151,8 @@ async fn history(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
-    let read = || ctx.app.checkins.member(guild, member);
+    let app = ctx.app.clone();
+    let read = move || async move { app.checkins.member(guild, member).await };
     let held = ctx
         .app
         .members

@@ -215,15 +215,14 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
-    let roadmap = ctx.roadmap();
-    let read = || async {
+    let app = ctx.app.clone();
+    let read = move || async move {
         let began = Instant::now();
-        let stored = store::load(&ctx.app.db, roadmap, guild, member).await?;
+        let roadmap = app.content.roadmap_for(Some(guild));
+        let stored = store::load(&app.db, roadmap, guild, member).await?;
         if member == me {
             // What a read of their own found also marks their roadmap views.
-            ctx.app
-                .progress
-                .read(guild, me, began, stored.progress.clone());
+            app.progress.read(guild, me, began, stored.progress.clone());
         }
         Ok::<_, sqlx::Error>(stored)
     };
@@ -252,7 +251,7 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     } else {
         views::Whose::Other
     };
-    Ok(views::overview(roadmap, member, whose, &stored))
+    Ok(views::overview(ctx.roadmap(), member, whose, &stored))
 }
 
 /// The state buttons under a topic: they set the clicker's own state, never the author's.

@@ -106,3 +106,27 @@ async fn another_replicas_change_shows_within_a_few_seconds() {
     let after = ok(&here, ANA, "/progress show", &later).await;
     assert!(after.contains("10 points"), "{after}");
 }
+
+/// In an answer's last second the first request still gets it at once and starts a read in the
+/// background, so a member asked about steadily never waits on the database.
+#[tokio::test]
+async fn an_answer_in_its_last_second_is_read_again_in_the_background() {
+    let pool = db::fresh_pool().await;
+    let (here, there) = (bot_on(pool.clone(), None), bot_on(pool, None));
+    let last_second = (at(NOW) + Duration::seconds(4)).to_rfc3339();
+
+    let before = ok(&here, ANA, "/progress show", NOW).await;
+    ok(&there, ANA, "/progress set topic:python state:done", NOW).await;
+    let held = ok(&here, ANA, "/progress show", &last_second).await;
+    assert_eq!(held, before, "the caller is not kept waiting");
+    // Still second 4: only the background read can bring the change in.
+    let mut renewed = held;
+    for _ in 0..250 {
+        renewed = ok(&here, ANA, "/progress show", &last_second).await;
+        if renewed != before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(renewed.contains("10 points"), "{renewed}");
+}
