@@ -119,7 +119,18 @@ impl Load {
     /// checking that each answer is a 200 of the `type` and, where given, the text its request
     /// expects.
     pub async fn run(&mut self, batch: Arc<Vec<Signed>>, until: Until) -> Outcome {
-        self.drive(batch, until, None).await
+        self.drive(batch, 0, until, None).await
+    }
+
+    /// Like [`Load::run`], from request `first` of `batch` on: a measured window that takes
+    /// up the signed sequence where its warm-up stopped.
+    pub async fn run_from(
+        &mut self,
+        batch: Arc<Vec<Signed>>,
+        first: usize,
+        until: Until,
+    ) -> Outcome {
+        self.drive(batch, first, until, None).await
     }
 
     /// Sends requests from `batch` at a constant `rate` per second for `duration`, whatever
@@ -132,21 +143,27 @@ impl Load {
         rate: f64,
         duration: Duration,
     ) -> Outcome {
-        self.drive(batch, Until::Elapsed(duration), Some(rate))
+        self.drive(batch, 0, Until::Elapsed(duration), Some(rate))
             .await
     }
 
-    async fn drive(&mut self, batch: Arc<Vec<Signed>>, until: Until, rate: Option<f64>) -> Outcome {
+    async fn drive(
+        &mut self,
+        batch: Arc<Vec<Signed>>,
+        first: usize,
+        until: Until,
+        rate: Option<f64>,
+    ) -> Outcome {
         let started = Instant::now();
         let job = Arc::new(Job {
             addr: self.addr,
             host: self.host.clone(),
             batch,
-            next: AtomicUsize::new(0),
+            next: AtomicUsize::new(first),
             pace: rate.map(|rate| (started, rate)),
             stop: match until {
                 Until::Elapsed(d) => Stop::At(started + d),
-                Until::Sent(n) => Stop::After(n),
+                Until::Sent(n) => Stop::After(first + n),
             },
         });
         let workers: Vec<_> = self

@@ -442,26 +442,27 @@ async fn measure(
     let (load, ids) = (&mut side.load, &mut side.ids);
     let row = &mut side.rows[scenario];
     let scenario = row.scenario;
-    let mut rate_guess = row.samples.last().map_or(MIN_RATE_GUESS, |s| s.send_rate);
+    let rate_guess = row.samples.last().map_or(MIN_RATE_GUESS, |s| s.send_rate);
     side.statements.settle().await?;
-    if options.warmup > 0.0 {
-        let warmup = Duration::from_secs_f64(options.warmup);
-        let batch = batch::sign(scenario, key, ids, batch_size(rate_guess, warmup, options))?;
-        let signed = batch.len() as u64;
-        let outcome = load.run(Arc::new(batch), Until::Elapsed(warmup)).await;
-        ids.unsent(scenario.id, signed.saturating_sub(outcome.sent()));
-        rate_guess = outcome.send_rate();
+    let until = options.until();
+    let warmup = Duration::from_secs_f64(options.warmup);
+    let count = match until {
+        Until::Sent(n) => n + batch_size(rate_guess, warmup, options),
+        Until::Elapsed(d) => batch_size(rate_guess, warmup + d, options),
+    };
+    // One sequence signed before the warm-up, which the measured window takes up where the
+    // warm-up stopped: signing between them left the server idle for seconds, long enough
+    // for answers shared for 5 s to go cold, and the window began with a burst of misses.
+    let batch = Arc::new(batch::sign(scenario, key, ids, count)?);
+    let signed = batch.len() as u64;
+    let mut first = 0;
+    if !warmup.is_zero() {
+        let outcome = load.run(batch.clone(), Until::Elapsed(warmup)).await;
+        first = usize::try_from(outcome.sent())?;
         for (what, n) in outcome.failures {
             *row.failures.entry(format!("(warm-up) {what}")).or_default() += n;
         }
     }
-    let until = options.until();
-    let count = match until {
-        Until::Sent(n) => n,
-        Until::Elapsed(d) => batch_size(rate_guess, d, options),
-    };
-    let batch = Arc::new(batch::sign(scenario, key, ids, count)?);
-    let signed = batch.len() as u64;
 
     let cpu = || -> anyhow::Result<[f64; 4]> {
         Ok([
@@ -473,9 +474,12 @@ async fn measure(
     };
     side.statements.reset().await?;
     let before = cpu()?;
-    let mut outcome = load.run(batch, until).await;
+    let mut outcome = load.run_from(batch, first, until).await;
     let after = cpu()?;
-    ids.unsent(scenario.id, signed.saturating_sub(outcome.sent()));
+    ids.unsent(
+        scenario.id,
+        signed.saturating_sub(first as u64 + outcome.sent()),
+    );
     let window = outcome.elapsed.as_secs_f64();
     let busy = |i: usize| (after[i] - before[i]) / window;
     let statements = side
