@@ -70,6 +70,12 @@ enum Command {
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(3..))]
         run_length: u16,
     },
+    /// Ask every resource link in the content whether it still answers (needs the internet);
+    /// fails when one is dead.
+    CheckLinks {
+        /// Folder of roadmap folders (default: ROADMAP_DIR, else ./roadmap).
+        dir: Option<PathBuf>,
+    },
     /// Run only the scheduler (weekly prompts), for deployments that turn it off in `run` and
     /// `serve` with WAYPOINT_SCHEDULER=false (needs DISCORD_TOKEN).
     Worker,
@@ -129,6 +135,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 source.as_deref(),
                 usize::from(run_length),
             ))
+        }
+        Some(Command::CheckLinks { dir }) => {
+            telemetry::init("warn", config.log_format);
+            let dir = dir.unwrap_or_else(|| config.roadmap_dir());
+            Ok(modes::check_links(&dir).await)
         }
         Some(Command::Migrate) => {
             telemetry::init("waypoint=info,warn", config.log_format);

@@ -1,8 +1,10 @@
 //! What each `waypoint` sub-command does, after the command line has been parsed.
 
 mod check_content;
+pub mod check_links;
 
 pub use check_content::check_content;
+pub use check_links::check_links;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;

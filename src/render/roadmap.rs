@@ -11,7 +11,7 @@ use super::progress_id::SetStateId;
 use super::reply::{ActionRow, Button, Component, Embed, Reply, Select, SelectOption};
 use super::roadmap_id::RoadmapId;
 use crate::progress::{MemberProgress, TopicState};
-use crate::roadmap::{ContentError, Library, Phase, Roadmap, TopicRef};
+use crate::roadmap::{ContentError, Library, Phase, Resource, Roadmap, TopicRef};
 
 pub fn overview(roadmap: &Roadmap) -> Reply {
     let mut description = format!("{}\n", roadmap.summary);
@@ -145,7 +145,7 @@ pub fn topic(found: TopicRef<'_>, mine: Option<TopicState>) -> Reply {
     let resources = topic
         .resources
         .iter()
-        .map(|r| format!("• *{}* — {}", r.kind.label(), r.name))
+        .map(|r| format!("• *{}* — {}", r.kind.label(), resource_name(r)))
         .collect::<Vec<_>>()
         .join("\n");
     let embed = Embed::new(topic.title.clone())
@@ -267,4 +267,15 @@ fn report(errors: &mut Vec<ContentError>, file: &Path, item: &str, reply: &Reply
             format!("too long for Discord: {problem}"),
         ));
     }
+}
+
+/// A resource's name, linked to its address when it has one. Brackets in the name would end
+/// the link's text early and parentheses in the address its target, so both are escaped.
+fn resource_name(resource: &Resource) -> String {
+    let Some(url) = &resource.url else {
+        return resource.name.clone();
+    };
+    let text = resource.name.replace('[', "\\[").replace(']', "\\]");
+    let target = url.replace('(', "%28").replace(')', "%29");
+    format!("[{text}]({target})")
 }

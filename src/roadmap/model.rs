@@ -102,6 +102,9 @@ pub struct Resource {
     pub kind: ResourceKind,
     #[serde(default)]
     pub name: String,
+    /// Where it is, https only: views link the name to it.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -148,9 +148,43 @@ fn validate_phase<'a>(
                         ),
                     ));
                 }
+                if let Some(problem) = resource.url.as_deref().and_then(url_problem) {
+                    errors.push(ContentError::new(
+                        file,
+                        &item,
+                        format!("resource `{}`: {problem}", resource.name),
+                    ));
+                }
             }
         }
     }
+}
+
+/// Why a resource's `url` cannot be linked, if it cannot: members follow it from Discord, so
+/// it must be a whole https address with no credentials in it.
+fn url_problem(raw: &str) -> Option<String> {
+    let parsed = match url::Url::parse(raw) {
+        Ok(parsed) => parsed,
+        Err(e) => return Some(format!("`url` `{raw}` is not an address ({e})")),
+    };
+    if parsed.scheme() != "https" {
+        return Some(format!(
+            "`url` `{raw}` must start with https:// (members should not be sent over plain \
+             http)"
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Some(format!("`url` `{raw}` has no host"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Some(format!(
+            "`url` `{raw}` must not carry a user name or password"
+        ));
+    }
+    if raw.trim() != raw || raw.chars().any(char::is_whitespace) {
+        return Some(format!("`url` `{raw}` must not contain spaces"));
+    }
+    None
 }
 
 /// Names an item by id when it has one, else by position, so every error can be found.

@@ -160,13 +160,13 @@ pub fn edit(dir: &Path, file: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
-fn errors_of(dir: &Path) -> Vec<ContentError> {
+pub fn errors_of(dir: &Path) -> Vec<ContentError> {
     load_library(dir)
         .expect_err("broken content must be refused")
         .0
 }
 
-fn assert_reported(errors: &[ContentError], file: &str, item: &str, reason: &str) {
+pub fn assert_reported(errors: &[ContentError], file: &str, item: &str, reason: &str) {
     let hit = errors
         .iter()
         .any(|e| e.file.ends_with(file) && e.item.contains(item) && e.reason.contains(reason));

@@ -22,6 +22,7 @@ mod hostile;
 mod isolation;
 mod layering;
 mod leaderboard;
+mod links;
 mod outage;
 mod privacy;
 mod processes;
