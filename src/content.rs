@@ -11,10 +11,21 @@ use crate::challenges::challenge::Challenge;
 use crate::challenges::Goal;
 use crate::render::prompt::check_prompts;
 use crate::render::roadmap::check_views;
-use crate::roadmap::{load_library, ContentErrors, Library, Roadmap};
+use crate::roadmap::{load_library, place_lines, ContentErrors, Library, Roadmap};
 
-pub fn load(dir: &Path) -> Result<Library, ContentErrors> {
-    let library = load_library(dir)?;
+/// The roadmaps in `path`: a folder of roadmap folders, or one roadmap's single file (whose
+/// problems each carry their line).
+pub fn load(path: &Path) -> Result<Library, ContentErrors> {
+    checked(path).map_err(|mut errors| {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            place_lines(&text, &mut errors.0);
+        }
+        errors
+    })
+}
+
+fn checked(path: &Path) -> Result<Library, ContentErrors> {
+    let library = load_library(path)?;
     let mut errors = check_views(&library);
     errors.extend(check_prompts(&library));
     if errors.is_empty() {

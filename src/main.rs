@@ -61,7 +61,8 @@ enum Command {
     },
     /// Validate roadmap content and print a summary.
     CheckContent {
-        /// Folder of roadmap folders (default: ROADMAP_DIR, else ./roadmap).
+        /// Folder of roadmap folders, or one roadmap in a single file (default: ROADMAP_DIR, else
+        /// ./roadmap).
         dir: Option<PathBuf>,
         /// Also fail if the content copies a run of words from this source text.
         #[arg(long, value_name = "FILE")]
@@ -73,7 +74,8 @@ enum Command {
     /// Ask every resource link in the content whether it still answers (needs the internet);
     /// fails when one is dead.
     CheckLinks {
-        /// Folder of roadmap folders (default: ROADMAP_DIR, else ./roadmap).
+        /// Folder of roadmap folders, or one roadmap in a single file (default: ROADMAP_DIR, else
+        /// ./roadmap).
         dir: Option<PathBuf>,
     },
     /// Run only the scheduler (weekly prompts), for deployments that turn it off in `run` and

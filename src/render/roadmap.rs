@@ -220,7 +220,7 @@ fn state_button_label(state: TopicState) -> String {
 pub fn check_views(library: &Library) -> Vec<ContentError> {
     let mut errors = Vec::new();
     for roadmap in &library.roadmaps {
-        let meta = roadmap.dir.join("roadmap.toml");
+        let meta = roadmap.source.meta_file();
         // The widest marks a member's progress can add to the phase views.
         let all_skipped = MemberProgress::from_rows(
             roadmap,

@@ -7,6 +7,8 @@ pub struct ContentError {
     pub file: PathBuf,
     pub item: String,
     pub reason: String,
+    /// The item's line, where it is known (a single-file roadmap).
+    pub line: Option<usize>,
 }
 
 impl ContentError {
@@ -15,13 +17,18 @@ impl ContentError {
             file: file.to_path_buf(),
             item: item.into(),
             reason: reason.into(),
+            line: None,
         }
     }
 }
 
 impl fmt::Display for ContentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file.display(), self.item, self.reason)
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}: {}", self.item, self.reason)
     }
 }
 

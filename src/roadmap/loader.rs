@@ -1,20 +1,26 @@
-//! Reads roadmap folders from disk. Each sub-folder of the content directory holding a
+//! Reads roadmaps from disk. Each sub-folder of the content directory holding a
 //! `roadmap.toml` is one roadmap; every other `.toml` file in it is one phase, and each `.toml`
 //! file in its `prompts/` folder holds weekly prompts. Adding a roadmap is adding a folder:
-//! nothing in the code names a roadmap.
+//! nothing in the code names a roadmap. A path that is a file is one roadmap in the
+//! single-file form (`single_file.rs`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::error::{ContentError, ContentErrors};
-use super::model::{Library, Phase, Prompt, PromptFile, Roadmap, RoadmapMeta};
-use super::validate;
+use super::model::{Library, Phase, Prompt, PromptFile, Roadmap, RoadmapMeta, Source};
+use super::read::{assemble, parse_text, read_file};
+use super::{single_file, validate};
 
 const META_FILE: &str = "roadmap.toml";
 const PROMPTS_DIR: &str = "prompts";
 
-/// Loads and validates every roadmap under `dir`, reporting every problem found.
+/// Loads and validates every roadmap under `dir` (or the one roadmap in `dir` when it is a
+/// file), reporting every problem found.
 pub fn load_library(dir: &Path) -> Result<Library, ContentErrors> {
+    if dir.is_file() {
+        return single_file::load(dir);
+    }
     let mut errors = Vec::new();
     let mut roadmaps = Vec::new();
 
@@ -75,31 +81,13 @@ fn load_roadmap(dir: &Path, errors: &mut Vec<ContentError>) -> Option<Roadmap> {
         }
         Err(reason) => errors.push(ContentError::new(dir, "roadmap folder", reason)),
     }
-    phases.sort_by_key(|p| p.number);
-    number_topics(&mut phases);
     let prompts = load_prompts(&dir.join(PROMPTS_DIR), errors);
-
-    let meta = meta?;
-    Some(Roadmap {
-        id: meta.id,
-        title: meta.title,
-        summary: meta.summary,
-        closing: meta.closing,
+    Some(assemble(
+        meta?,
         phases,
         prompts,
-        dir: dir.to_path_buf(),
-    })
-}
-
-/// Gives every topic its position in reading order (`Topic::position`).
-fn number_topics(phases: &mut [Phase]) {
-    let topics = phases
-        .iter_mut()
-        .flat_map(|p| p.sections.iter_mut())
-        .flat_map(|s| s.topics.iter_mut());
-    for (position, topic) in topics.enumerate() {
-        topic.position = position;
-    }
+        Source::Folder(dir.to_path_buf()),
+    ))
 }
 
 /// Every prompt under `dir`; a roadmap without the folder simply has none (the validator
@@ -135,38 +123,8 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     path: &Path,
     errors: &mut Vec<ContentError>,
 ) -> Option<T> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            errors.push(ContentError::new(path, "file", format!("cannot read: {e}")));
-            return None;
-        }
-    };
-    match toml::from_str(&text) {
-        Ok(value) => Some(value),
-        Err(e) => {
-            let reason = e.message().to_string();
-            let item = match e.span() {
-                Some(span) => format!("line {}", line_of(&text, span.start)),
-                None => "file".to_string(),
-            };
-            errors.push(ContentError::new(
-                path,
-                item,
-                format!("invalid TOML: {reason}"),
-            ));
-            None
-        }
-    }
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    let text = read_file(path, errors)?;
+    parse_text(path, &text, errors)
 }
 
 fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, String> {

@@ -1,4 +1,4 @@
-//! Roadmap content: the model, loading it from TOML folders, validating it and searching it.
+//! Roadmap content: the model, loading it from TOML (a folder or one file), validating it and searching it.
 
 mod checks;
 mod error;
@@ -6,11 +6,15 @@ mod loader;
 mod model;
 pub mod originality;
 mod prompt_rules;
+mod read;
 pub mod search;
+mod single_file;
 mod validate;
 
 pub use error::{ContentError, ContentErrors};
 pub use loader::load_library;
 pub use model::{
-    Library, Phase, Prompt, PromptKind, Resource, ResourceKind, Roadmap, Section, Topic, TopicRef,
+    Library, Phase, Prompt, PromptKind, Resource, ResourceKind, Roadmap, Section, Source, Topic,
+    TopicRef,
 };
+pub use single_file::{place_lines, to_single_file};

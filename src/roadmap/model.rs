@@ -3,9 +3,9 @@
 //! Text fields default to empty instead of failing deserialization, so that the validator can
 //! report every missing field in a file at once rather than stopping at serde's first error.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Every roadmap found under the content folder, in folder-name order.
 #[derive(Debug, Clone, Default)]
@@ -21,9 +21,51 @@ pub struct Roadmap {
     pub closing: String,
     /// Sorted by `number`.
     pub phases: Vec<Phase>,
-    /// Weekly learning prompts, from the `prompts/` folder, in file order.
+    /// Weekly learning prompts, in file order.
     pub prompts: Vec<Prompt>,
-    pub dir: PathBuf,
+    /// Where it was read from, for error messages.
+    pub source: Source,
+}
+
+/// The two forms a roadmap is written in: a folder (what a deployment ships) or one file
+/// (what staff import and export).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// `roadmap.toml`, a file per phase, and `prompts/`.
+    Folder(PathBuf),
+    /// Everything in one TOML file.
+    File(PathBuf),
+}
+
+impl Source {
+    /// The file holding the roadmap's own fields (id, title, summary, closing).
+    pub fn meta_file(&self) -> PathBuf {
+        match self {
+            Self::Folder(dir) => dir.join("roadmap.toml"),
+            Self::File(file) => file.clone(),
+        }
+    }
+
+    /// Where a phase's prompts are written, and how to add one there.
+    pub fn prompts_of(&self, phase: u8) -> (PathBuf, String) {
+        match self {
+            Self::Folder(dir) => (
+                dir.join("prompts"),
+                format!("add them to prompts/phase-{phase}.toml with `phase = {phase}`"),
+            ),
+            Self::File(file) => (
+                file.clone(),
+                format!("add them as [[phases.prompts]] under phase {phase}"),
+            ),
+        }
+    }
+
+    /// The folder or file itself.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Folder(path) | Self::File(path) => path,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,7 +81,7 @@ pub(crate) struct RoadmapMeta {
     pub closing: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     #[serde(default)]
@@ -52,12 +94,16 @@ pub struct Phase {
     pub summary: String,
     #[serde(default)]
     pub sections: Vec<Section>,
+    /// The phase's prompts when they are written beside it (a single-file roadmap, or a phase
+    /// file that holds its own); loading moves them to [`Roadmap::prompts`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prompts: Vec<Prompt>,
     /// The file this phase came from, for error messages.
     #[serde(skip)]
     pub file: PathBuf,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     #[serde(default)]
@@ -72,7 +118,7 @@ pub struct Section {
     pub topics: Vec<Topic>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Topic {
     #[serde(default)]
@@ -88,7 +134,7 @@ pub struct Topic {
     #[serde(default)]
     pub resources: Vec<Resource>,
     /// Ids this topic had before: members' progress recorded under them follows the topic.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// Its place in the roadmap's reading order, from 0, numbered at load: progress kept in
     /// memory is indexed by it.
@@ -96,18 +142,18 @@ pub struct Topic {
     pub position: usize,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resource {
     pub kind: ResourceKind,
     #[serde(default)]
     pub name: String,
     /// Where it is, https only: views link the name to it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ResourceKind {
     Course,
@@ -134,7 +180,7 @@ impl ResourceKind {
 }
 
 /// A weekly learning prompt: something to discuss, practise or build, tied to named topics.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Prompt {
     #[serde(default)]
@@ -149,7 +195,7 @@ pub struct Prompt {
     pub topics: Vec<String>,
     /// For a prompt about the whole roadmap, the phases whose members it fits (it names topics
     /// up to the latest of them); a phase's own prompts leave it empty.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suits: Vec<u8>,
     /// The phase of the file it came from; `None` for prompts about the whole roadmap.
     #[serde(skip)]
@@ -168,7 +214,7 @@ pub(crate) struct PromptFile {
     pub prompts: Vec<Prompt>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PromptKind {
     Discuss,

@@ -28,10 +28,15 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The text of every content file under `dir`, in a stable order.
+/// The text of every content file under `dir` (or of `dir` itself, a single-file roadmap), in
+/// a stable order.
 pub fn content_text(dir: &Path) -> io::Result<String> {
     let mut files = Vec::new();
-    collect_files(dir, &mut files)?;
+    if dir.is_file() {
+        files.push(dir.to_path_buf());
+    } else {
+        collect_files(dir, &mut files)?;
+    }
     files.sort();
     let mut text = String::new();
     for file in files {

@@ -17,7 +17,6 @@ const MAX_TOPICS: usize = 5;
 const MAX_TITLE_CHARS: usize = 100;
 
 pub(super) fn validate(roadmap: &Roadmap, errors: &mut Vec<ContentError>) {
-    let folder = roadmap.dir.join("prompts");
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     for (index, prompt) in roadmap.prompts.iter().enumerate() {
         validate_prompt(roadmap, prompt, index, &mut seen, errors);
@@ -29,19 +28,17 @@ pub(super) fn validate(roadmap: &Roadmap, errors: &mut Vec<ContentError>) {
             .filter(|p| p.phase == Some(phase.number))
             .count();
         if count < MIN_PROMPTS_PER_PHASE {
+            let (place, how) = roadmap.source.prompts_of(phase.number);
             errors.push(ContentError::new(
-                &folder,
+                &place,
                 format!("phase {} prompts", phase.number),
                 format!(
-                    "has {}; each phase needs at least {MIN_PROMPTS_PER_PHASE}: \
-                     add them to prompts/phase-{}.toml with `phase = {}`",
+                    "has {}; each phase needs at least {MIN_PROMPTS_PER_PHASE}: {how}",
                     if count == 1 {
                         "1 prompt".to_string()
                     } else {
                         format!("{count} prompts")
                     },
-                    phase.number,
-                    phase.number
                 ),
             ));
         }

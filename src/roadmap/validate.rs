@@ -5,14 +5,14 @@ use std::path::Path;
 
 use super::checks::{check_id, check_unique, require};
 use super::error::ContentError;
-use super::model::{Library, Phase, Roadmap};
+use super::model::{Library, Phase, Roadmap, Source};
 
 pub(crate) fn validate(library: &Library) -> Vec<ContentError> {
     let mut errors = Vec::new();
     let mut roadmap_ids: HashMap<&str, &Path> = HashMap::new();
     for roadmap in &library.roadmaps {
-        let meta = roadmap.dir.join("roadmap.toml");
-        if let Some(first) = roadmap_ids.insert(&roadmap.id, &roadmap.dir) {
+        let meta = roadmap.source.meta_file();
+        if let Some(first) = roadmap_ids.insert(&roadmap.id, roadmap.source.path()) {
             errors.push(ContentError::new(
                 &meta,
                 format!("roadmap `{}`", roadmap.id),
@@ -35,11 +35,11 @@ fn validate_roadmap(roadmap: &Roadmap, meta: &Path, errors: &mut Vec<ContentErro
         require(meta, &item, field, value, errors);
     }
     if roadmap.phases.is_empty() {
-        errors.push(ContentError::new(
-            &roadmap.dir,
-            &item,
-            "has no phases: add phase files such as phase-1.toml",
-        ));
+        let hint = match roadmap.source {
+            Source::Folder(_) => "has no phases: add phase files such as phase-1.toml",
+            Source::File(_) => "has no phases: add [[phases]] with `number = 1`",
+        };
+        errors.push(ContentError::new(roadmap.source.path(), &item, hint));
     }
     for (expected, phase) in (1..).zip(&roadmap.phases) {
         if phase.number != expected {
@@ -188,7 +188,7 @@ fn url_problem(raw: &str) -> Option<String> {
 }
 
 /// Names an item by id when it has one, else by position, so every error can be found.
-fn describe(kind: &str, id: &str, index: usize, parent: &str) -> String {
+pub(super) fn describe(kind: &str, id: &str, index: usize, parent: &str) -> String {
     if id.trim().is_empty() {
         format!("{kind} #{} of {parent}", index + 1)
     } else {

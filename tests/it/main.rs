@@ -33,3 +33,4 @@ mod roadmap_command;
 mod roles;
 mod scheduler;
 mod shared_answers;
+mod single_file;
