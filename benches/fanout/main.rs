@@ -93,6 +93,8 @@ const QUIET_AFTER: Duration = Duration::from_secs(3);
 const CRASH_LEASE_SECONDS: u32 = 5;
 
 fn main() -> ExitCode {
+    // Now, while the work tree is what cargo just built.
+    machine::measured_revision();
     let mut args: Vec<String> = std::env::args().collect();
     // Cargo adds `--bench` when benchmarking; without it (`cargo test --benches`) a small run
     // checks the harness still works.

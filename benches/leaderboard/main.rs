@@ -47,6 +47,8 @@ pub struct Options {
 const WARM_UP: usize = 20;
 
 fn main() -> ExitCode {
+    // Now, while the work tree is what cargo just built.
+    machine::measured_revision();
     let mut args: Vec<String> = std::env::args().collect();
     let benchmarking = args.iter().any(|a| a == "--bench");
     args.retain(|a| a != "--bench");

@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::process::Command;
 
 pub struct Machine {
@@ -47,8 +48,7 @@ pub fn provenance(machine: &Machine, command: &str, date: chrono::DateTime<chron
         machine.os,
         machine.kernel,
         date.format("%Y-%m-%d %H:%M UTC"),
-        revision(Path::new(env!("CARGO_MANIFEST_DIR")))
-            .unwrap_or_else(|| "unknown revision".into()),
+        measured_revision().unwrap_or_else(|| "unknown revision".into()),
     )
 }
 
@@ -63,9 +63,19 @@ fn field(text: &str, key: &str, separator: char) -> Option<String> {
     })
 }
 
-/// `abc1234`, plus a note when the work tree differs from it, so a table can be traced to the
-/// code it measured. `--no-optional-locks` keeps `git status` from touching the index.
-pub fn revision(checkout: &Path) -> Option<String> {
+/// The code measured, read the first time it is asked for: each bench asks as it starts, right
+/// after cargo built it, so edits made while it runs are not put down to the code it measured.
+pub fn measured_revision() -> Option<String> {
+    static MEASURED: OnceLock<Option<String>> = OnceLock::new();
+    MEASURED
+        .get_or_init(|| revision(Path::new(env!("CARGO_MANIFEST_DIR"))))
+        .clone()
+}
+
+/// `abc1234`, plus a note when the work tree differs from it (but for BENCHMARKS.md, which the
+/// benches write themselves), so a table can be traced to the code it measured.
+/// `--no-optional-locks` keeps `git status` from touching the index.
+fn revision(checkout: &Path) -> Option<String> {
     let git = |args: &[&str]| {
         let out = Command::new("git")
             .arg("--no-optional-locks")
@@ -79,7 +89,15 @@ pub fn revision(checkout: &Path) -> Option<String> {
             .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     };
     let commit = git(&["rev-parse", "--short", "HEAD"])?;
-    let dirty = !git(&["status", "--porcelain", "--untracked-files=no"])?.is_empty();
+    let status = [
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ".",
+        ":(exclude)BENCHMARKS.md",
+    ];
+    let dirty = !git(&status)?.is_empty();
     Some(if dirty {
         format!("{commit} with uncommitted changes")
     } else {

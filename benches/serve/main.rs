@@ -45,6 +45,8 @@ const BATCH_HEADROOM: f64 = 1.5;
 const MAX_BATCH: usize = 1_000_000;
 
 fn main() -> ExitCode {
+    // Now, while the work tree is what cargo just built.
+    machine::measured_revision();
     let invocation = cli::parse();
     if let Err(e) = invocation.options.check() {
         eprintln!("error: {e:#}");
