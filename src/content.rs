@@ -11,28 +11,58 @@ use crate::challenges::challenge::Challenge;
 use crate::challenges::Goal;
 use crate::render::prompt::check_prompts;
 use crate::render::roadmap::check_views;
-use crate::roadmap::{load_library, place_lines, ContentErrors, Library, Roadmap};
+use crate::roadmap::{
+    from_text, load_library, place_lines, ContentError, ContentErrors, Library, Roadmap,
+};
+
+/// The largest roadmap file taken: the shipped roadmap in one file is about a fifth of it.
+pub const MAX_FILE_BYTES: usize = 512 * 1024;
 
 /// The roadmaps in `path`: a folder of roadmap folders, or one roadmap's single file (whose
 /// problems each carry their line).
 pub fn load(path: &Path) -> Result<Library, ContentErrors> {
-    checked(path).map_err(|mut errors| {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            place_lines(&text, &mut errors.0);
-        }
-        errors
-    })
+    if !path.is_file() {
+        return checked(load_library(path)?, None);
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => load_bytes(path, &bytes),
+        Err(e) => Err(ContentErrors(vec![ContentError::new(
+            path,
+            "file",
+            format!("cannot read: {e}"),
+        )])),
+    }
 }
 
-fn checked(path: &Path) -> Result<Library, ContentErrors> {
-    let library = load_library(path)?;
+/// One roadmap in the single-file form, from its bytes (a file, or an attachment a server
+/// imports): at most [`MAX_FILE_BYTES`] of UTF-8, checked as a folder is, each problem with
+/// its line. `name` is what problems say they are in.
+pub fn load_bytes(name: &Path, bytes: &[u8]) -> Result<Library, ContentErrors> {
+    let refuse = |reason: String| Err(ContentErrors(vec![ContentError::new(name, "file", reason)]));
+    if bytes.len() > MAX_FILE_BYTES {
+        return refuse(format!(
+            "is {} KiB; a roadmap file may be at most {} KiB: split long texts or drop unused prompts",
+            bytes.len().div_ceil(1024),
+            MAX_FILE_BYTES / 1024
+        ));
+    }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return refuse("is not UTF-8 text: save it as UTF-8 and try again".into());
+    };
+    checked(from_text(name, text)?, Some(text))
+}
+
+/// What `library` renders to must fit Discord; in one file, each problem gets its line.
+fn checked(library: Library, text: Option<&str>) -> Result<Library, ContentErrors> {
     let mut errors = check_views(&library);
     errors.extend(check_prompts(&library));
     if errors.is_empty() {
-        Ok(library)
-    } else {
-        Err(ContentErrors(errors))
+        return Ok(library);
     }
+    if let Some(text) = text {
+        place_lines(text, &mut errors);
+    }
+    Err(ContentErrors(errors))
 }
 
 /// The roadmaps a deployment serves, and which one each server follows.

@@ -2,8 +2,8 @@
 
 use std::fs;
 use std::path::Path;
-use std::sync::OnceLock;
 use std::process::Command;
+use std::sync::OnceLock;
 
 pub struct Machine {
     pub cpu: String,

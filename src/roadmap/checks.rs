@@ -23,6 +23,45 @@ pub(super) fn require(
             format!("missing or empty field `{field}`"),
         ));
     }
+    check_text(file, item, field, value, errors);
+}
+
+/// What starts a mention in Discord's markup. Messages allow no mentions, so none would ping,
+/// but content is the same for every server and should not even look like it names someone.
+const MENTIONS: [&str; 4] = ["@everyone", "@here", "<@", "<#"];
+
+/// Text members read: no control characters but line breaks and tabs (a NUL or an escape
+/// sequence shows as garbage, or not at all), and no mentions.
+pub(super) fn check_text(
+    file: &Path,
+    item: &str,
+    field: &str,
+    value: &str,
+    errors: &mut Vec<ContentError>,
+) {
+    if let Some(c) = value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+    {
+        errors.push(ContentError::new(
+            file,
+            item,
+            format!(
+                "field `{field}` holds a control character (U+{:04X}): remove it",
+                u32::from(c)
+            ),
+        ));
+    }
+    if let Some(mention) = MENTIONS.iter().find(|m| value.contains(*m)) {
+        errors.push(ContentError::new(
+            file,
+            item,
+            format!(
+                "field `{field}` holds a mention (`{mention}`): write names out instead, content \
+                 never mentions anyone"
+            ),
+        ));
+    }
 }
 
 pub(super) fn check_id(file: &Path, item: &str, id: &str, errors: &mut Vec<ContentError>) {

@@ -17,4 +17,4 @@ pub use model::{
     Library, Phase, Prompt, PromptKind, Resource, ResourceKind, Roadmap, Section, Source, Topic,
     TopicRef,
 };
-pub use single_file::{place_lines, to_single_file};
+pub use single_file::{from_text, place_lines, to_single_file};

@@ -5,6 +5,7 @@
 //! are only useful with a line, so [`place_lines`] finds each item's line from the file's own
 //! layout.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -13,7 +14,7 @@ use toml_edit::{ImDocument, Item, Table};
 
 use super::error::{ContentError, ContentErrors};
 use super::model::{Library, Phase, Prompt, Roadmap, RoadmapMeta, Source};
-use super::read::{assemble, line_of, parse_text, read_file};
+use super::read::{assemble, parse_text, read_file};
 use super::validate::{describe, validate};
 
 #[derive(Deserialize, Serialize)]
@@ -37,11 +38,20 @@ struct RoadmapFile {
 /// Loads and validates the roadmap in the file at `path`.
 pub(super) fn load(path: &Path) -> Result<Library, ContentErrors> {
     let mut errors = Vec::new();
-    let file = read_file(path, &mut errors)
-        .and_then(|text| parse_text::<RoadmapFile>(path, &text, &mut errors));
-    let Some(file) = file else {
+    match read_file(path, &mut errors) {
+        Some(text) => from_text(path, &text),
+        None => Err(ContentErrors(errors)),
+    }
+}
+
+/// Validates `text` as one roadmap in the single-file form; `name` is what problems say they
+/// are in (a file's path, an attachment's name).
+pub fn from_text(name: &Path, text: &str) -> Result<Library, ContentErrors> {
+    let mut errors = Vec::new();
+    let Some(file) = parse_text::<RoadmapFile>(name, text, &mut errors) else {
         return Err(ContentErrors(errors));
     };
+    let path = name;
     let mut phases = file.phases;
     for phase in &mut phases {
         phase.file = path.to_path_buf();
@@ -64,10 +74,11 @@ pub(super) fn load(path: &Path) -> Result<Library, ContentErrors> {
     let library = Library {
         roadmaps: vec![roadmap],
     };
-    let errors = validate(&library);
+    let mut errors = validate(&library);
     if errors.is_empty() {
         Ok(library)
     } else {
+        place_lines(text, &mut errors);
         Err(ContentErrors(errors))
     }
 }
@@ -107,16 +118,32 @@ pub fn place_lines(text: &str, errors: &mut [ContentError]) {
     let Ok(document) = ImDocument::parse(text) else {
         return;
     };
-    let places = places(document.as_table());
+    // Each item's line, counted once: thousands of problems must not each count from the top.
+    let breaks: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
+    let line_at = |offset: usize| breaks.partition_point(|&at| at < offset) + 1;
+    let mut lines: HashMap<String, Vec<usize>> = HashMap::new();
+    for (name, span) in places(document.as_table()) {
+        lines.entry(name).or_default().push(line_at(span.start));
+    }
+    // Items that share an id share a name: a duplicate is reported at each later one in turn,
+    // anything else at the first.
+    let mut repeats: HashMap<String, usize> = HashMap::new();
     for error in errors.iter_mut().filter(|e| e.line.is_none()) {
+        // The item itself, or the longest part of it up to a space that names one ("topic `x`
+        // alias `y`" is about topic `x`).
         let item = error.item.as_str();
-        let names = |name: &&(String, Range<usize>)| {
-            item.strip_prefix(name.0.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        let mut cuts = std::iter::once(item.len()).chain(item.rmatch_indices(' ').map(|(i, _)| i));
+        let Some((name, found)) = cuts.find_map(|cut| lines.get_key_value(&item[..cut])) else {
+            continue;
         };
-        if let Some((_, span)) = places.iter().filter(names).max_by_key(|p| p.0.len()) {
-            error.line = Some(line_of(text, span.start));
-        }
+        let nth = if error.reason.starts_with("duplicate id") {
+            let seen = repeats.entry(name.clone()).or_insert(0);
+            *seen += 1;
+            *seen
+        } else {
+            0
+        };
+        error.line = found.get(nth).or(found.last()).copied();
     }
 }
 

@@ -3,9 +3,13 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::checks::{check_id, check_unique, require};
+use super::checks::{check_id, check_text, check_unique, require};
 use super::error::ContentError;
 use super::model::{Library, Phase, Roadmap, Source};
+
+/// Topics in one roadmap at most: far more than a learning path needs, and it bounds the work
+/// of checking a file a server uploads.
+pub const MAX_TOPICS: usize = 1_000;
 
 pub(crate) fn validate(library: &Library) -> Vec<ContentError> {
     let mut errors = Vec::new();
@@ -40,6 +44,17 @@ fn validate_roadmap(roadmap: &Roadmap, meta: &Path, errors: &mut Vec<ContentErro
             Source::File(_) => "has no phases: add [[phases]] with `number = 1`",
         };
         errors.push(ContentError::new(roadmap.source.path(), &item, hint));
+    }
+    let topics = roadmap.topic_count();
+    if topics > MAX_TOPICS {
+        errors.push(ContentError::new(
+            meta,
+            &item,
+            format!(
+                "has {topics} topics; a roadmap may have at most {MAX_TOPICS}: split it into \
+                 roadmaps of their own"
+            ),
+        ));
     }
     for (expected, phase) in (1..).zip(&roadmap.phases) {
         if phase.number != expected {
@@ -113,6 +128,9 @@ fn validate_phase<'a>(
                 ("action", &topic.action),
             ] {
                 require(file, &item, field, value, errors);
+            }
+            for entry in &topic.learn {
+                check_text(file, &item, "learn", entry, errors);
             }
             if topic.learn.is_empty() || topic.learn.iter().any(|l| l.trim().is_empty()) {
                 errors.push(ContentError::new(

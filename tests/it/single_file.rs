@@ -200,3 +200,100 @@ fn a_roadmap_written_to_one_file_reads_back_the_same() {
         assert!(!prompts(&roadmap).is_empty());
     }
 }
+
+/// The fixture with `from` replaced by `to`, as an attachment's bytes.
+fn edited(from: &str, to: &str) -> Vec<u8> {
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1).into_bytes()
+}
+
+fn refusal(bytes: &[u8]) -> String {
+    waypoint::content::load_bytes(Path::new("upload.toml"), bytes)
+        .expect_err("refused")
+        .to_string()
+}
+
+#[test]
+fn hostile_files_get_a_clear_refusal() {
+    let nested = format!("id = \"x\"\ntitle = {}", "[".repeat(100_000));
+    assert!(refusal(nested.as_bytes()).contains("invalid TOML"));
+
+    let huge = vec![b'#'; waypoint::content::MAX_FILE_BYTES + 1];
+    assert!(refusal(&huge).contains("may be at most 512 KiB"));
+
+    assert!(refusal(b"id = \"\xff\xfe\"").contains("is not UTF-8 text"));
+
+    let nul = edited("title = \"CSS\"", "title = \"C\\u0000SS\"");
+    assert!(
+        refusal(&nul).contains("topic `css`: field `title` holds a control character (U+0000)"),
+        "{}",
+        refusal(&nul)
+    );
+
+    for mention in ["@everyone", "<@123>", "<#456>"] {
+        let named = edited("title = \"CSS\"", &format!("title = \"CSS for {mention}\""));
+        assert!(
+            refusal(&named).contains(&format!("holds a mention (`{}", &mention[..2])),
+            "{}",
+            refusal(&named)
+        );
+    }
+
+    let twice = edited("id = \"css\"", "id = \"html\"");
+    let text = String::from_utf8(twice.clone()).unwrap();
+    let second = text.match_indices("id = \"html\"").nth(1).unwrap().0;
+    let line = text[..second].lines().count();
+    assert!(
+        refusal(&twice).contains(&format!(
+            "upload.toml:{line}: topic `html`: duplicate id `html`"
+        )),
+        "{}",
+        refusal(&twice)
+    );
+}
+
+#[test]
+fn ten_thousand_topics_are_refused_with_what_to_do() {
+    let text = std::fs::read_to_string(fixture()).unwrap();
+    let at = text.find("[[phases.sections.topics]]").unwrap();
+    let many: String = (0..10_000)
+        .map(|i| format!("[[phases.sections.topics]]\nid = \"t{i}\"\n"))
+        .collect();
+    let bytes = format!("{}{many}{}", &text[..at], &text[at..]).into_bytes();
+    assert!(bytes.len() <= waypoint::content::MAX_FILE_BYTES);
+    let errors = refusal(&bytes);
+    assert!(
+        errors.contains("roadmap `web-basics`: has 10004 topics; a roadmap may have at most 1000"),
+        "{}",
+        &errors[..errors.len().min(2000)]
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever bytes arrive, the answer is a roadmap or problems that each say what is wrong.
+    #[test]
+    fn any_bytes_get_an_answer(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+        if let Err(errors) = waypoint::content::load_bytes(Path::new("upload.toml"), &bytes) {
+            proptest::prop_assert!(!errors.0.is_empty());
+            proptest::prop_assert!(errors.0.iter().all(|e| !e.reason.is_empty()));
+        }
+    }
+
+    /// The fixture with bytes overwritten here and there: still an answer, never a panic.
+    #[test]
+    fn a_damaged_roadmap_gets_an_answer(
+        edits in proptest::collection::vec((proptest::prelude::any::<proptest::sample::Index>(), proptest::prelude::any::<u8>()), 1..8)
+    ) {
+        let mut bytes = std::fs::read(fixture()).unwrap();
+        for (at, byte) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        if let Err(errors) = waypoint::content::load_bytes(Path::new("upload.toml"), &bytes) {
+            proptest::prop_assert!(errors.0.iter().all(|e| !e.reason.is_empty()));
+        }
+    }
+}
