@@ -127,10 +127,10 @@ impl CommandSpec {
     pub fn options_at(&self, path: &[String]) -> CommandResult<&[OptionSpec]> {
         let mut options = self.options.as_slice();
         for (depth, step) in path.iter().enumerate() {
-            let sub = options.iter().find(|o| o.name == step && o.is_subcommand());
-            match sub.map(|o| &o.kind) {
-                Some(OptionKind::SubCommand(inner)) => options = inner,
-                _ => {
+            let sub = options.iter().find(|o| o.name == step);
+            match sub.and_then(OptionSpec::steps) {
+                Some(inner) => options = inner,
+                None => {
                     let shown = std::iter::once(self.name)
                         .chain(path[..depth].iter().map(String::as_str))
                         .collect::<Vec<_>>()
@@ -207,25 +207,37 @@ impl CommandSpec {
                 })
                 .collect()
         }
+        let access = |name: &str| {
+            if self.staff_subcommands.contains(&name) {
+                Access::Staff
+            } else {
+                self.access
+            }
+        };
+        let line = |path: String, o: &OptionSpec, inner: &[OptionSpec]| {
+            format!(
+                "`/{} {path}{}` — {}",
+                self.name,
+                render(inner),
+                o.description
+            )
+        };
         let subs: Vec<_> = self
             .options
             .iter()
-            .filter_map(|o| match &o.kind {
-                OptionKind::SubCommand(inner) => Some((
-                    format!(
-                        "`/{} {}{}` — {}",
-                        self.name,
-                        o.name,
-                        render(inner),
-                        o.description
-                    ),
-                    if self.staff_subcommands.contains(&o.name) {
-                        Access::Staff
-                    } else {
-                        self.access
-                    },
-                )),
-                _ => None,
+            .flat_map(|o| match &o.kind {
+                OptionKind::SubCommand(inner) => {
+                    vec![(line(o.name.to_string(), o, inner), access(o.name))]
+                }
+                OptionKind::Group(subs) => subs
+                    .iter()
+                    .filter_map(|sub| {
+                        let inner = sub.steps()?;
+                        let path = format!("{} {}", o.name, sub.name);
+                        Some((line(path, sub, inner), access(o.name)))
+                    })
+                    .collect(),
+                _ => Vec::new(),
             })
             .collect();
         if subs.is_empty() {
@@ -292,6 +304,16 @@ fn check_options(path: &str, options: &[OptionSpec], found: &mut Vec<String>) {
                 found.push(format!("`{at}` has a minimum above its maximum"));
             }
             OptionKind::SubCommand(inner) => check_options(&at, inner, found),
+            OptionKind::Group(inner) => {
+                // Discord nests one level: a group holds sub-commands, and nothing else.
+                if !inner
+                    .iter()
+                    .all(|o| matches!(o.kind, OptionKind::SubCommand(_)))
+                {
+                    found.push(format!("`{at}` is a group: it may hold only sub-commands"));
+                }
+                check_options(&at, inner, found)
+            }
             _ => {}
         }
     }
@@ -300,5 +322,47 @@ fn check_options(path: &str, options: &[OptionSpec], found: &mut Vec<String>) {
         found.push(format!(
             "`{path}` mixes sub-commands with options; Discord allows one or the other"
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::error::CommandResult;
+    use crate::commands::handler::Ctx;
+
+    async fn nothing(_ctx: &Ctx<'_>, _call: &CommandCall) -> CommandResult<Reply> {
+        Ok(Reply::text("ok"))
+    }
+
+    fn sub(name: &'static str) -> OptionSpec {
+        OptionSpec::subcommand(name, "A sub-command", Vec::new())
+    }
+
+    #[test]
+    fn a_group_holds_only_sub_commands() {
+        let fine = CommandSpec::new("settings", "Settings", nothing)
+            .option(sub("show"))
+            .option(OptionSpec::group("roadmap", "A group", vec![sub("export")]));
+        assert_eq!(fine.problems(), Vec::<String>::new());
+        let lines: Vec<_> = fine.usage_lines().into_iter().map(|(l, _)| l).collect();
+        assert!(
+            lines[1].starts_with("`/settings roadmap export`"),
+            "{lines:?}"
+        );
+
+        let nested = OptionSpec::group("inner", "A group", vec![sub("deep")]);
+        let bad = CommandSpec::new("settings", "Settings", nothing).option(OptionSpec::group(
+            "roadmap",
+            "A group",
+            vec![sub("export"), nested],
+        ));
+        assert!(
+            bad.problems()
+                .iter()
+                .any(|p| p.contains("`settings roadmap` is a group: it may hold only sub-commands")),
+            "{:?}",
+            bad.problems()
+        );
     }
 }

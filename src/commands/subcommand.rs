@@ -16,6 +16,11 @@ pub trait Subcommand: Copy + Sized + 'static {
         OptionSpec::subcommand(self.name(), description, options)
     }
 
+    /// A group of sub-commands named by the enum (`/settings roadmap …`).
+    fn group(self, description: &'static str, subs: Vec<OptionSpec>) -> OptionSpec {
+        OptionSpec::group(self.name(), description, subs)
+    }
+
     fn parse(name: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|s| s.name() == name)
     }
@@ -46,13 +51,29 @@ impl CommandCall {
     /// The sub-command the call names. The dispatcher has already refused a call whose path is
     /// not one the command defines, so `None` here only means no sub-command was given.
     pub fn sub<S: Subcommand>(&self) -> CommandResult<S> {
+        self.sub_at(0)
+    }
+
+    /// The sub-command inside the group the call names (`export` in `/settings roadmap
+    /// export`).
+    pub fn sub_in_group<S: Subcommand>(&self) -> CommandResult<S> {
+        self.sub_at(1)
+    }
+
+    fn sub_at<S: Subcommand>(&self, depth: usize) -> CommandResult<S> {
         self.path
-            .first()
+            .get(depth)
             .and_then(|name| S::parse(name))
             .ok_or_else(|| {
+                let before: String = self
+                    .path
+                    .iter()
+                    .take(depth)
+                    .map(|p| format!(" {p}"))
+                    .collect();
                 let names: Vec<String> = S::ALL
                     .iter()
-                    .map(|s| format!("`/{} {}`", self.name, s.name()))
+                    .map(|s| format!("`/{}{before} {}`", self.name, s.name()))
                     .collect();
                 CommandError::user(format!("Pick one of {}.", names.join(", ")))
             })

@@ -30,6 +30,8 @@ pub enum OptionKind {
     Channel,
     Role,
     SubCommand(Vec<OptionSpec>),
+    /// Sub-commands under a shared name (`/settings roadmap export`).
+    Group(Vec<OptionSpec>),
 }
 
 impl OptionSpec {
@@ -42,6 +44,15 @@ impl OptionSpec {
             name,
             description,
             kind: OptionKind::SubCommand(options),
+            required: false,
+        }
+    }
+
+    pub fn group(name: &'static str, description: &'static str, subs: Vec<OptionSpec>) -> Self {
+        Self {
+            name,
+            description,
+            kind: OptionKind::Group(subs),
             required: false,
         }
     }
@@ -59,8 +70,17 @@ impl OptionSpec {
         self
     }
 
+    /// A sub-command or a group of them: a step of the path, not a value.
     pub(in crate::commands) fn is_subcommand(&self) -> bool {
-        matches!(self.kind, OptionKind::SubCommand(_))
+        self.steps().is_some()
+    }
+
+    /// What comes after this step of the path, if it is one.
+    pub(in crate::commands) fn steps(&self) -> Option<&[OptionSpec]> {
+        match &self.kind {
+            OptionKind::SubCommand(inner) | OptionKind::Group(inner) => Some(inner),
+            _ => None,
+        }
     }
 
     pub(in crate::commands) fn to_discord(&self) -> CreateCommandOption {
@@ -72,6 +92,7 @@ impl OptionSpec {
             OptionKind::Channel => CommandOptionType::Channel,
             OptionKind::Role => CommandOptionType::Role,
             OptionKind::SubCommand(_) => CommandOptionType::SubCommand,
+            OptionKind::Group(_) => CommandOptionType::SubCommandGroup,
         };
         let option = CreateCommandOption::new(kind, self.name, self.description);
         match &self.kind {
@@ -90,7 +111,7 @@ impl OptionSpec {
                     .max_length(*max_length),
                 |option, choice| option.add_string_choice(*choice, *choice),
             ),
-            OptionKind::SubCommand(options) => options
+            OptionKind::SubCommand(options) | OptionKind::Group(options) => options
                 .iter()
                 .fold(option, |o, sub| o.add_sub_option(sub.to_discord())),
             OptionKind::Channel => option
@@ -113,6 +134,7 @@ impl OptionKind {
             Self::Channel => "a channel",
             Self::Role => "a role",
             Self::SubCommand(_) => "a sub-command",
+            Self::Group(_) => "a group of sub-commands",
         }
     }
 }

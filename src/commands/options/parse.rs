@@ -64,7 +64,7 @@ impl OptionSpec {
                     })?
                     .into(),
             ),
-            OptionKind::SubCommand(_) => {
+            OptionKind::SubCommand(_) | OptionKind::Group(_) => {
                 return Err(CommandError::user(format!(
                     "`{}` is a sub-command: write it without a value.",
                     self.name

@@ -21,7 +21,7 @@ fn names(registry: &Registry) -> Vec<String> {
     fn walk(options: &[waypoint::commands::OptionSpec], out: &mut Vec<String>) {
         for option in options {
             out.push(option.name.to_string());
-            if let OptionKind::SubCommand(inner) = &option.kind {
+            if let OptionKind::SubCommand(inner) | OptionKind::Group(inner) = &option.kind {
                 walk(inner, out);
             }
         }

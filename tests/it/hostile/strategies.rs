@@ -39,7 +39,7 @@ pub fn leaves(registry: &Registry) -> Vec<Leaf> {
         let subs: Vec<_> = options
             .iter()
             .filter_map(|o| match &o.kind {
-                OptionKind::SubCommand(inner) => Some((o.name, inner)),
+                OptionKind::SubCommand(inner) | OptionKind::Group(inner) => Some((o.name, inner)),
                 _ => None,
             })
             .collect();
@@ -133,7 +133,7 @@ pub fn value_for(option: &OptionSpec, words: &Arc<Vocabulary>) -> BoxedStrategy<
         OptionKind::Role => snowflake()
             .prop_map(|id| Value::Role(RoleId::new(id)))
             .boxed(),
-        OptionKind::SubCommand(_) => any_value(words),
+        OptionKind::SubCommand(_) | OptionKind::Group(_) => any_value(words),
     };
     prop_oneof![14 => typed, 1 => any_value(words)].boxed()
 }
@@ -159,7 +159,7 @@ pub fn sane_value_for(option: &OptionSpec, words: &Arc<Vocabulary>) -> BoxedStra
         OptionKind::Role => snowflake()
             .prop_map(|id| Value::Role(RoleId::new(id)))
             .boxed(),
-        OptionKind::SubCommand(_) => any_value(words),
+        OptionKind::SubCommand(_) | OptionKind::Group(_) => any_value(words),
     }
 }
 

@@ -90,6 +90,17 @@ pub fn subcommand(id: u64, name: &str, sub: &str, permissions: &str) -> Value {
     envelope(id, 2, data, permissions)
 }
 
+/// `/name group sub` with no further options.
+pub fn grouped(id: u64, name: &str, group: &str, sub: &str, permissions: &str) -> Value {
+    let data = json!({
+        "id": "700000000000000003", "name": name, "type": 1,
+        "options": [{ "name": group, "type": 2, "options": [
+            { "name": sub, "type": 1, "options": [] }
+        ] }]
+    });
+    envelope(id, 2, data, permissions)
+}
+
 /// `/name sub option:value…` with options as (name, Discord option type, value), and the
 /// `resolved` data Discord adds for users, channels and roles named in them.
 pub fn subcommand_with(
