@@ -30,6 +30,7 @@ mod progress;
 mod prompt_settings;
 mod register;
 mod roadmap_command;
+mod roadmap_export;
 mod roles;
 mod scheduler;
 mod shared_answers;

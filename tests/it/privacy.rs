@@ -246,27 +246,10 @@ async fn over_http_the_export_is_deferred_then_sent_as_an_edit() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, std::time::Duration::from_secs(2)).await;
     seed_payload_member(&endpoint.dispatcher.app.db).await;
-    let body = serde_json::to_vec(&subcommand(
-        6101,
-        "privacy",
-        "export",
-        payloads::MEMBER_PERMISSIONS,
-    ))
-    .unwrap();
-    let response = endpoint.post_signed(&body, 0).await;
-    let first: Value = response.json().await.unwrap();
-    // An HTTP response body cannot carry a file: a private "thinking…" first.
-    assert_eq!(first["type"], 5, "{first}");
-    assert_eq!(first["data"]["flags"], 64);
-    let edit = fake
-        .rest
-        .wait_for(true, |r| {
-            r.method == "PATCH" && r.path.ends_with("/token-6101/messages/@original")
-        })
-        .await;
-    let (name, bytes) = edit.files.first().expect("the edit carries the file");
+    let interaction = subcommand(6101, "privacy", "export", payloads::MEMBER_PERMISSIONS);
+    let (name, bytes) = endpoint.file_reply(&fake, &interaction, 6101).await;
     assert!(name.ends_with(".json"));
-    let data: Value = serde_json::from_slice(bytes).unwrap();
+    let data: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(data["user_id"], payloads::USER_ID.to_string());
     fake.rest.assert_spec_clean();
 }

@@ -3,6 +3,7 @@
 mod celebrations;
 mod checkins;
 mod prompts;
+mod roadmap;
 mod show;
 mod when;
 
@@ -28,6 +29,7 @@ subcommands! {
         Checkins = "checkins",
         Celebrations = "celebrations",
         CheckinsOff = "checkins-off",
+        Roadmap = "roadmap",
     }
 }
 
@@ -77,6 +79,7 @@ pub fn spec(library: &Library) -> CommandSpec {
         "Stop check-ins, their reminders and digests (check-ins stay stored)",
         Vec::new(),
     ))
+    .option(Sub::Roadmap.group("The roadmap this server follows", roadmap::options()))
     .autocomplete(complete)
 }
 
@@ -90,6 +93,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         Sub::CheckinsOff => checkins::off(ctx).await,
         Sub::Celebrations => celebrations::set(ctx, call).await,
         Sub::Show => show::show(ctx).await,
+        Sub::Roadmap => roadmap::run(ctx, call).await,
     }
 }
 

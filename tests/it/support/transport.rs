@@ -106,6 +106,31 @@ impl RunningEndpoint {
     }
 
     /// POSTs `body` to /interactions signed with the test key, `skew` seconds off now.
+    /// Sends `interaction` (whose id is `id`), which answers with a file: over HTTP that is a
+    /// private deferral, then an edit of the original message carrying the file. Returns the
+    /// edit's first file.
+    pub async fn file_reply(
+        &self,
+        fake: &FakeDiscord,
+        interaction: &serde_json::Value,
+        id: u64,
+    ) -> (String, Vec<u8>) {
+        let body = serde_json::to_vec(interaction).unwrap();
+        let first: serde_json::Value = self.post_signed(&body, 0).await.json().await.unwrap();
+        // An HTTP response body cannot carry a file: a private "thinking…" first.
+        assert_eq!(first["type"], 5, "{first}");
+        assert_eq!(first["data"]["flags"], 64);
+        let original = format!("/token-{id}/messages/@original");
+        let edit = fake
+            .rest
+            .wait_for(true, |r| r.method == "PATCH" && r.path.ends_with(&original))
+            .await;
+        edit.files
+            .first()
+            .cloned()
+            .expect("the edit carries the file")
+    }
+
     pub async fn post_signed(&self, body: &[u8], skew: i64) -> reqwest::Response {
         let timestamp = (chrono::Utc::now().timestamp() + skew).to_string();
         let signature = self.key.sign(&timestamp, body);
