@@ -76,17 +76,9 @@ async fn ask(client: &Client, url: &str) -> Answer {
         Err(e) if e.is_timeout() => Answer::Unsure(format!("no answer within {TIMEOUT:?}")),
         Err(e) if e.is_connect() => Answer::Dead(CANNOT_CONNECT.into()),
         Err(e) if e.is_redirect() => Answer::Dead("redirects in a loop".into()),
-        Err(e) => Answer::Unsure(format!("failed: {}", without_url(&e))),
+        // The report prints the address once already.
+        Err(e) => Answer::Unsure(format!("failed: {}", e.without_url())),
     }
-}
-
-/// reqwest puts the address in its messages; the report prints it once already.
-fn without_url(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    if let Some(url) = error.url() {
-        text = text.replace(&format!(" ({url})"), "");
-    }
-    text
 }
 
 /// Every resource address in `library`, with the topics that cite it.

@@ -1,26 +1,22 @@
-//! Reads roadmaps from disk. Each sub-folder of the content directory holding a
+//! Reads roadmap folders from disk. Each sub-folder of the content directory holding a
 //! `roadmap.toml` is one roadmap; every other `.toml` file in it is one phase, and each `.toml`
 //! file in its `prompts/` folder holds weekly prompts. Adding a roadmap is adding a folder:
-//! nothing in the code names a roadmap. A path that is a file is one roadmap in the
-//! single-file form (`single_file.rs`).
+//! nothing in the code names a roadmap. (One roadmap in one file comes in through
+//! `content::load_bytes`, which bounds it first, and `single_file.rs`.)
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::error::{ContentError, ContentErrors};
 use super::model::{Library, Phase, Prompt, PromptFile, Roadmap, RoadmapMeta, Source};
-use super::read::{assemble, parse_text, read_file};
-use super::{single_file, validate};
+use super::read::{assemble, parse_text};
+use super::validate;
 
 const META_FILE: &str = "roadmap.toml";
 const PROMPTS_DIR: &str = "prompts";
 
-/// Loads and validates every roadmap under `dir` (or the one roadmap in `dir` when it is a
-/// file), reporting every problem found.
+/// Loads and validates every roadmap under `dir`, reporting every problem found.
 pub fn load_library(dir: &Path) -> Result<Library, ContentErrors> {
-    if dir.is_file() {
-        return single_file::load(dir);
-    }
     let mut errors = Vec::new();
     let mut roadmaps = Vec::new();
 
@@ -123,7 +119,13 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     path: &Path,
     errors: &mut Vec<ContentError>,
 ) -> Option<T> {
-    let text = read_file(path, errors)?;
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(ContentError::new(path, "file", format!("cannot read: {e}")));
+            return None;
+        }
+    };
     parse_text(path, &text, errors)
 }
 

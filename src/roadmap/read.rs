@@ -1,22 +1,11 @@
 //! What both forms of a roadmap share (a folder, `loader.rs`; one file, `single_file.rs`):
-//! reading one TOML file into the model, with the line serde stopped at, and putting a
+//! parsing one TOML text into the model, with the line serde stopped at, and putting a
 //! roadmap together from its parts.
 
-use std::fs;
 use std::path::Path;
 
 use super::error::ContentError;
 use super::model::{Phase, Prompt, Roadmap, RoadmapMeta, Source};
-
-pub(super) fn read_file(path: &Path, errors: &mut Vec<ContentError>) -> Option<String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Some(text),
-        Err(e) => {
-            errors.push(ContentError::new(path, "file", format!("cannot read: {e}")));
-            None
-        }
-    }
-}
 
 /// `text` as a `T`, or a problem naming the line serde stopped at.
 pub(super) fn parse_text<T: serde::de::DeserializeOwned>(

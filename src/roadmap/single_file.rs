@@ -14,7 +14,7 @@ use toml_edit::{ImDocument, Item, Table};
 
 use super::error::{ContentError, ContentErrors};
 use super::model::{Library, Phase, Prompt, Roadmap, RoadmapMeta, Source};
-use super::read::{assemble, parse_text, read_file};
+use super::read::{assemble, parse_text};
 use super::validate::{describe, validate};
 
 #[derive(Deserialize, Serialize)]
@@ -35,15 +35,6 @@ struct RoadmapFile {
     prompts: Vec<Prompt>,
 }
 
-/// Loads and validates the roadmap in the file at `path`.
-pub(super) fn load(path: &Path) -> Result<Library, ContentErrors> {
-    let mut errors = Vec::new();
-    match read_file(path, &mut errors) {
-        Some(text) => from_text(path, &text),
-        None => Err(ContentErrors(errors)),
-    }
-}
-
 /// Validates `text` as one roadmap in the single-file form; `name` is what problems say they
 /// are in (a file's path, an attachment's name).
 pub fn from_text(name: &Path, text: &str) -> Result<Library, ContentErrors> {
@@ -51,16 +42,15 @@ pub fn from_text(name: &Path, text: &str) -> Result<Library, ContentErrors> {
     let Some(file) = parse_text::<RoadmapFile>(name, text, &mut errors) else {
         return Err(ContentErrors(errors));
     };
-    let path = name;
     let mut phases = file.phases;
     for phase in &mut phases {
-        phase.file = path.to_path_buf();
+        phase.file = name.to_path_buf();
     }
     let prompts = file
         .prompts
         .into_iter()
         .map(|mut prompt| {
-            prompt.file = path.to_path_buf();
+            prompt.file = name.to_path_buf();
             prompt
         })
         .collect();
@@ -70,7 +60,7 @@ pub fn from_text(name: &Path, text: &str) -> Result<Library, ContentErrors> {
         summary: file.summary,
         closing: file.closing,
     };
-    let roadmap = assemble(meta, phases, prompts, Source::File(path.to_path_buf()));
+    let roadmap = assemble(meta, phases, prompts, Source::File(name.to_path_buf()));
     let library = Library {
         roadmaps: vec![roadmap],
     };
@@ -83,7 +73,7 @@ pub fn from_text(name: &Path, text: &str) -> Result<Library, ContentErrors> {
     }
 }
 
-/// `roadmap` in the single-file form: what [`load`] reads back as the same roadmap.
+/// `roadmap` in the single-file form: what [`from_text`] reads back as the same roadmap.
 pub fn to_single_file(roadmap: &Roadmap) -> Result<String, toml::ser::Error> {
     let of_phase = |number: Option<u8>| -> Vec<Prompt> {
         roadmap
