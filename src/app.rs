@@ -68,6 +68,8 @@ pub struct App {
     pub challenge_names: ChallengeNames,
     /// Members' own views, shared for a few seconds between requests.
     pub members: MemberAnswers,
+    /// Files members attach to commands, from Discord's CDN.
+    pub attachments: crate::attachments::Attachments,
     /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
     pub discord: Option<Arc<Http>>,
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
@@ -100,12 +102,19 @@ impl App {
             boards: Boards::default(),
             challenge_names: ChallengeNames::default(),
             members: MemberAnswers::default(),
+            attachments: crate::attachments::Attachments::default(),
             discord: None,
             poster: None,
             schedule: ScheduleOptions::default(),
             clock: Arc::new(SystemClock),
             instance: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
         })
+    }
+
+    /// Fetches attachments from `cdn` instead of Discord's CDN (a test double).
+    pub fn with_cdn(mut self, cdn: &str) -> Self {
+        self.attachments = crate::attachments::Attachments::new(cdn);
+        self
     }
 
     /// Lets commands change things on Discord (give and take phase roles).

@@ -25,7 +25,13 @@ pub async fn queue_reached(
 ) -> sqlx::Result<usize> {
     let mut queued = 0;
     for challenge in challenges::running(db, now).await? {
-        let topics = content.challenge_topics(&challenge);
+        let topics = match content.challenge_topics(db, &challenge).await {
+            Ok(topics) => topics,
+            Err(e) => {
+                tracing::warn!(guild = challenge.guild.get(), error = %e, "skipping a challenge's finishers for now");
+                continue;
+            }
+        };
         let reached: Vec<(String, DateTime<Utc>)> =
             challenges::progress(db, &challenge, topics.as_deref(), now, None)
                 .await?

@@ -13,6 +13,7 @@ use crate::db::challenges::{self, Challenge, Joined, NewChallenge};
 use crate::db::checkins::{self, SaveOutcome, Submission};
 use crate::db::privacy::{self, Removed};
 use crate::db::progress::{self, Saved};
+use crate::db::roadmaps;
 use crate::progress::TopicState;
 use crate::roadmap::TopicRef;
 
@@ -151,4 +152,78 @@ async fn standings_changed(app: &App, guild: GuildId) {
     app.standings.forget_server(guild).await;
     app.challenge_names.forget_server(guild).await;
     app.boards.forget_server(guild).await;
+}
+
+/// Makes `guild` follow `followed` (`None`: the deployment's default). Every answer held for
+/// the server's roadmap goes: members' views, leaderboard pages (the phase boards follow the
+/// roadmap), and the marks held for its members (by roadmap, so they are read again).
+pub async fn follow_roadmap(
+    app: &App,
+    guild: GuildId,
+    followed: Option<&roadmaps::Followed>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    roadmaps::follow(&app.db, guild, followed, now).await?;
+    let mut held = app.content.server(guild);
+    held.followed = followed.cloned();
+    app.content.note(guild, held);
+    roadmap_changed(app, guild).await;
+    Ok(())
+}
+
+/// Stores an imported roadmap's next version and makes the server follow it; `roadmap` is
+/// what was parsed from `import.source`, held so it is not read back.
+pub async fn import_roadmap(
+    app: &App,
+    import: &roadmaps::Import<'_>,
+    roadmap: crate::roadmap::Roadmap,
+) -> sqlx::Result<i32> {
+    let version = roadmaps::import(&app.db, import).await?;
+    let mut held = app.content.server(import.guild);
+    held.imported.retain(|i| i.id != import.id);
+    held.imported.push(roadmaps::Imported {
+        id: import.id.to_string(),
+        title: import.title.to_string(),
+        version,
+    });
+    held.followed = Some(roadmaps::Followed {
+        id: import.id.to_string(),
+        version: Some(version),
+    });
+    app.content.hold(import.guild, version, roadmap).await;
+    app.content.note(import.guild, held);
+    roadmap_changed(app, import.guild).await;
+    Ok(version)
+}
+
+/// Another replica (or this one) changed what `guild` follows: drop what was held for it.
+pub async fn roadmap_changed(app: &App, guild: GuildId) {
+    app.members.forget_server(guild);
+    app.boards.forget_server(guild).await;
+}
+
+/// Keeps this process's idea of each server's roadmap current: reads what changed every
+/// `every` (so a change made through another replica shows within it) and drops what
+/// was held for those servers.
+pub async fn follow_roadmaps_until(
+    app: std::sync::Arc<App>,
+    every: std::time::Duration,
+    stop: tokio_util::sync::CancellationToken,
+) {
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = ticks.tick() => {}
+        }
+        match app.content.refresh(&app.db).await {
+            Ok(changed) => {
+                for guild in changed {
+                    roadmap_changed(&app, guild).await;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read servers' roadmap choices"),
+        }
+    }
 }

@@ -37,6 +37,11 @@ pub struct Config {
     #[arg(long, env = "DISCORD_API_BASE", global = true)]
     pub discord_api_base: Option<String>,
 
+    /// Fetch files members attach to commands from this base URL instead of Discord's CDN
+    /// (a test double); only files under it are fetched.
+    #[arg(long, env = "DISCORD_CDN_BASE", global = true)]
+    pub discord_cdn_base: Option<String>,
+
     /// Milliseconds a command may run before its reply is deferred and edited in later.
     #[arg(long = "defer-after-ms", env = "WAYPOINT_DEFER_AFTER_MS", default_value_t = DEFAULT_DEFER_AFTER_MS, global = true)]
     pub defer_after_ms: u64,

@@ -2,13 +2,19 @@
 //! fitting Discord's limits once rendered (`render`). Start-up and `check-content` both load
 //! through here, so nothing is served that `check-content` would refuse.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use anyhow::bail;
+use chrono::{DateTime, Utc};
 use serenity::all::GuildId;
+use sqlx::PgPool;
 
 use crate::challenges::challenge::Challenge;
 use crate::challenges::Goal;
+use crate::db::roadmaps::{self as store, Followed, ServerRoadmaps};
 use crate::render::prompt::check_prompts;
 use crate::render::roadmap::check_views;
 use crate::roadmap::{
@@ -66,9 +72,40 @@ fn checked(library: Library, text: Option<&str>) -> Result<Library, ContentError
 }
 
 /// The roadmaps a deployment serves, and which one each server follows.
+///
+/// What each server follows is held in memory and kept current by [`Content::refresh`], so
+/// finding a server's roadmap waits on nothing. A roadmap imported into a server is parsed once
+/// per process and kept; the first request that needs it reads it, with a bounded wait.
 pub struct Content {
+    /// The roadmaps the deployment ships.
     pub library: Library,
+    shipped: Vec<Arc<Roadmap>>,
     default: usize,
+    servers: RwLock<HashMap<GuildId, ServerRoadmaps>>,
+    parsed: moka::future::Cache<(GuildId, String, i32), Arc<Roadmap>>,
+    /// The database time of the last refresh.
+    seen: Mutex<Option<DateTime<Utc>>>,
+}
+
+/// How long a request waits to read an imported roadmap it does not hold yet.
+pub const IMPORTED_WAIT: Duration = Duration::from_secs(2);
+/// Imported roadmaps held parsed, across servers.
+const PARSED_CAPACITY: u64 = 1_000;
+/// A refresh reads again the changes this long before its last one: a change whose
+/// transaction started before that read but committed after it is not missed.
+const OVERLAP: chrono::Duration = chrono::Duration::seconds(30);
+
+/// The server's roadmap could not be had in time.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Unavailable {
+    #[error("reading the server's roadmap took longer than {IMPORTED_WAIT:?}")]
+    Slow,
+    #[error("reading the server's roadmap failed: {0}")]
+    Database(String),
+    #[error("the server's roadmap `{0}` (version {1}) is not stored")]
+    Missing(String, i32),
+    #[error("the server's stored roadmap no longer passes the checks: {0}")]
+    Invalid(String),
 }
 
 impl Content {
@@ -90,23 +127,172 @@ impl Content {
                 }
             },
         };
-        Ok(Self { library, default })
+        let shipped = library.roadmaps.iter().cloned().map(Arc::new).collect();
+        Ok(Self {
+            library,
+            shipped,
+            default,
+            servers: RwLock::default(),
+            parsed: moka::future::Cache::new(PARSED_CAPACITY),
+            seen: Mutex::default(),
+        })
     }
 
-    /// The roadmap a server follows. Every server follows the deployment's default for now;
-    /// `servers.roadmap_id` is where a per-server choice will live.
-    pub fn roadmap_for(&self, _guild: Option<GuildId>) -> &Roadmap {
-        &self.library.roadmaps[self.default]
+    /// The roadmaps the deployment ships.
+    pub fn shipped(&self) -> &[Arc<Roadmap>] {
+        &self.shipped
     }
 
-    /// The topic ids a topic challenge limited to a phase counts, old aliases included; `None`
-    /// when the challenge counts every topic, or something else.
-    pub fn challenge_topics(&self, challenge: &Challenge) -> Option<Vec<String>> {
-        let phase = challenge.phase.filter(|_| challenge.goal == Goal::Topics)?;
-        let roadmap = self.roadmap_for(Some(challenge.guild.into()));
-        Some(
+    /// The roadmap servers follow until they choose another.
+    pub fn default_roadmap(&self) -> &Arc<Roadmap> {
+        &self.shipped[self.default]
+    }
+
+    /// A shipped roadmap by id.
+    pub fn shipped_roadmap(&self, id: &str) -> Option<&Arc<Roadmap>> {
+        self.shipped.iter().find(|r| r.id == id)
+    }
+
+    /// What `guild` has chosen and imported, as last refreshed.
+    pub fn server(&self, guild: GuildId) -> ServerRoadmaps {
+        self.servers
+            .read()
+            .map(|servers| servers.get(&guild).cloned().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// The roadmap `guild` follows (the default outside a server). Held in memory, except an
+    /// imported roadmap this process has not read yet, which is read with a bounded wait.
+    pub async fn roadmap_for(
+        &self,
+        db: &PgPool,
+        guild: Option<GuildId>,
+    ) -> Result<Arc<Roadmap>, Unavailable> {
+        let Some(guild) = guild else {
+            return Ok(self.default_roadmap().clone());
+        };
+        match self.server(guild).followed {
+            None => Ok(self.default_roadmap().clone()),
+            Some(followed) => self.followed(db, guild, &followed).await,
+        }
+    }
+
+    /// The roadmap with `id` as `guild` has it: shipped, or the newest version imported there
+    /// (a challenge counts on the roadmap it was created on, whatever the server follows).
+    pub async fn roadmap_by_id(
+        &self,
+        db: &PgPool,
+        guild: GuildId,
+        id: &str,
+    ) -> Result<Option<Arc<Roadmap>>, Unavailable> {
+        if let Some(shipped) = self.shipped_roadmap(id) {
+            return Ok(Some(shipped.clone()));
+        }
+        let version = self
+            .server(guild)
+            .imported
+            .into_iter()
+            .find(|i| i.id == id)
+            .map(|i| i.version);
+        match version {
+            None => Ok(None),
+            Some(version) => {
+                let followed = Followed {
+                    id: id.to_string(),
+                    version: Some(version),
+                };
+                self.followed(db, guild, &followed).await.map(Some)
+            }
+        }
+    }
+
+    async fn followed(
+        &self,
+        db: &PgPool,
+        guild: GuildId,
+        followed: &Followed,
+    ) -> Result<Arc<Roadmap>, Unavailable> {
+        let Some(version) = followed.version else {
+            // A shipped roadmap the deployment no longer has: the default stands in.
+            return Ok(self
+                .shipped_roadmap(&followed.id)
+                .unwrap_or_else(|| self.default_roadmap())
+                .clone());
+        };
+        let key = (guild, followed.id.clone(), version);
+        let read = async {
+            let source = store::source(db, guild, &followed.id, version)
+                .await
+                .map_err(|e| Unavailable::Database(e.to_string()))?
+                .ok_or_else(|| Unavailable::Missing(followed.id.clone(), version))?;
+            parse_stored(&followed.id, &source).map(Arc::new)
+        };
+        // Requests that miss together share one read.
+        let shared = self.parsed.try_get_with(key, async {
+            tokio::time::timeout(IMPORTED_WAIT, read)
+                .await
+                .unwrap_or(Err(Unavailable::Slow))
+        });
+        shared.await.map_err(|e| (*e).clone())
+    }
+
+    /// Reads what servers chose since the last refresh (everything, the first time) and
+    /// returns the servers whose roadmap changed. Imported roadmaps they now follow are read
+    /// and parsed here, off the request path.
+    pub async fn refresh(&self, db: &PgPool) -> sqlx::Result<Vec<GuildId>> {
+        let since = self.seen.lock().ok().and_then(|seen| *seen);
+        let (changed, now) = store::changed_since(db, since.map(|s| s - OVERLAP)).await?;
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some(now);
+        }
+        let mut moved = Vec::new();
+        if let Ok(mut servers) = self.servers.write() {
+            for (guild, roadmaps) in changed {
+                if servers.get(&guild) != Some(&roadmaps) {
+                    moved.push(guild);
+                    servers.insert(guild, roadmaps);
+                }
+            }
+        }
+        for guild in &moved {
+            if let Err(e) = self.roadmap_for(db, Some(*guild)).await {
+                tracing::warn!(guild = guild.get(), error = %e, "could not read a server's new roadmap");
+            }
+        }
+        Ok(moved)
+    }
+
+    /// Holds a roadmap this process just parsed from what it stored as `version`.
+    pub async fn hold(&self, guild: GuildId, version: i32, roadmap: Roadmap) {
+        let key = (guild, roadmap.id.clone(), version);
+        self.parsed.insert(key, Arc::new(roadmap)).await;
+    }
+
+    /// Records a change this process made, so it shows here at once.
+    pub fn note(&self, guild: GuildId, roadmaps: ServerRoadmaps) {
+        if let Ok(mut servers) = self.servers.write() {
+            servers.insert(guild, roadmaps);
+        }
+    }
+
+    /// The topic ids a topic challenge limited to a phase counts (of the roadmap it was
+    /// created on), old aliases included; `None` when the challenge counts every topic of its
+    /// roadmap, or something else.
+    pub async fn challenge_topics(
+        &self,
+        db: &PgPool,
+        challenge: &Challenge,
+    ) -> Result<Option<Vec<String>>, Unavailable> {
+        let Some(phase) = challenge.phase.filter(|_| challenge.goal == Goal::Topics) else {
+            return Ok(None);
+        };
+        let roadmap = self
+            .roadmap_by_id(db, challenge.guild.into(), &challenge.roadmap)
+            .await?;
+        Ok(Some(
             roadmap
-                .phase(phase)
+                .as_deref()
+                .and_then(|r| r.phase(phase))
                 .map(|p| {
                     p.topics()
                         .flat_map(|t| {
@@ -115,6 +301,18 @@ impl Content {
                         .collect()
                 })
                 .unwrap_or_default(),
-        )
+        ))
     }
+}
+
+/// A stored roadmap, checked again as it is read: what was stored passed these checks, but
+/// a newer release may check more.
+fn parse_stored(id: &str, source: &str) -> Result<Roadmap, Unavailable> {
+    let name = PathBuf::from(format!("{id}.toml"));
+    let mut library =
+        load_bytes(&name, source.as_bytes()).map_err(|e| Unavailable::Invalid(e.to_string()))?;
+    library
+        .roadmaps
+        .pop()
+        .ok_or_else(|| Unavailable::Invalid("the file holds no roadmap".into()))
 }

@@ -7,6 +7,7 @@
 
 pub mod achievements;
 pub mod app;
+pub mod attachments;
 pub mod celebrations;
 pub mod challenges;
 pub mod changes;

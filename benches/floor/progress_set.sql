@@ -26,22 +26,24 @@
                       COALESCE(s.count_skipped, false) AS count_skipped,
                       t.topic_id, t.state, t.done_count, t.proof_url,
                       p.complete AS phase_complete, p.completions AS phase_completions
-               FROM unnest(:r1::bigint[], :r2::bigint[], :r3::smallint[])
-                    WITH ORDINALITY AS i (guild_id, user_id, phase, n)
+               FROM unnest(:r1::bigint[], :r2::bigint[], :r3::smallint[], :r4::text[])
+                    WITH ORDINALITY AS i (guild_id, user_id, phase, roadmap_id, n)
                LEFT JOIN servers s ON s.guild_id = i.guild_id
                LEFT JOIN members m ON m.guild_id = i.guild_id AND m.user_id = i.user_id
                LEFT JOIN phase_status p
-                      ON p.guild_id = i.guild_id AND p.user_id = i.user_id AND p.phase = i.phase
-               LEFT JOIN topic_progress t ON t.guild_id = i.guild_id AND t.user_id = i.user_id \aset
+                      ON p.guild_id = i.guild_id AND p.user_id = i.user_id
+                     AND p.roadmap_id = i.roadmap_id AND p.phase = i.phase
+               LEFT JOIN topic_progress t ON t.guild_id = i.guild_id AND t.user_id = i.user_id
+                     AND t.roadmap_id = i.roadmap_id \aset
     SELECT format('{%s}', :version::bigint) AS w3 \gset
     WITH i AS (
                  SELECT * FROM unnest(:w1::bigint[], :w2::bigint[], :w3::bigint[], :w4::text[],
                                       :w5::text[], :w6::text[], :w7::int[], :w8::smallint[],
                                       :w9::bool[], :w10::int[], :w11::bool[], :w12::text[],
-                                      :w13::timestamptz[])
+                                      :w13::timestamptz[], :w21::text[])
                  WITH ORDINALITY AS i (guild_id, user_id, version, topic_id, state, proof_url,
                                        done_count, phase, phase_complete, completions,
-                                       phase_changed, celebration, at, n)
+                                       phase_changed, celebration, at, roadmap_id, n)
                ),
                server AS (
                  INSERT INTO servers (guild_id)
@@ -77,13 +79,13 @@
                ),
                topic AS (
                  INSERT INTO topic_progress AS t
-                   (guild_id, user_id, topic_id, state, proof_url, done_count, started_at, completed_at, updated_at)
-                 SELECT guild_id, user_id, topic_id, state, proof_url, done_count,
+                   (guild_id, user_id, roadmap_id, topic_id, state, proof_url, done_count, started_at, completed_at, updated_at)
+                 SELECT guild_id, user_id, roadmap_id, topic_id, state, proof_url, done_count,
                         CASE WHEN state IN ('learning', 'done') THEN at END,
                         CASE WHEN state = 'done' THEN at END,
                         at
                  FROM go ORDER BY guild_id, user_id
-                 ON CONFLICT (guild_id, user_id, topic_id) DO UPDATE SET
+                 ON CONFLICT (guild_id, user_id, roadmap_id, topic_id) DO UPDATE SET
                    state = EXCLUDED.state,
                    proof_url = EXCLUDED.proof_url,
                    done_count = EXCLUDED.done_count,
@@ -93,10 +95,10 @@
                    updated_at = EXCLUDED.updated_at
                ),
                phase AS (
-                 INSERT INTO phase_status (guild_id, user_id, phase, complete, completions, changed_at)
-                 SELECT guild_id, user_id, phase, phase_complete, completions, at
+                 INSERT INTO phase_status (guild_id, user_id, roadmap_id, phase, complete, completions, changed_at)
+                 SELECT guild_id, user_id, roadmap_id, phase, phase_complete, completions, at
                  FROM go WHERE phase_changed ORDER BY guild_id, user_id
-                 ON CONFLICT (guild_id, user_id, phase) DO UPDATE SET
+                 ON CONFLICT (guild_id, user_id, roadmap_id, phase) DO UPDATE SET
                    complete = EXCLUDED.complete,
                    completions = EXCLUDED.completions,
                    changed_at = EXCLUDED.changed_at
@@ -107,21 +109,22 @@
                  ON CONFLICT (guild_id, kind, period) DO NOTHING
                ),
                awarded AS (
-                 INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
+                 INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase, roadmap_id)
                  SELECT g.guild_id, g.user_id, a.kind, a.reference,
                         COALESCE(a.points, -(SELECT l.points
                                              FROM unnest(string_to_array(a.reverses, E'
 ')) AS k (award_key),
                                              LATERAL (SELECT o.points, o.id FROM points_ledger o
                                                       WHERE o.guild_id = g.guild_id AND o.user_id = g.user_id
+                                                        AND o.roadmap_id = g.roadmap_id
                                                         AND o.award_key = k.award_key
                                                       LIMIT 1) AS l
                                              ORDER BY l.id DESC LIMIT 1), 0),
-                        a.award_key, g.at, g.phase
+                        a.award_key, g.at, g.phase, g.roadmap_id
                  FROM unnest(:w15::int[], :w16::text[], :w17::text[], :w18::int[], :w19::text[], :w20::text[])
                       AS a (item, kind, reference, points, award_key, reverses)
                  JOIN go g ON g.n = a.item
-                 ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
+                 ON CONFLICT (guild_id, user_id, roadmap_id, award_key) DO NOTHING
                  RETURNING guild_id, user_id, kind, points
                )
                SELECT i.n AS "item!", bool_or(g.n IS NOT NULL) AS "written!",

@@ -84,6 +84,7 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
             let phase = topic.phase.number.to_string();
             set("r1", one(GUILD_ID.to_string()));
             set("r3", one(phase.clone()));
+            set("r4", one(topic.roadmap.id.clone()));
             set("w1", one(GUILD_ID.to_string()));
             set("w4", one(change.topic_id.clone()));
             set("w5", one(change.state.as_str().to_string()));
@@ -111,6 +112,7 @@ fn defines(script: &str, members: u64) -> anyhow::Result<Vec<(String, String)>> 
             set("w18", one(points.to_string()));
             set("award_key", award.key.clone());
             set("w20", one("NULL".to_string()));
+            set("w21", one(topic.roadmap.id.clone()));
         }
         "checkin_submit.sql" => {
             let week = waypoint::weekly::week_key(now, chrono_tz::UTC);

@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use crate::payloads::{topic_ids, CHANNEL_ID, FIRST_MEMBER, GUILD_ID};
 
+/// The roadmap the bench serves (the shipped one), whose topics it seeds.
+const SHIPPED_ROADMAP: &str = "ai-engineer";
+
 /// Topics each participant has done inside the window.
 const DONE_EACH: i64 = 3;
 
@@ -29,6 +32,44 @@ async fn seed_server(
     members: u64,
     topics: &[String],
 ) -> anyhow::Result<()> {
+    // The roadmap the bench serves; a database of a release before per-server roadmaps (a
+    // `--compare` build) has no roadmap columns, and takes rows without them.
+    let keyed: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM information_schema.columns
+                        WHERE table_name = 'topic_progress' AND column_name = 'roadmap_id')",
+    )
+    .fetch_one(pool)
+    .await?;
+    let (roadmap_column, roadmap_value) = if keyed {
+        (", roadmap_id", format!(", '{SHIPPED_ROADMAP}'"))
+    } else {
+        ("", String::new())
+    };
+    let topics_done = format!(
+        "INSERT INTO topic_progress (guild_id, user_id, topic_id, state, done_count, started_at,
+                                     completed_at, updated_at{roadmap_column})
+         SELECT $1, $3 + n, ($5::text[])[1 + (n + k) % array_length($5::text[], 1)], 'done', 1,
+                now() - interval '2 days', now() - interval '2 days' + (n % 40 + k) * interval '1 hour',
+                now(){roadmap_value}
+         FROM generate_series(0, $4 - 1) AS n, generate_series(0, $6 - 1) AS k
+         ON CONFLICT DO NOTHING"
+    );
+    let awards = format!(
+        "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key,
+                                    awarded_at{roadmap_column})
+         SELECT guild_id, user_id, 'topic_done', topic_id, $7, 'topic:' || topic_id || ':1',
+                completed_at{roadmap_column}
+         FROM topic_progress WHERE guild_id = $1"
+    );
+    let challenge = format!(
+        "INSERT INTO challenges (guild_id, name, goal, target, start_date, end_date, starts_at,
+                                 ends_at, zone, channel_id, points, created_by,
+                                 created_at{roadmap_column})
+         -- The name is payloads::CHALLENGE.
+         VALUES ($1, 'Bench sprint', 'topics', 5, current_date - 3, current_date + 30,
+                 now() - interval '3 days', now() + interval '30 days', 'UTC', $2, 25, 1,
+                 now() - interval '4 days'{roadmap_value})"
+    );
     let mut tx = pool.begin().await?;
     let statements = [
         "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT DO NOTHING",
@@ -37,30 +78,15 @@ async fn seed_server(
         "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
          SELECT $1, $3 + n, now(), now() FROM generate_series(0, $4 - 1) AS n
          ON CONFLICT DO NOTHING",
-        "INSERT INTO challenges (guild_id, name, goal, target, start_date, end_date, starts_at,
-                                 ends_at, zone, channel_id, points, created_by, created_at)
-         -- The name is payloads::CHALLENGE.
-         VALUES ($1, 'Bench sprint', 'topics', 5, current_date - 3, current_date + 30,
-                 now() - interval '3 days', now() + interval '30 days', 'UTC', $2, 25, 1,
-                 now() - interval '4 days')",
+        challenge.as_str(),
         "INSERT INTO challenge_members (challenge_id, guild_id, user_id, joined_at)
          SELECT c.id, $1, $3 + n, now() - interval '2 days'
          FROM challenges c, generate_series(0, $4 - 1) AS n WHERE c.guild_id = $1",
         // Done a few hours apart, so reaching the target happens at distinct times.
-        "INSERT INTO topic_progress (guild_id, user_id, topic_id, state, done_count, started_at,
-                                     completed_at, updated_at)
-         SELECT $1, $3 + n, ($5::text[])[1 + (n + k) % array_length($5::text[], 1)], 'done', 1,
-                now() - interval '2 days', now() - interval '2 days' + (n % 40 + k) * interval '1 hour',
-                now()
-         FROM generate_series(0, $4 - 1) AS n, generate_series(0, $6 - 1) AS k
-         ON CONFLICT DO NOTHING",
+        topics_done.as_str(),
         // Each done topic's award, as `progress::plan` keys it, so undoing one takes back
         // what the ledger holds and the database's statistics see a ledger of its real size.
-        "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key,
-                                    awarded_at)
-         SELECT guild_id, user_id, 'topic_done', topic_id, $7, 'topic:' || topic_id || ':1',
-                completed_at
-         FROM topic_progress WHERE guild_id = $1",
+        awards.as_str(),
         // A community in service has a history: its tables are not empty when the server
         // first plans the statements that read them.
         "INSERT INTO checkins (guild_id, user_id, week, did, next_goal, created_at, updated_at)

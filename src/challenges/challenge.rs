@@ -22,6 +22,8 @@ pub struct Challenge {
     pub goal: Goal,
     pub target: i64,
     pub phase: Option<u8>,
+    /// The roadmap whose topics and phases count: the server's when it was created.
+    pub roadmap: String,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub starts_at: DateTime<Utc>,

@@ -55,6 +55,7 @@ mod tests {
             goal: Goal::Topics,
             target: 3,
             phase: None,
+            roadmap: "ai-engineer".into(),
             first_day: day,
             last_day: day,
             starts_at: Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap(),

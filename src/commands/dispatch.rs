@@ -82,11 +82,28 @@ impl Dispatcher {
     }
 
     async fn route(&self, invocation: &Invocation) -> Outcome {
+        let roadmap = match self
+            .app
+            .content
+            .roadmap_for(&self.app.db, invocation.guild_id)
+            .await
+        {
+            Ok(roadmap) => roadmap,
+            Err(e) => {
+                let error = CommandError::from(e);
+                log_error(&error);
+                return Outcome::failed(match invocation.action {
+                    Action::Autocomplete { .. } => Response::Choices(Vec::new()),
+                    _ => error_response(&error),
+                });
+            }
+        };
         let ctx = |audience| Ctx {
             app: &self.app,
             usage: self.registry.usage(),
             invocation,
             audience,
+            roadmap: &roadmap,
         };
         match &invocation.action {
             Action::Command(call) => {

@@ -45,4 +45,16 @@ impl From<std::sync::Arc<sqlx::Error>> for CommandError {
     }
 }
 
+/// The server's roadmap could not be read in time: the database's fault or ours.
+impl From<crate::content::Unavailable> for CommandError {
+    fn from(e: crate::content::Unavailable) -> Self {
+        match e {
+            crate::content::Unavailable::Slow | crate::content::Unavailable::Database(_) => {
+                Self::Unavailable(sqlx::Error::PoolTimedOut)
+            }
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

@@ -29,6 +29,8 @@ pub struct Ctx<'a> {
     pub invocation: &'a Invocation,
     /// Who will see the answer, known before the handler runs.
     pub audience: Audience,
+    /// The roadmap the invocation's server follows, found before the handler runs.
+    pub roadmap: &'a Arc<Roadmap>,
 }
 
 /// Who sees an answer. Waypoint's privacy rule hangs on it: the caller's own data (their
@@ -50,7 +52,7 @@ impl Ctx<'_> {
 
     /// The roadmap of the server the invocation came from.
     pub fn roadmap(&self) -> &Roadmap {
-        self.app.content.roadmap_for(self.invocation.guild_id)
+        self.roadmap
     }
 
     /// The server; the dispatcher refuses invocations from outside one, so this only fails if

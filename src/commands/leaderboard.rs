@@ -112,7 +112,7 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let now = ctx.invocation.now;
     let count = || -> Count<SharedPage> {
-        let (db, title) = (ctx.app.db.clone(), phase_title(ctx, board));
+        let (db, title) = (ctx.app.db.clone(), phase_board(ctx, board));
         Box::pin(async move { read_page(&db, guild, board, page, now, title).await })
     };
     let shared = ctx.app.boards.get(guild, (board, page), now, count).await?;
@@ -136,16 +136,20 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
     }))
 }
 
-/// A phase board's title, from the server's roadmap (content, so no database).
-fn phase_title(ctx: &Ctx<'_>, board: Board) -> Option<String> {
+/// A phase board's scope and title: the phase of the roadmap the server follows (content, so
+/// no database).
+fn phase_board(ctx: &Ctx<'_>, board: Board) -> Option<(String, String)> {
     let Board::Phase(n) = board else {
         return None;
     };
-    let title = ctx
-        .roadmap()
+    let roadmap = ctx.roadmap();
+    let title = roadmap
         .phase(n)
         .map_or(format!("Phase {n}"), |p| format!("Phase {n} · {}", p.title));
-    Some(format!("Leaderboard · {title}"))
+    Some((
+        format!("phase:{}:{n}", roadmap.id),
+        format!("Leaderboard · {title}"),
+    ))
 }
 
 /// Reads a page of a points board as of `now` (the week and month in the server's zone).
@@ -155,7 +159,7 @@ async fn read_page(
     board: Board,
     page: u32,
     now: DateTime<Utc>,
-    phase_title: Option<String>,
+    phase_board: Option<(String, String)>,
 ) -> sqlx::Result<SharedPage> {
     let (scope, title) = match board {
         Board::Week => {
@@ -179,7 +183,7 @@ async fn read_page(
         Board::All | Board::Challenge(_) => {
             ("all".to_string(), "Leaderboard · all time".to_string())
         }
-        Board::Phase(n) => (format!("phase:{n}"), phase_title.unwrap_or_default()),
+        Board::Phase(n) => phase_board.unwrap_or_else(|| (format!("phase:{n}"), String::new())),
     };
     let (standings, more) = store::page(db, guild, &scope, i64::from(page), PAGE_SIZE).await?;
     Ok(SharedPage {

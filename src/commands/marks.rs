@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::db::progress as store;
 use crate::progress::cache::Held;
 use crate::progress::MemberProgress;
+use crate::roadmap::Roadmap;
 
 /// How long a roadmap view waits for a member's progress it has not cached yet; past it, the
 /// view goes out without marks rather than late.
@@ -26,21 +27,25 @@ const REFRESH_WAIT: Duration = Duration::from_secs(5);
 pub(super) async fn own_progress(ctx: &Ctx<'_>) -> Option<Arc<MemberProgress>> {
     let guild = ctx.invocation.guild_id?;
     let user = ctx.invocation.user_id;
-    match ctx.app.progress.get(guild, user) {
+    match ctx.app.progress.get(guild, user, ctx.roadmap) {
         Held::Fresh(progress) => Some(progress),
         Held::Stale { progress, refresh } => {
             if refresh {
-                tokio::spawn(read_again(ctx.app.clone(), guild, user).in_current_span());
+                let (app, roadmap) = (ctx.app.clone(), ctx.roadmap.clone());
+                tokio::spawn(read_again(app, roadmap, guild, user).in_current_span());
             }
             Some(progress)
         }
-        Held::Missing => read_marks(ctx.app, guild, user, MARKS_WAIT).await,
+        Held::Missing => read_marks(ctx.app, ctx.roadmap, guild, user, MARKS_WAIT).await,
     }
 }
 
 /// Reads a member's stale progress again, off the request path.
-async fn read_again(app: Arc<App>, guild: GuildId, user: UserId) {
-    if read_marks(&app, guild, user, REFRESH_WAIT).await.is_none() {
+async fn read_again(app: Arc<App>, roadmap: Arc<Roadmap>, guild: GuildId, user: UserId) {
+    if read_marks(&app, &roadmap, guild, user, REFRESH_WAIT)
+        .await
+        .is_none()
+    {
         app.progress.refresh_failed(guild, user);
     }
 }
@@ -49,12 +54,13 @@ async fn read_again(app: Arc<App>, guild: GuildId, user: UserId) {
 /// database is slow or down.
 async fn read_marks(
     app: &App,
+    roadmap: &Roadmap,
     guild: GuildId,
     user: UserId,
     wait: Duration,
 ) -> Option<Arc<MemberProgress>> {
     let began = Instant::now();
-    let load = store::load(&app.db, app.content.roadmap_for(Some(guild)), guild, user);
+    let load = store::load(&app.db, roadmap, guild, user);
     match tokio::time::timeout(wait, load).await {
         Ok(Ok(stored)) => Some(app.progress.read(guild, user, began, stored.progress)),
         Ok(Err(e)) => {

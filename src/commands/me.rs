@@ -97,7 +97,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
 async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let user = ctx.invocation.user_id;
-    let profile = store::profile(&ctx.app.db, guild, user).await?;
+    let profile = store::profile(&ctx.app.db, guild, user, &ctx.roadmap().id).await?;
     if !profile.known {
         return Ok(Reply::text(
             "Waypoint stores nothing about you in this server yet. `/roadmap` is a good start.",

@@ -31,6 +31,7 @@ pub use invocation::{Action, CommandCall, Invocation, Value};
 pub use options::{FromValue, Opt, OptionKind, OptionSpec};
 pub use registry::Registry;
 pub use spec::CommandSpec;
+pub use value::FileRef;
 
 use crate::app::App;
 use crate::roadmap::Library;

@@ -215,23 +215,25 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
-    let app = ctx.app.clone();
+    let (app, roadmap) = (ctx.app.clone(), ctx.roadmap.clone());
     let read = move || async move {
         let began = Instant::now();
-        let roadmap = app.content.roadmap_for(Some(guild));
-        let stored = store::load(&app.db, roadmap, guild, member).await?;
+        let stored = store::load(&app.db, &roadmap, guild, member).await?;
         if member == me {
             // What a read of their own found also marks their roadmap views.
             app.progress.read(guild, me, began, stored.progress.clone());
         }
         Ok::<_, sqlx::Error>(stored)
     };
-    let stored = ctx
-        .app
-        .members
-        .progress
-        .get(guild, member, ctx.invocation.now, read)
+    let answers = &ctx.app.members.progress;
+    let mut stored = answers
+        .get(guild, member, ctx.invocation.now, read.clone())
         .await?;
+    if !stored.progress.fits(ctx.roadmap()) {
+        // Read before the server switched roadmaps.
+        answers.forget(guild, member);
+        stored = answers.get(guild, member, ctx.invocation.now, read).await?;
+    }
     if member != me {
         if !stored.known {
             return Err(CommandError::user(format!(

@@ -12,6 +12,17 @@ pub enum Value {
     /// The channel, and its type when Discord resolved it (the console cannot know it).
     Channel(ChannelId, Option<ChannelType>),
     Role(RoleId),
+    /// A file the member attached, as Discord resolved it.
+    File(FileRef),
+}
+
+/// A file attached to a command: where Discord's CDN serves it, its name, and its size as
+/// Discord reports it (the download is still bounded on its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    pub url: String,
+    pub filename: String,
+    pub size: u64,
 }
 
 impl Value {
@@ -24,6 +35,7 @@ impl Value {
             Self::User(_) => "a member",
             Self::Channel(..) => "a channel",
             Self::Role(_) => "a role",
+            Self::File(_) => "a file",
         }
     }
 }

@@ -76,15 +76,16 @@ pub async fn subject(
     pool: &PgPool,
     guild: GuildId,
     user: UserId,
-    phase: Option<u8>,
+    phase: Option<(&str, u8)>,
 ) -> sqlx::Result<Subject> {
     let row = sqlx::query!(
         r#"SELECT COALESCE((SELECT hidden FROM members WHERE guild_id = $1 AND user_id = $2), true) AS "hidden!",
                   COALESCE((SELECT complete FROM phase_status
-                            WHERE guild_id = $1 AND user_id = $2 AND phase = $3), false) AS "complete!""#,
+                            WHERE guild_id = $1 AND user_id = $2 AND roadmap_id = $4 AND phase = $3), false) AS "complete!""#,
         guild.db(),
         user.db(),
-        phase.map(i16::from)
+        phase.map(|(_, n)| i16::from(n)),
+        phase.map(|(roadmap, _)| roadmap)
     )
     .fetch_one(pool)
     .await?;

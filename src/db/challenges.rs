@@ -33,6 +33,8 @@ pub struct NewChallenge {
     pub goal: Goal,
     pub target: i64,
     pub phase: Option<u8>,
+    /// The roadmap the server follows: its topics and phases are what count.
+    pub roadmap: String,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub starts_at: DateTime<Utc>,
@@ -51,6 +53,7 @@ struct Row {
     goal: String,
     target: i32,
     phase: Option<i16>,
+    roadmap_id: String,
     start_date: NaiveDate,
     end_date: NaiveDate,
     starts_at: DateTime<Utc>,
@@ -73,6 +76,7 @@ impl From<Row> for Challenge {
             goal: Goal::parse(&row.goal).unwrap_or(Goal::Topics),
             target: i64::from(row.target),
             phase: row.phase.and_then(|p| u8::try_from(p).ok()),
+            roadmap: row.roadmap_id,
             first_day: row.start_date,
             last_day: row.end_date,
             starts_at: row.starts_at,
@@ -109,8 +113,8 @@ pub async fn create(
     let inserted = sqlx::query_scalar!(
         "INSERT INTO challenges (guild_id, name, goal, target, phase, start_date, end_date,
                                  starts_at, ends_at, zone, channel_id, role_id, points,
-                                 created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                 created_by, created_at, roadmap_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          RETURNING id",
         new.guild.db(),
         new.name,
@@ -126,7 +130,8 @@ pub async fn create(
         new.role.map(|r| r.db()),
         new.points,
         new.created_by.db(),
-        now
+        now,
+        new.roadmap
     )
     .fetch_one(&mut *tx)
     .await;
@@ -168,7 +173,7 @@ pub async fn find(
     };
     let rows = sqlx::query_as!(
         Row,
-        r#"SELECT c.id, c.guild_id, c.name, c.goal, c.target, c.phase, c.start_date, c.end_date,
+        r#"SELECT c.id, c.guild_id, c.name, c.goal, c.target, c.phase, c.roadmap_id, c.start_date, c.end_date,
                   c.starts_at, c.ends_at, c.zone, c.channel_id, c.role_id, c.points, c.status,
                   c.ended_early_at,
                   c.member_count::bigint AS "members!"
@@ -192,7 +197,7 @@ pub async fn find(
 pub async fn running(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<Vec<Challenge>> {
     let rows = sqlx::query_as!(
         Row,
-        r#"SELECT c.id, c.guild_id, c.name, c.goal, c.target, c.phase, c.start_date, c.end_date,
+        r#"SELECT c.id, c.guild_id, c.name, c.goal, c.target, c.phase, c.roadmap_id, c.start_date, c.end_date,
                   c.starts_at, c.ends_at, c.zone, c.channel_id, c.role_id, c.points, c.status,
                   c.ended_early_at,
                   c.member_count::bigint AS "members!"
@@ -351,7 +356,7 @@ pub async fn progress(
                SELECT t.user_id, t.completed_at AS at FROM topic_progress t JOIN joined USING (user_id)
                WHERE $2 = 'topics' AND t.guild_id = $3 AND t.state = 'done'
                  AND t.completed_at >= $4 AND t.completed_at < $5
-                 AND ($6::text[] IS NULL OR t.topic_id = ANY($6))
+                 AND t.roadmap_id = $10 AND ($6::text[] IS NULL OR t.topic_id = ANY($6))
                UNION ALL
                SELECT c.user_id, c.created_at FROM checkins c JOIN joined USING (user_id)
                WHERE $2 = 'checkins' AND c.guild_id = $3
@@ -360,7 +365,7 @@ pub async fn progress(
                SELECT p.user_id, p.changed_at FROM phase_status p JOIN joined USING (user_id)
                WHERE $2 = 'phase' AND p.guild_id = $3 AND p.complete
                  AND p.changed_at >= $4 AND p.changed_at < $5
-                 AND ($7::smallint IS NULL OR p.phase = $7)),
+                 AND p.roadmap_id = $10 AND ($7::smallint IS NULL OR p.phase = $7)),
            numbered AS (
                SELECT user_id, at, row_number() OVER (PARTITION BY user_id ORDER BY at) AS n
                FROM events)
@@ -376,7 +381,8 @@ pub async fn progress(
         topics as Option<&[String]>,
         challenge.phase.map(i16::from),
         challenge.target,
-        member.map(|m| m.db())
+        member.map(|m| m.db()),
+        challenge.roadmap
     )
     .fetch_all(pool)
     .await?;
@@ -476,7 +482,7 @@ pub async fn close(
              SELECT $1, m.user_id, $2, $3, $4, $5, $6
              FROM unnest($7::bigint[]) AS u(user_id)
              JOIN members m ON m.guild_id = $1 AND m.user_id = u.user_id
-             ON CONFLICT (guild_id, user_id, award_key) DO NOTHING",
+             ON CONFLICT (guild_id, user_id, roadmap_id, award_key) DO NOTHING",
             challenge.guild.db(),
             grant.kind,
             grant.reference,

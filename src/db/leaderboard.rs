@@ -110,14 +110,14 @@ async fn fold_awards(conn: &mut PgConnection, batch: i64) -> sqlx::Result<u64> {
                DELETE FROM points_pending
                WHERE ledger_id IN (SELECT ledger_id FROM points_pending ORDER BY ledger_id
                                    LIMIT $1 FOR UPDATE SKIP LOCKED)
-               RETURNING guild_id, user_id, points, awarded_at, phase),
+               RETURNING guild_id, user_id, points, awarded_at, phase, roadmap_id),
            added AS (
                INSERT INTO points_totals (guild_id, scope, user_id, points, hidden)
                SELECT p.guild_id, scope, p.user_id, SUM(p.points), bool_or(m.hidden)
                FROM moved p
                JOIN members m USING (guild_id, user_id)
                JOIN servers s USING (guild_id)
-               CROSS JOIN unnest(points_scopes(p.awarded_at, s.timezone, p.phase)) AS scope
+               CROSS JOIN unnest(points_scopes(p.awarded_at, s.timezone, p.phase, p.roadmap_id)) AS scope
                GROUP BY p.guild_id, scope, p.user_id
                ORDER BY p.guild_id, scope, p.user_id
                ON CONFLICT (guild_id, scope, user_id)
@@ -141,13 +141,13 @@ pub async fn fold_member(
     sqlx::query!(
         r#"WITH moved AS (
                DELETE FROM points_pending WHERE guild_id = $1 AND user_id = $2
-               RETURNING guild_id, user_id, points, awarded_at, phase)
+               RETURNING guild_id, user_id, points, awarded_at, phase, roadmap_id)
            INSERT INTO points_totals (guild_id, scope, user_id, points, hidden)
            SELECT p.guild_id, scope, p.user_id, SUM(p.points), bool_or(m.hidden)
            FROM moved p
            JOIN members m USING (guild_id, user_id)
            JOIN servers s USING (guild_id)
-           CROSS JOIN unnest(points_scopes(p.awarded_at, s.timezone, p.phase)) AS scope
+           CROSS JOIN unnest(points_scopes(p.awarded_at, s.timezone, p.phase, p.roadmap_id)) AS scope
            GROUP BY p.guild_id, scope, p.user_id
            ORDER BY p.guild_id, scope, p.user_id
            ON CONFLICT (guild_id, scope, user_id)
@@ -239,7 +239,7 @@ pub async fn place(
                   t.points AS "folded?",
                   (SELECT SUM(p.points) FROM points_pending p JOIN servers s USING (guild_id)
                    WHERE p.guild_id = $1 AND p.user_id = $3
-                     AND $2 = ANY(points_scopes(p.awarded_at, s.timezone, p.phase)))::bigint AS queued
+                     AND $2 = ANY(points_scopes(p.awarded_at, s.timezone, p.phase, p.roadmap_id)))::bigint AS queued
            FROM members m
            LEFT JOIN points_totals t ON t.guild_id = $1 AND t.scope = $2 AND t.user_id = $3
            WHERE m.guild_id = $1 AND m.user_id = $3"#,
@@ -284,7 +284,7 @@ pub async fn rebuild_period_totals(conn: &mut PgConnection, guild: GuildId) -> s
          FROM points_ledger l
          JOIN members m USING (guild_id, user_id)
          JOIN servers s USING (guild_id)
-         CROSS JOIN unnest(points_scopes(l.awarded_at, s.timezone, NULL)) AS scope
+         CROSS JOIN unnest(points_scopes(l.awarded_at, s.timezone, NULL, NULL)) AS scope
          WHERE l.guild_id = $1 AND scope <> 'all'
            -- Queued awards are added by their fold, in the zone it finds.
            AND NOT EXISTS (SELECT 1 FROM points_pending p WHERE p.ledger_id = l.id)

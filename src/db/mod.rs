@@ -13,6 +13,7 @@ pub mod privacy;
 pub mod progress;
 pub mod prompts;
 mod redact;
+pub mod roadmaps;
 pub mod scheduled;
 pub mod servers;
 

@@ -65,23 +65,24 @@ pub async fn export(
         return Ok(None);
     };
     let topics = sqlx::query!(
-        "SELECT topic_id, state, proof_url, done_count, started_at, completed_at, updated_at
-         FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id",
+        "SELECT roadmap_id, topic_id, state, proof_url, done_count, started_at, completed_at,
+                updated_at
+         FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY roadmap_id, topic_id",
         g,
         u
     )
     .fetch_all(&mut *tx)
     .await?;
     let phases = sqlx::query!(
-        "SELECT phase, complete, completions, changed_at
-         FROM phase_status WHERE guild_id = $1 AND user_id = $2 ORDER BY phase",
+        "SELECT roadmap_id, phase, complete, completions, changed_at
+         FROM phase_status WHERE guild_id = $1 AND user_id = $2 ORDER BY roadmap_id, phase",
         g,
         u
     )
     .fetch_all(&mut *tx)
     .await?;
     let ledger = sqlx::query!(
-        "SELECT kind, reference, points, awarded_at
+        "SELECT kind, reference, points, awarded_at, NULLIF(roadmap_id, '') AS roadmap_id
          FROM points_ledger WHERE guild_id = $1 AND user_id = $2 ORDER BY id",
         g,
         u
@@ -146,6 +147,7 @@ pub async fn export(
             "saved_at": d.saved_at,
         })),
         "topics": topics.iter().map(|t| json!({
+            "roadmap": t.roadmap_id,
             "topic": t.topic_id,
             "state": t.state,
             "proof_url": t.proof_url,
@@ -155,6 +157,7 @@ pub async fn export(
             "updated_at": t.updated_at,
         })).collect::<Vec<_>>(),
         "phases": phases.iter().map(|p| json!({
+            "roadmap": p.roadmap_id,
             "phase": p.phase,
             "complete": p.complete,
             "times_completed": p.completions,
@@ -168,6 +171,7 @@ pub async fn export(
         })).collect::<Vec<_>>(),
         "points": ledger.iter().map(|l| json!({
             "kind": l.kind,
+            "roadmap": l.roadmap_id,
             "reference": l.reference,
             "points": l.points,
             "awarded_at": l.awarded_at,

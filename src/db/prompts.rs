@@ -163,6 +163,7 @@ pub async fn active_members_by_phase(
     pool: &PgPool,
     guild: GuildId,
     active_since: DateTime<Utc>,
+    roadmap: &str,
     phases: u8,
 ) -> sqlx::Result<Vec<(u8, i64)>> {
     let rows = sqlx::query!(
@@ -171,14 +172,15 @@ pub async fn active_members_by_phase(
                  (SELECT min(n) FROM generate_series(1, $3::int) AS n
                   WHERE NOT EXISTS (SELECT 1 FROM phase_status ps
                                     WHERE ps.guild_id = m.guild_id AND ps.user_id = m.user_id
-                                      AND ps.phase = n AND ps.complete)),
+                                      AND ps.roadmap_id = $4 AND ps.phase = n AND ps.complete)),
                  $3::int) AS phase
              FROM members m
              WHERE m.guild_id = $1 AND m.last_seen_at >= $2
            ) AS current GROUP BY phase"#,
         guild.db(),
         active_since,
-        i32::from(phases)
+        i32::from(phases),
+        roadmap
     )
     .fetch_all(pool)
     .await?;

@@ -8,7 +8,7 @@ use serenity::all::{
     InteractionType, MessageFlags, ModalInteraction, Permissions,
 };
 
-use crate::commands::{Action, CommandCall, Invocation, Value};
+use crate::commands::{Action, CommandCall, FileRef, Invocation, Value};
 
 /// An interaction the dispatcher serves, with what a transport needs to answer it.
 pub struct Incoming {
@@ -215,6 +215,16 @@ fn call(data: &CommandData) -> (CommandCall, Option<(String, String)>) {
                 Value::Channel(*c, data.resolved.channels.get(c).map(|found| found.kind))
             }
             CommandDataOptionValue::Role(r) => Value::Role(*r),
+            CommandDataOptionValue::Attachment(id) => match data.resolved.attachments.get(id) {
+                Some(file) => Value::File(FileRef {
+                    url: file.url.clone(),
+                    filename: file.filename.clone(),
+                    size: u64::from(file.size),
+                }),
+                // Discord always resolves an attachment it sends; without one there is
+                // nothing to fetch, which the option's check reports.
+                None => Value::String(String::new()),
+            },
             CommandDataOptionValue::Autocomplete { value, .. } => {
                 focused = Some((option.name.clone(), value.clone()));
                 continue;

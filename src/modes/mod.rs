@@ -33,6 +33,9 @@ use crate::telemetry::metrics::Metrics;
 const ACTIVITY_FLUSH_EVERY: Duration = Duration::from_secs(5);
 /// How often leaderboard rank changes are folded into the histogram ranks are read from.
 const RANK_FOLD_EVERY: Duration = Duration::from_secs(2);
+/// How often servers' roadmap choices are read: a change through another replica shows
+/// here within it (and within the 10 seconds the README promises).
+const ROADMAPS_EVERY: Duration = Duration::from_secs(3);
 
 fn load_content(config: &Config) -> anyhow::Result<Library> {
     content::load(&config.roadmap_dir()).map_err(|errors| anyhow::anyhow!("{errors}"))
@@ -72,6 +75,7 @@ struct Running {
     stop_background: CancellationToken,
     activity: JoinHandle<()>,
     rank_fold: JoinHandle<()>,
+    roadmaps: JoinHandle<()>,
     scheduler: Option<JoinHandle<()>>,
     /// This process's metrics; `None` on the console.
     metrics: Option<Metrics>,
@@ -111,6 +115,12 @@ impl Running {
         if let Some(http) = outbound.roles {
             app = app.with_discord(http);
         }
+        if let Some(cdn) = &config.discord_cdn_base {
+            app = app.with_cdn(cdn);
+        }
+        // What servers chose, before the first request: afterwards it is followed in the
+        // background.
+        app.content.refresh(&db.pool).await?;
         let can_post = outbound.posts.is_some();
         if let Some(poster) = outbound.posts {
             app = app.with_poster(poster);
@@ -131,6 +141,11 @@ impl Running {
                     .await;
             }
         });
+        let roadmaps = tokio::spawn(crate::changes::follow_roadmaps_until(
+            dispatcher.app.clone(),
+            ROADMAPS_EVERY,
+            stop_background.clone(),
+        ));
         let rank_fold = tokio::spawn(leaderboard::fold_until(
             db.pool.clone(),
             RANK_FOLD_EVERY,
@@ -162,6 +177,7 @@ impl Running {
             stop_background,
             activity,
             rank_fold,
+            roadmaps,
             scheduler,
             metrics,
             metrics_tasks,
@@ -182,6 +198,9 @@ impl Running {
         }
         if let Err(e) = self.rank_fold.await {
             tracing::warn!(error = %e, "the rank folder failed");
+        }
+        if let Err(e) = self.roadmaps.await {
+            tracing::warn!(error = %e, "following servers' roadmaps failed");
         }
         for task in self.metrics_tasks {
             let _ = task.await;

@@ -19,6 +19,7 @@ use moka::sync::Cache;
 use serenity::all::{GuildId, UserId};
 
 use super::MemberProgress;
+use crate::roadmap::Roadmap;
 
 /// How long an entry answers without being read again.
 pub const FRESH: Duration = Duration::from_secs(60);
@@ -64,8 +65,14 @@ impl Default for ProgressCache {
 }
 
 impl ProgressCache {
-    pub fn get(&self, guild: GuildId, user: UserId) -> Held {
-        let Some(entry) = self.entries.get(&(guild, user)) else {
+    /// What is held for the member on `roadmap` (progress held for another roadmap is as
+    /// good as missing).
+    pub fn get(&self, guild: GuildId, user: UserId, roadmap: &Roadmap) -> Held {
+        let Some(entry) = self
+            .entries
+            .get(&(guild, user))
+            .filter(|e| e.progress.fits(roadmap))
+        else {
             return Held::Missing;
         };
         if entry.stored.elapsed() < FRESH {
@@ -158,24 +165,25 @@ mod tests {
 
     #[test]
     fn a_stale_entry_answers_and_asks_one_caller_to_read_it_again() {
+        let roadmap = crate::progress::summary::tests::roadmap();
         let cache = ProgressCache::default();
-        assert!(matches!(cache.get(GUILD, USER), Held::Missing));
+        assert!(matches!(cache.get(GUILD, USER, &roadmap), Held::Missing));
         stale(&cache);
         assert!(matches!(
-            cache.get(GUILD, USER),
+            cache.get(GUILD, USER, &roadmap),
             Held::Stale { refresh: true, .. }
         ));
         assert!(matches!(
-            cache.get(GUILD, USER),
+            cache.get(GUILD, USER, &roadmap),
             Held::Stale { refresh: false, .. }
         ));
         cache.refresh_failed(GUILD, USER);
         assert!(matches!(
-            cache.get(GUILD, USER),
+            cache.get(GUILD, USER, &roadmap),
             Held::Stale { refresh: true, .. }
         ));
         cache.read(GUILD, USER, Instant::now(), MemberProgress::default());
-        assert!(matches!(cache.get(GUILD, USER), Held::Fresh(_)));
+        assert!(matches!(cache.get(GUILD, USER, &roadmap), Held::Fresh(_)));
     }
 
     #[test]
@@ -195,7 +203,7 @@ mod tests {
             let written = cache.written(GUILD, USER, MemberProgress::default());
             let answer = cache.read(GUILD, USER, began, done());
             assert!(Arc::ptr_eq(&answer, &written), "the newer write answers");
-            let Held::Fresh(kept) = cache.get(GUILD, USER) else {
+            let Held::Fresh(kept) = cache.get(GUILD, USER, &roadmap) else {
                 panic!("the write is held");
             };
             assert!(Arc::ptr_eq(&kept, &written), "the older read was dropped");
@@ -204,7 +212,7 @@ mod tests {
             std::thread::sleep(Duration::from_millis(1));
             cache.forget(GUILD, USER);
             cache.read(GUILD, USER, began, done());
-            let Held::Fresh(kept) = cache.get(GUILD, USER) else {
+            let Held::Fresh(kept) = cache.get(GUILD, USER, &roadmap) else {
                 panic!("the deletion is held");
             };
             assert_eq!(
@@ -217,8 +225,23 @@ mod tests {
 
     #[test]
     fn a_read_fills_an_empty_cache() {
+        let roadmap = crate::progress::summary::tests::roadmap();
         let cache = ProgressCache::default();
         cache.read(GUILD, USER, Instant::now(), MemberProgress::default());
-        assert!(matches!(cache.get(GUILD, USER), Held::Fresh(_)));
+        assert!(matches!(cache.get(GUILD, USER, &roadmap), Held::Fresh(_)));
+    }
+
+    #[test]
+    fn progress_placed_by_another_roadmap_is_not_held() {
+        let roadmap = crate::progress::summary::tests::roadmap();
+        let first = roadmap.topics().next().expect("topics").topic;
+        let cache = ProgressCache::default();
+        let done = MemberProgress::from_rows(&roadmap, [(first.id.as_str(), TopicState::Done)]);
+        cache.written(GUILD, USER, done);
+        assert!(matches!(cache.get(GUILD, USER, &roadmap), Held::Fresh(_)));
+        // The same content read again (a new import's version) places topics anew.
+        let reread = crate::progress::summary::tests::roadmap();
+        assert_ne!(reread.stamp, roadmap.stamp);
+        assert!(matches!(cache.get(GUILD, USER, &reread), Held::Missing));
     }
 }

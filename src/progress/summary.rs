@@ -4,14 +4,17 @@ use super::TopicState;
 use crate::roadmap::{Phase, Roadmap, Topic, TopicRef};
 
 /// States by the topic's position in the roadmap (`Topic::position`): one byte per topic, so
-/// a member costs the cache the same whatever their progress. A process serves one roadmap
-/// (`App::roadmap_for`), so positions always refer to the roadmap the rows were read with.
+/// a member costs the cache the same whatever their progress. Positions refer to the roadmap
+/// the rows were read with, which `fits` tells.
 ///
 /// Rows stored under an old id (an alias) count for the renamed topic; rows of topics no
 /// longer in the content are kept in the database but ignored here, so they count nowhere.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberProgress {
     states: Box<[TopicState]>,
+    /// The stamp of the roadmap the states are placed by (`Roadmap::stamp`); 0 when there
+    /// are none, which fits every roadmap.
+    roadmap: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +48,16 @@ impl MemberProgress {
                 exact[at] |= is_exact;
             }
         }
-        Self { states }
+        Self {
+            states,
+            roadmap: roadmap.stamp,
+        }
+    }
+
+    /// Whether these states are placed by `roadmap`: a server that switched roadmaps (or
+    /// imported a new version) needs its members' progress read again.
+    pub fn fits(&self, roadmap: &Roadmap) -> bool {
+        self.roadmap == 0 || self.roadmap == roadmap.stamp
     }
 
     pub fn state(&self, topic: &Topic) -> TopicState {

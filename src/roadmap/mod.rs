@@ -18,3 +18,4 @@ pub use model::{
     TopicRef,
 };
 pub use single_file::{from_text, place_lines, to_single_file};
+pub use validate::{MAX_PHASES, MAX_TOPICS};

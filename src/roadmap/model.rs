@@ -25,6 +25,10 @@ pub struct Roadmap {
     pub prompts: Vec<Prompt>,
     /// Where it was read from, for error messages.
     pub source: Source,
+    /// Tells this roadmap from every other one the process has read (a copy keeps it).
+    /// Members' progress is held by topic position, which means something only for the
+    /// roadmap it was read with: the stamp says which that was.
+    pub stamp: u64,
 }
 
 /// The two forms a roadmap is written in: a folder (what a deployment ships) or one file

@@ -3,6 +3,7 @@
 //! roadmap together from its parts.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::error::ContentError;
 use super::model::{Phase, Prompt, Roadmap, RoadmapMeta, Source};
@@ -73,5 +74,9 @@ pub(super) fn assemble(
         phases,
         prompts,
         source,
+        stamp: NEXT_STAMP.fetch_add(1, Ordering::Relaxed),
     }
 }
+
+/// Stamps start at 1, so a default (empty) progress fits no roadmap.
+static NEXT_STAMP: AtomicU64 = AtomicU64::new(1);

@@ -11,6 +11,10 @@ use super::model::{Library, Phase, Roadmap, Source};
 /// of checking a file a server uploads.
 pub const MAX_TOPICS: usize = 1_000;
 
+/// Phases in one roadmap at most. Commands offer phase numbers up to this before they know
+/// which roadmap a server follows, so a roadmap a server imports must stay within it.
+pub const MAX_PHASES: u8 = 10;
+
 pub(crate) fn validate(library: &Library) -> Vec<ContentError> {
     let mut errors = Vec::new();
     let mut roadmap_ids: HashMap<&str, &Path> = HashMap::new();
@@ -53,6 +57,16 @@ fn validate_roadmap(roadmap: &Roadmap, meta: &Path, errors: &mut Vec<ContentErro
             format!(
                 "has {topics} topics; a roadmap may have at most {MAX_TOPICS}: split it into \
                  roadmaps of their own"
+            ),
+        ));
+    }
+    if roadmap.phases.len() > usize::from(MAX_PHASES) {
+        errors.push(ContentError::new(
+            roadmap.source.path(),
+            &item,
+            format!(
+                "has {} phases; a roadmap may have at most {MAX_PHASES}: merge some phases",
+                roadmap.phases.len()
             ),
         ));
     }

@@ -33,10 +33,10 @@ async fn celebrate(
             "celebrations are off, or have no channel".into(),
         ));
     };
-    let roadmap = jobs.content.roadmap_for(Some(guild));
+    let roadmap = jobs.roadmap(guild).await?;
     let (user, reply) = match achievement {
         Achievement::Phase { user, phase } => {
-            let subject = store::subject(jobs.db, guild, user, Some(phase)).await?;
+            let subject = store::subject(jobs.db, guild, user, Some((&roadmap.id, phase))).await?;
             if subject.hidden {
                 return Ok(Ran::Skipped("the member is hidden".into()));
             }

@@ -15,6 +15,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
+use serenity::all::GuildId;
 use sqlx::PgPool;
 
 use crate::achievements;
@@ -25,6 +26,7 @@ use crate::db::challenges as challenge;
 use crate::db::checkins::{DIGEST, REMINDER};
 use crate::db::scheduled::{self, Job, Outcome};
 use crate::posting::Post;
+use crate::roadmap::Roadmap;
 use crate::roles::Roles;
 use crate::telemetry::metrics;
 
@@ -55,6 +57,14 @@ pub struct Jobs<'a> {
 }
 
 impl<'a> Jobs<'a> {
+    /// The roadmap `guild` follows; a job that cannot have it in time fails, to run again.
+    pub async fn roadmap(&self, guild: GuildId) -> sqlx::Result<Arc<Roadmap>> {
+        self.content
+            .roadmap_for(self.db, Some(guild))
+            .await
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+    }
+
     pub fn of(app: &'a App) -> Self {
         Self {
             db: &app.db,

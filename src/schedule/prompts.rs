@@ -46,7 +46,9 @@ pub async fn choose<'a>(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<&'a Prompt>> {
     let phases = u8::try_from(roadmap.phases.len()).unwrap_or(u8::MAX);
-    let members = store::active_members_by_phase(jobs.db, guild, now - ACTIVE_FOR, phases).await?;
+    let members =
+        store::active_members_by_phase(jobs.db, guild, now - ACTIVE_FOR, &roadmap.id, phases)
+            .await?;
     let phase = crate::prompts::busiest_phase(&members);
     let posted = scheduled::posted_counts(jobs.db, guild, KIND).await?;
     Ok(crate::prompts::choose(
@@ -101,15 +103,15 @@ async fn post(
     job: &Job,
     channel: serenity::all::ChannelId,
 ) -> sqlx::Result<Ran> {
-    let roadmap = jobs.content.roadmap_for(Some(job.guild));
+    let roadmap = jobs.roadmap(job.guild).await?;
     let chosen = match &job.item {
         Some(id) => roadmap.prompt(id),
-        None => choose(jobs, roadmap, job.guild, &job.period, clock.now()).await?,
+        None => choose(jobs, &roadmap, job.guild, &job.period, clock.now()).await?,
     };
     let Some(chosen) = chosen else {
         return Ok(Ran::Failed("the roadmap has no prompts to post".into()));
     };
-    let post = prompt::post(roadmap, chosen, &job.period);
+    let post = prompt::post(&roadmap, chosen, &job.period);
     let ran = deliver::send(
         jobs,
         clock,

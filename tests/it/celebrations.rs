@@ -50,7 +50,7 @@ async fn finish_phase_4(bot: &Dispatcher, who: Who) {
     let topics: Vec<String> = bot
         .app
         .content
-        .roadmap_for(None)
+        .default_roadmap()
         .phase(4)
         .unwrap()
         .topics()
@@ -70,7 +70,7 @@ async fn a_completed_phase_is_announced_once_without_a_ping_and_names_the_role()
     let posts = fake.rest.posts_to(PROMPTS);
     assert_eq!(posts.len(), 1, "{posts:#?}");
     let shown = text(&posts[0]);
-    let phase = bot.app.content.roadmap_for(None).phase(4).unwrap();
+    let phase = bot.app.content.default_roadmap().phase(4).unwrap();
     assert!(
         shown.contains(&format!(
             "<@{}> completed **Phase 4 · {}** and earned <@&{ROLE}>",

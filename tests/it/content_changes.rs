@@ -88,7 +88,7 @@ async fn a_removed_topic_keeps_its_row_but_counts_nowhere() {
     let phase3 = after
         .app
         .content
-        .roadmap_for(None)
+        .default_roadmap()
         .phase(3)
         .unwrap()
         .topic_count();

@@ -31,7 +31,7 @@ async fn roadmap_phase_2_is_answered_with_a_spec_valid_callback() {
         .dispatcher
         .app
         .content
-        .roadmap_for(None)
+        .default_roadmap()
         .phase(2)
         .unwrap();
     assert!(

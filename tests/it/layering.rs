@@ -38,6 +38,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "services",
         &[
             "app",
+            "attachments",
             "content",
             "roles",
             "channels",

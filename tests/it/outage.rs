@@ -21,7 +21,7 @@ async fn a_database_restart_loses_no_acknowledged_write() {
     let topics: Vec<String> = bot
         .app
         .content
-        .roadmap_for(None)
+        .default_roadmap()
         .topics()
         .map(|t| t.topic.id.clone())
         .collect();

@@ -143,7 +143,7 @@ async fn a_new_member_table_is_exported_and_deleted_without_a_change_to_privacy(
 #[tokio::test]
 async fn delete_asks_first_then_removes_every_row_and_only_those() {
     let bot = support::bot().await;
-    let phase = bot.app.content.roadmap_for(None).phase(4).unwrap().clone();
+    let phase = bot.app.content.default_roadmap().phase(4).unwrap().clone();
     for topic in phase.topics() {
         set(&bot, ANA, &topic.id, "done").await;
     }
@@ -274,7 +274,7 @@ async fn delete_leaves_no_row_of_the_member_in_any_table() {
     ] {
         assert!(!run_at(&bot, ANA, line, now).await.failed, "{line}");
     }
-    for topic in bot.app.content.roadmap_for(None).phase(4).unwrap().topics() {
+    for topic in bot.app.content.default_roadmap().phase(4).unwrap().topics() {
         set(&bot, ANA, &topic.id, "done").await;
     }
     check_in(&bot, ANA, now, "Studied").await;

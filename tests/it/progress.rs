@@ -48,7 +48,7 @@ async fn set(bot: &Dispatcher, who: Who, topic: &str, state: &str) -> String {
 }
 
 fn title_of(bot: &Dispatcher, topic: &str) -> String {
-    let roadmap = bot.app.content.roadmap_for(None);
+    let roadmap = bot.app.content.default_roadmap();
     roadmap.topic(topic).unwrap().topic.title.clone()
 }
 
@@ -128,7 +128,7 @@ async fn every_transition_keeps_the_ledger_exact() {
 #[tokio::test]
 async fn completing_a_phase_earns_a_bonus_and_undoing_takes_it_back() {
     let bot = support::bot().await;
-    let phase = bot.app.content.roadmap_for(None).phase(4).unwrap().clone();
+    let phase = bot.app.content.default_roadmap().phase(4).unwrap().clone();
     let topics: Vec<_> = phase.topics().map(|t| t.id.clone()).collect();
     let (last, rest) = topics.split_last().unwrap();
     for topic in rest {
@@ -158,7 +158,7 @@ async fn completing_a_phase_earns_a_bonus_and_undoing_takes_it_back() {
 #[tokio::test]
 async fn skipped_topics_complete_a_phase_only_when_the_server_says_so() {
     let bot = support::bot().await;
-    let phase = bot.app.content.roadmap_for(None).phase(4).unwrap().clone();
+    let phase = bot.app.content.default_roadmap().phase(4).unwrap().clone();
     let topics: Vec<_> = phase.topics().map(|t| t.id.clone()).collect();
     let (last, rest) = topics.split_last().unwrap();
     for topic in rest {
@@ -194,7 +194,7 @@ async fn skipped_topics_complete_a_phase_only_when_the_server_says_so() {
 #[tokio::test]
 async fn the_suggestion_is_the_next_open_topic_even_a_skipped_one() {
     let bot = support::bot().await;
-    let phase = bot.app.content.roadmap_for(None).phase(1).unwrap().clone();
+    let phase = bot.app.content.default_roadmap().phase(1).unwrap().clone();
     let topics: Vec<_> = phase.topics().map(|t| t.id.clone()).collect();
     let (last, rest) = topics.split_last().unwrap();
     for topic in rest {
@@ -241,7 +241,7 @@ async fn words_fit_whose_progress_it_is_and_what_changed() {
 #[tokio::test]
 async fn fifty_concurrent_updates_lose_nothing_and_count_nothing_twice() {
     let bot = std::sync::Arc::new(support::bot().await);
-    let roadmap = bot.app.content.roadmap_for(None);
+    let roadmap = bot.app.content.default_roadmap();
     let topics: Vec<String> = roadmap.topics().map(|t| t.topic.id.clone()).collect();
     // Every topic done, plus the same topic sent many times over, all at once.
     let mut work = Vec::new();
@@ -342,7 +342,7 @@ async fn progress_show_has_bars_learning_next_and_totals() {
     set(&bot, ANA, "sql", "learning").await;
     let outcome = run_as(&bot, ANA, "/progress show").await;
     let shown = text(&json(&outcome));
-    let phase1 = bot.app.content.roadmap_for(None).phase(1).unwrap();
+    let phase1 = bot.app.content.default_roadmap().phase(1).unwrap();
     assert!(
         shown.contains(&format!("1/{} done, 1 skipped", phase1.topic_count())),
         "{shown}"

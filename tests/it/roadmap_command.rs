@@ -8,7 +8,7 @@ use crate::support::{self, discord_limits, invocation, json, run, text};
 #[tokio::test]
 async fn every_view_fits_discord_limits() {
     let bot = support::bot().await;
-    let roadmap = bot.app.content.roadmap_for(None);
+    let roadmap = bot.app.content.default_roadmap();
     let mut lines = vec!["/roadmap".to_string(), "/help".to_string()];
     lines.extend(
         roadmap
@@ -46,7 +46,7 @@ async fn overview_lists_every_phase_and_how_to_go_deeper() {
     let bot = support::bot().await;
     let body = json(&run(&bot, "/roadmap").await);
     let shown = text(&body);
-    for phase in &bot.app.content.roadmap_for(None).phases {
+    for phase in &bot.app.content.default_roadmap().phases {
         assert!(
             shown.contains(&format!("Phase {} · {}", phase.number, phase.title)),
             "{shown}"
@@ -61,7 +61,7 @@ async fn a_phase_shows_its_sections_topics_and_navigation() {
     let bot = support::bot().await;
     let body = json(&run(&bot, "/roadmap phase:2").await);
     let shown = text(&body);
-    let phase = bot.app.content.roadmap_for(None).phase(2).unwrap();
+    let phase = bot.app.content.default_roadmap().phase(2).unwrap();
     for section in &phase.sections {
         assert!(shown.contains(&section.title), "section {}", section.id);
         for topic in &section.topics {
@@ -96,7 +96,7 @@ async fn a_topic_shows_why_what_action_and_resources() {
     let topic = bot
         .app
         .content
-        .roadmap_for(None)
+        .default_roadmap()
         .topic("calculus")
         .unwrap()
         .topic;

@@ -250,7 +250,7 @@ async fn a_prompt_missed_by_more_than_the_grace_window_is_skipped_not_posted_lat
 async fn no_prompt_repeats_until_the_phase_pool_is_used_up() {
     let (fake, bot, clock) = due_on_monday(1).await;
 
-    let roadmap = bot.app.content.roadmap_for(None);
+    let roadmap = bot.app.content.default_roadmap();
     let pool_size = roadmap.prompt_pool(1).count();
     let mut seen = Vec::new();
     for _ in 0..pool_size + 1 {
@@ -314,7 +314,7 @@ async fn the_prompt_comes_from_the_phase_most_active_members_are_in() {
     clock.set(MONDAY_BERLIN);
     pass(&bot, &clock).await;
     let posted = prompt_id(&fake.rest.created()[0].body);
-    let roadmap = bot.app.content.roadmap_for(None);
+    let roadmap = bot.app.content.default_roadmap();
     assert!(
         roadmap.prompt_pool(3).any(|p| p.id == posted),
         "{posted} is not in phase 3's pool"
@@ -337,7 +337,7 @@ async fn member_with_phases_done(
         .await
         .unwrap();
     for phase in 1..=done {
-        sqlx::query("INSERT INTO phase_status (guild_id, user_id, phase, complete, completions, changed_at) VALUES ($1, $2, $3, true, 1, $4)")
+        sqlx::query("INSERT INTO phase_status (guild_id, user_id, roadmap_id, phase, complete, completions, changed_at) VALUES ($1, $2, 'ai-engineer', $3, true, 1, $4)")
             .bind(guild as i64)
             .bind(user)
             .bind(phase)

@@ -135,6 +135,7 @@ pub(super) async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
         goal,
         target: draft.target,
         phase,
+        roadmap: ctx.roadmap().id.clone(),
         first_day,
         last_day,
         starts_at,

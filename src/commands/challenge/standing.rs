@@ -21,7 +21,11 @@ pub(crate) async fn standing_now(
     challenge: &Challenge,
     own: bool,
 ) -> CommandResult<(Arc<Standing>, Option<Progress>)> {
-    let topics = ctx.app.content.challenge_topics(challenge);
+    let topics = ctx
+        .app
+        .content
+        .challenge_topics(&ctx.app.db, challenge)
+        .await?;
     let (db, now, user) = (&ctx.app.db, ctx.invocation.now, ctx.invocation.user_id);
     let count = || -> Count<Standing> {
         let (db, challenge, topics) = (db.clone(), challenge.clone(), topics.clone());

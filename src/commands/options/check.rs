@@ -61,7 +61,8 @@ impl OptionSpec {
             (OptionKind::Boolean, Value::Boolean(_))
             | (OptionKind::User, Value::User(_))
             | (OptionKind::Channel, Value::Channel(..))
-            | (OptionKind::Role, Value::Role(_)) => Ok(()),
+            | (OptionKind::Role, Value::Role(_))
+            | (OptionKind::File, Value::File(_)) => Ok(()),
             (kind, value) => Err(CommandError::user(format!(
                 "`{}` takes {}, not {}.",
                 self.name,

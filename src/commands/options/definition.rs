@@ -29,6 +29,8 @@ pub enum OptionKind {
     User,
     Channel,
     Role,
+    /// A file the member uploads with the command.
+    File,
     SubCommand(Vec<OptionSpec>),
     /// Sub-commands under a shared name (`/settings roadmap export`).
     Group(Vec<OptionSpec>),
@@ -91,6 +93,7 @@ impl OptionSpec {
             OptionKind::User => CommandOptionType::User,
             OptionKind::Channel => CommandOptionType::Channel,
             OptionKind::Role => CommandOptionType::Role,
+            OptionKind::File => CommandOptionType::Attachment,
             OptionKind::SubCommand(_) => CommandOptionType::SubCommand,
             OptionKind::Group(_) => CommandOptionType::SubCommandGroup,
         };
@@ -117,7 +120,7 @@ impl OptionSpec {
             OptionKind::Channel => option
                 .required(self.required)
                 .channel_types(POSTABLE_CHANNELS.to_vec()),
-            OptionKind::Boolean | OptionKind::User | OptionKind::Role => {
+            OptionKind::Boolean | OptionKind::User | OptionKind::Role | OptionKind::File => {
                 option.required(self.required)
             }
         }
@@ -133,6 +136,7 @@ impl OptionKind {
             Self::User => "a member",
             Self::Channel => "a channel",
             Self::Role => "a role",
+            Self::File => "a file",
             Self::SubCommand(_) => "a sub-command",
             Self::Group(_) => "a group of sub-commands",
         }

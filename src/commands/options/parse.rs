@@ -64,6 +64,13 @@ impl OptionSpec {
                     })?
                     .into(),
             ),
+            OptionKind::File => {
+                return Err(CommandError::user(format!(
+                    "`{}` takes a file, which only Discord can attach: run the command there \
+                     (`waypoint check-content FILE` checks a roadmap file here).",
+                    self.name
+                )))
+            }
             OptionKind::SubCommand(_) | OptionKind::Group(_) => {
                 return Err(CommandError::user(format!(
                     "`{}` is a sub-command: write it without a value.",

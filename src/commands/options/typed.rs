@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use serenity::all::{ChannelId, RoleId, UserId};
 
-use super::super::value::Value;
+use super::super::value::{FileRef, Value};
 use super::definition::{OptionKind, OptionSpec};
 
 /// An option's name together with the type of its value. A command file declares each option
@@ -106,6 +106,12 @@ impl Opt<RoleId> {
     }
 }
 
+impl Opt<FileRef> {
+    pub fn file(self, description: &'static str) -> OptionSpec {
+        self.spec(description, OptionKind::File)
+    }
+}
+
 /// Reading a typed value out of a checked call. The dispatcher has already checked every value
 /// against its option's kind, so `None` only ever means "not given".
 pub trait FromValue: Sized {
@@ -132,6 +138,7 @@ from_value!(
     bool => Boolean,
     UserId => User,
     RoleId => Role,
+    FileRef => File,
 );
 
 impl FromValue for ChannelId {

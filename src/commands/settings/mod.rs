@@ -97,9 +97,11 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     }
 }
 
-async fn complete(_ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
+async fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> CommandResult<Vec<Choice>> {
     Ok(if typing.option == when::TIMEZONE.name() {
         super::zone_option::complete(typing.partial)
+    } else if typing.option == roadmap::ROADMAP.name() {
+        roadmap::complete(ctx, typing)
     } else {
         Vec::new()
     })

@@ -22,7 +22,13 @@ pub struct Profile {
     pub checkins: i64,
 }
 
-pub async fn profile(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Result<Profile> {
+/// The member's profile; topics done count on `roadmap` (the server's).
+pub async fn profile(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+    roadmap: &str,
+) -> sqlx::Result<Profile> {
     let row = sqlx::query!(
         r#"SELECT
              EXISTS (SELECT 1 FROM members WHERE guild_id = $1 AND user_id = $2) AS "known!",
@@ -31,10 +37,11 @@ pub async fn profile(pool: &PgPool, guild: GuildId, user: UserId) -> sqlx::Resul
              COALESCE((SELECT reminders FROM members WHERE guild_id = $1 AND user_id = $2), false) AS "reminders!",
              COALESCE((SELECT hidden FROM members WHERE guild_id = $1 AND user_id = $2), false) AS "hidden!",
              COALESCE((SELECT SUM(points) FROM points_ledger WHERE guild_id = $1 AND user_id = $2), 0)::bigint AS "points!",
-             (SELECT count(*) FROM topic_progress WHERE guild_id = $1 AND user_id = $2 AND state = 'done') AS "topics_done!",
+             (SELECT count(*) FROM topic_progress WHERE guild_id = $1 AND user_id = $2 AND roadmap_id = $3 AND state = 'done') AS "topics_done!",
              (SELECT count(*) FROM checkins WHERE guild_id = $1 AND user_id = $2) AS "checkins!""#,
         guild.db(),
-        user.db()
+        user.db(),
+        roadmap
     )
     .fetch_one(pool)
     .await?;

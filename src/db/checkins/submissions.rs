@@ -237,7 +237,7 @@ impl Batched for SaveCheckins {
                  INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at)
                  SELECT guild_id, user_id, kind, reference, points, award_key, at
                  FROM i ORDER BY guild_id, user_id
-                 ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
+                 ON CONFLICT (guild_id, user_id, roadmap_id, award_key) DO NOTHING
                ),
                draft AS (
                  DELETE FROM checkin_drafts d USING i

@@ -186,6 +186,7 @@ impl Asked<'_> {
         read::Asked {
             guild: self.guild.db(),
             user: self.user.db(),
+            roadmap: self.topic.roadmap.id.clone(),
             phase: i16::from(self.topic.phase.number),
         }
     }
@@ -226,6 +227,7 @@ impl Asked<'_> {
         Next::Write(Box::new(Planned {
             guild: self.guild.db(),
             user: self.user.db(),
+            roadmap: self.topic.roadmap.id.clone(),
             version: read.version,
             phase: i16::from(self.topic.phase.number),
             change: *change,
@@ -263,12 +265,14 @@ impl Asked<'_> {
                WHERE guild_id = $1 AND user_id = $2 AND progress_version = $5
                RETURNING 1)
              UPDATE topic_progress SET topic_id = $3
-             WHERE guild_id = $1 AND user_id = $2 AND topic_id = $4 AND EXISTS (SELECT 1 FROM m)",
+             WHERE guild_id = $1 AND user_id = $2 AND roadmap_id = $6 AND topic_id = $4
+               AND EXISTS (SELECT 1 FROM m)",
             self.guild.db(),
             self.user.db(),
             new,
             old,
-            version
+            version,
+            self.topic.roadmap.id
         )
         .execute(&mut *conn)
         .await?;
@@ -276,7 +280,8 @@ impl Asked<'_> {
     }
 }
 
-/// A member's progress, whether they hide it, and the server's rule for skipped topics.
+/// A member's progress on `roadmap`, their points (on every roadmap), whether they hide it,
+/// and the server's rule for skipped topics.
 pub async fn load(
     pool: &PgPool,
     roadmap: &Roadmap,
@@ -288,11 +293,12 @@ pub async fn load(
              COALESCE((SELECT count_skipped FROM servers WHERE guild_id = $1), false) AS "count_skipped!",
              (SELECT hidden FROM members WHERE guild_id = $1 AND user_id = $2) AS hidden,
              COALESCE((SELECT SUM(points) FROM points_ledger WHERE guild_id = $1 AND user_id = $2), 0)::bigint AS "points!",
-             ARRAY(SELECT topic_id FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "topics!",
-             ARRAY(SELECT state FROM topic_progress WHERE guild_id = $1 AND user_id = $2 ORDER BY topic_id) AS "states!",
-             ARRAY(SELECT phase FROM phase_status WHERE guild_id = $1 AND user_id = $2 AND complete ORDER BY phase) AS "completed!""#,
+             ARRAY(SELECT topic_id FROM topic_progress WHERE guild_id = $1 AND user_id = $2 AND roadmap_id = $3 ORDER BY topic_id) AS "topics!",
+             ARRAY(SELECT state FROM topic_progress WHERE guild_id = $1 AND user_id = $2 AND roadmap_id = $3 ORDER BY topic_id) AS "states!",
+             ARRAY(SELECT phase FROM phase_status WHERE guild_id = $1 AND user_id = $2 AND roadmap_id = $3 AND complete ORDER BY phase) AS "completed!""#,
         guild.db(),
-        user.db()
+        user.db(),
+        roadmap.id
     )
     .fetch_one(pool)
     .await?;

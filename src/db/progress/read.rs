@@ -7,10 +7,12 @@ use crate::progress::plan::{Current, TopicRow};
 use crate::progress::TopicState;
 
 /// One change's read: the member and the phase of the topic it changes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Asked {
     pub guild: i64,
     pub user: i64,
+    /// The roadmap whose rows are read: its id.
+    pub roadmap: String,
     pub phase: i16,
 }
 
@@ -40,6 +42,7 @@ impl Batched for ReadRows {
         let guilds: Vec<i64> = items.iter().map(|a| a.guild).collect();
         let users: Vec<i64> = items.iter().map(|a| a.user).collect();
         let phases: Vec<i16> = items.iter().map(|a| a.phase).collect();
+        let roadmaps: Vec<&str> = items.iter().map(|a| a.roadmap.as_str()).collect();
         let rows = sqlx::query!(
             // Plain column names: `benches/floor/progress_set.sql` runs this statement as is
             // and keeps `version` for its write.
@@ -47,16 +50,19 @@ impl Batched for ReadRows {
                       COALESCE(s.count_skipped, false) AS count_skipped,
                       t.topic_id, t.state, t.done_count, t.proof_url,
                       p.complete AS phase_complete, p.completions AS phase_completions
-               FROM unnest($1::bigint[], $2::bigint[], $3::smallint[])
-                    WITH ORDINALITY AS i (guild_id, user_id, phase, n)
+               FROM unnest($1::bigint[], $2::bigint[], $3::smallint[], $4::text[])
+                    WITH ORDINALITY AS i (guild_id, user_id, phase, roadmap_id, n)
                LEFT JOIN servers s ON s.guild_id = i.guild_id
                LEFT JOIN members m ON m.guild_id = i.guild_id AND m.user_id = i.user_id
                LEFT JOIN phase_status p
-                      ON p.guild_id = i.guild_id AND p.user_id = i.user_id AND p.phase = i.phase
-               LEFT JOIN topic_progress t ON t.guild_id = i.guild_id AND t.user_id = i.user_id"#,
+                      ON p.guild_id = i.guild_id AND p.user_id = i.user_id
+                     AND p.roadmap_id = i.roadmap_id AND p.phase = i.phase
+               LEFT JOIN topic_progress t ON t.guild_id = i.guild_id AND t.user_id = i.user_id
+                     AND t.roadmap_id = i.roadmap_id"#,
             &guilds,
             &users,
-            &phases
+            &phases,
+            &roadmaps as &[&str]
         )
         .fetch_all(&mut *conn)
         .await?;

@@ -12,6 +12,8 @@ use crate::progress::plan::{Amount, Award, Change};
 pub struct Planned {
     pub guild: i64,
     pub user: i64,
+    /// The roadmap the topic belongs to: its id.
+    pub roadmap: String,
     pub version: Option<i64>,
     pub phase: i16,
     pub change: Change,
@@ -62,10 +64,10 @@ impl Batched for WriteChanges {
                  SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[],
                                       $5::text[], $6::text[], $7::int[], $8::smallint[],
                                       $9::bool[], $10::int[], $11::bool[], $12::text[],
-                                      $13::timestamptz[])
+                                      $13::timestamptz[], $21::text[])
                  WITH ORDINALITY AS i (guild_id, user_id, version, topic_id, state, proof_url,
                                        done_count, phase, phase_complete, completions,
-                                       phase_changed, celebration, at, n)
+                                       phase_changed, celebration, at, roadmap_id, n)
                ),
                server AS (
                  INSERT INTO servers (guild_id)
@@ -101,13 +103,13 @@ impl Batched for WriteChanges {
                ),
                topic AS (
                  INSERT INTO topic_progress AS t
-                   (guild_id, user_id, topic_id, state, proof_url, done_count, started_at, completed_at, updated_at)
-                 SELECT guild_id, user_id, topic_id, state, proof_url, done_count,
+                   (guild_id, user_id, roadmap_id, topic_id, state, proof_url, done_count, started_at, completed_at, updated_at)
+                 SELECT guild_id, user_id, roadmap_id, topic_id, state, proof_url, done_count,
                         CASE WHEN state IN ('learning', 'done') THEN at END,
                         CASE WHEN state = 'done' THEN at END,
                         at
                  FROM go ORDER BY guild_id, user_id
-                 ON CONFLICT (guild_id, user_id, topic_id) DO UPDATE SET
+                 ON CONFLICT (guild_id, user_id, roadmap_id, topic_id) DO UPDATE SET
                    state = EXCLUDED.state,
                    proof_url = EXCLUDED.proof_url,
                    done_count = EXCLUDED.done_count,
@@ -117,10 +119,10 @@ impl Batched for WriteChanges {
                    updated_at = EXCLUDED.updated_at
                ),
                phase AS (
-                 INSERT INTO phase_status (guild_id, user_id, phase, complete, completions, changed_at)
-                 SELECT guild_id, user_id, phase, phase_complete, completions, at
+                 INSERT INTO phase_status (guild_id, user_id, roadmap_id, phase, complete, completions, changed_at)
+                 SELECT guild_id, user_id, roadmap_id, phase, phase_complete, completions, at
                  FROM go WHERE phase_changed ORDER BY guild_id, user_id
-                 ON CONFLICT (guild_id, user_id, phase) DO UPDATE SET
+                 ON CONFLICT (guild_id, user_id, roadmap_id, phase) DO UPDATE SET
                    complete = EXCLUDED.complete,
                    completions = EXCLUDED.completions,
                    changed_at = EXCLUDED.changed_at
@@ -131,21 +133,22 @@ impl Batched for WriteChanges {
                  ON CONFLICT (guild_id, kind, period) DO NOTHING
                ),
                awarded AS (
-                 INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
+                 INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase, roadmap_id)
                  SELECT g.guild_id, g.user_id, a.kind, a.reference,
                         COALESCE(a.points, -(SELECT l.points
                                              FROM unnest(string_to_array(a.reverses, E'
 ')) AS k (award_key),
                                              LATERAL (SELECT o.points, o.id FROM points_ledger o
                                                       WHERE o.guild_id = g.guild_id AND o.user_id = g.user_id
+                                                        AND o.roadmap_id = g.roadmap_id
                                                         AND o.award_key = k.award_key
                                                       LIMIT 1) AS l
                                              ORDER BY l.id DESC LIMIT 1), 0),
-                        a.award_key, g.at, g.phase
+                        a.award_key, g.at, g.phase, g.roadmap_id
                  FROM unnest($15::int[], $16::text[], $17::text[], $18::int[], $19::text[], $20::text[])
                       AS a (item, kind, reference, points, award_key, reverses)
                  JOIN go g ON g.n = a.item
-                 ON CONFLICT (guild_id, user_id, award_key) DO NOTHING
+                 ON CONFLICT (guild_id, user_id, roadmap_id, award_key) DO NOTHING
                  RETURNING guild_id, user_id, kind, points
                )
                SELECT i.n AS "item!", bool_or(g.n IS NOT NULL) AS "written!",
@@ -176,6 +179,7 @@ impl Batched for WriteChanges {
             &c.points as &[Option<i32>],
             &c.keys,
             &c.reverses as &[Option<String>],
+            &c.roadmaps,
         )
         .fetch_all(&mut *conn)
         .await?;
@@ -198,6 +202,7 @@ struct Columns {
     guilds: Vec<i64>,
     users: Vec<i64>,
     versions: Vec<Option<i64>>,
+    roadmaps: Vec<String>,
     topics: Vec<String>,
     states: Vec<String>,
     proofs: Vec<Option<String>>,
@@ -226,6 +231,7 @@ impl Columns {
             c.guilds.push(item.guild);
             c.users.push(item.user);
             c.versions.push(item.version);
+            c.roadmaps.push(item.roadmap.clone());
             c.topics.push(change.topic_id.clone());
             c.states.push(change.state.as_str().to_string());
             c.proofs.push(change.proof.clone());

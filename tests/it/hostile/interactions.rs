@@ -314,8 +314,8 @@ pub fn interaction(registry: &Registry, words: &Arc<Vocabulary>) -> BoxedStrateg
 }
 
 /// An option value as Discord sends it: (option type, JSON value); a channel's type goes to
-/// `resolved`, as Discord reports it.
-fn discord_value(value: &CallValue, resolved: &mut serde_json::Map<String, Value>) -> (u8, Value) {
+/// `resolved`, as Discord reports it, and so does an attachment.
+fn discord_value(value: &CallValue, resolved: &mut Resolved) -> (u8, Value) {
     match value {
         CallValue::String(s) => (3, json!(s)),
         CallValue::Integer(i) => (4, json!(i)),
@@ -323,7 +323,7 @@ fn discord_value(value: &CallValue, resolved: &mut serde_json::Map<String, Value
         CallValue::User(id) => (6, json!(id.to_string())),
         CallValue::Channel(id, kind) => {
             if let Some(kind) = kind {
-                resolved.insert(
+                resolved.channels.insert(
                     id.to_string(),
                     json!({
                         "id": id.to_string(), "name": "general", "type": u8::from(*kind),
@@ -335,13 +335,24 @@ fn discord_value(value: &CallValue, resolved: &mut serde_json::Map<String, Value
         }
         CallValue::Role(id) => (8, json!(id.to_string())),
         CallValue::Number(n) => (10, json!(n)),
+        CallValue::File(file) => {
+            let id = "900000000000000001";
+            resolved.attachments.insert(
+                id.to_string(),
+                json!({
+                    "id": id, "filename": file.filename, "size": file.size.min(u64::from(u32::MAX)),
+                    "url": file.url, "proxy_url": file.url
+                }),
+            );
+            (11, json!(id))
+        }
     }
 }
 
 /// A command call as Discord sends it: options nested under the sub-command path, and with
 /// `focus` the option being typed (autocomplete) marked.
 fn command_json(call: &CommandCall, focus: Option<Index>) -> Value {
-    let mut resolved = serde_json::Map::new();
+    let mut resolved = Resolved::default();
     let focused = focus.map(|i| i.index(call.options.len().max(1)));
     let mut options: Vec<Value> = call
         .options
@@ -364,8 +375,15 @@ fn command_json(call: &CommandCall, focus: Option<Index>) -> Value {
     }
     json!({
         "id": "700000000000000001", "name": call.name, "type": 1, "options": options,
-        "resolved": { "channels": resolved }
+        "resolved": { "channels": resolved.channels, "attachments": resolved.attachments }
     })
+}
+
+/// What an interaction's `resolved` holds for its options.
+#[derive(Default)]
+struct Resolved {
+    channels: serde_json::Map<String, Value>,
+    attachments: serde_json::Map<String, Value>,
 }
 
 /// Well-formed interactions made from the dispatcher properties' own generators: commands,

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serenity::all::{ChannelId, ChannelType, GuildId, Permissions, RoleId, UserId};
 use waypoint::commands::{
-    Action, CommandCall, Invocation, OptionKind, OptionSpec, Registry, Value,
+    Action, CommandCall, FileRef, Invocation, OptionKind, OptionSpec, Registry, Value,
 };
 
 use super::text::{text, Vocabulary};
@@ -106,8 +106,24 @@ pub fn any_value(words: &Arc<Vocabulary>) -> BoxedStrategy<Value> {
         snowflake().prop_map(|id| Value::User(UserId::new(id))),
         (snowflake(), channel_type()).prop_map(|(id, t)| Value::Channel(ChannelId::new(id), t)),
         snowflake().prop_map(|id| Value::Role(RoleId::new(id))),
+        file(),
     ]
     .boxed()
+}
+
+/// A file as Discord resolves one, of any size, from a host that is not Discord's CDN (so
+/// no test reaches the internet; files from the CDN are the fake Discord's, in
+/// `roadmap_import`).
+fn file() -> BoxedStrategy<Value> {
+    (any::<u32>(), "[a-z0-9.]{1,12}")
+        .prop_map(|(size, name)| {
+            Value::File(FileRef {
+                url: format!("https://files.invalid/{name}"),
+                filename: name,
+                size: u64::from(size),
+            })
+        })
+        .boxed()
 }
 
 /// A value for `option`: mostly of its declared type, sometimes of any other.
@@ -133,6 +149,7 @@ pub fn value_for(option: &OptionSpec, words: &Arc<Vocabulary>) -> BoxedStrategy<
         OptionKind::Role => snowflake()
             .prop_map(|id| Value::Role(RoleId::new(id)))
             .boxed(),
+        OptionKind::File => file(),
         OptionKind::SubCommand(_) | OptionKind::Group(_) => any_value(words),
     };
     prop_oneof![14 => typed, 1 => any_value(words)].boxed()
@@ -159,6 +176,7 @@ pub fn sane_value_for(option: &OptionSpec, words: &Arc<Vocabulary>) -> BoxedStra
         OptionKind::Role => snowflake()
             .prop_map(|id| Value::Role(RoleId::new(id)))
             .boxed(),
+        OptionKind::File => file(),
         OptionKind::SubCommand(_) | OptionKind::Group(_) => any_value(words),
     }
 }

@@ -98,7 +98,9 @@ pub fn bot_at(
         .expect("build the app")
         .with_clock(clock);
     if let Some(fake) = discord {
-        app = app.with_discord(std::sync::Arc::new(transport::http(fake)));
+        app = app
+            .with_discord(std::sync::Arc::new(transport::http(fake)))
+            .with_cdn(&fake.rest.base);
     }
     waypoint::commands::dispatcher(app).expect("the command definitions are valid")
 }

@@ -119,6 +119,8 @@ struct Shared {
     next_id: AtomicU64,
     /// Channels `GET /channels/{id}` knows, as Discord returns them.
     channels: Mutex<HashMap<String, Value>>,
+    /// Files members attached, by path: the CDN part of the fake.
+    files: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 #[derive(Clone)]
@@ -136,6 +138,19 @@ impl FakeRest {
         let app = Router::new().fallback(handle).with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { base, shared }
+    }
+
+    /// Serves `bytes` as an attachment named `name`, as Discord's CDN would; returns its URL
+    /// (the CDN base is `base`).
+    pub fn attach(&self, name: &str, bytes: &[u8]) -> String {
+        let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+        let path = format!("/attachments/1/{id}/{name}");
+        self.shared
+            .files
+            .lock()
+            .unwrap()
+            .insert(path.clone(), bytes.to_vec());
+        format!("{}{path}", self.base)
     }
 
     /// A text channel of `guild` that `GET /channels/{id}` returns; `everyone_can_view: false`
@@ -284,6 +299,9 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(file) = shared.files.lock().unwrap().get(uri.path()) {
+        return (StatusCode::OK, file.clone()).into_response();
+    }
     let path = uri
         .path()
         .strip_prefix("/api/v10")
