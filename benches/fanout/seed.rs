@@ -88,10 +88,10 @@ impl Kind {
                     format!(
                         "INSERT INTO challenges (guild_id, name, goal, target, start_date, end_date,
                                                  starts_at, ends_at, zone, channel_id, points,
-                                                 created_by, created_at)
+                                                 created_by, created_at, roadmap_id)
                          SELECT $1 + n, 'Crash sprint', 'topics', 3, current_date - 1, current_date + 6,
                                 now() - interval '1 day', {ends}, 'UTC', $2 + n, 25, 1,
-                                now() - interval '2 days'
+                                now() - interval '2 days', 'ai-engineer'
                          FROM {servers}"
                     ),
                     format!(

@@ -20,17 +20,18 @@ pub async fn seed(
         // Bulk loading: the totals are computed once afterwards instead of row by row.
         "ALTER TABLE points_ledger DISABLE TRIGGER points_totals_after_insert",
         "ALTER TABLE points_totals DISABLE TRIGGER USER",
-        "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase)
+        "INSERT INTO points_ledger (guild_id, user_id, kind, reference, points, award_key, awarded_at, phase, roadmap_id)
          SELECT $1, 1 + floor(power(random(), 2) * $2)::bigint, 'topic', 'seed',
                 (ARRAY[5, 10, 10, 50])[1 + floor(random() * 4)::int], 'seed:' || n,
-                now() - random() * interval '120 days', (1 + floor(random() * 4))::smallint
+                now() - random() * interval '120 days', (1 + floor(random() * 4))::smallint,
+                'ai-engineer'
          FROM generate_series(1, $3) AS n",
         "INSERT INTO points_totals (guild_id, scope, user_id, points, hidden)
          SELECT l.guild_id, scope, l.user_id, SUM(l.points), bool_or(m.hidden)
          FROM points_ledger l
          JOIN members m USING (guild_id, user_id)
          JOIN servers s USING (guild_id)
-         CROSS JOIN unnest(points_scopes(l.awarded_at, s.timezone, l.phase)) AS scope
+         CROSS JOIN unnest(points_scopes(l.awarded_at, s.timezone, l.phase, l.roadmap_id)) AS scope
          GROUP BY l.guild_id, scope, l.user_id",
         "INSERT INTO points_histogram (guild_id, scope, points, members)
          SELECT guild_id, scope, points, count(*) FROM points_totals
@@ -70,7 +71,7 @@ pub async fn seed(
         ("this week", week),
         ("this month", month),
         ("all time", "all".into()),
-        ("phase 2", "phase:2".into()),
+        ("phase 2", "phase:ai-engineer:2".into()),
     ])
 }
 
