@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::full_text::IndexCell;
+
 /// Every roadmap found under the content folder, in folder-name order.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
@@ -25,6 +27,8 @@ pub struct Roadmap {
     pub prompts: Vec<Prompt>,
     /// Where it was read from, for error messages.
     pub source: Source,
+    /// Its search index, built the first time it is searched (`full_text`).
+    pub(crate) search_index: IndexCell,
 }
 
 /// The two forms a roadmap is written in: a folder (what a deployment ships) or one file

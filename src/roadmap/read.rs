@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::error::ContentError;
+use super::full_text::IndexCell;
 use super::model::{Phase, Prompt, Roadmap, RoadmapMeta, Source};
 
 /// `text` as a `T`, or a problem naming the line serde stopped at.
@@ -73,5 +74,6 @@ pub(super) fn assemble(
         phases,
         prompts,
         source,
+        search_index: IndexCell::default(),
     }
 }
