@@ -31,6 +31,7 @@ mod prompt_settings;
 mod register;
 mod roadmap_command;
 mod roadmap_export;
+mod roadmap_search;
 mod roles;
 mod scheduler;
 mod shared_answers;

@@ -42,12 +42,30 @@ async fn registration_sends_every_command_in_a_spec_valid_body() {
         by_name("roadmap")["default_member_permissions"],
         Value::Null
     );
-    let phase = &by_name("roadmap")["options"][0];
+    let roadmap = by_name("roadmap");
+    let subs: Vec<_> = roadmap["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["name"].as_str().unwrap(), o["type"].as_u64().unwrap()))
+        .collect();
     assert_eq!(
-        (phase["min_value"].as_u64(), phase["max_value"].as_u64()),
+        subs,
+        [("overview", 1), ("phase", 1), ("topic", 1), ("search", 1)],
+        "sub-commands only: Discord allows no plain option beside them"
+    );
+    let number = &roadmap["options"][1]["options"][0];
+    assert_eq!(
+        (number["min_value"].as_u64(), number["max_value"].as_u64()),
         (Some(1), Some(4))
     );
-    assert_eq!(by_name("roadmap")["options"][1]["autocomplete"], true);
+    assert_eq!(number["required"], true);
+    for (sub, option) in [(2, "topic"), (3, "query")] {
+        let typed = &roadmap["options"][sub]["options"][0];
+        assert_eq!(typed["name"], option);
+        assert_eq!(typed["autocomplete"], true, "{option}");
+        assert_eq!(typed["required"], true, "{option}");
+    }
 
     register(&http, &registry, None).await.unwrap();
     let global = fake.rest.requests().pop().unwrap();
