@@ -30,16 +30,6 @@ pub(crate) fn key(stem: &str) -> u32 {
 fn build(roadmap: &Roadmap) -> SearchIndex {
     let words = Words::default();
     let topics: Vec<TopicRef<'_>> = roadmap.topics().collect();
-    let texts: Vec<String> = topics.iter().map(whole_text).collect();
-    let corpus: Vec<&str> = texts.iter().map(String::as_str).collect();
-    let embedder =
-        EmbedderBuilder::<u32, Words>::with_tokenizer_and_fit_to_corpus(Words::default(), &corpus)
-            .build();
-    let mut scorer = Scorer::new();
-    for (place, text) in texts.iter().enumerate() {
-        scorer.upsert(&place, distinct(embedder.embed(text)));
-    }
-
     let mut vocabulary = BTreeMap::new();
     let mut pieces = Vec::with_capacity(topics.len());
     for topic in &topics {
@@ -66,6 +56,26 @@ fn build(roadmap: &Roadmap) -> SearchIndex {
             }
         }
         pieces.push(own);
+    }
+    // The pieces hold every word BM25 counts, but for the title's extra copies: the average
+    // length comes from them rather than from stemming every text once more.
+    let words_counted: usize = pieces
+        .iter()
+        .flatten()
+        .map(|p| {
+            p.stems.len()
+                * if p.field == Field::Title {
+                    TITLE_WEIGHT
+                } else {
+                    1
+                }
+        })
+        .sum();
+    let average = words_counted as f32 / topics.len().max(1) as f32;
+    let embedder = EmbedderBuilder::<u32, Words>::with_avgdl(average).build();
+    let mut scorer = Scorer::new();
+    for (place, topic) in topics.iter().enumerate() {
+        scorer.upsert(&place, distinct(embedder.embed(&whole_text(topic))));
     }
     let vocabulary: Vec<(String, u32)> = vocabulary.into_iter().collect();
     let mut by_length = vec![Vec::new(); LONGEST_WORD + 1];
