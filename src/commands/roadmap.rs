@@ -63,7 +63,7 @@ pub fn spec(library: &Library) -> CommandSpec {
     .option(Sub::Search.option(
         "Find topics by any word: a concept, a tool, a resource (typos are fine)",
         vec![QUERY
-            .text("What to look for, like `gradient` or `pytorch tensors`", 100)
+            .text("What to look for, like: gradient descent, or pytorch tensors", 100)
             .required()
             .autocomplete()],
     ))
