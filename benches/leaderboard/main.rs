@@ -6,6 +6,8 @@
 
 #[path = "../serve/machine.rs"]
 mod machine;
+#[path = "../serve/runs.rs"]
+mod runs;
 #[path = "../serve/sections.rs"]
 mod sections;
 #[path = "../serve/workdir.rs"]

@@ -6,6 +6,8 @@
 
 #[path = "../serve/machine.rs"]
 mod machine;
+#[path = "../serve/runs.rs"]
+mod runs;
 #[path = "../serve/sections.rs"]
 mod sections;
 
@@ -151,33 +153,17 @@ struct Row {
 
 impl Row {
     fn new(kind: &'static str, runs: Vec<Vec<Duration>>, found: usize, queries: usize) -> Self {
-        let mut p50s = Vec::new();
-        let mut p99s = Vec::new();
-        let mut max: f64 = 0.0;
-        for mut timings in runs {
-            timings.sort();
-            let at = |q: f64| {
-                let i = ((timings.len() as f64 - 1.0) * q).round() as usize;
-                timings.get(i).map_or(f64::NAN, |d| d.as_secs_f64() * 1e6)
-            };
-            p50s.push(at(0.5));
-            p99s.push(at(0.99));
-            max = max.max(at(1.0));
-        }
+        let summary = runs::summary(runs);
+        let micros = |d: Duration| d.as_secs_f64() * 1e6;
         Self {
             kind,
             queries,
             found,
-            p50_us: median(p50s),
-            p99_us: median(p99s),
-            max_us: max,
+            p50_us: micros(summary.p50),
+            p99_us: micros(summary.p99),
+            max_us: micros(summary.max),
         }
     }
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 struct Results {
