@@ -17,6 +17,7 @@ use crate::challenges::Goal;
 use crate::db::roadmaps::{self as store, Followed, ServerRoadmaps};
 use crate::render::prompt::check_prompts;
 use crate::render::roadmap::check_views;
+use crate::roadmap::full_text;
 use crate::roadmap::{
     from_text, load_library, place_lines, ContentError, ContentErrors, Library, Roadmap,
 };
@@ -255,8 +256,12 @@ impl Content {
             }
         }
         for guild in &moved {
-            if let Err(e) = self.roadmap_for(db, Some(*guild)).await {
-                tracing::warn!(guild = guild.get(), error = %e, "could not read a server's new roadmap");
+            match self.roadmap_for(db, Some(*guild)).await {
+                // Its search index too, so no member's first search builds it.
+                Ok(roadmap) => full_text::prepare(&roadmap),
+                Err(e) => {
+                    tracing::warn!(guild = guild.get(), error = %e, "could not read a server's new roadmap")
+                }
             }
         }
         Ok(moved)
@@ -265,6 +270,7 @@ impl Content {
     /// Holds a roadmap this process just parsed from what it stored as `version`.
     pub async fn hold(&self, guild: GuildId, version: i32, roadmap: Roadmap) {
         let key = (guild, roadmap.id.clone(), version);
+        full_text::prepare(&roadmap);
         self.parsed.insert(key, Arc::new(roadmap)).await;
     }
 

@@ -56,7 +56,7 @@ enum Command {
         /// Print the interaction-response JSON Discord would receive.
         #[arg(long)]
         json: bool,
-        /// A command line such as "/roadmap phase:2"; omit it for an interactive prompt.
+        /// A command line such as "/roadmap phase number:2"; omit it for an interactive prompt.
         line: Option<String>,
     },
     /// Validate roadmap content and print a summary.

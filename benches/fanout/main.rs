@@ -114,7 +114,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command = command_line(&args[1..]);
+    let command = sections::command_line("fanout", &args[1..]);
     match runtime.block_on(bench(options, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -122,16 +122,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn command_line(args: &[String]) -> String {
-    let base = "cargo bench --bench fanout";
-    if args.is_empty() {
-        return base.into();
-    }
-    let quoted =
-        shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "));
-    format!("{base} -- {quoted}")
 }
 
 async fn bench(options: Options, command: String) -> anyhow::Result<()> {

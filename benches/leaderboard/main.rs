@@ -6,6 +6,8 @@
 
 #[path = "../serve/machine.rs"]
 mod machine;
+#[path = "../serve/runs.rs"]
+mod runs;
 #[path = "../serve/sections.rs"]
 mod sections;
 #[path = "../serve/workdir.rs"]
@@ -61,7 +63,7 @@ fn main() -> ExitCode {
         options.runs = 1;
         options.write = None;
     }
-    let command = command_line(&args[1..]);
+    let command = sections::command_line("leaderboard", &args[1..]);
     let result = tokio::runtime::Runtime::new()
         .map_err(anyhow::Error::from)
         .and_then(|rt| rt.block_on(bench(&options, command)));
@@ -72,16 +74,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn command_line(args: &[String]) -> String {
-    let base = "cargo bench --bench leaderboard";
-    if args.is_empty() {
-        return base.into();
-    }
-    let quoted =
-        shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "));
-    format!("{base} -- {quoted}")
 }
 
 async fn bench(options: &Options, command: String) -> anyhow::Result<()> {

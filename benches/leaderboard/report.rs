@@ -5,6 +5,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::machine::{provenance, Machine};
+use crate::runs;
 
 /// The goal: a leaderboard read (page and caller's place) under this at p99.
 const GOAL_P99_MS: f64 = 10.0;
@@ -27,33 +28,16 @@ impl Board {
         last_ms: f64,
         plans: Vec<String>,
     ) -> Self {
-        let mut p50s = Vec::new();
-        let mut p99s = Vec::new();
-        for mut timings in runs {
-            timings.sort();
-            let at = |q: f64| {
-                let i = ((timings.len() as f64 - 1.0) * q).round() as usize;
-                timings
-                    .get(i)
-                    .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
-            };
-            p50s.push(at(0.5));
-            p99s.push(at(0.99));
-        }
+        let summary = runs::summary(runs);
         Self {
             name,
             scope: scope.to_string(),
-            p50_ms: median(p50s),
-            p99_ms: median(p99s),
+            p50_ms: summary.p50.as_secs_f64() * 1000.0,
+            p99_ms: summary.p99.as_secs_f64() * 1000.0,
             last_ms,
             plans,
         }
     }
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 pub struct Results {

@@ -48,11 +48,14 @@ pub fn command(who: Sender, name: &str, options: Value) -> Value {
     envelope(who, 2, data)
 }
 
-/// An autocomplete request (interaction type 4) for a string option being typed.
-pub fn autocomplete(who: Sender, name: &str, option: &str, partial: &str) -> Value {
+/// An autocomplete request (interaction type 4) for a string option of the sub-command `sub`
+/// being typed.
+pub fn autocomplete(who: Sender, name: &str, sub: &str, option: &str, partial: &str) -> Value {
     let data = json!({
         "id": COMMAND_ID, "name": name, "type": 1,
-        "options": [{ "name": option, "type": 3, "value": partial, "focused": true }]
+        "options": [{ "name": sub, "type": 1, "options": [
+            { "name": option, "type": 3, "value": partial, "focused": true }
+        ]}]
     });
     envelope(who, 4, data)
 }

@@ -41,13 +41,15 @@ pub const SCENARIOS: &[Scenario] = &[
                      parsing the interaction",
     },
     Scenario {
-        name: "/roadmap phase:2",
+        name: "/roadmap phase 2",
         id: "roadmap-phase",
         body: |who| {
             payloads::command(
                 who,
                 "roadmap",
-                json!([{ "name": "phase", "type": 4, "value": 2 }]),
+                json!([{ "name": "phase", "type": 1, "options": [
+                    { "name": "number", "type": 4, "value": 2 }
+                ]}]),
             )
         },
         expect: Expect {
@@ -60,7 +62,7 @@ pub const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "/roadmap autocomplete",
         id: "roadmap-autocomplete",
-        body: |who| payloads::autocomplete(who, "roadmap", "topic", "py"),
+        body: |who| payloads::autocomplete(who, "roadmap", "topic", "topic", "py"),
         expect: Expect {
             kind: 8,
             text: None,

@@ -1,8 +1,8 @@
-//! Sections of BENCHMARKS.md that belong to one benchmark each (`fanout`, `leaderboard`),
+//! Sections of BENCHMARKS.md that belong to one benchmark each (`fanout`, `leaderboard`, `search`),
 //! fenced by `<!-- name:start -->` and `<!-- name:end -->`: a bench rewrites only its own, and
 //! `serve`, which writes the rest of the file, keeps them all.
 
-// Compiled into each bench binary, and each uses only its half.
+// Compiled into each bench binary, and each uses only part of it.
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -56,4 +56,16 @@ pub fn keep_sections(path: &Path, ours: String) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The command line a section says wrote it: `cargo bench --bench NAME`, then the bench's own
+/// arguments, quoted as a shell would need them.
+pub fn command_line(bench: &str, args: &[String]) -> String {
+    let base = format!("cargo bench --bench {bench}");
+    if args.is_empty() {
+        return base;
+    }
+    let quoted =
+        shlex::try_join(args.iter().map(String::as_str)).unwrap_or_else(|_| args.join(" "));
+    format!("{base} -- {quoted}")
 }

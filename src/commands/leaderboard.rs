@@ -20,7 +20,7 @@ use crate::render::challenge::progress_amount;
 use crate::render::challenge::{your_line, TIE_RULE};
 use crate::render::leaderboard::{self as view, Board, Page, PageId, SharedPage, PAGE_SIZE};
 use crate::render::{Choice, Reply};
-use crate::roadmap::Library;
+use crate::roadmap::MAX_PHASES;
 use crate::slice_cache::Count;
 use crate::weekly::week_key;
 use crate::words;
@@ -31,7 +31,7 @@ const PHASE: Opt<i64> = Opt::new("phase");
 const CHALLENGE: Opt<String> = Opt::new("challenge");
 const PERIODS: [&str; 3] = ["week", "month", "all"];
 
-pub fn spec(library: &Library) -> CommandSpec {
+pub fn spec() -> CommandSpec {
     CommandSpec::new(
         NAME,
         "Who has the most points: this week, this month, all time or in a phase",
@@ -41,7 +41,7 @@ pub fn spec(library: &Library) -> CommandSpec {
     .option(PHASE.integer(
         "Only points from this phase (all time)",
         1,
-        u32::from(library.max_phase()),
+        u32::from(MAX_PHASES),
     ))
     .option(
         CHALLENGE

@@ -100,7 +100,7 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let profile = store::profile(&ctx.app.db, guild, user, &ctx.roadmap().id).await?;
     if !profile.known {
         return Ok(Reply::text(
-            "Waypoint stores nothing about you in this server yet. `/roadmap` is a good start.",
+            "Waypoint stores nothing about you in this server yet. `/roadmap overview` is a good start.",
         ));
     }
     let zone = match &profile.own_zone {

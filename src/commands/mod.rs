@@ -34,28 +34,27 @@ pub use spec::CommandSpec;
 pub use value::FileRef;
 
 use crate::app::App;
-use crate::roadmap::Library;
 
 /// Every command, in the order `/help` lists them. A new command is a module above and a line
 /// here.
-pub fn registry(library: &Library) -> anyhow::Result<Registry> {
+pub fn registry() -> anyhow::Result<Registry> {
     Registry::new(vec![
-        roadmap::spec(library),
+        roadmap::spec(),
         progress::spec(),
         privacy::spec(),
-        settings::spec(library),
+        settings::spec(),
         prompt::spec(),
         checkin::spec(),
-        challenge::spec(library),
+        challenge::spec(),
         checkin::history_spec(),
         me::spec(),
-        leaderboard::spec(library),
+        leaderboard::spec(),
         help::spec(),
     ])
 }
 
 /// The dispatcher for `app`, with every command of its content.
 pub fn dispatcher(app: App) -> anyhow::Result<Dispatcher> {
-    let registry = registry(&app.content.library)?;
+    let registry = registry()?;
     Ok(Dispatcher::new(app, registry))
 }

@@ -260,7 +260,7 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
 async fn component(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
     let stale = || {
         CommandError::user(
-            "That button is out of date. Open the topic again with `/roadmap topic:<id>`.",
+            "That button is out of date. Open the topic again with `/roadmap topic topic:<id>`.",
         )
     };
     let id = SetStateId::parse(click.custom_id).ok_or_else(stale)?;

@@ -131,7 +131,7 @@ fn print(outcome: &Outcome, json: bool) -> String {
 pub async fn interactive(dispatcher: &Dispatcher, options: &ConsoleOptions) -> std::io::Result<()> {
     println!(
         "Waypoint console — you are member {} of server {}{}. Type a slash command such as \
-         /roadmap phase:2 or /help; `exit` quits.",
+         /roadmap phase number:2 or /help; `exit` quits.",
         options.user,
         options.guild,
         if options.admin { " (staff)" } else { "" }

@@ -13,7 +13,9 @@ pub fn parse_line(registry: &Registry, line: &str) -> CommandResult<CommandCall>
         .map(|w| w.trim_start_matches('/').to_string())
         .filter(|w| !w.is_empty())
         .ok_or_else(|| {
-            CommandError::user("Type a command, like `/roadmap phase:2`, or `/help` for the list.")
+            CommandError::user(
+                "Type a command, like `/roadmap phase number:2`, or `/help` for the list.",
+            )
         })?;
     let mut call = CommandCall {
         name,

@@ -337,8 +337,7 @@ pub async fn register(config: &Config, guild: Option<u64>) -> anyhow::Result<Exi
             .context("cannot look up the application id; set DISCORD_APPLICATION_ID")?;
         http.set_application_id(info.id);
     }
-    let library = load_content(config)?;
-    let registry = crate::commands::registry(&library)?;
+    let registry = crate::commands::registry()?;
     let registered = registration::register(&http, &registry, guild.map(GuildId::new)).await?;
     let place = guild.map_or("globally".to_string(), |g| format!("in server {g}"));
     println!("registered {} commands {place}:", registered.len());

@@ -15,6 +15,7 @@ pub mod reply;
 pub mod response;
 pub mod roadmap;
 pub mod roadmap_id;
+pub mod roadmap_search;
 pub mod text;
 
 pub use reply::{

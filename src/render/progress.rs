@@ -73,7 +73,7 @@ pub fn overview(roadmap: &Roadmap, member: UserId, whose: Whose, stored: &Stored
     };
     let next = match progress.next_suggestion(roadmap, count_skipped) {
         Some(t) => format!(
-            "**{}** (phase {}) · `/roadmap topic:{}`",
+            "**{}** (phase {}) · `/roadmap topic topic:{}`",
             t.topic.title, t.phase.number, t.topic.id
         ),
         None if stored.completed.len() == roadmap.phases.len() => {

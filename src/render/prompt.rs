@@ -13,7 +13,7 @@ pub fn post(roadmap: &Roadmap, prompt: &Prompt, period: &str) -> Reply {
         let (title, id) = roadmap.topic(id).map_or((id.as_str(), id.as_str()), |t| {
             (t.topic.title.as_str(), t.topic.id.as_str())
         });
-        let _ = writeln!(topics, "• **{title}** · `/roadmap topic:{id}`");
+        let _ = writeln!(topics, "• **{title}** · `/roadmap topic topic:{id}`");
     }
     let scope = match prompt.phase.and_then(|n| roadmap.phase(n)) {
         Some(phase) => format!("Phase {} · {}", phase.number, phase.title),

@@ -28,7 +28,7 @@ pub fn overview(roadmap: &Roadmap) -> Reply {
     let _ = write!(description, "\n\n{}", roadmap.closing);
     let embed = Embed::new(format!("{} roadmap", roadmap.title))
         .description(description)
-        .footer("Open a phase with /roadmap phase:<number>, or one topic with /roadmap topic:<id>. /help lists every command.");
+        .footer("Open a phase with /roadmap phase number:<n> or one topic with /roadmap topic topic:<id>, or find one by any word with /roadmap search query:<words>. /help lists every command.");
 
     let buttons: Vec<Component> = roadmap
         .phases
@@ -53,7 +53,7 @@ pub fn phase(roadmap: &Roadmap, phase: &Phase, marks: Option<&MemberProgress>) -
     let mut embed = Embed::new(format!("Phase {} · {}", phase.number, phase.title))
         .description(phase.summary.clone())
         .footer(format!(
-            "Phase {} of {} · {} roadmap · pick a topic below, or use /roadmap topic:<id>",
+            "Phase {} of {} · {} roadmap · pick a topic below, or use /roadmap topic topic:<id>",
             phase.number,
             roadmap.phases.len(),
             roadmap.title

@@ -1,7 +1,9 @@
-//! Roadmap content: the model, loading it from TOML (a folder or one file), validating it and searching it.
+//! Roadmap content: the model, loading it from TOML (a folder or one file), validating it and
+//! searching it (topics by id or title in `search`, ranked over all their text in `full_text`).
 
 mod checks;
 mod error;
+pub mod full_text;
 mod loader;
 mod model;
 pub mod originality;

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::full_text::IndexCell;
+
 /// Every roadmap found under the content folder, in folder-name order.
 #[derive(Debug, Clone, Default)]
 pub struct Library {
@@ -29,6 +31,8 @@ pub struct Roadmap {
     /// Members' progress is held by topic position, which means something only for the
     /// roadmap it was read with: the stamp says which that was.
     pub stamp: u64,
+    /// Its search index, built the first time it is searched (`full_text`).
+    pub(crate) search_index: IndexCell,
 }
 
 /// The two forms a roadmap is written in: a folder (what a deployment ships) or one file
@@ -248,15 +252,6 @@ pub struct TopicRef<'a> {
 impl Library {
     pub fn get(&self, id: &str) -> Option<&Roadmap> {
         self.roadmaps.iter().find(|r| r.id == id)
-    }
-
-    /// The largest phase number of any roadmap: the upper bound of `/roadmap phase`.
-    pub fn max_phase(&self) -> u8 {
-        self.roadmaps
-            .iter()
-            .flat_map(|r| r.phases.iter().map(|p| p.number))
-            .max()
-            .unwrap_or(1)
     }
 
     pub fn topic_count(&self) -> usize {

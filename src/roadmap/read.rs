@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::error::ContentError;
+use super::full_text::IndexCell;
 use super::model::{Phase, Prompt, Roadmap, RoadmapMeta, Source};
 
 /// `text` as a `T`, or a problem naming the line serde stopped at.
@@ -75,6 +76,7 @@ pub(super) fn assemble(
         prompts,
         source,
         stamp: NEXT_STAMP.fetch_add(1, Ordering::Relaxed),
+        search_index: IndexCell::default(),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Topic autocomplete: at most 25 relevant choices, whatever was typed.
+//! Topic autocomplete: at most 25 relevant choices, whatever was typed. (`query` of
+//! `/roadmap search` is in `roadmap_search.rs`.)
 
 use waypoint::commands::{Action, CommandCall, Dispatcher};
 use waypoint::render::Response;
@@ -6,12 +7,23 @@ use waypoint::render::Response;
 use crate::support::{self, discord_limits, invocation, json};
 
 async fn complete(bot: &Dispatcher, partial: &str) -> Vec<(String, String)> {
+    choices(bot, "topic", "topic", partial).await
+}
+
+/// The choices offered while typing `partial` into `option` of `/roadmap sub`.
+pub async fn choices(
+    bot: &Dispatcher,
+    sub: &str,
+    option: &str,
+    partial: &str,
+) -> Vec<(String, String)> {
     let action = Action::Autocomplete {
         call: CommandCall {
             name: "roadmap".into(),
+            path: vec![sub.into()],
             ..CommandCall::default()
         },
-        focused: "topic".into(),
+        focused: option.into(),
         partial: partial.into(),
     };
     let outcome = bot.dispatch(&invocation(action)).await;
@@ -83,7 +95,7 @@ async fn typos_still_find_something_and_nonsense_finds_nothing() {
 async fn every_choice_value_opens_its_topic() {
     let bot = support::bot().await;
     for (_, value) in complete(&bot, "e").await {
-        let outcome = crate::support::run(&bot, &format!("/roadmap topic:{value}")).await;
+        let outcome = crate::support::run(&bot, &format!("/roadmap topic topic:{value}")).await;
         assert!(!outcome.failed, "{value}");
     }
 }

@@ -106,7 +106,7 @@ async fn console_one_shot_prints_text_or_json() {
     let url = empty_database().await;
     let output = waypoint()
         .env("DATABASE_URL", &url)
-        .args(["console", "/roadmap phase:2"])
+        .args(["console", "/roadmap phase number:2"])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -126,7 +126,7 @@ async fn console_one_shot_prints_text_or_json() {
             "5",
             "--user",
             "6",
-            "/roadmap topic:sql",
+            "/roadmap topic topic:sql",
         ])
         .output()
         .unwrap();
@@ -145,9 +145,9 @@ async fn console_bad_input_prints_the_member_message_and_exits_1() {
     let url = empty_database().await;
     let range = phase_range();
     for (line, expected) in [
-        ("/roadmap phase:99", range.as_str()),
+        ("/roadmap phase number:99", range.as_str()),
         ("/nothing", "no command `/nothing`"),
-        ("/roadmap topic:\"open", "unclosed quote"),
+        ("/roadmap topic topic:\"open", "unclosed quote"),
     ] {
         let output = waypoint()
             .env("DATABASE_URL", &url)
@@ -168,7 +168,10 @@ async fn console_without_a_line_is_an_interactive_prompt() {
     let url = empty_database().await;
     let mut console = waypoint();
     console.env("DATABASE_URL", &url).arg("console");
-    let output = typed_into(console, "/roadmap phase:1\n/roadmap phase:99\nexit\n");
+    let output = typed_into(
+        console,
+        "/roadmap phase number:1\n/roadmap phase number:99\nexit\n",
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     assert!(text.contains("waypoint> "), "{text}");
@@ -204,7 +207,7 @@ fn without_database_url_the_embedded_default_is_used_and_stopped() {
     let output = waypoint()
         .env_remove("DATABASE_URL")
         .env("WAYPOINT_DATA_DIR", &data)
-        .args(["console", "/roadmap"])
+        .args(["console", "/roadmap overview"])
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -247,7 +250,7 @@ fn the_embedded_default_also_works_for_an_ordinary_user() {
         .env("RUST_LOG", "warn")
         .env("ROADMAP_DIR", dir.path().join("roadmap"))
         .env("WAYPOINT_DATA_DIR", dir.path().join("data"))
-        .args(["console", "/roadmap topic:sql"])
+        .args(["console", "/roadmap topic topic:sql"])
         .uid(nobody.uid.as_raw())
         .gid(nobody.gid.as_raw())
         .output()
@@ -289,7 +292,7 @@ fn as_root_in_an_unreachable_checkout_the_console_still_starts() {
             .env("ROADMAP_DIR", repo_path("roadmap"));
         typed_into(plain, input)
     };
-    let first = start("/roadmap phase:2\nexit\n");
+    let first = start("/roadmap phase number:2\nexit\n");
     let errors = stderr(&first);
     assert!(first.status.success(), "{errors}");
     assert!(stdout(&first).contains("Phase 2 ·"), "{}", stdout(&first));
@@ -360,9 +363,9 @@ fn check_content_with_a_source_fails_on_a_copied_run_of_words() {
     );
 }
 
-/// How the phase option's range is explained, for the shipped content.
+/// How the phase option's range is explained: the most phases any roadmap may have.
 fn phase_range() -> String {
-    let phases = crate::support::shipped_library().max_phase();
+    let phases = waypoint::roadmap::MAX_PHASES;
     format!("between 1 and {phases}")
 }
 

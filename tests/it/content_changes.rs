@@ -54,13 +54,15 @@ async fn progress_follows_a_renamed_topic() {
 ",
     )
     .await;
-    let marks = text(&json(&run_mine(&after, ANA, "/roadmap phase:3").await));
+    let marks = text(&json(
+        &run_mine(&after, ANA, "/roadmap phase number:3").await,
+    ));
     assert!(
         marks.contains("✅ **Containers with Docker** · `containers`"),
         "{marks}"
     );
     // The old id still finds the topic.
-    assert!(say(&after, "/roadmap topic:docker")
+    assert!(say(&after, "/roadmap topic topic:docker")
         .await
         .contains("topic id: containers"));
 

@@ -9,7 +9,7 @@ use crate::support::{self, invocation, json, member_permissions, text};
 async fn commands_record_the_member_once_per_server_when_activity_is_flushed() {
     let bot = support::bot().await;
     for _ in 0..3 {
-        assert!(!support::run(&bot, "/roadmap").await.failed);
+        assert!(!support::run(&bot, "/roadmap overview").await.failed);
     }
     let members = || async {
         sqlx::query_as::<_, (i64, i64)>("SELECT guild_id, user_id FROM members")
@@ -33,7 +33,7 @@ async fn content_answers_while_the_members_table_is_locked() {
     // Without a database round trip on the content path, this cannot wait for the lock.
     let outcome = tokio::time::timeout(
         std::time::Duration::from_millis(500),
-        support::run(&bot, "/roadmap phase:2"),
+        support::run(&bot, "/roadmap phase number:2"),
     )
     .await
     .expect("content answers at once despite the lock");
@@ -82,14 +82,14 @@ async fn an_unreachable_database_gets_a_try_again_and_content_keeps_working() {
         "no internal detail leaks: {shown}"
     );
     // Browsing content needs no database, so it keeps working through the outage.
-    let browsing = support::run(&bot, "/roadmap phase:1").await;
+    let browsing = support::run(&bot, "/roadmap phase number:1").await;
     assert!(!browsing.failed);
 }
 
 #[tokio::test]
 async fn outside_a_server_commands_explain_where_they_work() {
     let bot = support::bot().await;
-    let call = parse_line(&bot.registry, "/roadmap").unwrap();
+    let call = parse_line(&bot.registry, "/roadmap overview").unwrap();
     let mut direct = invocation(Action::Command(call));
     direct.guild_id = None;
     let outcome = bot.dispatch(&direct).await;
@@ -125,12 +125,12 @@ async fn options_of_the_wrong_type_from_a_transport_are_refused() {
     let bot = support::bot().await;
     let call = CommandCall {
         name: "roadmap".into(),
-        path: vec![],
-        options: vec![("phase".into(), Value::String("2".into()))],
+        path: vec!["phase".into()],
+        options: vec![("number".into(), Value::String("2".into()))],
     };
     let outcome = bot.dispatch(&invocation(Action::Command(call))).await;
     assert!(outcome.failed);
-    assert!(text(&json(&outcome)).contains("`phase` takes a whole number, not text"));
+    assert!(text(&json(&outcome)).contains("`number` takes a whole number, not text"));
 }
 
 #[test]

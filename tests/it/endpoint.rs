@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::fake_discord::payloads::{self, command};
+use crate::support::fake_discord::payloads::{
+    self, command, roadmap_phase, subcommand_with, MEMBER_PERMISSIONS,
+};
 use crate::support::fake_discord::FakeDiscord;
 use crate::support::text;
 use crate::support::transport::RunningEndpoint;
@@ -86,12 +88,7 @@ async fn signatures_are_enforced() {
 async fn commands_return_the_response_json() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, NOW).await;
-    let response = endpoint
-        .post_signed(
-            &bytes(&command(10, "roadmap", &[("phase", 4, json!(2))])),
-            0,
-        )
-        .await;
+    let response = endpoint.post_signed(&bytes(&roadmap_phase(10, 2)), 0).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["type"], 4);
@@ -102,7 +99,9 @@ async fn commands_return_the_response_json() {
 
     let autocomplete = endpoint
         .post_signed(
-            &bytes(&payloads::autocomplete(11, "roadmap", "topic", "sq")),
+            &bytes(&payloads::autocomplete_in(
+                11, "roadmap", "topic", "topic", "sq",
+            )),
             0,
         )
         .await;
@@ -163,13 +162,20 @@ async fn bad_requests_get_4xx_never_5xx() {
     assert_eq!(endpoint.post_signed(&oversize, 0).await.status(), 413);
 
     // Well-formed but wrong for the command: a member-facing error, with status 200.
-    let wrong_type = command(14, "roadmap", &[("phase", 3, json!("two"))]);
+    let wrong_type = subcommand_with(
+        14,
+        "roadmap",
+        "phase",
+        &[("number", 3, json!("two"))],
+        json!({}),
+        MEMBER_PERMISSIONS,
+    );
     let response = endpoint.post_signed(&bytes(&wrong_type), 0).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["data"]["flags"], 64);
     assert!(
-        text(&body).contains("`phase` takes a whole number"),
+        text(&body).contains("`number` takes a whole number"),
         "{body}"
     );
 
@@ -202,12 +208,7 @@ async fn health_reports_the_database() {
         "unreachable"
     );
     // Content is served from memory: the outage does not touch it.
-    let response = endpoint
-        .post_signed(
-            &bytes(&command(15, "roadmap", &[("phase", 4, json!(2))])),
-            0,
-        )
-        .await;
+    let response = endpoint.post_signed(&bytes(&roadmap_phase(15, 2)), 0).await;
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["type"], 4, "answered at once, not deferred: {body}");

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::fake_discord::payloads::{command, subcommand_with, MEMBER_PERMISSIONS};
+use crate::support::fake_discord::payloads::{roadmap_phase, subcommand_with, MEMBER_PERMISSIONS};
 use crate::support::fake_discord::sign::TestKey;
 use crate::support::fake_discord::{Failure, FakeDiscord};
 use crate::support::outage::RestartableDb;
@@ -34,7 +34,7 @@ fn mark_done(id: u64, topic: &str) -> Value {
 }
 
 fn roadmap(id: u64) -> Value {
-    command(id, "roadmap", &[("phase", 4, json!(2))])
+    roadmap_phase(id, 2)
 }
 
 /// What a member was told about one write.

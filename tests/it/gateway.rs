@@ -5,7 +5,9 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::support::db::block_commands;
-use crate::support::fake_discord::payloads::{self, command, subcommand, STAFF_PERMISSIONS};
+use crate::support::fake_discord::payloads::{
+    self, command, roadmap_phase, subcommand, MEMBER_PERMISSIONS, STAFF_PERMISSIONS,
+};
 use crate::support::fake_discord::{Failure, FakeDiscord};
 use crate::support::transport::RunningGateway;
 use crate::support::{discord_limits, text};
@@ -20,9 +22,7 @@ fn callback_of(id: u64) -> impl Fn(&crate::support::fake_discord::Recorded) -> b
 async fn roadmap_phase_2_is_answered_with_a_spec_valid_callback() {
     let fake = FakeDiscord::start().await;
     let bot = RunningGateway::start(&fake, NOW).await;
-    fake.gateway
-        .push_interaction(command(1001, "roadmap", &[("phase", 4, json!(2))]))
-        .await;
+    fake.gateway.push_interaction(roadmap_phase(1001, 2)).await;
 
     let callback = fake.rest.wait_for(true, callback_of(1001)).await;
     assert_eq!(callback.body["type"], 4);
@@ -151,7 +151,9 @@ async fn autocomplete_and_staff_checks_go_through_the_gateway() {
     let fake = FakeDiscord::start().await;
     let bot = RunningGateway::start(&fake, NOW).await;
     fake.gateway
-        .push_interaction(payloads::autocomplete(1004, "roadmap", "topic", "kube"))
+        .push_interaction(payloads::autocomplete_in(
+            1004, "roadmap", "topic", "topic", "kube",
+        ))
         .await;
     let choices = fake.rest.wait_for(true, callback_of(1004)).await;
     assert_eq!(choices.body["type"], 8);
@@ -200,7 +202,7 @@ async fn discord_errors_are_survived() {
     for (failure, id) in failures.into_iter().zip(2001..) {
         fake.rest.fail_next(failure);
         fake.gateway
-            .push_interaction(command(id, "roadmap", &[]))
+            .push_interaction(subcommand(id, "roadmap", "overview", MEMBER_PERMISSIONS))
             .await;
         fake.rest.wait_for(true, callback_of(id)).await;
     }

@@ -48,8 +48,12 @@ async fn progress_show() {
 #[tokio::test]
 async fn roadmap_marks() {
     let bot = member_with_data_here().await;
-    let here = text(&json(&run_mine(&bot, HERE, "/roadmap phase:1").await));
-    let there = text(&json(&run_mine(&bot, THERE, "/roadmap phase:1").await));
+    let here = text(&json(
+        &run_mine(&bot, HERE, "/roadmap phase number:1").await,
+    ));
+    let there = text(&json(
+        &run_mine(&bot, THERE, "/roadmap phase number:1").await,
+    ));
     assert!(here.contains("✅"), "{here}");
     assert!(!there.contains("✅"), "{there}");
 }

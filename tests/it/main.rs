@@ -32,6 +32,7 @@ mod register;
 mod roadmap_command;
 mod roadmap_export;
 mod roadmap_import;
+mod roadmap_search;
 mod roles;
 mod scheduler;
 mod shared_answers;

@@ -4,10 +4,10 @@
 use std::process::Command;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::support::db::empty_database;
-use crate::support::fake_discord::payloads::command;
+use crate::support::fake_discord::payloads::roadmap_phase;
 use crate::support::fake_discord::sign::TestKey;
 use crate::support::fake_discord::{Failure, FakeDiscord};
 use crate::support::process::{
@@ -49,7 +49,7 @@ async fn the_gateway_bot_runs_the_scheduler_and_posts_a_due_prompt() {
         .spawn()
         .unwrap();
     let post = fake.rest.wait_for(true, is_prompt_post).await;
-    assert!(crate::support::text(&post.body).contains("/roadmap topic:"));
+    assert!(crate::support::text(&post.body).contains("/roadmap topic topic:"));
     terminate(&child);
     assert_eq!(finish(child).await.status.code(), Some(0));
     fake.rest.assert_spec_clean();
@@ -99,9 +99,7 @@ async fn sigterm_lets_an_in_flight_reply_go_out_and_exits_0() {
         .await
         .expect("the bot connects");
 
-    fake.gateway
-        .push_interaction(command(3001, "roadmap", &[("phase", 4, json!(2))]))
-        .await;
+    fake.gateway.push_interaction(roadmap_phase(3001, 2)).await;
     fake.rest
         .wait_for(false, |r| r.path.starts_with("/interactions/3001/"))
         .await;
@@ -134,14 +132,12 @@ async fn waypoint_serve_answers_like_the_gateway() {
         .unwrap();
     wait_healthy(&bind).await;
 
-    let phase_2 = command(4001, "roadmap", &[("phase", 4, json!(2))]);
+    let phase_2 = roadmap_phase(4001, 2);
     let (status, from_endpoint) = post_signed(&bind, &key, &phase_2).await;
     assert_eq!(status, 200);
 
     let bot = RunningGateway::start(&fake, Duration::from_secs(2)).await;
-    fake.gateway
-        .push_interaction(command(4002, "roadmap", &[("phase", 4, json!(2))]))
-        .await;
+    fake.gateway.push_interaction(roadmap_phase(4002, 2)).await;
     let from_gateway = fake
         .rest
         .wait_for(true, |r| r.path.starts_with("/interactions/4002/"))
@@ -174,7 +170,7 @@ async fn waypoint_register_prints_what_it_registered_or_why_not() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let registry = waypoint::commands::registry(&crate::support::shipped_library()).unwrap();
+    let registry = waypoint::commands::registry().unwrap();
     assert!(
         stdout.contains(&format!(
             "registered {} commands in server 42",
@@ -222,13 +218,13 @@ async fn serve_reports_commands_and_the_pool_at_metrics() {
     let before = scrape(&bind).await;
     assert!(!before.contains("waypoint_commands_total"), "{before}");
 
-    let phase_2 = command(5001, "roadmap", &[("phase", 4, json!(2))]);
+    let phase_2 = roadmap_phase(5001, 2);
     assert_eq!(post_signed(&bind, &key, &phase_2).await.0, 200);
 
     let after = scrape(&bind).await;
     for expected in [
-        "waypoint_commands_total{command=\"roadmap\",outcome=\"ok\"} 1",
-        "waypoint_command_duration_seconds_bucket{command=\"roadmap\",le=\"3\"} 1",
+        "waypoint_commands_total{command=\"roadmap phase\",outcome=\"ok\"} 1",
+        "waypoint_command_duration_seconds_bucket{command=\"roadmap phase\",le=\"3\"} 1",
         "waypoint_db_pool_connections{state=\"idle\"}",
         "waypoint_db_pool_max_connections",
     ] {

@@ -204,7 +204,7 @@ async fn the_suggestion_is_the_next_open_topic_even_a_skipped_one() {
     let shown = text(&json(&run_as(&bot, ANA, "/progress show").await));
     assert!(!shown.contains("Every phase is complete"), "{shown}");
     assert!(
-        shown.contains(&format!("(phase 1) · `/roadmap topic:{last}`")),
+        shown.contains(&format!("(phase 1) · `/roadmap topic topic:{last}`")),
         "{shown}"
     );
 }
@@ -353,7 +353,10 @@ async fn progress_show_has_bars_learning_next_and_totals() {
         "{shown}"
     );
     // The first not-started topic of the earliest unfinished phase.
-    assert!(shown.contains("/roadmap topic:linear-algebra"), "{shown}");
+    assert!(
+        shown.contains("/roadmap topic topic:linear-algebra"),
+        "{shown}"
+    );
     assert!(shown.contains("10 points"), "{shown}");
 }
 
@@ -363,16 +366,16 @@ async fn roadmap_phase_marks_the_callers_own_states() {
     set(&bot, ANA, "python", "done").await;
     set(&bot, ANA, "sql", "learning").await;
     // The public view marks no one's states; its "My progress" button shows the clicker's.
-    let public = text(&json(&run_as(&bot, ANA, "/roadmap phase:1").await));
+    let public = text(&json(&run_as(&bot, ANA, "/roadmap phase number:1").await));
     assert!(!public.contains("✅") && !public.contains("📖"), "{public}");
     let mine = text(&json(
-        &support::run_mine(&bot, ANA, "/roadmap phase:1").await,
+        &support::run_mine(&bot, ANA, "/roadmap phase number:1").await,
     ));
     let (python, sql) = (title_of(&bot, "python"), title_of(&bot, "sql"));
     assert!(mine.contains(&format!("✅ **{python}**")), "{mine}");
     assert!(mine.contains(&format!("📖 **{sql}**")), "{mine}");
     let bens = text(&json(
-        &support::run_mine(&bot, BEN, "/roadmap phase:1").await,
+        &support::run_mine(&bot, BEN, "/roadmap phase number:1").await,
     ));
     assert!(
         !bens.contains("✅"),
@@ -384,7 +387,7 @@ async fn roadmap_phase_marks_the_callers_own_states() {
 #[tokio::test]
 async fn topic_buttons_set_the_clickers_own_state() {
     let bot = support::bot().await;
-    let view = json(&run_as(&bot, ANA, "/roadmap topic:git").await);
+    let view = json(&run_as(&bot, ANA, "/roadmap topic topic:git").await);
     let buttons = view["data"]["components"][1]["components"].clone();
     let done = buttons
         .as_array()

@@ -218,5 +218,5 @@ async fn prompt_commands_say_what_to_do_when_prompts_are_off_or_cannot_be_posted
     assert!(text(&json(&post)).contains("/prompt preview"));
     let preview = run_at(&bot, STAFF, "/prompt preview", now()).await;
     assert!(!preview.failed);
-    assert!(text(&json(&preview)).contains("/roadmap topic:"));
+    assert!(text(&json(&preview)).contains("/roadmap topic topic:"));
 }

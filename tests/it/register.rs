@@ -6,12 +6,12 @@ use waypoint::discord::register::register;
 
 use crate::support::fake_discord::payloads::APPLICATION_ID;
 use crate::support::fake_discord::FakeDiscord;
-use crate::support::{shipped_library, transport};
+use crate::support::transport;
 
 #[tokio::test]
 async fn registration_sends_every_command_in_a_spec_valid_body() {
     let fake = FakeDiscord::start().await;
-    let registry = waypoint::commands::registry(&shipped_library()).unwrap();
+    let registry = waypoint::commands::registry().unwrap();
     let http = transport::http(&fake);
 
     let registered = register(&http, &registry, Some(GuildId::new(42))).await;
@@ -42,12 +42,31 @@ async fn registration_sends_every_command_in_a_spec_valid_body() {
         by_name("roadmap")["default_member_permissions"],
         Value::Null
     );
-    let phase = &by_name("roadmap")["options"][0];
+    let roadmap = by_name("roadmap");
+    let subs: Vec<_> = roadmap["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["name"].as_str().unwrap(), o["type"].as_u64().unwrap()))
+        .collect();
     assert_eq!(
-        (phase["min_value"].as_u64(), phase["max_value"].as_u64()),
-        (Some(1), Some(4))
+        subs,
+        [("overview", 1), ("phase", 1), ("topic", 1), ("search", 1)],
+        "sub-commands only: Discord allows no plain option beside them"
     );
-    assert_eq!(by_name("roadmap")["options"][1]["autocomplete"], true);
+    // Up to the most phases any roadmap may have: a server's own may have more than four.
+    let number = &roadmap["options"][1]["options"][0];
+    assert_eq!(
+        (number["min_value"].as_u64(), number["max_value"].as_u64()),
+        (Some(1), Some(u64::from(waypoint::roadmap::MAX_PHASES)))
+    );
+    assert_eq!(number["required"], true);
+    for (sub, option) in [(2, "topic"), (3, "query")] {
+        let typed = &roadmap["options"][sub]["options"][0];
+        assert_eq!(typed["name"], option);
+        assert_eq!(typed["autocomplete"], true, "{option}");
+        assert_eq!(typed["required"], true, "{option}");
+    }
 
     register(&http, &registry, None).await.unwrap();
     let global = fake.rest.requests().pop().unwrap();

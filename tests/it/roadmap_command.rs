@@ -9,17 +9,17 @@ use crate::support::{self, discord_limits, invocation, json, run, text};
 async fn every_view_fits_discord_limits() {
     let bot = support::bot().await;
     let roadmap = bot.app.content.default_roadmap();
-    let mut lines = vec!["/roadmap".to_string(), "/help".to_string()];
+    let mut lines = vec!["/roadmap overview".to_string(), "/help".to_string()];
     lines.extend(
         roadmap
             .phases
             .iter()
-            .map(|p| format!("/roadmap phase:{}", p.number)),
+            .map(|p| format!("/roadmap phase number:{}", p.number)),
     );
     lines.extend(
         roadmap
             .topics()
-            .map(|t| format!("/roadmap topic:{}", t.topic.id)),
+            .map(|t| format!("/roadmap topic topic:{}", t.topic.id)),
     );
     assert_eq!(lines.len(), 2 + 4 + roadmap.topic_count());
 
@@ -44,7 +44,7 @@ async fn every_view_fits_discord_limits() {
 #[tokio::test]
 async fn overview_lists_every_phase_and_how_to_go_deeper() {
     let bot = support::bot().await;
-    let body = json(&run(&bot, "/roadmap").await);
+    let body = json(&run(&bot, "/roadmap overview").await);
     let shown = text(&body);
     for phase in &bot.app.content.default_roadmap().phases {
         assert!(
@@ -52,14 +52,15 @@ async fn overview_lists_every_phase_and_how_to_go_deeper() {
             "{shown}"
         );
     }
-    assert!(shown.contains("/roadmap phase:"));
-    assert!(shown.contains("/roadmap topic:"));
+    assert!(shown.contains("/roadmap phase number:"), "{shown}");
+    assert!(shown.contains("/roadmap topic topic:"), "{shown}");
+    assert!(shown.contains("/roadmap search query:"), "{shown}");
 }
 
 #[tokio::test]
 async fn a_phase_shows_its_sections_topics_and_navigation() {
     let bot = support::bot().await;
-    let body = json(&run(&bot, "/roadmap phase:2").await);
+    let body = json(&run(&bot, "/roadmap phase number:2").await);
     let shown = text(&body);
     let phase = bot.app.content.default_roadmap().phase(2).unwrap();
     for section in &phase.sections {
@@ -91,7 +92,7 @@ async fn a_phase_shows_its_sections_topics_and_navigation() {
 #[tokio::test]
 async fn a_topic_shows_why_what_action_and_resources() {
     let bot = support::bot().await;
-    let body = json(&run(&bot, "/roadmap topic:calculus").await);
+    let body = json(&run(&bot, "/roadmap topic topic:calculus").await);
     let shown = text(&body);
     let topic = bot
         .app
@@ -113,7 +114,7 @@ async fn a_topic_shows_why_what_action_and_resources() {
     let by_title = json(
         &run(
             &bot,
-            &format!("/roadmap topic:\"{}\"", topic.title.to_uppercase()),
+            &format!("/roadmap topic topic:\"{}\"", topic.title.to_uppercase()),
         )
         .await,
     );
@@ -140,11 +141,11 @@ async fn help_lists_every_registered_command() {
 #[tokio::test]
 async fn out_of_range_phase_explains_the_range_and_changes_nothing() {
     let bot = support::bot().await;
-    let outcome = run(&bot, "/roadmap phase:99").await;
+    let outcome = run(&bot, "/roadmap phase number:99").await;
     assert!(outcome.failed);
     let body = json(&outcome);
     assert_eq!(body["data"]["flags"], 64, "errors are ephemeral");
-    let range = format!("between 1 and {}", bot.app.content.library.max_phase());
+    let range = format!("between 1 and {}", waypoint::roadmap::MAX_PHASES);
     assert!(text(&body).contains(&range), "{body}");
     let members: i64 = sqlx::query_scalar("SELECT count(*) FROM members")
         .fetch_one(&bot.app.db)
@@ -156,37 +157,43 @@ async fn out_of_range_phase_explains_the_range_and_changes_nothing() {
 #[tokio::test]
 async fn unknown_topic_suggests_close_matches() {
     let bot = support::bot().await;
-    let outcome = run(&bot, "/roadmap topic:pytorh").await;
+    let outcome = run(&bot, "/roadmap topic topic:pytorh").await;
     assert!(outcome.failed);
     let shown = text(&json(&outcome));
     assert!(shown.contains("no topic `pytorh`"), "{shown}");
     assert!(shown.contains("Did you mean `pytorch`"), "{shown}");
 
-    let nothing_close = text(&json(&run(&bot, "/roadmap topic:zzzzqqq").await));
+    let nothing_close = text(&json(&run(&bot, "/roadmap topic topic:zzzzqqq").await));
     assert!(nothing_close.contains("Start typing"), "{nothing_close}");
 }
 
 #[tokio::test]
 async fn the_console_accepts_options_written_with_a_space() {
     let bot = support::bot().await;
-    let spaced = run(&bot, "/roadmap phase 2").await;
+    let spaced = run(&bot, "/roadmap phase number 2").await;
     assert!(!spaced.failed);
-    assert_eq!(json(&spaced), json(&run(&bot, "roadmap phase:2").await));
-    let dangling = run(&bot, "/roadmap phase").await;
-    assert!(text(&json(&dangling)).contains("`phase` needs a value"));
+    assert_eq!(
+        json(&spaced),
+        json(&run(&bot, "roadmap phase number:2").await)
+    );
+    let dangling = run(&bot, "/roadmap phase number").await;
+    assert!(text(&json(&dangling)).contains("`number` needs a value"));
 }
 
 #[tokio::test]
 async fn bad_input_gets_a_clear_ephemeral_error() {
     let bot = support::bot().await;
     let cases = [
-        ("/roadmap phase:2 topic:sql", "Pick one"),
-        ("/roadmap phase:two", "whole number"),
-        ("/roadmap colour:blue", "no option `colour`"),
-        ("/roadmap phase:2 phase:3", "given twice"),
+        ("/roadmap phase number:2 topic:sql", "no option `topic`"),
+        ("/roadmap phase number:two", "whole number"),
+        ("/roadmap overview colour:blue", "no option `colour`"),
+        ("/roadmap phase number:2 number:3", "given twice"),
         ("/roadmp", "no command `/roadmp`"),
-        ("/roadmap topic:\"unclosed", "unclosed quote"),
+        ("/roadmap topic topic:\"unclosed", "unclosed quote"),
         ("/roadmap 2", "no sub-command `2`"),
+        ("/roadmap", "needs a sub-command"),
+        ("/roadmap phase", "needs `number`"),
+        ("/roadmap phase:2", "needs a sub-command"),
     ];
     for (line, expected) in cases {
         let outcome = run(&bot, line).await;

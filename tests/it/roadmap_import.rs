@@ -4,8 +4,9 @@
 
 use waypoint::commands::{Action, CommandCall, Dispatcher, FileRef, Outcome, Value as OptValue};
 
-use crate::support::fake_discord::FakeDiscord;
+use crate::support::fake_discord::{payloads, FakeDiscord};
 use crate::support::schedule::run_at;
+use crate::support::transport::RunningEndpoint;
 use crate::support::{bot_on, db, json, repo_path, run_as, text, Who};
 
 const GUILD: u64 = 77_000;
@@ -80,8 +81,12 @@ async fn a_server_runs_on_its_imported_roadmap_and_keeps_each_roadmaps_progress(
     assert!(said.contains("Progress on AI Engineer"), "{said}");
 
     // Browsing, progress and the phase board follow the server's roadmap.
-    assert!(ok(&bot, ANA, "/roadmap").await.contains("Web Basics"));
-    assert!(!ok(&bot, BEA, "/roadmap").await.contains("Web Basics"));
+    assert!(ok(&bot, ANA, "/roadmap overview")
+        .await
+        .contains("Web Basics"));
+    assert!(!ok(&bot, BEA, "/roadmap overview")
+        .await
+        .contains("Web Basics"));
     ok(&bot, BEA, "/progress set topic:docker state:done").await;
     ok(
         &bot,
@@ -133,7 +138,7 @@ async fn a_server_runs_on_its_imported_roadmap_and_keeps_each_roadmaps_progress(
     assert!(chose.contains("now follows **"), "{chose}");
     let shown = ok(&bot, ANA, "/progress show").await;
     assert!(!shown.contains("Web Basics"), "{shown}");
-    let docker = ok(&bot, ANA, "/roadmap topic:docker").await;
+    let docker = ok(&bot, ANA, "/roadmap topic topic:docker").await;
     assert!(!docker.is_empty());
     // Counted up to the moment asked, so an hour after the topics were done.
     let later = "2026-11-27T13:00:00Z".parse().unwrap();
@@ -180,7 +185,9 @@ async fn a_bad_file_gets_each_problem_with_its_line_and_nothing_is_stored() {
         .await
         .unwrap();
     assert_eq!(stored, 0);
-    assert!(!ok(&bot, ANA, "/roadmap").await.contains("Web Basics"));
+    assert!(!ok(&bot, ANA, "/roadmap overview")
+        .await
+        .contains("Web Basics"));
 }
 
 #[tokio::test]
@@ -242,11 +249,15 @@ async fn another_replica_follows_an_import_and_export_gives_the_file_back() {
     let bytes = fixture();
     let outcome = import(&bot, &fake, STAFF, &bytes, bytes.len() as u64).await;
     assert!(!outcome.failed, "{}", json(&outcome));
-    assert!(!ok(&other, ANA, "/roadmap").await.contains("Web Basics"));
+    assert!(!ok(&other, ANA, "/roadmap overview")
+        .await
+        .contains("Web Basics"));
     // What the background task does every few seconds.
     let changed = other.app.content.refresh(&pool).await.unwrap();
     assert_eq!(changed.len(), 1);
-    assert!(ok(&other, ANA, "/roadmap").await.contains("Web Basics"));
+    assert!(ok(&other, ANA, "/roadmap overview")
+        .await
+        .contains("Web Basics"));
 
     // A re-import is a new version of the same roadmap.
     let again = import(&bot, &fake, STAFF, &bytes, bytes.len() as u64).await;
@@ -272,4 +283,45 @@ async fn another_replica_follows_an_import_and_export_gives_the_file_back() {
         file.bytes, bytes,
         "staff get their own file back, comments and all"
     );
+}
+
+/// Over the signed HTTP endpoint, the file comes as Discord sends one: an option of type 11
+/// naming an attachment that `resolved` describes.
+#[tokio::test]
+async fn an_import_over_http_reads_the_attachment_discord_resolved() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, std::time::Duration::from_secs(2)).await;
+    let bytes = fixture();
+    let url = fake.rest.attach("web-basics.toml", &bytes);
+    let attachment = "1300000000000000001";
+    let data = serde_json::json!({
+        "id": "700000000000000003", "name": "settings", "type": 1,
+        "options": [{ "name": "roadmap", "type": 2, "options": [
+            { "name": "import", "type": 1, "options": [
+                { "name": "file", "type": 11, "value": attachment }
+            ] }
+        ] }],
+        "resolved": { "attachments": { attachment: {
+            "id": attachment, "filename": "web-basics.toml", "size": bytes.len(),
+            "url": url, "proxy_url": url, "content_type": "application/toml"
+        } } }
+    });
+    let interaction = payloads::envelope(6301, 2, data, payloads::STAFF_PERMISSIONS);
+    let body = serde_json::to_vec(&interaction).unwrap();
+    let answer: serde_json::Value = endpoint.post_signed(&body, 0).await.json().await.unwrap();
+    assert_eq!(answer["type"], 4, "{answer}");
+    assert_eq!(answer["data"]["flags"], 64, "{answer}");
+    let said = text(&answer);
+    assert!(said.contains("Imported **Web Basics**"), "{said}");
+    let roadmap = endpoint
+        .dispatcher
+        .app
+        .content
+        .roadmap_for(
+            &endpoint.dispatcher.app.db,
+            Some(serenity::all::GuildId::new(payloads::GUILD_ID)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(roadmap.id, "web-basics");
 }

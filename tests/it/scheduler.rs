@@ -77,7 +77,7 @@ async fn each_server_gets_one_prompt_a_week_in_its_own_channel() {
     assert_eq!(post["allowed_mentions"]["parse"], serde_json::json!([]));
     assert_eq!(post["enforce_nonce"], serde_json::json!(true));
     let shown = text(post);
-    assert!(shown.contains("/roadmap topic:"), "{shown}");
+    assert!(shown.contains("/roadmap topic topic:"), "{shown}");
     assert!(shown.contains("Start a thread"), "{shown}");
     assert!(shown.contains("Prompt for 30 Nov – 6 Dec"), "{shown}");
     fake.rest.assert_spec_clean();

@@ -297,3 +297,29 @@ proptest::proptest! {
         }
     }
 }
+
+/// Commands offer phase numbers up to `MAX_PHASES` before they know a server's roadmap, so
+/// a roadmap with more phases is refused, and one with exactly that many is not refused for it.
+#[test]
+fn a_roadmap_has_at_most_max_phases_phases() {
+    let max = usize::from(waypoint::roadmap::MAX_PHASES);
+    let with_phases = |count: usize| {
+        let text = std::fs::read_to_string(fixture()).unwrap();
+        let extra: String = (3..=count)
+            .map(|n| format!("\n[[phases]]\nnumber = {n}\ntitle = \"P{n}\"\ntagline = \"t\"\nsummary = \"s\"\n"))
+            .collect();
+        // Extra phases after the fixture's two: they lack sections and prompts, which is
+        // refused too, so only the phase-count problem is looked for.
+        format!("{text}{extra}").into_bytes()
+    };
+    let too_many = refusal(&with_phases(max + 1));
+    assert!(
+        too_many.contains(&format!(
+            "has {} phases; a roadmap may have at most {max}",
+            max + 1
+        )),
+        "{too_many}"
+    );
+    let enough = refusal(&with_phases(max));
+    assert!(!enough.contains("a roadmap may have at most"), "{enough}");
+}

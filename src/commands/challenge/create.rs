@@ -15,7 +15,7 @@ use crate::changes;
 use crate::db::challenges::NewChallenge;
 use crate::db::prompts::{schedule, server_zone};
 use crate::render::Reply;
-use crate::roadmap::Library;
+use crate::roadmap::MAX_PHASES;
 use chrono::Datelike;
 
 const GOAL: Opt<String> = Opt::new("goal");
@@ -28,7 +28,7 @@ const CHANNEL: Opt<ChannelId> = Opt::new("channel");
 /// The registered bound; the real one depends on the goal (see `rules::check`).
 const TARGET_MAX: u32 = 1000;
 
-pub(super) fn options(library: &Library) -> Vec<OptionSpec> {
+pub(super) fn options() -> Vec<OptionSpec> {
     vec![
         CHALLENGE
             .text(
@@ -51,7 +51,7 @@ pub(super) fn options(library: &Library) -> Vec<OptionSpec> {
         PHASE.integer(
             "Only topics of this phase, or this phase to finish",
             1,
-            u32::from(library.max_phase()),
+            u32::from(MAX_PHASES),
         ),
         ROLE.role("A role every finisher gets"),
         CHANNEL.text_channel("Where announcements go (default: the weekly prompt's channel)"),

@@ -19,7 +19,6 @@ use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as store, Challenge, Find, Names};
 use crate::render::challenge_id::ChallengeId;
 use crate::render::{Choice, Reply};
-use crate::roadmap::Library;
 
 subcommands! {
     enum Sub {
@@ -36,7 +35,7 @@ subcommands! {
 pub const NAME: &str = "challenge";
 const CHALLENGE: Opt<String> = Opt::new("name");
 
-pub fn spec(library: &Library) -> CommandSpec {
+pub fn spec() -> CommandSpec {
     let name = |description| {
         CHALLENGE
             .text(description, NAME_MAX as u16)
@@ -50,7 +49,7 @@ pub fn spec(library: &Library) -> CommandSpec {
     )
     .option(Sub::Create.option(
         "Start a challenge (staff): a goal, a target, first and last day",
-        create::options(library),
+        create::options(),
     ))
     .option(Sub::Join.option(
         "Join a challenge; what you did since its first day counts",

@@ -17,7 +17,7 @@ use super::spec::CommandSpec;
 use super::subcommand::{subcommands, Subcommand};
 use crate::db::servers;
 use crate::render::{Choice, Reply};
-use crate::roadmap::Library;
+use crate::roadmap::MAX_PHASES;
 
 subcommands! {
     enum Sub {
@@ -38,7 +38,7 @@ const PHASE: Opt<i64> = Opt::new("phase");
 const ROLE: Opt<RoleId> = Opt::new("role");
 const COUNT_SKIPPED: Opt<bool> = Opt::new("count-skipped");
 
-pub fn spec(library: &Library) -> CommandSpec {
+pub fn spec() -> CommandSpec {
     CommandSpec::new(
         NAME,
         "Waypoint's settings for this server (staff only)",
@@ -51,7 +51,7 @@ pub fn spec(library: &Library) -> CommandSpec {
         "Give a role to members who complete a phase (leave out the role to stop)",
         vec![
             PHASE
-                .integer("The phase", 1, u32::from(library.max_phase()))
+                .integer("The phase", 1, u32::from(MAX_PHASES))
                 .required(),
             ROLE.role("The role to give; leave out to stop giving one"),
         ],

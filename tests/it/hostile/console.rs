@@ -63,8 +63,7 @@ fn command_line(registry: &Registry, words: &Arc<Vocabulary>) -> BoxedStrategy<S
 #[test]
 fn the_console_parser_takes_any_line() {
     let library = shipped_library();
-    let registry =
-        waypoint::commands::registry(&library).expect("the command definitions are valid");
+    let registry = waypoint::commands::registry().expect("the command definitions are valid");
     let words = Vocabulary::new(&library, &registry);
     let lines = prop_oneof![
         2 => text(),

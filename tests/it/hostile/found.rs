@@ -116,7 +116,7 @@ async fn note(
 /// serenity_does` in CI). These bodies hold each thing a tree checks and a skip does not.
 #[test]
 fn the_endpoint_accepts_and_refuses_what_serenity_does() {
-    let base = payloads::command(1, "roadmap", &[("phase", 4, serde_json::json!(2))]);
+    let base = payloads::roadmap_phase(1, 2);
     let base = serde_json::to_string(&base).expect("JSON serializes");
     let with = |extra: &str| format!("{{\"extra\":{extra},{}", &base[1..]).into_bytes();
     let mut bodies = vec![

@@ -151,6 +151,16 @@ const HINTS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
+        &["query"],
+        &[
+            "pytorh tensor",
+            "gradient",
+            "the how",
+            "docker kubernetes cloud",
+            "python",
+        ],
+    ),
+    (
         &["name", "challenge"],
         &[
             "Sprint",

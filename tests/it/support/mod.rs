@@ -93,14 +93,26 @@ pub fn bot_at(
     discord: Option<&fake_discord::FakeDiscord>,
     clock: std::sync::Arc<schedule::TestClock>,
 ) -> Dispatcher {
+    bot_fetching_from(pool, discord, discord.map(|f| f.rest.base.as_str()), clock)
+}
+
+/// The same, fetching attachments from `cdn` (the fake Discord's) even when role changes
+/// and posts do not go to it.
+pub fn bot_fetching_from(
+    pool: sqlx::PgPool,
+    discord: Option<&fake_discord::FakeDiscord>,
+    cdn: Option<&str>,
+    clock: std::sync::Arc<schedule::TestClock>,
+) -> Dispatcher {
     logs();
     let mut app = App::new(shipped_library(), pool, None)
         .expect("build the app")
         .with_clock(clock);
     if let Some(fake) = discord {
-        app = app
-            .with_discord(std::sync::Arc::new(transport::http(fake)))
-            .with_cdn(&fake.rest.base);
+        app = app.with_discord(std::sync::Arc::new(transport::http(fake)));
+    }
+    if let Some(cdn) = cdn {
+        app = app.with_cdn(cdn);
     }
     waypoint::commands::dispatcher(app).expect("the command definitions are valid")
 }

@@ -80,7 +80,13 @@ impl RunningEndpoint {
     pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
         let key = TestKey::new();
         let clock = TestClock::at(super::TEST_NOW);
-        let dispatcher = Arc::new(super::bot_at(db::fresh_pool().await, None, clock.clone()));
+        let pool = db::fresh_pool().await;
+        let dispatcher = Arc::new(super::bot_fetching_from(
+            pool,
+            None,
+            Some(&fake.rest.base),
+            clock.clone(),
+        ));
         let state = endpoint::EndpointState {
             dispatcher: dispatcher.clone(),
             verifier: Arc::new(endpoint::verifier(&key.public_hex()).unwrap()),

@@ -36,7 +36,7 @@ fn member(permissions: &str) -> Value {
     })
 }
 
-fn envelope(id: u64, kind: u8, data: Value, permissions: &str) -> Value {
+pub fn envelope(id: u64, kind: u8, data: Value, permissions: &str) -> Value {
     json!({
         "id": id.to_string(),
         "application_id": APPLICATION_ID.to_string(),
@@ -123,6 +123,18 @@ pub fn subcommand_with(
     envelope(id, 2, data, permissions)
 }
 
+/// `/roadmap phase number:N`, the browsing command many tests send.
+pub fn roadmap_phase(id: u64, number: u8) -> Value {
+    subcommand_with(
+        id,
+        "roadmap",
+        "phase",
+        &[("number", 4, json!(number))],
+        json!({}),
+        MEMBER_PERMISSIONS,
+    )
+}
+
 /// A submitted form (modal): each field as (custom id, value), one per row as Discord sends them.
 pub fn modal_submit(id: u64, custom_id: &str, fields: &[(&str, &str)]) -> Value {
     let rows: Vec<Value> = fields
@@ -135,10 +147,13 @@ pub fn modal_submit(id: u64, custom_id: &str, fields: &[(&str, &str)]) -> Value 
     envelope(id, 5, data, MEMBER_PERMISSIONS)
 }
 
-pub fn autocomplete(id: u64, name: &str, option: &str, partial: &str) -> Value {
+/// The member typing into `option` of `/name sub`.
+pub fn autocomplete_in(id: u64, name: &str, sub: &str, option: &str, partial: &str) -> Value {
     let data = json!({
-        "id": "700000000000000001", "name": name, "type": 1,
-        "options": [{ "name": option, "type": 3, "value": partial, "focused": true }]
+        "id": "700000000000000002", "name": name, "type": 1,
+        "options": [{ "name": sub, "type": 1, "options": [
+            { "name": option, "type": 3, "value": partial, "focused": true }
+        ] }]
     });
     envelope(id, 4, data, MEMBER_PERMISSIONS)
 }
