@@ -325,3 +325,47 @@ async fn an_import_over_http_reads_the_attachment_discord_resolved() {
         .unwrap();
     assert_eq!(roadmap.id, "web-basics");
 }
+
+/// A new version that renames a topic keeps members' progress through `aliases`; one that
+/// drops a topic keeps its row stored, counting nowhere until a version brings it back.
+#[tokio::test]
+async fn a_new_version_keeps_progress_through_renames_and_removals() {
+    let (fake, bot, pool) = started().await;
+    let first = fixture();
+    let outcome = import(&bot, &fake, STAFF, &first, first.len() as u64).await;
+    assert!(!outcome.failed, "{}", json(&outcome));
+    ok(&bot, ANA, "/progress set topic:css state:done").await;
+    ok(&bot, ANA, "/progress set topic:html state:done").await;
+
+    let text_of = String::from_utf8(first.clone()).unwrap();
+    let renamed = text_of
+        .replacen("id = \"css\"", "id = \"styles\"\naliases = [\"css\"]", 1)
+        .replace("topics = [\"css\"]", "topics = [\"styles\"]");
+    let outcome = import(&bot, &fake, STAFF, renamed.as_bytes(), renamed.len() as u64).await;
+    assert!(!outcome.failed, "{}", json(&outcome));
+    let styles = ok(&bot, ANA, "/roadmap topic topic:styles").await;
+    assert!(styles.contains("CSS"), "{styles}");
+    let shown = ok(&bot, ANA, "/progress show").await;
+    assert!(shown.contains("2/4") || shown.contains("2 of 4"), "{shown}");
+
+    // Version 3 drops `html`: its row stays, and counts nowhere.
+    let start = renamed
+        .find("[[phases.sections.topics]]\nid = \"html\"")
+        .unwrap();
+    let end = renamed
+        .find("[[phases.sections.topics]]\nid = \"styles\"")
+        .unwrap();
+    let dropped = format!("{}{}", &renamed[..start], &renamed[end..])
+        .replace("topics = [\"html\"]", "topics = [\"styles\"]");
+    let outcome = import(&bot, &fake, STAFF, dropped.as_bytes(), dropped.len() as u64).await;
+    assert!(!outcome.failed, "{}", json(&outcome));
+    let shown = ok(&bot, ANA, "/progress show").await;
+    assert!(shown.contains("1/3") || shown.contains("1 of 3"), "{shown}");
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM topic_progress WHERE roadmap_id = 'web-basics' AND topic_id = 'html'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rows, 1, "the dropped topic's row is kept");
+}
