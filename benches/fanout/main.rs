@@ -95,12 +95,7 @@ const CRASH_LEASE_SECONDS: u32 = 5;
 fn main() -> ExitCode {
     // Now, while the work tree is what cargo just built.
     machine::measured_revision();
-    let mut args: Vec<String> = std::env::args().collect();
-    // Cargo adds `--bench` when benchmarking; without it (`cargo test --benches`) a small run
-    // checks the harness still works.
-    let benchmarking = args.iter().any(|a| a == "--bench");
-    args.retain(|a| a != "--bench");
-    let mut options = Options::parse_from(&args);
+    let (mut options, benchmarking, command) = sections::bench_args::<Options>("fanout");
     // The crash test counts rather than times, so it runs in full either way.
     if !benchmarking && !options.crash {
         options.servers = Some(options.servers.unwrap_or(50).min(50));
@@ -114,7 +109,6 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let command = sections::command_line("fanout", &args[1..]);
     match runtime.block_on(bench(options, command)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -188,12 +182,8 @@ async fn measure(database: &Database, options: &Options, command: String) -> any
     };
     println!("\n{}", result.table());
     if let Some(path) = &options.write {
-        sections::write_section(
-            path,
-            "fanout",
-            &result.markdown(&machine::Machine::describe()),
-        )?;
-        eprintln!("wrote the fan-out section of {}", path.display());
+        let markdown = result.markdown(&machine::Machine::describe());
+        sections::write_own(path, "fanout", "fan-out", &markdown)?;
     }
     Ok(())
 }

@@ -51,10 +51,7 @@ const WARM_UP: usize = 20;
 fn main() -> ExitCode {
     // Now, while the work tree is what cargo just built.
     machine::measured_revision();
-    let mut args: Vec<String> = std::env::args().collect();
-    let benchmarking = args.iter().any(|a| a == "--bench");
-    args.retain(|a| a != "--bench");
-    let mut options = Options::parse_from(&args);
+    let (mut options, benchmarking, command) = sections::bench_args::<Options>("leaderboard");
     if !benchmarking {
         // `cargo test --benches`: a small run that checks the harness still works.
         options.members = options.members.min(2_000);
@@ -63,7 +60,6 @@ fn main() -> ExitCode {
         options.runs = 1;
         options.write = None;
     }
-    let command = sections::command_line("leaderboard", &args[1..]);
     let result = tokio::runtime::Runtime::new()
         .map_err(anyhow::Error::from)
         .and_then(|rt| rt.block_on(bench(&options, command)));
@@ -133,12 +129,8 @@ async fn bench(options: &Options, command: String) -> anyhow::Result<()> {
     };
     println!("\n{}", results.table());
     if let Some(path) = &options.write {
-        sections::write_section(
-            path,
-            "leaderboard",
-            &results.markdown(&machine::Machine::describe()),
-        )?;
-        eprintln!("wrote the leaderboard section of {}", path.display());
+        let markdown = results.markdown(&machine::Machine::describe());
+        sections::write_own(path, "leaderboard", "leaderboard", &markdown)?;
     }
     pool.close().await;
     cluster.stop().await?;

@@ -47,17 +47,14 @@ const RESULTS: usize = 8;
 
 fn main() -> ExitCode {
     machine::measured_revision();
-    let mut args: Vec<String> = std::env::args().collect();
-    let benchmarking = args.iter().any(|a| a == "--bench");
-    args.retain(|a| a != "--bench");
-    let mut options = Options::parse_from(&args);
+    let (mut options, benchmarking, command) = sections::bench_args::<Options>("search");
     if !benchmarking {
         // `cargo test --benches`: a small run that checks the harness still works.
         options.queries = options.queries.min(20);
         options.runs = 1;
         options.write = None;
     }
-    match bench(&options, sections::command_line("search", &args[1..])) {
+    match bench(&options, command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -132,12 +129,8 @@ fn bench(options: &Options, command: String) -> anyhow::Result<()> {
     };
     println!("\n{}", results.table());
     if let Some(path) = &options.write {
-        sections::write_section(
-            path,
-            "search",
-            &results.markdown(&machine::Machine::describe()),
-        )?;
-        eprintln!("wrote the search section of {}", path.display());
+        let markdown = results.markdown(&machine::Machine::describe());
+        sections::write_own(path, "search", "search", &markdown)?;
     }
     Ok(())
 }

@@ -32,6 +32,24 @@ pub fn write_section(path: &Path, name: &str, body: &str) -> anyhow::Result<()> 
     std::fs::write(path, updated).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// A bench's options, whether it is benchmarking, and its command line as a person would
+/// retype it. Cargo adds `--bench` when benchmarking; without it (`cargo test --benches`) a
+/// bench makes a small run that checks its harness still works.
+pub fn bench_args<O: clap::Parser>(bench: &str) -> (O, bool, String) {
+    let mut args: Vec<String> = std::env::args().collect();
+    let benchmarking = args.iter().any(|a| a == "--bench");
+    args.retain(|a| a != "--bench");
+    let options = O::parse_from(&args);
+    (options, benchmarking, command_line(bench, &args[1..]))
+}
+
+/// Writes a bench's own section `name` (`what` in the message) into the file at `path`.
+pub fn write_own(path: &Path, name: &str, what: &str, markdown: &str) -> anyhow::Result<()> {
+    write_section(path, name, markdown)?;
+    eprintln!("wrote the {what} section of {}", path.display());
+    Ok(())
+}
+
 /// `ours` followed by every fenced section the file at `path` holds now.
 pub fn keep_sections(path: &Path, ours: String) -> String {
     let old = std::fs::read_to_string(path).unwrap_or_default();
