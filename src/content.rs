@@ -162,6 +162,15 @@ impl Content {
             .unwrap_or_default()
     }
 
+    /// What `guild` follows (`None`: the default), without copying what it imported: every
+    /// request asks this.
+    pub fn followed_by(&self, guild: GuildId) -> Option<Followed> {
+        self.servers
+            .read()
+            .ok()
+            .and_then(|servers| servers.get(&guild)?.followed.clone())
+    }
+
     /// The roadmap `guild` follows (the default outside a server). Held in memory, except an
     /// imported roadmap this process has not read yet, which is read with a bounded wait.
     pub async fn roadmap_for(
@@ -172,9 +181,9 @@ impl Content {
         let Some(guild) = guild else {
             return Ok(self.default_roadmap().clone());
         };
-        match self.server(guild).followed {
+        match self.followed_by(guild) {
             None => Ok(self.default_roadmap().clone()),
-            Some(followed) => self.followed(db, guild, &followed).await,
+            Some(followed) => self.roadmap_of(db, guild, &followed).await,
         }
     }
 
@@ -186,28 +195,30 @@ impl Content {
         guild: GuildId,
         id: &str,
     ) -> Result<Option<Arc<Roadmap>>, Unavailable> {
-        if let Some(shipped) = self.shipped_roadmap(id) {
-            return Ok(Some(shipped.clone()));
-        }
-        let version = self
-            .server(guild)
-            .imported
-            .into_iter()
-            .find(|i| i.id == id)
-            .map(|i| i.version);
-        match version {
+        match self.followable(guild, id) {
             None => Ok(None),
-            Some(version) => {
-                let followed = Followed {
-                    id: id.to_string(),
-                    version: Some(version),
-                };
-                self.followed(db, guild, &followed).await.map(Some)
-            }
+            Some(followed) => self.roadmap_of(db, guild, &followed).await.map(Some),
         }
     }
 
-    async fn followed(
+    /// What following `id` means in `guild`: the shipped roadmap, or the newest version
+    /// imported there; `None` when it is neither.
+    pub fn followable(&self, guild: GuildId, id: &str) -> Option<Followed> {
+        if self.shipped_roadmap(id).is_some() {
+            return Some(Followed {
+                id: id.to_string(),
+                version: None,
+            });
+        }
+        let imported = self.server(guild).imported;
+        imported.into_iter().find(|i| i.id == id).map(|i| Followed {
+            id: i.id,
+            version: Some(i.version),
+        })
+    }
+
+    /// The roadmap `followed` names (held, or read with a bounded wait).
+    pub async fn roadmap_of(
         &self,
         db: &PgPool,
         guild: GuildId,

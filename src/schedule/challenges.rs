@@ -76,11 +76,7 @@ async fn progress(
     challenge: &Challenge,
     until: chrono::DateTime<chrono::Utc>,
 ) -> sqlx::Result<Vec<Progress>> {
-    let topics = jobs
-        .content
-        .challenge_topics(jobs.db, challenge)
-        .await
-        .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let topics = jobs.challenge_topics(challenge).await?;
     store::progress(jobs.db, challenge, topics.as_deref(), until, None).await
 }
 

@@ -57,12 +57,23 @@ pub struct Jobs<'a> {
 }
 
 impl<'a> Jobs<'a> {
-    /// The roadmap `guild` follows; a job that cannot have it in time fails, to run again.
+    /// The roadmap `guild` follows.
     pub async fn roadmap(&self, guild: GuildId) -> sqlx::Result<Arc<Roadmap>> {
         self.content
             .roadmap_for(self.db, Some(guild))
             .await
-            .map_err(|e| sqlx::Error::Protocol(e.to_string()))
+            .map_err(unavailable)
+    }
+
+    /// The topics `challenge` counts (see `Content::challenge_topics`).
+    pub async fn challenge_topics(
+        &self,
+        challenge: &crate::db::challenges::Challenge,
+    ) -> sqlx::Result<Option<Vec<String>>> {
+        self.content
+            .challenge_topics(self.db, challenge)
+            .await
+            .map_err(unavailable)
     }
 
     pub fn of(app: &'a App) -> Self {
@@ -75,6 +86,12 @@ impl<'a> Jobs<'a> {
             instance: &app.instance,
         }
     }
+}
+
+/// A job that cannot have its server's roadmap in time fails like one whose database did
+/// not answer: it runs again.
+fn unavailable(e: crate::content::Unavailable) -> sqlx::Error {
+    sqlx::Error::Protocol(e.to_string())
 }
 
 /// What one pass did, for logs and tests.

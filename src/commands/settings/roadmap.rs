@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use serenity::all::GuildId;
+
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::{Ctx, Typing};
 use super::super::invocation::CommandCall;
@@ -59,19 +61,19 @@ pub async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     }
 }
 
-/// The roadmaps a server may follow, from memory: shipped ones, then those imported here.
-pub fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> Vec<Choice> {
-    let typed = typing.partial.trim().to_lowercase();
-    let Some(guild) = ctx.invocation.guild_id else {
-        return Vec::new();
-    };
-    let current = &ctx.roadmap().id;
-    let shipped = ctx.app.content.shipped().iter().map(|r| {
-        (
-            r.id.clone(),
-            r.title.clone(),
-            "ships with Waypoint".to_string(),
-        )
+/// A roadmap the server may follow: its id, its title, and where it comes from.
+struct Offered {
+    id: String,
+    title: String,
+    from: String,
+}
+
+/// The roadmaps `guild` may follow, from memory: shipped ones, then those imported there.
+fn offered(ctx: &Ctx<'_>, guild: GuildId) -> Vec<Offered> {
+    let shipped = ctx.app.content.shipped().iter().map(|r| Offered {
+        id: r.id.clone(),
+        title: r.title.clone(),
+        from: "ships with Waypoint".to_string(),
     });
     let imported = ctx
         .app
@@ -79,22 +81,38 @@ pub fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> Vec<Choice> {
         .server(guild)
         .imported
         .into_iter()
-        .map(|i| (i.id, i.title, format!("imported, version {}", i.version)));
-    shipped
-        .chain(imported)
-        .filter(|(id, title, _)| {
-            typed.is_empty() || id.contains(&typed) || title.to_lowercase().contains(&typed)
+        .map(|i| Offered {
+            id: i.id,
+            title: i.title,
+            from: format!("imported, version {}", i.version),
+        });
+    shipped.chain(imported).collect()
+}
+
+pub fn complete(ctx: &Ctx<'_>, typing: Typing<'_>) -> Vec<Choice> {
+    let typed = typing.partial.trim().to_lowercase();
+    let Some(guild) = ctx.invocation.guild_id else {
+        return Vec::new();
+    };
+    let current = &ctx.roadmap().id;
+    offered(ctx, guild)
+        .into_iter()
+        .filter(|o| {
+            typed.is_empty() || o.id.contains(&typed) || o.title.to_lowercase().contains(&typed)
         })
         .take(limits::AUTOCOMPLETE_CHOICES)
-        .map(|(id, title, what)| {
-            let now = if &id == current {
+        .map(|o| {
+            let now = if &o.id == current {
                 " · followed now"
             } else {
                 ""
             };
             Choice {
-                name: limits::truncate(&format!("{title} ({what}){now}"), limits::CHOICE_TEXT),
-                value: id,
+                name: limits::truncate(
+                    &format!("{} ({}){now}", o.title, o.from),
+                    limits::CHOICE_TEXT,
+                ),
+                value: o.id,
             }
         })
         .collect()
@@ -110,27 +128,11 @@ async fn choose(ctx: &Ctx<'_>, id: &str) -> CommandResult<Reply> {
             old.title
         )));
     }
-    let followed = if ctx.app.content.shipped_roadmap(id).is_some() {
-        Followed {
-            id: id.to_string(),
-            version: None,
-        }
-    } else {
-        let imported = ctx.app.content.server(guild).imported;
-        match imported.into_iter().find(|i| i.id == id) {
-            Some(found) => Followed {
-                id: found.id,
-                version: Some(found.version),
-            },
-            None => return Err(unknown_roadmap(ctx, id)),
-        }
-    };
-    let new = ctx
-        .app
-        .content
-        .roadmap_by_id(&ctx.app.db, guild, id)
-        .await?
-        .ok_or_else(|| unknown_roadmap(ctx, id))?;
+    let content = &ctx.app.content;
+    let followed = content
+        .followable(guild, id)
+        .ok_or_else(|| unknown_roadmap(ctx, guild, id))?;
+    let new = content.roadmap_of(&ctx.app.db, guild, &followed).await?;
     crate::changes::follow_roadmap(ctx.app, guild, Some(&followed), ctx.invocation.now).await?;
     Ok(Reply::text(format!(
         "This server now follows **{}** ({}).\n\n{}",
@@ -140,24 +142,11 @@ async fn choose(ctx: &Ctx<'_>, id: &str) -> CommandResult<Reply> {
     )))
 }
 
-fn unknown_roadmap(ctx: &Ctx<'_>, id: &str) -> CommandError {
-    let mut known: Vec<String> = ctx
-        .app
-        .content
-        .shipped()
-        .iter()
-        .map(|r| format!("`{}`", r.id))
+fn unknown_roadmap(ctx: &Ctx<'_>, guild: GuildId, id: &str) -> CommandError {
+    let known: Vec<String> = offered(ctx, guild)
+        .into_iter()
+        .map(|o| format!("`{}`", o.id))
         .collect();
-    if let Some(guild) = ctx.invocation.guild_id {
-        known.extend(
-            ctx.app
-                .content
-                .server(guild)
-                .imported
-                .into_iter()
-                .map(|i| format!("`{}`", i.id)),
-        );
-    }
     CommandError::user(format!(
         "There is no roadmap `{}` here. Pick one of {} from the list as you type, or bring \
          your own with `/settings roadmap import`.",
@@ -326,7 +315,7 @@ async fn stored_source(ctx: &Ctx<'_>) -> CommandResult<Option<String>> {
     let Some(Followed {
         id,
         version: Some(version),
-    }) = ctx.app.content.server(guild).followed
+    }) = ctx.app.content.followed_by(guild)
     else {
         return Ok(None);
     };
