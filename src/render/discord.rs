@@ -124,7 +124,15 @@ fn attachments(reply: &Reply) -> Vec<CreateAttachment> {
     reply
         .files
         .iter()
-        .map(|f| CreateAttachment::bytes(f.bytes.clone(), f.name.clone()))
+        .map(|f| {
+            let file = CreateAttachment::bytes(f.bytes.clone(), f.name.clone());
+            match &f.description {
+                Some(alt) => {
+                    file.description(limits::truncate(alt, limits::ATTACHMENT_DESCRIPTION))
+                }
+                None => file,
+            }
+        })
         .collect()
 }
 
@@ -165,6 +173,9 @@ fn embed(embed: &Embed) -> CreateEmbed {
     }
     if let Some(color) = embed.color {
         out = out.colour(color);
+    }
+    if let Some(file) = &embed.image {
+        out = out.attachment(file);
     }
     out.fields(
         embed

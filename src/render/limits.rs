@@ -31,6 +31,8 @@ pub const INPUT_LABEL: usize = 45;
 pub const INPUT_PLACEHOLDER: usize = 100;
 pub const INPUT_VALUE: usize = 4000;
 pub const CHOICE_TEXT: usize = 100;
+/// An attachment's description (its alt text).
+pub const ATTACHMENT_DESCRIPTION: usize = 1024;
 
 const ELLIPSIS: char = '…';
 

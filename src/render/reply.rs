@@ -85,6 +85,8 @@ impl TextField {
 pub struct File {
     pub name: String,
     pub bytes: Vec<u8>,
+    /// What an image shows, in words, for screen readers (Discord's alt text).
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,6 +96,8 @@ pub struct Embed {
     pub fields: Vec<Field>,
     pub footer: Option<String>,
     pub color: Option<u32>,
+    /// The name of a file sent with the message that the embed shows as its image.
+    pub image: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +192,22 @@ impl Reply {
         self.files.push(File {
             name: name.into(),
             bytes,
+            description: None,
+        });
+        self
+    }
+
+    /// An image file sent with the message, with the words screen readers say for it.
+    pub fn with_image(
+        mut self,
+        name: impl Into<String>,
+        bytes: Vec<u8>,
+        description: impl Into<String>,
+    ) -> Self {
+        self.files.push(File {
+            name: name.into(),
+            bytes,
+            description: Some(description.into()),
         });
         self
     }
@@ -225,6 +245,12 @@ impl Embed {
 
     pub fn footer(mut self, text: impl Into<String>) -> Self {
         self.footer = Some(text.into());
+        self
+    }
+
+    /// Shows the file named `file_name`, sent with the same message, as the embed's image.
+    pub fn image(mut self, file_name: impl Into<String>) -> Self {
+        self.image = Some(file_name.into());
         self
     }
 }

@@ -58,6 +58,9 @@ pub fn reply_text(reply: &Reply) -> String {
             file.name,
             file.bytes.len()
         );
+        if let Some(alt) = &file.description {
+            let _ = writeln!(out, "{alt}");
+        }
         if let Ok(text) = std::str::from_utf8(&file.bytes) {
             let _ = writeln!(out, "{text}");
         }
