@@ -1,5 +1,6 @@
 //! Turning domain values into replies, and replies into what Discord or a terminal shows.
 
+pub mod card;
 pub mod celebration;
 pub mod challenge;
 pub mod challenge_id;
