@@ -70,6 +70,10 @@ pub struct App {
     pub members: MemberAnswers,
     /// Files members attach to commands, from Discord's CDN.
     pub attachments: crate::attachments::Attachments,
+    /// Image cards, drawn off the async runtime and kept while their inputs stay the same.
+    pub cards: crate::cards::Cards,
+    /// Names of members a card shows, asked of Discord and held for a few minutes.
+    pub names: crate::profiles::Names,
     /// Discord's REST API; `None` on the console, where nothing is changed on Discord.
     pub discord: Option<Arc<Http>>,
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
@@ -103,6 +107,8 @@ impl App {
             challenge_names: ChallengeNames::default(),
             members: MemberAnswers::default(),
             attachments: crate::attachments::Attachments::default(),
+            cards: crate::cards::Cards::default(),
+            names: crate::profiles::Names::default(),
             discord: None,
             poster: None,
             schedule: ScheduleOptions::default(),

@@ -17,8 +17,8 @@ pub enum FetchError {
     NotFromDiscord,
     #[error("the file is larger than {0} bytes")]
     TooBig(usize),
-    #[error("fetching the file took longer than {FETCH_TIME:?}")]
-    Slow,
+    #[error("fetching the file took longer than {0:?}")]
+    Slow(Duration),
     #[error("fetching the file failed: {0}")]
     Failed(String),
 }
@@ -52,12 +52,27 @@ impl Attachments {
     /// The file at `url`, if it is on the CDN and at most `limit` bytes. The body is read in
     /// pieces and dropped as soon as it passes `limit`, whatever the server said its size was.
     pub async fn fetch(&self, url: &str, limit: usize) -> Result<Vec<u8>, FetchError> {
+        self.fetch_within(url, limit, FETCH_TIME).await
+    }
+
+    /// The same, given up after `time` (an avatar is not worth waiting [`FETCH_TIME`] for).
+    pub async fn fetch_within(
+        &self,
+        url: &str,
+        limit: usize,
+        time: Duration,
+    ) -> Result<Vec<u8>, FetchError> {
         if !url.starts_with(&self.cdn) {
             return Err(FetchError::NotFromDiscord);
         }
-        tokio::time::timeout(FETCH_TIME, self.read(url, limit))
+        tokio::time::timeout(time, self.read(url, limit))
             .await
-            .unwrap_or(Err(FetchError::Slow))
+            .unwrap_or(Err(FetchError::Slow(time)))
+    }
+
+    /// The address of `path` (such as `avatars/{user}/{hash}.png`) on the CDN.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.cdn, path.trim_start_matches('/'))
     }
 
     async fn read(&self, url: &str, limit: usize) -> Result<Vec<u8>, FetchError> {

@@ -8,6 +8,7 @@
 pub mod achievements;
 pub mod app;
 pub mod attachments;
+pub mod cards;
 pub mod celebrations;
 pub mod challenges;
 pub mod changes;
@@ -25,6 +26,7 @@ pub mod member_cache;
 pub mod modes;
 pub mod points;
 pub mod posting;
+pub mod profiles;
 pub mod progress;
 pub mod prompts;
 pub mod render;

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use chrono_tz::Tz;
 use serenity::all::{GuildId, UserId};
 
+use super::card::{self, CARD};
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Submit};
 use super::invocation::CommandCall;
@@ -14,6 +15,7 @@ use crate::changes;
 use crate::checkins::entry::Draft;
 use crate::checkins::streak::{streak, week_number, Streak};
 use crate::db::checkins::{self as store, CheckinSettings, MemberCheckins, Saved, Submission};
+use crate::render::card::checkins as checkins_card;
 use crate::render::checkin as view;
 use crate::render::checkin_form::{form, FORM_ID, RETRY_ID};
 use crate::render::Reply;
@@ -43,6 +45,7 @@ pub fn history_spec() -> CommandSpec {
     )
     .private()
     .option(MEMBER.member("Whose check-ins (default: yours)"))
+    .option(CARD.boolean("As an image: the last 26 weeks as squares"))
 }
 
 /// The server's check-in settings, the member's zone and weeks, read now (one statement).
@@ -151,6 +154,33 @@ async fn history(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
     let member = call.get(MEMBER).unwrap_or(me);
+    let (streak, current) = weeks_of(ctx, guild, member).await?;
+    if call.get(CARD).unwrap_or(false) {
+        let (name, _) = card::name_of(ctx, member);
+        let title = "Check-ins, the last 26 weeks";
+        return card::reply(
+            ctx,
+            title,
+            checkins_card::card(name, &streak, current),
+            None,
+        )
+        .await;
+    }
+    Ok(view::history(member, &streak, current))
+}
+
+/// A member's streak now, as `/checkins` counts it (another member's is refused when they
+/// keep their progress private).
+pub(super) async fn streak_of(
+    ctx: &Ctx<'_>,
+    guild: GuildId,
+    member: UserId,
+) -> CommandResult<Streak> {
+    Ok(weeks_of(ctx, guild, member).await?.0)
+}
+
+/// The streak and the current week's number in the member's zone.
+async fn weeks_of(ctx: &Ctx<'_>, guild: GuildId, member: UserId) -> CommandResult<(Streak, i64)> {
     let app = ctx.app.clone();
     let read = move || async move { app.checkins.member(guild, member).await };
     let held = ctx
@@ -159,7 +189,7 @@ async fn history(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         .checkins
         .get(guild, member, ctx.invocation.now, read)
         .await?;
-    if member != me && held.hidden {
+    if member != ctx.invocation.user_id && held.hidden {
         return Err(CommandError::user(format!(
             "<@{member}> keeps their progress private, so their check-ins are not shown."
         )));
@@ -171,5 +201,5 @@ async fn history(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let weeks = held.weeks.iter().map(String::as_str);
     let streak = member_streak(ctx, weeks, held.zone, freeze_every);
     let current = week_number(&week_key(ctx.invocation.now, held.zone)).unwrap_or_default();
-    Ok(view::history(member, &streak, current))
+    Ok((streak, current))
 }

@@ -6,6 +6,7 @@ use serenity::all::{ChannelId, GuildId, Permissions, UserId};
 use super::error::{CommandError, CommandResult};
 use super::options::{FromValue, Opt};
 pub use super::value::Value;
+use crate::profiles::Profile;
 
 #[derive(Debug, Clone)]
 pub struct Invocation {
@@ -17,6 +18,9 @@ pub struct Invocation {
     /// When the interaction happened; injected so tests control time.
     pub now: DateTime<Utc>,
     pub action: Action,
+    /// How the caller, and members named in the options, show in the server, as the
+    /// interaction carried them (the cards draw them; nothing of it is stored).
+    pub profiles: Vec<(UserId, Profile)>,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +89,14 @@ impl CommandCall {
 }
 
 impl Invocation {
+    /// How `user` shows in the server, if the interaction said.
+    pub fn profile(&self, user: UserId) -> Option<&Profile> {
+        self.profiles
+            .iter()
+            .find(|(id, _)| *id == user)
+            .map(|(_, p)| p)
+    }
+
     /// The command name this invocation belongs to, for logging.
     pub fn command_name(&self) -> String {
         match &self.action {

@@ -6,7 +6,8 @@ use chrono::{DateTime, Datelike, Utc};
 use serenity::all::GuildId;
 use sqlx::PgPool;
 
-use super::challenge::{complete_names, find as find_challenge, standing_now};
+use super::card::{self, CARD};
+use super::challenge::{challenge_card, complete_names, find as find_challenge, standing_now};
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
@@ -16,6 +17,7 @@ use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as challenges, Find, Names};
 use crate::db::leaderboard::{self as store, Standing};
 use crate::db::prompts::server_zone;
+use crate::render::card::leaderboard::{self as leaderboard_card, Entry};
 use crate::render::challenge::progress_amount;
 use crate::render::challenge::{your_line, TIE_RULE};
 use crate::render::leaderboard::{self as view, Board, Page, PageId, SharedPage, PAGE_SIZE};
@@ -51,6 +53,7 @@ pub fn spec() -> CommandSpec {
             )
             .autocomplete(),
     )
+    .option(CARD.boolean("As an image: the top ten"))
     .autocomplete(complete)
     .component(turn_page)
 }
@@ -70,6 +73,9 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
             ));
         }
         let challenge = find_challenge(ctx, &name).await?;
+        if call.get(CARD).unwrap_or(false) {
+            return challenge_card(ctx, &challenge).await;
+        }
         return show(ctx, Board::Challenge(challenge.id), 0).await;
     }
     if dated && call.get(PHASE).is_some() {
@@ -95,7 +101,29 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         (None, Some("month")) => Board::Month,
         (None, _) => Board::All,
     };
+    if call.get(CARD).unwrap_or(false) {
+        return board_card(ctx, board).await;
+    }
     show(ctx, board, 0).await
+}
+
+/// The board's first page as an image: the same shared standing the message shows.
+async fn board_card(ctx: &Ctx<'_>, board: Board) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let shared = shared_page(ctx, guild, board, 0).await?;
+    let users: Vec<_> = shared.standings.iter().map(|s| s.user).collect();
+    let names = card::names(ctx, guild, &users).await;
+    let entries: Vec<Entry> = shared
+        .standings
+        .iter()
+        .map(|s| Entry {
+            rank: s.rank,
+            name: names.get(&s.user).cloned().unwrap_or_default(),
+            points: s.points,
+        })
+        .collect();
+    let image = leaderboard_card::card(&shared.title, &entries);
+    card::reply(ctx, shared.title.clone(), image, None).await
 }
 
 async fn turn_page(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
@@ -110,12 +138,7 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
         return show_challenge(ctx, id, page).await;
     }
     let guild = ctx.guild()?;
-    let now = ctx.invocation.now;
-    let count = || -> Count<SharedPage> {
-        let (db, title) = (ctx.app.db.clone(), phase_board(ctx, board));
-        Box::pin(async move { read_page(&db, guild, board, page, now, title).await })
-    };
-    let shared = ctx.app.boards.get(guild, (board, page), now, count).await?;
+    let shared = shared_page(ctx, guild, board, page).await?;
     let you = if ctx.private() {
         // Counted now, with the caller's awards not folded yet: their own change shows.
         let caller = ctx.invocation.user_id;
@@ -134,6 +157,21 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
         amount: &|points| words::count(points, "point", "points"),
         footer: "equal points share a rank · hidden members are left out",
     }))
+}
+
+/// A page of a points board, shared for a few seconds between requests (`App::boards`).
+async fn shared_page(
+    ctx: &Ctx<'_>,
+    guild: GuildId,
+    board: Board,
+    page: u32,
+) -> CommandResult<std::sync::Arc<SharedPage>> {
+    let now = ctx.invocation.now;
+    let count = || -> Count<SharedPage> {
+        let (db, title) = (ctx.app.db.clone(), phase_board(ctx, board));
+        Box::pin(async move { read_page(&db, guild, board, page, now, title).await })
+    };
+    Ok(ctx.app.boards.get(guild, (board, page), now, count).await?)
 }
 
 /// A phase board's scope and title: the phase of the roadmap the server follows (content, so

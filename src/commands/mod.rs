@@ -1,6 +1,7 @@
 //! The command core: definitions, the registry, and the dispatcher every transport calls.
 
 mod access;
+mod card;
 mod challenge;
 mod checkin;
 mod dispatch;

@@ -2,10 +2,13 @@
 //! they (or others who allow it) stand. The topic view's state buttons land here too.
 
 use std::fmt::Write;
+use std::sync::Arc;
 use std::time::Instant;
 
 use serenity::all::UserId;
 
+use super::card;
+use super::checkin::streak_of;
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx};
 use super::invocation::CommandCall;
@@ -14,8 +17,10 @@ use super::roadmap::{complete, find_topic, TOPIC};
 use super::spec::CommandSpec;
 use super::subcommand::{subcommands, Subcommand};
 use crate::changes;
-use crate::db::progress::{self as store, Saved};
+use crate::db::leaderboard;
+use crate::db::progress::{self as store, Saved, Stored};
 use crate::progress::{TopicState, MAX_PROOF_LEN};
+use crate::render::card::progress::{self as progress_card, ProgressCard};
 use crate::render::progress_id::SetStateId;
 use crate::render::{progress as views, roadmap as roadmap_views, Reply};
 use crate::roadmap::TopicRef;
@@ -25,6 +30,7 @@ subcommands! {
     enum Sub {
         Set = "set",
         Show = "show",
+        Card = "card",
     }
 }
 
@@ -55,6 +61,10 @@ pub fn spec() -> CommandSpec {
             "Your progress, phase by phase, or another member's",
             vec![MEMBER.member("Whose progress (default: yours)")],
         ))
+        .option(Sub::Card.option(
+            "Your progress as an image to share, or another member's",
+            vec![MEMBER.member("Whose progress (default: yours)")],
+        ))
         .autocomplete(complete)
         .component(component)
 }
@@ -63,6 +73,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     match call.sub::<Sub>()? {
         Sub::Set => set(ctx, call).await,
         Sub::Show => show(ctx, call).await,
+        Sub::Card => card(ctx, call).await,
     }
 }
 
@@ -210,11 +221,38 @@ fn signed_points(points: i32) -> String {
     }
 }
 
-/// Shared for a few seconds (`App::members`); the member's own changes drop it.
 async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let member = call.get(MEMBER).unwrap_or(ctx.invocation.user_id);
+    let stored = progress_of(ctx, member).await?;
+    let whose = if member == ctx.invocation.user_id {
+        views::Whose::Own
+    } else {
+        views::Whose::Other
+    };
+    Ok(views::overview(ctx.roadmap(), member, whose, &stored))
+}
+
+/// `/progress show` as an image: the same progress, with the member's place on the all-time
+/// board and their check-in streak.
+async fn card(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let member = call.get(MEMBER).unwrap_or(ctx.invocation.user_id);
+    let stored = progress_of(ctx, member).await?;
+    let place = leaderboard::place(&ctx.app.db, guild, "all", member).await?;
+    let streak = streak_of(ctx, guild, member).await?;
+    let (name, avatar) = card::name_of(ctx, member);
+    let roadmap = ctx.roadmap();
+    let view = ProgressCard::new(roadmap, &stored, member.get(), name, place, &streak);
+    let title = format!("{} roadmap progress", roadmap.title);
+    card::reply(ctx, title, progress_card::card(&view), avatar).await
+}
+
+/// A member's progress as `/progress show` and `/progress card` read it, shared for a few
+/// seconds (`App::members`; the member's own changes drop it). Another member's is refused
+/// when they have not used Waypoint here or keep their progress private.
+async fn progress_of(ctx: &Ctx<'_>, member: UserId) -> CommandResult<Arc<Stored>> {
     let guild = ctx.guild()?;
     let me = ctx.invocation.user_id;
-    let member = call.get(MEMBER).unwrap_or(me);
     let (app, roadmap) = (ctx.app.clone(), ctx.roadmap.clone());
     let read = move || async move {
         let began = Instant::now();
@@ -248,12 +286,7 @@ async fn show(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
             )));
         }
     }
-    let whose = if member == me {
-        views::Whose::Own
-    } else {
-        views::Whose::Other
-    };
-    Ok(views::overview(ctx.roadmap(), member, whose, &stored))
+    Ok(stored)
 }
 
 /// The state buttons under a topic: they set the clicker's own state, never the author's.

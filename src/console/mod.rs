@@ -85,6 +85,8 @@ fn invocation(dispatcher: &Dispatcher, options: &ConsoleOptions, action: Action)
         },
         now: dispatcher.app.clock.now(),
         action,
+        // The console knows ids only: cards show "A member" and initials.
+        profiles: Vec::new(),
     }
 }
 

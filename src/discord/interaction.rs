@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serenity::all::{
     ActionRowComponent, CommandData, CommandDataOption, CommandDataOptionValue, CommandInteraction,
-    ComponentInteraction, ComponentInteractionDataKind, Interaction, InteractionId,
-    InteractionType, MessageFlags, ModalInteraction, Permissions,
+    ComponentInteraction, ComponentInteractionDataKind, GuildId, Interaction, InteractionId,
+    InteractionType, Member, MessageFlags, ModalInteraction, Permissions, User, UserId,
 };
 
 use crate::commands::{Action, CommandCall, FileRef, Invocation, Value};
+use crate::profiles::Profile;
 
 /// An interaction the dispatcher serves, with what a transport needs to answer it.
 pub struct Incoming {
@@ -127,6 +128,7 @@ fn from_command(
         permissions: member_permissions(command.member.as_deref().and_then(|m| m.permissions)),
         now,
         action,
+        profiles: profiles(command),
     }
 }
 
@@ -150,6 +152,11 @@ fn from_component(component: &ComponentInteraction, now: DateTime<Utc>) -> Invoc
             values,
             on_ephemeral,
         },
+        profiles: vec![caller(
+            component.guild_id,
+            &component.user,
+            component.member.as_ref(),
+        )],
     }
 }
 
@@ -177,7 +184,32 @@ fn from_modal(modal: &ModalInteraction, now: DateTime<Utc>) -> Invocation {
             custom_id: modal.data.custom_id.clone(),
             fields,
         },
+        profiles: vec![caller(modal.guild_id, &modal.user, modal.member.as_ref())],
     }
+}
+
+/// The caller and the members the options name, as the server shows them.
+fn profiles(command: &CommandInteraction) -> Vec<(UserId, Profile)> {
+    let mut found = vec![caller(
+        command.guild_id,
+        &command.user,
+        command.member.as_deref(),
+    )];
+    for (id, user) in &command.data.resolved.users {
+        if *id != command.user.id {
+            let member = command.data.resolved.members.get(id);
+            found.push((*id, Profile::of_user(command.guild_id, user, member)));
+        }
+    }
+    found
+}
+
+fn caller(guild: Option<GuildId>, user: &User, member: Option<&Member>) -> (UserId, Profile) {
+    let profile = match (guild, member) {
+        (Some(guild), Some(member)) => Profile::of_member(guild, member),
+        _ => Profile::of_user(None, user, None),
+    };
+    (user.id, profile)
 }
 
 /// Outside a server there is no member and so no permissions to grant.

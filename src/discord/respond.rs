@@ -219,6 +219,7 @@ mod tests {
             permissions: Permissions::empty(),
             now: Utc::now(),
             action,
+            profiles: Vec::new(),
         };
         serde_json::to_value(acknowledgement(Kind::of(&invocation.action), private)).unwrap()
     }

@@ -153,7 +153,7 @@ async fn counts_and_lists_read_in_the_right_number() {
     };
     let outcome = bot.dispatch(&invocation(Action::Command(call))).await;
     let said = text(&json(&outcome));
-    assert!(said.contains("Its only option is `member`."), "{said}");
+    assert!(said.contains("Its options are `member`, `card`."), "{said}");
 
     let staff = support::Who::staff(support::GUILD, 1);
     let line = "/settings checkins channel:#42 staff-channel:#43 reminder-day:Friday \

@@ -39,6 +39,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "app",
             "attachments",
+            "cards",
+            "profiles",
             "content",
             "roles",
             "channels",

@@ -4,6 +4,8 @@ mod support;
 
 mod autocomplete;
 mod batch;
+mod card_images;
+mod cards;
 mod celebrations;
 mod challenges;
 mod checkin_posts;

@@ -7,8 +7,9 @@ mod membership;
 mod standing;
 
 pub(super) use lookup::{complete_names, find};
-pub(super) use standing::standing_now;
+pub(super) use standing::{challenge_card, standing_now};
 
+use super::card::CARD;
 use super::error::{CommandError, CommandResult};
 use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
@@ -62,12 +63,15 @@ pub fn spec() -> CommandSpec {
     .option(Sub::List.option("The server's challenges: open ones first", Vec::new()))
     .option(Sub::Status.option(
         "A challenge's standing, with your own place",
-        vec![CHALLENGE
-            .text(
-                "The challenge (default: the one you are in)",
-                NAME_MAX as u16,
-            )
-            .autocomplete()],
+        vec![
+            CHALLENGE
+                .text(
+                    "The challenge (default: the one you are in)",
+                    NAME_MAX as u16,
+                )
+                .autocomplete(),
+            CARD.boolean("As an image: each member's bar toward the target"),
+        ],
     ))
     .option(Sub::End.option(
         "End a running challenge now and post its results (staff)",
@@ -108,7 +112,9 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         Sub::Leave => membership::leave(ctx, &named(ctx, call).await?).await,
         Sub::End => membership::end(ctx, &named(ctx, call).await?).await,
         Sub::Cancel => membership::cancel(ctx, &named(ctx, call).await?).await,
-        Sub::Status => standing::status(ctx, call.get(CHALLENGE)).await,
+        Sub::Status => {
+            standing::status(ctx, call.get(CHALLENGE), call.get(CARD).unwrap_or(false)).await
+        }
         Sub::List => standing::list(ctx).await,
     }
 }

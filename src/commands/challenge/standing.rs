@@ -3,12 +3,17 @@
 
 use std::sync::Arc;
 
+use serenity::all::UserId;
+
+use super::super::card;
 use super::super::error::{CommandError, CommandResult};
 use super::super::handler::Ctx;
 use super::lookup::find_to_show;
 use crate::challenges::cache::Standing;
 use crate::challenges::standing::Progress;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
+use crate::render::card::challenge::{self as challenge_card, Entry};
+use crate::render::card::standings;
 use crate::render::challenge as view;
 use crate::render::Reply;
 use crate::slice_cache::Count;
@@ -61,12 +66,42 @@ pub(super) async fn own_line(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandRes
     ))
 }
 
-pub(super) async fn status(ctx: &Ctx<'_>, name: Option<String>) -> CommandResult<Reply> {
+pub(super) async fn status(
+    ctx: &Ctx<'_>,
+    name: Option<String>,
+    as_card: bool,
+) -> CommandResult<Reply> {
     let challenge = match name {
         Some(name) => find_to_show(ctx, &name).await?,
         None => default_challenge(ctx).await?,
     };
+    if as_card {
+        return challenge_card(ctx, &challenge).await;
+    }
     status_of(ctx, &challenge).await
+}
+
+/// The standing as an image: each ranked participant's bar toward the target (members who
+/// keep their progress private are not ranked, so not drawn), and the days left.
+pub(crate) async fn challenge_card(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let (standing, _) = standing_now(ctx, challenge, false).await?;
+    let shown = &standing.ranked[..standing.ranked.len().min(standings::ROWS)];
+    let users: Vec<UserId> = shown.iter().map(|r| r.progress.user.into()).collect();
+    let names = card::names(ctx, guild, &users).await;
+    let entries: Vec<Entry> = shown
+        .iter()
+        .map(|r| Entry {
+            rank: r.rank,
+            name: names
+                .get(&r.progress.user.into())
+                .cloned()
+                .unwrap_or_default(),
+            count: r.progress.count,
+        })
+        .collect();
+    let image = challenge_card::card(challenge, &entries, ctx.invocation.now);
+    card::reply(ctx, format!("Challenge · {}", challenge.name), image, None).await
 }
 
 /// The standing, with the caller's own line only in an answer they alone see.

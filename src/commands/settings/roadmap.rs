@@ -172,7 +172,7 @@ async fn import(ctx: &Ctx<'_>, file: &FileRef) -> CommandResult<Reply> {
                 "Waypoint only takes files attached to the command on Discord: attach the \
                  roadmap file to `/settings roadmap import`.",
             ),
-            FetchError::Slow | FetchError::Failed(_) => {
+            FetchError::Slow(_) | FetchError::Failed(_) => {
                 tracing::warn!(error = %e, "could not fetch an imported roadmap");
                 CommandError::user(
                     "Waypoint could not download that file from Discord just now, so nothing \

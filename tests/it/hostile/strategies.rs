@@ -365,6 +365,7 @@ pub fn invocation(action: BoxedStrategy<Action>) -> BoxedStrategy<Invocation> {
             permissions,
             now,
             action,
+            profiles: Vec::new(),
         })
         .boxed()
 }

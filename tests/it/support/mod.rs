@@ -233,6 +233,7 @@ pub fn invocation(action: Action) -> Invocation {
         permissions: member_permissions(),
         now: TEST_NOW.parse().expect("an RFC 3339 time"),
         action,
+        profiles: Vec::new(),
     }
 }
 

@@ -78,12 +78,21 @@ pub struct RunningEndpoint {
 
 impl RunningEndpoint {
     pub async fn start(fake: &FakeDiscord, defer_after: Duration) -> Self {
+        Self::start_on(fake, defer_after, false).await
+    }
+
+    /// The same, with the bot's REST calls (member names, roles) going to the fake too.
+    pub async fn start_with_discord(fake: &FakeDiscord, defer_after: Duration) -> Self {
+        Self::start_on(fake, defer_after, true).await
+    }
+
+    async fn start_on(fake: &FakeDiscord, defer_after: Duration, discord: bool) -> Self {
         let key = TestKey::new();
         let clock = TestClock::at(super::TEST_NOW);
         let pool = db::fresh_pool().await;
         let dispatcher = Arc::new(super::bot_fetching_from(
             pool,
-            None,
+            discord.then_some(fake),
             Some(&fake.rest.base),
             clock.clone(),
         ));
@@ -121,20 +130,32 @@ impl RunningEndpoint {
         interaction: &serde_json::Value,
         id: u64,
     ) -> (String, Vec<u8>) {
-        let body = serde_json::to_vec(interaction).unwrap();
-        let first: serde_json::Value = self.post_signed(&body, 0).await.json().await.unwrap();
+        let (first, edit) = self.deferred_edit(fake, interaction, id).await;
         // An HTTP response body cannot carry a file: a private "thinking…" first.
         assert_eq!(first["type"], 5, "{first}");
         assert_eq!(first["data"]["flags"], 64);
+        edit.files
+            .first()
+            .cloned()
+            .expect("the edit carries the file")
+    }
+
+    /// Sends `interaction` and returns the endpoint's first answer and the edit of the
+    /// original message that follows it.
+    pub async fn deferred_edit(
+        &self,
+        fake: &FakeDiscord,
+        interaction: &serde_json::Value,
+        id: u64,
+    ) -> (serde_json::Value, super::fake_discord::Recorded) {
+        let body = serde_json::to_vec(interaction).unwrap();
+        let first: serde_json::Value = self.post_signed(&body, 0).await.json().await.unwrap();
         let original = format!("/token-{id}/messages/@original");
         let edit = fake
             .rest
             .wait_for(true, |r| r.method == "PATCH" && r.path.ends_with(&original))
             .await;
-        edit.files
-            .first()
-            .cloned()
-            .expect("the edit carries the file")
+        (first, edit)
     }
 
     pub async fn post_signed(&self, body: &[u8], skew: i64) -> reqwest::Response {

@@ -121,6 +121,10 @@ struct Shared {
     channels: Mutex<HashMap<String, Value>>,
     /// Files members attached, by path: the CDN part of the fake.
     files: Mutex<HashMap<String, Vec<u8>>>,
+    /// Paths of the files the CDN part served, in order.
+    fetched: Mutex<Vec<String>>,
+    /// Members `GET /guilds/{guild}/members/{user}` knows, as Discord returns them.
+    members: Mutex<HashMap<(String, String), Value>>,
 }
 
 #[derive(Clone)]
@@ -151,6 +155,45 @@ impl FakeRest {
             .unwrap()
             .insert(path.clone(), bytes.to_vec());
         format!("{}{path}", self.base)
+    }
+
+    /// Serves `bytes` at `path` on the CDN part of the fake (an avatar's
+    /// `avatars/{user}/{hash}.png`, say).
+    pub fn serve_file(&self, path: &str, bytes: &[u8]) {
+        self.shared
+            .files
+            .lock()
+            .unwrap()
+            .insert(format!("/{}", path.trim_start_matches('/')), bytes.to_vec());
+    }
+
+    /// The paths of the files fetched from the CDN part so far.
+    pub fn fetched(&self) -> Vec<String> {
+        self.shared.fetched.lock().unwrap().clone()
+    }
+
+    /// A member of `guild` that `GET /guilds/{guild}/members/{user}` returns, with `nick` as
+    /// their server nickname.
+    pub fn add_member(&self, guild: u64, user: u64, nick: Option<&str>) {
+        let member = json!({
+            "user": {
+                "id": user.to_string(), "username": format!("user{user}"), "discriminator": "0",
+                "global_name": format!("Global {user}"), "avatar": null, "public_flags": 0
+            },
+            "nick": nick,
+            "avatar": null,
+            "roles": [],
+            "joined_at": "2026-01-01T00:00:00.000000+00:00",
+            "deaf": false,
+            "mute": false,
+            "flags": 0,
+            "pending": false
+        });
+        self.shared
+            .members
+            .lock()
+            .unwrap()
+            .insert((guild.to_string(), user.to_string()), member);
     }
 
     /// A text channel of `guild` that `GET /channels/{id}` returns; `everyone_can_view: false`
@@ -299,8 +342,11 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(file) = shared.files.lock().unwrap().get(uri.path()) {
-        return (StatusCode::OK, file.clone()).into_response();
+    let file = shared.files.lock().unwrap().get(uri.path()).cloned();
+    if let Some(file) = file {
+        shared.fetched.lock().unwrap().push(uri.path().to_string());
+        delay_for(&shared, uri.path()).await;
+        return (StatusCode::OK, file).into_response();
     }
     let path = uri
         .path()
@@ -339,6 +385,15 @@ async fn handle(
     };
     shared.changed.notify_waiters();
 
+    delay_for(&shared, &path).await;
+    let response = answer(&shared, &method, &path, &body);
+    shared.requests.lock().unwrap()[index].answered = true;
+    shared.changed.notify_waiters();
+    response
+}
+
+/// Waits as long as `delay` asked for requests to `path`.
+async fn delay_for(shared: &Shared, path: &str) {
     let delay = shared
         .delays
         .lock()
@@ -349,10 +404,6 @@ async fn handle(
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
-    let response = answer(&shared, &method, &path, &body);
-    shared.requests.lock().unwrap()[index].answered = true;
-    shared.changed.notify_waiters();
-    response
 }
 
 fn json_body(bytes: &[u8]) -> Value {
@@ -433,6 +484,17 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
         }
         ("PATCH", ["webhooks", _, _, "messages", "@original"]) | ("POST", ["webhooks", _, _]) => {
             axum::Json(bot_message(body)).into_response()
+        }
+        ("GET", ["guilds", guild, "members", user]) => {
+            let key = (guild.to_string(), user.to_string());
+            match shared.members.lock().unwrap().get(&key) {
+                Some(found) => axum::Json(found.clone()).into_response(),
+                None => (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({ "message": "Unknown Member", "code": 10007 })),
+                )
+                    .into_response(),
+            }
         }
         ("GET", ["channels", channel]) => match shared.channels.lock().unwrap().get(*channel) {
             Some(found) => axum::Json(found.clone()).into_response(),
