@@ -63,13 +63,7 @@ fn main() -> ExitCode {
     let result = tokio::runtime::Runtime::new()
         .map_err(anyhow::Error::from)
         .and_then(|rt| rt.block_on(bench(&options, command)));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    sections::exit_code(result)
 }
 
 async fn bench(options: &Options, command: String) -> anyhow::Result<()> {

@@ -54,13 +54,7 @@ fn main() -> ExitCode {
         options.runs = 1;
         options.write = None;
     }
-    match bench(&options, command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    sections::exit_code(bench(&options, command))
 }
 
 fn bench(options: &Options, command: String) -> anyhow::Result<()> {

@@ -43,6 +43,17 @@ pub fn bench_args<O: clap::Parser>(bench: &str) -> (O, bool, String) {
     (options, benchmarking, command_line(bench, &args[1..]))
 }
 
+/// A bench's exit: success, or the error with its causes and a failure.
+pub fn exit_code(result: anyhow::Result<()>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Writes a bench's own section `name` (`what` in the message) into the file at `path`.
 pub fn write_own(path: &Path, name: &str, what: &str, markdown: &str) -> anyhow::Result<()> {
     write_section(path, name, markdown)?;

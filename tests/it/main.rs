@@ -5,6 +5,7 @@ mod support;
 mod autocomplete;
 mod batch;
 mod card_images;
+mod card_samples;
 mod cards;
 mod celebrations;
 mod challenges;
