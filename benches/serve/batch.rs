@@ -25,6 +25,9 @@ pub struct Signed {
     pub expect: Expect,
     pub signature: HeaderValue,
     pub timestamp: HeaderValue,
+    /// For a reply that is uploaded after a deferral: the interaction's token, which the
+    /// upload names.
+    pub upload: Option<String>,
 }
 
 /// Hands out interaction ids that are never reused within a run, and cycles members: each
@@ -121,6 +124,9 @@ fn sign_part(
                 body: Bytes::from(body),
                 expect: scenario.expect,
                 scenario: scenario.id,
+                upload: scenario
+                    .uploads
+                    .then(|| crate::payloads::token(who.interaction)),
             })
         })
         .collect()

@@ -22,6 +22,7 @@ use tokio::net::TcpStream;
 
 use crate::batch::Signed;
 use crate::scenarios::Expect;
+use crate::uploads::Uploads;
 
 /// Far above any sane answer time; only there so a wedged server cannot hang the benchmark.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -101,16 +102,22 @@ impl Outcome {
 pub struct Load {
     addr: SocketAddr,
     host: HeaderValue,
+    uploads: Arc<Uploads>,
     connections: Vec<Option<Connection>>,
 }
 
 type Connection = SendRequest<Full<Bytes>>;
 
 impl Load {
-    pub fn new(addr: SocketAddr, concurrency: usize) -> anyhow::Result<Self> {
+    pub fn new(
+        addr: SocketAddr,
+        uploads: Arc<Uploads>,
+        concurrency: usize,
+    ) -> anyhow::Result<Self> {
         Ok(Self {
             addr,
             host: HeaderValue::from_str(&addr.to_string())?,
+            uploads,
             connections: (0..concurrency.max(1)).map(|_| None).collect(),
         })
     }
@@ -158,6 +165,7 @@ impl Load {
         let job = Arc::new(Job {
             addr: self.addr,
             host: self.host.clone(),
+            uploads: self.uploads.clone(),
             batch,
             next: AtomicUsize::new(first),
             pace: rate.map(|rate| (started, rate)),
@@ -189,6 +197,7 @@ impl Load {
 struct Job {
     addr: SocketAddr,
     host: HeaderValue,
+    uploads: Arc<Uploads>,
     batch: Arc<Vec<Signed>>,
     /// Index of the next request to send, shared by all workers.
     next: AtomicUsize,
@@ -250,10 +259,23 @@ async fn worker(
         headers.insert(CONTENT_TYPE, JSON.clone());
         headers.insert(SIGNATURE.clone(), signed.signature.clone());
         headers.insert(TIMESTAMP.clone(), signed.timestamp.clone());
+        let upload = signed
+            .upload
+            .as_deref()
+            .map(|token| job.uploads.expect(token));
         let answer = tokio::time::timeout(REQUEST_TIMEOUT, exchange(sender, request))
             .await
             .unwrap_or_else(|_| Err(format!("no answer within {REQUEST_TIMEOUT:?}")));
-        match answer.and_then(|(status, body)| check(status, &body, signed.expect)) {
+        let answer = answer.and_then(|(status, body)| check(status, &body, signed.expect));
+        // A reply whose answer is an upload is done when the upload arrives.
+        let answer = match (answer, upload) {
+            (Ok(()), Some(upload)) => match tokio::time::timeout(REQUEST_TIMEOUT, upload).await {
+                Ok(Ok(_bytes)) => Ok(()),
+                _ => Err(format!("no upload within {REQUEST_TIMEOUT:?}")),
+            },
+            (answer, _) => answer,
+        };
+        match answer {
             Ok(()) => {
                 tally.ok += 1;
                 let micros = u32::try_from(sent.elapsed().as_micros()).unwrap_or(u32::MAX);

@@ -18,6 +18,7 @@ mod seed;
 mod server;
 mod soak;
 mod statements;
+mod uploads;
 mod workdir;
 
 use std::process::ExitCode;
@@ -202,7 +203,7 @@ async fn paced_mode(
     scenarios: &[&'static Scenario],
     rate: f64,
 ) -> anyhow::Result<ExitCode> {
-    let mut load = Load::new(stack.addr, options.concurrency)?;
+    let mut load = Load::new(stack.addr, stack.uploads.clone(), options.concurrency)?;
     let mut ids = Ids::new(options.members, options.servers);
     let result = paced::run(
         &mut load,
@@ -244,7 +245,7 @@ async fn soak_mode(
     scenarios: &[&'static Scenario],
     minutes: f64,
 ) -> anyhow::Result<ExitCode> {
-    let mut load = Load::new(stack.addr, options.concurrency)?;
+    let mut load = Load::new(stack.addr, stack.uploads.clone(), options.concurrency)?;
     let mut ids = Ids::new(options.members, options.servers);
     let result = soak::run(
         &stack,
@@ -344,7 +345,7 @@ impl<'a> Side<'a> {
             stack,
             postmaster: stack.postmaster_pid()?,
             statements: Statements::connect(stack.database_url()).await?,
-            load: Load::new(stack.addr, options.concurrency)?,
+            load: Load::new(stack.addr, stack.uploads.clone(), options.concurrency)?,
             ids: Ids::new(options.members, options.servers),
             rows: scenarios.iter().copied().map(Row::new).collect(),
             idle_rss_mib: procfs::status_mib(stack.pid, "VmRSS")?,

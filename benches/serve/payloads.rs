@@ -31,12 +31,17 @@ pub struct Sender {
     pub pass: u64,
 }
 
+/// The token of interaction `id`, which its deferred reply's edit names.
+pub fn token(id: u64) -> String {
+    format!("token-{id}")
+}
+
 pub fn ping(who: Sender) -> Value {
     json!({
         "id": who.interaction.to_string(),
         "application_id": APPLICATION_ID.to_string(),
         "type": 1,
-        "token": format!("token-{}", who.interaction),
+        "token": token(who.interaction),
         "version": 1
     })
 }
@@ -88,7 +93,8 @@ fn envelope(who: Sender, kind: u8, data: Value) -> Value {
                 "id": who.member.to_string(),
                 "username": format!("learner{}", who.member),
                 "discriminator": "0",
-                "global_name": "Learner",
+                // A name of their own, so each member's card is their own (and drawn).
+                "global_name": format!("Learner {}", who.member % 100_000),
                 "avatar": null,
                 "public_flags": 0
             },
@@ -100,7 +106,7 @@ fn envelope(who: Sender, kind: u8, data: Value) -> Value {
             "pending": false,
             "permissions": MEMBER_PERMISSIONS
         },
-        "token": format!("token-{}", who.interaction),
+        "token": token(who.interaction),
         "version": 1,
         "app_permissions": "2147483647",
         "locale": "en-US",

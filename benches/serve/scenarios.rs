@@ -23,6 +23,9 @@ pub struct Scenario {
     pub expect: Expect,
     /// What bounds its rate, for the report.
     pub limited_by: &'static str,
+    /// The answer is a deferral and the reply an upload (a file over HTTP): the request is
+    /// timed to the upload's arrival.
+    pub uploads: bool,
 }
 
 /// The baseline: PING is signature check plus JSON, so `× PING` shows what a command adds.
@@ -39,6 +42,7 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         limited_by: "the ed25519 signature check (about a third of the server's CPU), HTTP and \
                      parsing the interaction",
+        uploads: false,
     },
     Scenario {
         name: "/roadmap phase 2",
@@ -58,6 +62,7 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         limited_by: "PING's work plus rendering the phase and serializing a ~5 KB embed; the \
                      member's marks come from memory",
+        uploads: false,
     },
     Scenario {
         name: "/roadmap autocomplete",
@@ -68,6 +73,7 @@ pub const SCENARIOS: &[Scenario] = &[
             text: None,
         },
         limited_by: "PING's work plus ranking the topics in memory",
+        uploads: false,
     },
     // A write, every time: each pass over the members marks the next topic done for each
     // (a topic no pass has touched yet), and once every topic has had its turn the next
@@ -104,6 +110,7 @@ pub const SCENARIOS: &[Scenario] = &[
                      arrive together (reading the members' rows; writing the topic, phase and \
                      ledger rows of those whose version is unchanged), each ledger row \
                      queueing itself for the leaderboard's fold",
+        uploads: false,
     },
     // A write: the check-in form sent (a member's first check-in of the week is an insert
     // with a ledger award; later ones in the run are edits).
@@ -129,6 +136,7 @@ pub const SCENARIOS: &[Scenario] = &[
                      PostgreSQL: two statements per group of submissions that arrive together \
                      (the members' weeks with their server's settings and zones; saving the \
                      check-ins with their ledger awards and removing the drafts)",
+        uploads: false,
     },
     Scenario {
         name: "/challenge status",
@@ -149,6 +157,7 @@ pub const SCENARIOS: &[Scenario] = &[
         limited_by: "PING's work plus rendering the standing: the challenge found by name and \
                      its standing (2,000 participants, 6,000 done topics by default) are each \
                      read once per 5 s and shared (the public answer has no caller's line)",
+        uploads: false,
     },
     Scenario {
         name: "/leaderboard",
@@ -161,6 +170,7 @@ pub const SCENARIOS: &[Scenario] = &[
         limited_by: "PING's work plus rendering a page that every caller shares for 5 s (read \
                      from PostgreSQL once per slice: the page of the totals and the rank of its \
                      first line)",
+        uploads: false,
     },
     Scenario {
         name: "/progress show",
@@ -178,6 +188,7 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         limited_by: "PING's work plus rendering: a member's rows, hidden flag, points and \
                      completed phases are read once per 5 s (their own changes drop them)",
+        uploads: false,
     },
     Scenario {
         name: "/checkins",
@@ -190,6 +201,28 @@ pub const SCENARIOS: &[Scenario] = &[
         limited_by: "PING's work plus rendering: the server's check-in settings, the member's \
                      zone and weeks are one statement, read once per 5 s per member (their own \
                      check-in drops it)",
+        uploads: false,
+    },
+    Scenario {
+        name: "/progress card",
+        id: "progress-card",
+        body: |who| {
+            payloads::command(
+                who,
+                "progress",
+                json!([{ "name": "card", "type": 1, "options": [] }]),
+            )
+        },
+        // Over HTTP a file goes out as a deferral and an edit; timed to the edit's arrival.
+        expect: Expect {
+            kind: 5,
+            text: None,
+        },
+        limited_by: "drawing the PNG (on the blocking pool, at most one per core at a time) \
+                     for a member's first card; a member whose progress, place and streak did \
+                     not change gets the drawn card from memory; then the upload to the fake \
+                     Discord. Reads as `/progress show`, plus the member's place",
+        uploads: true,
     },
 ];
 

@@ -4,6 +4,7 @@ use std::fs::{self, File};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -14,13 +15,11 @@ use waypoint::db::embedded::Cluster;
 
 use crate::payloads::APPLICATION_ID;
 use crate::procfs;
+use crate::uploads::Uploads;
 use crate::workdir::{make_work_dir, start_database};
 
 const HEALTHY_TIMEOUT: Duration = Duration::from_secs(60);
 const STOP_TIMEOUT: Duration = Duration::from_secs(10);
-/// Nothing listens on the discard port, so any REST call the server makes fails fast and shows
-/// up as a warning in its log instead of reaching Discord.
-const NO_REST: &str = "http://127.0.0.1:9";
 
 pub struct Stack {
     /// Held for the whole run: dropping it stops PostgreSQL.
@@ -28,6 +27,8 @@ pub struct Stack {
     server: Child,
     pub pid: u32,
     pub addr: SocketAddr,
+    /// Where the server's REST calls go: uploads are taken, the rest refused (`uploads.rs`).
+    pub uploads: Arc<Uploads>,
     work_dir: PathBuf,
 }
 
@@ -43,6 +44,7 @@ impl Stack {
         let cluster = start_database(&work_dir, &crate::plans::SETTINGS).await?;
 
         let addr = free_addr()?;
+        let (uploads, api_base) = Uploads::start().await?;
         let log = File::create(work_dir.join("server.log")).context("cannot create server.log")?;
         let binary = binary.unwrap_or(Path::new(env!("CARGO_BIN_EXE_waypoint")));
         let shipped_roadmap = Path::new(env!("CARGO_MANIFEST_DIR")).join("roadmap");
@@ -54,7 +56,7 @@ impl Stack {
             .env("DATABASE_URL", cluster.url().expose())
             .env("DISCORD_PUBLIC_KEY", public_key_hex)
             .env("DISCORD_APPLICATION_ID", APPLICATION_ID.to_string())
-            .env("DISCORD_API_BASE", NO_REST)
+            .env("DISCORD_API_BASE", &api_base)
             .env("RUST_LOG", "warn")
             .env("ROADMAP_DIR", roadmap.unwrap_or(&shipped_roadmap))
             .stdin(Stdio::null())
@@ -69,6 +71,7 @@ impl Stack {
             server,
             pid,
             addr,
+            uploads,
             work_dir,
         };
         stack.wait_healthy().await?;
