@@ -12,6 +12,7 @@ use tracing::debug;
 
 use crate::attachments::Attachments;
 use crate::render::card::{raster, Card};
+use crate::telemetry::metrics;
 
 /// How long an avatar may take to arrive before the card shows initials instead.
 pub const AVATAR_TIME: Duration = Duration::from_millis(500);
@@ -20,7 +21,7 @@ const AVATAR_BYTES: usize = 1024 * 1024;
 /// How long a card may wait for its turn to be drawn before the member is told to try again.
 const QUEUE_TIME: Duration = Duration::from_secs(5);
 /// Memory the drawn cards and fetched avatars may take, each.
-const CARDS_HELD_BYTES: u64 = 16 * 1024 * 1024;
+const CARDS_HELD_BYTES: u64 = 8 * 1024 * 1024;
 const AVATARS_HELD_BYTES: u64 = 4 * 1024 * 1024;
 /// How long a drawn card and a fetched avatar are kept (an avatar's address changes with it).
 const KEPT: Duration = Duration::from_secs(600);
@@ -100,8 +101,13 @@ impl Cards {
             avatar: avatar.as_ref().map(|(path, _)| path.clone()),
         };
         let (turns, draws) = (self.turns.clone(), self.draws.clone());
-        self.drawn
+        let asked = std::time::Instant::now();
+        let drew = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let drawing = drew.clone();
+        let png = self
+            .drawn
             .try_get_with(key, async move {
+                drawing.store(true, Ordering::Relaxed);
                 let turn = tokio::time::timeout(QUEUE_TIME, turns.acquire_owned())
                     .await
                     .map_err(|_| CardError::Busy)?
@@ -117,7 +123,9 @@ impl Cards {
                 .map_err(|e| CardError::Failed(e.to_string()))
             })
             .await
-            .map_err(|e: Arc<CardError>| (*e).clone())
+            .map_err(|e: Arc<CardError>| (*e).clone())?;
+        metrics::card(drew.load(Ordering::Relaxed).then(|| asked.elapsed()));
+        Ok(png)
     }
 
     /// How many cards were drawn rather than served from memory.

@@ -27,6 +27,10 @@ pub const SCHEDULER_LAG: &str = "waypoint_scheduler_lag_seconds";
 /// Answers from Discord's REST API, by what was asked and the HTTP status (`error` when none
 /// came).
 pub const DISCORD_RESPONSES: &str = "waypoint_discord_responses_total";
+/// Time to draw an image card that was not in memory (waiting for a turn included).
+pub const CARD_SECONDS: &str = "waypoint_card_draw_seconds";
+/// Cards asked for, by `how` they were served: `drawn`, or `kept` (from memory).
+pub const CARDS: &str = "waypoint_cards_total";
 /// Database connections of this process, by state (`idle`, `in_use`), and the pool's maximum.
 pub const POOL_CONNECTIONS: &str = "waypoint_db_pool_connections";
 pub const POOL_MAX: &str = "waypoint_db_pool_max_connections";
@@ -54,6 +58,9 @@ impl Metrics {
             .set_buckets_for_metric(Matcher::Full(COMMAND_SECONDS.into()), &COMMAND_BUCKETS)
             .and_then(|b| {
                 b.set_buckets_for_metric(Matcher::Full(SCHEDULER_LAG.into()), &LAG_BUCKETS)
+            })
+            .and_then(|b| {
+                b.set_buckets_for_metric(Matcher::Full(CARD_SECONDS.into()), &COMMAND_BUCKETS)
             });
         match builder.and_then(PrometheusBuilder::install_recorder) {
             Ok(handle) => Some(Self { handle, pool: None }),
@@ -125,6 +132,15 @@ pub fn command(name: &str, failed: bool, elapsed: Duration) {
     let outcome = if failed { "error" } else { "ok" };
     counter!(COMMANDS, "command" => name.to_string(), "outcome" => outcome).increment(1);
     histogram!(COMMAND_SECONDS, "command" => name.to_string()).record(elapsed.as_secs_f64());
+}
+
+/// A card served: drawn (taking `drawn`), or from memory (`None`).
+pub fn card(drawn: Option<Duration>) {
+    let how = if drawn.is_some() { "drawn" } else { "kept" };
+    counter!(CARDS, "how" => how).increment(1);
+    if let Some(took) = drawn {
+        histogram!(CARD_SECONDS).record(took.as_secs_f64());
+    }
 }
 
 /// One failed invocation, by kind.

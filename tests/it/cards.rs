@@ -426,3 +426,48 @@ async fn the_checkins_card_marks_each_of_the_last_26_weeks() {
         "{alt}"
     );
 }
+
+#[tokio::test]
+async fn another_members_card_takes_their_name_and_avatar_from_the_resolved_data() {
+    let fake = FakeDiscord::start().await;
+    let hash = "fedcba9876543210fedcba9876543210";
+    fake.rest
+        .serve_file(&format!("avatars/{OTHER}/{hash}.png"), &red_avatar());
+    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let other = Who::member(GUILD_ID, OTHER);
+    run_as(
+        &endpoint.dispatcher,
+        other,
+        "/progress set topic:python state:learning",
+    )
+    .await;
+    let resolved = json!({
+        "users": { OTHER.to_string(): {
+            "id": OTHER.to_string(), "username": "grace", "discriminator": "0",
+            "global_name": "Grace", "avatar": hash, "public_flags": 0
+        } },
+        "members": { OTHER.to_string(): {
+            "nick": "Gracie", "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00",
+            "flags": 0, "pending": false, "permissions": MEMBER_PERMISSIONS
+        } }
+    });
+    let interaction = as_ada(subcommand_with(
+        7401,
+        "progress",
+        "card",
+        &[("member", 6, json!(OTHER.to_string()))],
+        resolved,
+        MEMBER_PERMISSIONS,
+    ));
+    let (_, edit) = endpoint.deferred_edit(&fake, &interaction, 7401).await;
+    let alt = edit.body["attachments"][0]["description"].as_str().unwrap();
+    // The server nickname, and the user's own avatar (they have none for this server).
+    assert!(alt.starts_with("Progress card for Gracie"), "{alt}");
+    assert!(alt.contains("learning Python"), "{alt}");
+    assert_eq!(
+        fake.rest.fetched(),
+        vec![format!("/avatars/{OTHER}/{hash}.png")]
+    );
+    let image = decode(&edit.files[0].1);
+    assert!(near(rgb(&image, 100.0, 50.0), [220, 20, 20]));
+}
