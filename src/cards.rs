@@ -152,3 +152,30 @@ impl Cards {
             .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checkins::streak::streak;
+    use crate::render::card::checkins;
+
+    fn card(name: &str) -> Card {
+        checkins::card(name, &streak(&[1, 2, 3].into_iter().collect(), 3, 4), 3)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_same_card_asked_at_once_is_drawn_once_and_others_wait_their_turn() {
+        let cards = Cards::new(1);
+        let cdn = Attachments::default();
+        let same =
+            futures_util::future::join_all((0..5).map(|_| cards.draw(&cdn, card("Ada"), None)));
+        let drawn: Vec<Png> = same.await.into_iter().map(Result::unwrap).collect();
+        assert!(drawn.windows(2).all(|w| w[0] == w[1]));
+        assert_eq!(cards.draws(), 1);
+        // Different cards, one drawing turn: all are drawn, one after the other.
+        let names = ["Grace", "Alan", "Edsger", "Barbara"];
+        let others = futures_util::future::join_all(names.map(|n| cards.draw(&cdn, card(n), None)));
+        assert!(others.await.iter().all(Result::is_ok));
+        assert_eq!(cards.draws(), 5);
+    }
+}

@@ -17,6 +17,7 @@ use waypoint::commands::{
 
 use super::text::{text, Vocabulary};
 use crate::support::{member_permissions, GUILD, USER};
+use waypoint::profiles::Profile;
 
 /// A second server, where nothing is set up.
 pub const OTHER_GUILD: u64 = 121_212_121_212_121_212;
@@ -355,17 +356,23 @@ fn who() -> BoxedStrategy<(Option<u64>, u64, Permissions)> {
     .boxed()
 }
 
-/// An invocation of `action` by someone, somewhere, at some time.
+/// An invocation of `action` by someone, somewhere, at some time, showing under any name
+/// (which a card draws) or none. No avatar: the tests fetch nothing from outside.
 pub fn invocation(action: BoxedStrategy<Action>) -> BoxedStrategy<Invocation> {
-    (who(), instant(), action)
-        .prop_map(|((guild, user, permissions), now, action)| Invocation {
-            guild_id: guild.map(GuildId::new),
-            channel_id: Some(ChannelId::new(CHANNEL)),
-            user_id: UserId::new(user),
-            permissions,
-            now,
-            action,
-            profiles: Vec::new(),
-        })
+    (who(), instant(), action, option::of(text()))
+        .prop_map(
+            |((guild, user, permissions), now, action, name)| Invocation {
+                guild_id: guild.map(GuildId::new),
+                channel_id: Some(ChannelId::new(CHANNEL)),
+                user_id: UserId::new(user),
+                permissions,
+                now,
+                action,
+                profiles: name
+                    .map(|name| (UserId::new(user), Profile { name, avatar: None }))
+                    .into_iter()
+                    .collect(),
+            },
+        )
         .boxed()
 }
