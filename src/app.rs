@@ -79,6 +79,8 @@ pub struct App {
     /// Posts the bot makes on its own (prompts); `None` without a bot token.
     pub poster: Option<Arc<dyn Post>>,
     pub schedule: ScheduleOptions,
+    /// Where the community pages are reached (`WAYPOINT_PUBLIC_URL`); `None`: no pages.
+    pub public_url: Option<url::Url>,
     /// The time every invocation and scheduler pass is stamped with.
     pub clock: Arc<dyn Clock>,
     /// Names this process in the leases it takes on scheduled posts.
@@ -112,6 +114,7 @@ impl App {
             discord: None,
             poster: None,
             schedule: ScheduleOptions::default(),
+            public_url: None,
             clock: Arc::new(SystemClock),
             instance: format!("{}-{:08x}", std::process::id(), rand::random::<u32>()),
         })
@@ -146,6 +149,12 @@ impl App {
     /// Replaces the system clock (tests set their own time).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Lets servers turn community pages on, reached at `url`.
+    pub fn with_public_url(mut self, url: url::Url) -> Self {
+        self.public_url = Some(url);
         self
     }
 

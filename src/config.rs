@@ -42,6 +42,12 @@ pub struct Config {
     #[arg(long, env = "DISCORD_CDN_BASE", global = true)]
     pub discord_cdn_base: Option<String>,
 
+    /// The address members reach the community pages at, like https://waypoint.example.org
+    /// (behind a proxy that serves HTTPS); `/settings web on` links to `<it>/c/<slug>`. Unset:
+    /// servers cannot turn pages on.
+    #[arg(long, env = "WAYPOINT_PUBLIC_URL", global = true)]
+    pub public_url: Option<url::Url>,
+
     /// Milliseconds a command may run before its reply is deferred and edited in later.
     #[arg(long = "defer-after-ms", env = "WAYPOINT_DEFER_AFTER_MS", default_value_t = DEFAULT_DEFER_AFTER_MS, global = true)]
     pub defer_after_ms: u64,

@@ -16,6 +16,7 @@ mod redact;
 pub mod roadmaps;
 pub mod scheduled;
 pub mod servers;
+pub mod web;
 
 use std::str::FromStr;
 use std::time::Duration;

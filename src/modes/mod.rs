@@ -118,6 +118,9 @@ impl Running {
         if let Some(cdn) = &config.discord_cdn_base {
             app = app.with_cdn(cdn);
         }
+        if let Some(url) = &config.public_url {
+            app = app.with_public_url(url.clone());
+        }
         // What servers chose, before the first request: afterwards it is followed in the
         // background.
         app.content.refresh(&db.pool).await?;

@@ -40,3 +40,4 @@ mod roles;
 mod scheduler;
 mod shared_answers;
 mod single_file;
+mod web_settings;

@@ -5,6 +5,7 @@ mod checkins;
 mod prompts;
 mod roadmap;
 mod show;
+mod web;
 mod when;
 
 use serenity::all::RoleId;
@@ -30,6 +31,7 @@ subcommands! {
         Celebrations = "celebrations",
         CheckinsOff = "checkins-off",
         Roadmap = "roadmap",
+        Web = "web",
     }
 }
 
@@ -80,6 +82,10 @@ pub fn spec() -> CommandSpec {
         Vec::new(),
     ))
     .option(Sub::Roadmap.group("The roadmap this server follows", roadmap::options()))
+    .option(Sub::Web.group(
+        "This server's community page on the web (off unless turned on)",
+        web::options(),
+    ))
     .autocomplete(complete)
 }
 
@@ -94,6 +100,7 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         Sub::Celebrations => celebrations::set(ctx, call).await,
         Sub::Show => show::show(ctx).await,
         Sub::Roadmap => roadmap::run(ctx, call).await,
+        Sub::Web => web::run(ctx, call).await,
     }
 }
 

@@ -1,0 +1,88 @@
+//! A server's community pages: whether they are on (the slug that is their address) and the
+//! names members last showed, kept only while they are on.
+
+use serenity::all::GuildId;
+use sqlx::PgPool;
+
+use super::ids::{guild_from_db, DbId};
+
+/// Turns the pages on with `fresh` as their slug, or keeps the slug they already have (running
+/// `on` twice does not break the link shared); returns the slug in use.
+pub async fn turn_on(pool: &PgPool, guild: GuildId, fresh: &str) -> sqlx::Result<String> {
+    sqlx::query_scalar!(
+        r#"INSERT INTO servers (guild_id, web_slug) VALUES ($1, $2)
+           ON CONFLICT (guild_id) DO UPDATE
+           SET web_slug = COALESCE(servers.web_slug, EXCLUDED.web_slug), updated_at = now()
+           RETURNING web_slug AS "slug!""#,
+        guild.db(),
+        fresh
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Replaces the slug with `fresh`, so the old address stops working; `None` when the pages
+/// are off (nothing to rotate).
+pub async fn rotate(pool: &PgPool, guild: GuildId, fresh: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!(
+        r#"UPDATE servers SET web_slug = $2, updated_at = now()
+           WHERE guild_id = $1 AND web_slug IS NOT NULL
+           RETURNING web_slug AS "slug!""#,
+        guild.db(),
+        fresh
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// What turning the pages off did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnedOff {
+    pub were_on: bool,
+    /// Stored names removed with them.
+    pub names_removed: u64,
+}
+
+/// Turns the pages off and removes the server's stored names, both or neither.
+pub async fn turn_off(pool: &PgPool, guild: GuildId) -> sqlx::Result<TurnedOff> {
+    let mut tx = pool.begin().await?;
+    let were_on = sqlx::query_scalar!(
+        r#"UPDATE servers SET web_slug = NULL, updated_at = now()
+           WHERE guild_id = $1 AND web_slug IS NOT NULL
+           RETURNING guild_id"#,
+        guild.db()
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .is_some();
+    let names_removed = sqlx::query!("DELETE FROM member_names WHERE guild_id = $1", guild.db())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    tx.commit().await?;
+    Ok(TurnedOff {
+        were_on,
+        names_removed,
+    })
+}
+
+/// The server whose pages `slug` is the address of, while they are on.
+pub async fn server_of(pool: &PgPool, slug: &str) -> sqlx::Result<Option<GuildId>> {
+    Ok(
+        sqlx::query_scalar!("SELECT guild_id FROM servers WHERE web_slug = $1", slug)
+            .fetch_optional(pool)
+            .await?
+            .map(guild_from_db),
+    )
+}
+
+/// The slug of `guild`'s pages, if they are on.
+pub async fn slug_of(pool: &PgPool, guild: GuildId) -> sqlx::Result<Option<String>> {
+    Ok(sqlx::query_scalar!(
+        "SELECT web_slug FROM servers WHERE guild_id = $1",
+        guild.db()
+    )
+    .fetch_optional(pool)
+    .await?
+    .flatten())
+}
