@@ -8,6 +8,7 @@
 pub mod achievements;
 pub mod app;
 pub mod attachments;
+pub mod boards;
 pub mod cards;
 pub mod celebrations;
 pub mod challenges;
@@ -36,5 +37,6 @@ pub mod schedule;
 pub mod secret;
 pub mod slice_cache;
 pub mod telemetry;
+pub mod web;
 pub mod weekly;
 pub mod words;

@@ -2,9 +2,7 @@
 //! page. The public board shows the shared standing; the caller's own place is in the private
 //! copy its buttons answer with.
 
-use chrono::{DateTime, Datelike, Utc};
 use serenity::all::GuildId;
-use sqlx::PgPool;
 
 use super::card::{self, CARD};
 use super::challenge::{challenge_card, complete_names, find as find_challenge, standing_now};
@@ -13,18 +11,16 @@ use super::handler::{Click, Ctx, Typing};
 use super::invocation::CommandCall;
 use super::options::Opt;
 use super::spec::CommandSpec;
+use crate::boards;
 use crate::challenges::rules::NAME_MAX;
 use crate::db::challenges::{self as challenges, Find, Names};
 use crate::db::leaderboard::{self as store, Standing};
-use crate::db::prompts::server_zone;
 use crate::render::card::leaderboard::{self as leaderboard_card, Entry};
 use crate::render::challenge::progress_amount;
 use crate::render::challenge::{your_line, TIE_RULE};
 use crate::render::leaderboard::{self as view, Board, Page, PageId, SharedPage, PAGE_SIZE};
 use crate::render::{Choice, Reply};
 use crate::roadmap::MAX_PHASES;
-use crate::slice_cache::Count;
-use crate::weekly::week_key;
 use crate::words;
 
 pub const NAME: &str = "leaderboard";
@@ -159,7 +155,7 @@ async fn show(ctx: &Ctx<'_>, board: Board, page: u32) -> CommandResult<Reply> {
     }))
 }
 
-/// A page of a points board, shared for a few seconds between requests (`App::boards`).
+/// A page of a points board, shared for a few seconds between requests (`boards::page`).
 async fn shared_page(
     ctx: &Ctx<'_>,
     guild: GuildId,
@@ -167,69 +163,7 @@ async fn shared_page(
     page: u32,
 ) -> CommandResult<std::sync::Arc<SharedPage>> {
     let now = ctx.invocation.now;
-    let count = || -> Count<SharedPage> {
-        let (db, title) = (ctx.app.db.clone(), phase_board(ctx, board));
-        Box::pin(async move { read_page(&db, guild, board, page, now, title).await })
-    };
-    Ok(ctx.app.boards.get(guild, (board, page), now, count).await?)
-}
-
-/// A phase board's scope and title: the phase of the roadmap the server follows (content, so
-/// no database).
-fn phase_board(ctx: &Ctx<'_>, board: Board) -> Option<(String, String)> {
-    let Board::Phase(n) = board else {
-        return None;
-    };
-    let roadmap = ctx.roadmap();
-    let title = roadmap
-        .phase(n)
-        .map_or(format!("Phase {n}"), |p| format!("Phase {n} · {}", p.title));
-    Some((
-        format!("phase:{}:{n}", roadmap.id),
-        format!("Leaderboard · {title}"),
-    ))
-}
-
-/// Reads a page of a points board as of `now` (the week and month in the server's zone).
-async fn read_page(
-    db: &PgPool,
-    guild: GuildId,
-    board: Board,
-    page: u32,
-    now: DateTime<Utc>,
-    phase_board: Option<(String, String)>,
-) -> sqlx::Result<SharedPage> {
-    let (scope, title) = match board {
-        Board::Week => {
-            let zone = server_zone(db, guild).await?;
-            let week = week_key(now, zone);
-            let days = words::week_range(&week);
-            (
-                format!("week:{week}"),
-                format!("Leaderboard · this week ({days})"),
-            )
-        }
-        Board::Month => {
-            let zone = server_zone(db, guild).await?;
-            let local = now.with_timezone(&zone);
-            let month = format!("{}-{:02}", local.year(), local.month());
-            (
-                format!("month:{month}"),
-                format!("Leaderboard · this month ({})", local.format("%B %Y")),
-            )
-        }
-        Board::All | Board::Challenge(_) => {
-            ("all".to_string(), "Leaderboard · all time".to_string())
-        }
-        Board::Phase(n) => phase_board.unwrap_or_else(|| (format!("phase:{n}"), String::new())),
-    };
-    let (standings, more) = store::page(db, guild, &scope, i64::from(page), PAGE_SIZE).await?;
-    Ok(SharedPage {
-        title,
-        scope,
-        standings,
-        more,
-    })
+    Ok(boards::page(ctx.app, ctx.roadmap(), guild, board, page, now).await?)
 }
 
 /// A challenge's standing as a leaderboard: progress instead of points. The id comes from a

@@ -86,3 +86,24 @@ pub async fn slug_of(pool: &PgPool, guild: GuildId) -> sqlx::Result<Option<Strin
     .await?
     .flatten())
 }
+
+/// The stored names of `users` in `guild`; a member without one is missing from the map.
+pub async fn names(
+    pool: &PgPool,
+    guild: GuildId,
+    users: &[serenity::all::UserId],
+) -> sqlx::Result<std::collections::HashMap<serenity::all::UserId, String>> {
+    let ids: Vec<i64> = users.iter().map(|u| u.db()).collect();
+    let rows = sqlx::query!(
+        "SELECT user_id, display_name FROM member_names
+         WHERE guild_id = $1 AND user_id = ANY($2)",
+        guild.db(),
+        &ids
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (super::ids::user_from_db(r.user_id), r.display_name))
+        .collect())
+}

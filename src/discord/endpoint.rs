@@ -63,10 +63,11 @@ pub fn router(state: EndpointState) -> Router {
 }
 
 /// Serves until `shutdown` resolves, then waits for deferred replies to go out. With
-/// `metrics`, `GET /metrics` is served too.
+/// `metrics`, `GET /metrics` is served too, and with `pages` the community pages.
 pub async fn serve(
     state: EndpointState,
     metrics: Option<Metrics>,
+    pages: Option<Router>,
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
@@ -75,6 +76,9 @@ pub async fn serve(
     let mut app = router(state);
     if let Some(metrics) = metrics {
         app = app.merge(metrics.router());
+    }
+    if let Some(pages) = pages {
+        app = app.merge(pages);
     }
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -309,7 +309,15 @@ pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let metrics = running.metrics.clone();
-    let result = endpoint::serve(state, metrics, listener, shutdown::signal_received()).await;
+    let pages = crate::web::router(running.dispatcher.app.clone());
+    let result = endpoint::serve(
+        state,
+        metrics,
+        Some(pages),
+        listener,
+        shutdown::signal_received(),
+    )
+    .await;
     running.close().await?;
     result?;
     Ok(ExitCode::SUCCESS)

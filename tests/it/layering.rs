@@ -39,6 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "app",
             "attachments",
+            "boards",
             "cards",
             "profiles",
             "content",
@@ -54,7 +55,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         ],
     ),
     ("use cases", &["commands", "schedule"]),
-    ("transports", &["discord", "console"]),
+    ("transports", &["discord", "console", "web"]),
     ("wiring", &["config", "modes", "lib"]),
 ];
 

@@ -40,4 +40,5 @@ mod roles;
 mod scheduler;
 mod shared_answers;
 mod single_file;
+mod web_pages;
 mod web_settings;

@@ -105,9 +105,11 @@ impl RunningEndpoint {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let pages = waypoint::web::router(dispatcher.clone().app.clone());
         tokio::spawn(endpoint::serve(
             state,
             None,
+            Some(pages),
             listener,
             std::future::pending(),
         ));

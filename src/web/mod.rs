@@ -1,0 +1,48 @@
+//! The community pages (issue 21, in progress): a server's leaderboard and roadmap on the web,
+//! for servers whose staff turned them on (`/settings web on`). Server-rendered HTML from
+//! askama templates (which escape every value), one stylesheet, no JavaScript. A server is
+//! found only by its slug; a wrong slug and a server with pages off get the same 404.
+
+mod headers;
+mod pages;
+
+use std::sync::Arc;
+
+use axum::http::{header, StatusCode};
+use axum::middleware;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::app::App;
+
+/// The stylesheet every page uses, served with a long cache lifetime.
+const STYLE: &str = include_str!("../../assets/web/style.css");
+
+/// The pages' routes, with their security headers.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/style.css", get(style))
+        .route("/c/{slug}", get(pages::overview))
+        .route("/c/{slug}/leaderboard", get(pages::leaderboard))
+        .fallback(not_found)
+        .layer(middleware::map_response(headers::secure))
+        .with_state(app)
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// The one "not found": the same for a wrong slug, a server with pages off, or any other path,
+/// so a stranger learns nothing from it.
+pub async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, Html(pages::NOT_FOUND_PAGE.as_str())).into_response()
+}

@@ -1,0 +1,207 @@
+//! The pages themselves: each finds the server by its slug, reads through the same functions
+//! the commands use (`boards::page`, the server's roadmap from `content`), and renders an
+//! askama template.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serenity::all::GuildId;
+
+use crate::app::App;
+use crate::boards;
+use crate::db::web as store;
+use crate::render::leaderboard::Board;
+use crate::roadmap::{Roadmap, MAX_PHASES};
+
+/// What a member with no stored name shows as.
+const NO_NAME: &str = "a member";
+
+#[derive(Template)]
+#[template(path = "web/not_found.html")]
+struct NotFound;
+
+/// Rendered once: it never changes.
+pub static NOT_FOUND_PAGE: LazyLock<String> = LazyLock::new(|| {
+    NotFound
+        .render()
+        .unwrap_or_else(|_| "Not found".to_string())
+});
+
+#[derive(Template)]
+#[template(path = "web/unavailable.html")]
+struct Unavailable;
+
+/// Why a page is not shown.
+pub enum Refused {
+    NotFound,
+    Unavailable,
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Self::NotFound => {
+                (StatusCode::NOT_FOUND, Html(NOT_FOUND_PAGE.as_str())).into_response()
+            }
+            Self::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Html(Unavailable.render().unwrap_or_default()),
+            )
+                .into_response(),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Refused {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::warn!(error = %e, "a community page could not read the database");
+        Self::Unavailable
+    }
+}
+
+/// The server whose pages `slug` is the address of, and the roadmap it follows.
+async fn server(app: &App, slug: &str) -> Result<(GuildId, Arc<Roadmap>), Refused> {
+    // A slug is 32 hex digits: anything else is not looked up at all.
+    if slug.len() != 32 || !slug.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Refused::NotFound);
+    }
+    let guild = store::server_of(&app.db, slug)
+        .await?
+        .ok_or(Refused::NotFound)?;
+    let roadmap = app
+        .content
+        .roadmap_for(&app.db, Some(guild))
+        .await
+        .map_err(|_| Refused::Unavailable)?;
+    Ok((guild, roadmap))
+}
+
+struct PhaseLine {
+    number: u8,
+    title: String,
+    topics: usize,
+}
+
+#[derive(Template)]
+#[template(path = "web/overview.html")]
+struct Overview {
+    slug: String,
+    roadmap: String,
+    phases: Vec<PhaseLine>,
+}
+
+pub async fn overview(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, Refused> {
+    let (_, roadmap) = server(&app, &slug).await?;
+    let page = Overview {
+        slug,
+        roadmap: roadmap.title.clone(),
+        phases: roadmap
+            .phases
+            .iter()
+            .map(|p| PhaseLine {
+                number: p.number,
+                title: p.title.clone(),
+                topics: p.topic_count(),
+            })
+            .collect(),
+    };
+    Ok(Html(page.render().map_err(|_| Refused::Unavailable)?))
+}
+
+#[derive(Deserialize)]
+pub struct BoardQuery {
+    board: Option<String>,
+    page: Option<u32>,
+}
+
+struct Line {
+    rank: i64,
+    name: String,
+    points: i64,
+}
+
+#[derive(Template)]
+#[template(path = "web/leaderboard.html")]
+struct Leaderboard {
+    slug: String,
+    title: String,
+    board: String,
+    lines: Vec<Line>,
+    page: u32,
+    previous: Option<u32>,
+    next: Option<u32>,
+    boards: Vec<(String, String)>,
+}
+
+fn board_of(name: &str) -> Option<Board> {
+    match name {
+        "all" => Some(Board::All),
+        "week" => Some(Board::Week),
+        "month" => Some(Board::Month),
+        other => other
+            .strip_prefix("phase-")
+            .and_then(|n| n.parse::<u8>().ok())
+            .filter(|n| (1..=MAX_PHASES).contains(n))
+            .map(Board::Phase),
+    }
+}
+
+pub async fn leaderboard(
+    State(app): State<Arc<App>>,
+    Path(slug): Path<String>,
+    Query(query): Query<BoardQuery>,
+) -> Result<Html<String>, Refused> {
+    let (guild, roadmap) = server(&app, &slug).await?;
+    let board_name = query.board.unwrap_or_else(|| "all".to_string());
+    let board = board_of(&board_name)
+        .filter(|b| !matches!(b, Board::Phase(n) if roadmap.phase(*n).is_none()))
+        .ok_or(Refused::NotFound)?;
+    let page = query.page.unwrap_or(1).max(1);
+    let now = app.clock.now();
+    let shared = boards::page(&app, &roadmap, guild, board, page - 1, now)
+        .await
+        .map_err(|_| Refused::Unavailable)?;
+    let users: Vec<_> = shared.standings.iter().map(|s| s.user).collect();
+    let names: HashMap<_, _> = store::names(&app.db, guild, &users).await?;
+    let mut boards = vec![
+        ("all".to_string(), "All time".to_string()),
+        ("week".to_string(), "This week".to_string()),
+        ("month".to_string(), "This month".to_string()),
+    ];
+    boards.extend(
+        roadmap
+            .phases
+            .iter()
+            .map(|p| (format!("phase-{}", p.number), format!("Phase {}", p.number))),
+    );
+    let view = Leaderboard {
+        slug,
+        title: shared.title.clone(),
+        board: board_name,
+        lines: shared
+            .standings
+            .iter()
+            .map(|s| Line {
+                rank: s.rank,
+                name: names
+                    .get(&s.user)
+                    .cloned()
+                    .unwrap_or_else(|| NO_NAME.to_string()),
+                points: s.points,
+            })
+            .collect(),
+        page,
+        previous: (page > 1).then(|| page - 1),
+        next: shared.more.then_some(page + 1),
+        boards,
+    };
+    Ok(Html(view.render().map_err(|_| Refused::Unavailable)?))
+}

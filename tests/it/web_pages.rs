@@ -1,0 +1,129 @@
+//! The community pages over HTTP (issue 21, in progress): found only by their slug, the same
+//! 404 for a wrong slug and for pages turned off, security headers on every answer, names
+//! escaped, the leaderboard's pages linking to each other.
+
+use std::time::Duration;
+
+use waypoint::db::web;
+
+use crate::support::fake_discord::payloads::GUILD_ID;
+use crate::support::fake_discord::FakeDiscord;
+use crate::support::transport::RunningEndpoint;
+use crate::support::{run_as, Who};
+
+const SLUG: &str = "0123456789abcdef0123456789abcdef";
+
+fn guild() -> serenity::all::GuildId {
+    serenity::all::GuildId::new(GUILD_ID)
+}
+
+async fn get(endpoint: &RunningEndpoint, path: &str) -> reqwest::Response {
+    endpoint
+        .client
+        .get(format!("{}{path}", endpoint.url))
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+#[tokio::test]
+async fn pages_are_found_by_slug_only_and_carry_strict_headers() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let db = &endpoint.dispatcher.app.db;
+    web::turn_on(db, guild(), SLUG).await.unwrap();
+
+    let page = get(&endpoint, &format!("/c/{SLUG}")).await;
+    assert_eq!(page.status(), 200);
+    let headers = page.headers().clone();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src"),
+        "{csp}"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    let body = page.text().await.unwrap();
+    assert!(body.contains("AI Engineer roadmap"), "{body}");
+    assert!(
+        body.contains("<main>") && body.contains("<nav"),
+        "landmarks"
+    );
+
+    let wrong = get(&endpoint, "/c/ffffffffffffffffffffffffffffffff").await;
+    assert_eq!(wrong.status(), 404);
+    let wrong_body = wrong.text().await.unwrap();
+    web::turn_off(db, guild()).await.unwrap();
+    let off = get(&endpoint, &format!("/c/{SLUG}")).await;
+    assert_eq!(off.status(), 404);
+    assert_eq!(
+        off.text().await.unwrap(),
+        wrong_body,
+        "the same 404 either way"
+    );
+    assert_eq!(
+        get(&endpoint, "/c/not-a-slug/leaderboard").await.status(),
+        404
+    );
+
+    let style = get(&endpoint, "/style.css").await;
+    assert_eq!(style.status(), 200);
+    assert!(style.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age"));
+    assert_eq!(get(&endpoint, "/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn the_leaderboard_escapes_names_and_its_pages_link_to_each_other() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let bot = &endpoint.dispatcher;
+    let db = &bot.app.db;
+    web::turn_on(db, guild(), SLUG).await.unwrap();
+    for n in 0..12u64 {
+        let who = Who::member(GUILD_ID, 9000 + n);
+        run_as(bot, who, "/progress set topic:python state:done").await;
+    }
+    sqlx::query(
+        "INSERT INTO member_names (guild_id, user_id, display_name, seen_at)
+         VALUES ($1, 9000, '<script>alert(1)</script>', now())",
+    )
+    .bind(GUILD_ID as i64)
+    .execute(db)
+    .await
+    .unwrap();
+    waypoint::db::leaderboard::fold(db, waypoint::db::leaderboard::FOLD_BATCH)
+        .await
+        .unwrap();
+
+    let first = get(&endpoint, &format!("/c/{SLUG}/leaderboard")).await;
+    assert_eq!(first.status(), 200);
+    let body = first.text().await.unwrap();
+    assert!(!body.contains("<script>"), "{body}");
+    assert!(body.contains("alert(1)"), "the name shows as text: {body}");
+    assert!(
+        body.contains("a member"),
+        "members without a stored name: {body}"
+    );
+    assert!(body.contains("rel=\"next\""), "{body}");
+    let second = get(
+        &endpoint,
+        &format!("/c/{SLUG}/leaderboard?board=all&page=2"),
+    )
+    .await;
+    let body = second.text().await.unwrap();
+    assert!(
+        body.contains("rel=\"prev\"") && !body.contains("rel=\"next\""),
+        "{body}"
+    );
+    assert!(body.contains("#1"), "twelve members tie: {body}");
+    assert_eq!(
+        get(&endpoint, &format!("/c/{SLUG}/leaderboard?board=phase-9"))
+            .await
+            .status(),
+        404,
+        "the roadmap has no phase 9"
+    );
+}
