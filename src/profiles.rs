@@ -18,6 +18,8 @@ pub struct Profile {
     /// Where Discord's CDN serves their avatar, relative to its base; `None` for the default
     /// avatar (the card draws initials).
     pub avatar: Option<String>,
+    /// The avatar's hash alone, as the community pages store it.
+    pub avatar_hash: Option<String>,
 }
 
 /// The avatar size asked of the CDN: the cards draw it 120 pixels wide.
@@ -54,6 +56,10 @@ impl Profile {
             .or(user.global_name.as_deref())
             .unwrap_or(&user.name)
             .to_string();
+        let avatar_hash = match (&server_avatar, user.avatar) {
+            (Some((_, hash)), _) => Some(hash.clone()),
+            (None, hash) => hash.map(|h| h.to_string()),
+        };
         let avatar = match (server_avatar, user.avatar) {
             (Some((guild, hash)), _) => Some(format!(
                 "guilds/{guild}/users/{}/avatars/{hash}.png?size={AVATAR_SIZE}",
@@ -64,7 +70,11 @@ impl Profile {
             }
             (None, None) => None,
         };
-        Self { name, avatar }
+        Self {
+            name,
+            avatar,
+            avatar_hash,
+        }
     }
 }
 

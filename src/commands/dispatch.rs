@@ -227,9 +227,16 @@ impl Dispatcher {
     /// that a background task writes in batches, so no command waits on the database for it.
     fn note_activity(&self, invocation: &Invocation) {
         if let Some(guild) = invocation.guild_id {
+            let shown =
+                invocation
+                    .profile(invocation.user_id)
+                    .map(|p| crate::db::activity::Shown {
+                        name: p.name.clone(),
+                        avatar: p.avatar_hash.clone(),
+                    });
             self.app
                 .activity
-                .record(guild, invocation.user_id, invocation.now);
+                .record(guild, invocation.user_id, invocation.now, shown);
         }
     }
 

@@ -23,21 +23,51 @@ const CHUNK: usize = 100;
 /// sightings are dropped: "last seen" is not worth unbounded memory.
 const MAX_PENDING: usize = 100_000;
 
+/// The longest display name and avatar hash kept (Discord's are far shorter).
+const NAME_CHARS: usize = 100;
+const AVATAR_CHARS: usize = 64;
+
+/// How a member showed when last seen, for the community pages: kept only where the server
+/// has them on and the member is not hidden (the write checks both).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub name: String,
+    pub avatar: Option<String>,
+}
+
+/// When a member was last seen, and how they showed then.
+#[derive(Debug, Clone)]
+struct Seen {
+    at: DateTime<Utc>,
+    shown: Option<Shown>,
+}
+
 #[derive(Default)]
 pub struct Activity {
-    pending: Mutex<HashMap<(GuildId, UserId), DateTime<Utc>>>,
+    pending: Mutex<HashMap<(GuildId, UserId), Seen>>,
 }
 
 impl Activity {
-    /// Notes that `user` used Waypoint in `guild` at `at`.
-    pub fn record(&self, guild: GuildId, user: UserId, at: DateTime<Utc>) {
+    /// Notes that `user` used Waypoint in `guild` at `at`, showing as `shown` if the
+    /// interaction said.
+    pub fn record(&self, guild: GuildId, user: UserId, at: DateTime<Utc>, shown: Option<Shown>) {
+        let shown = shown.map(|s| Shown {
+            name: s.name.chars().take(NAME_CHARS).collect(),
+            avatar: s.avatar.filter(|a| a.chars().count() <= AVATAR_CHARS),
+        });
         let mut pending = self.lock();
         let full = pending.len() >= MAX_PENDING;
         match pending.get_mut(&(guild, user)) {
-            Some(seen) => *seen = (*seen).max(at),
+            Some(seen) if at >= seen.at => {
+                seen.at = at;
+                if shown.is_some() {
+                    seen.shown = shown;
+                }
+            }
+            Some(_) => {}
             None if full => {}
             None => {
-                pending.insert((guild, user), at);
+                pending.insert((guild, user), Seen { at, shown });
             }
         }
     }
@@ -58,8 +88,8 @@ impl Activity {
         let mut written = 0;
         for chunk in batch.chunks(CHUNK) {
             if let Err(e) = write(pool, chunk).await {
-                for &((guild, user), at) in &batch[written..] {
-                    self.record(guild, user, at);
+                for ((guild, user), seen) in &batch[written..] {
+                    self.record(*guild, *user, seen.at, seen.shown.clone());
                 }
                 return Err(e);
             }
@@ -88,7 +118,7 @@ impl Activity {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(GuildId, UserId), DateTime<Utc>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(GuildId, UserId), Seen>> {
         // A panic while holding this lock cannot leave the map half-updated in a way that
         // matters (each entry is one insert), so a poisoned lock is still usable.
         self.pending
@@ -97,11 +127,12 @@ impl Activity {
     }
 }
 
-/// One transaction, two statements, for a chunk of members in key order (see `flush`).
-async fn write(pool: &PgPool, batch: &[((GuildId, UserId), DateTime<Utc>)]) -> sqlx::Result<()> {
+/// One transaction, two statements (three when names came), for a chunk of members in key
+/// order (see `flush`).
+async fn write(pool: &PgPool, batch: &[((GuildId, UserId), Seen)]) -> sqlx::Result<()> {
     let rows: Vec<_> = batch
         .iter()
-        .map(|((guild, user), at)| (guild.db(), user.db(), *at))
+        .map(|((guild, user), seen)| (guild.db(), user.db(), seen.at))
         .collect();
     let guilds: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let users: Vec<i64> = rows.iter().map(|r| r.1).collect();
@@ -128,5 +159,40 @@ async fn write(pool: &PgPool, batch: &[((GuildId, UserId), DateTime<Utc>)]) -> s
     )
     .execute(&mut *tx)
     .await?;
+    let named: Vec<_> = batch
+        .iter()
+        .filter_map(|((guild, user), seen)| {
+            seen.shown
+                .as_ref()
+                .map(|s| (guild.db(), user.db(), s, seen.at))
+        })
+        .collect();
+    if !named.is_empty() {
+        let guilds: Vec<i64> = named.iter().map(|n| n.0).collect();
+        let users: Vec<i64> = named.iter().map(|n| n.1).collect();
+        let names: Vec<String> = named.iter().map(|n| n.2.name.clone()).collect();
+        let avatars: Vec<Option<String>> = named.iter().map(|n| n.2.avatar.clone()).collect();
+        let times: Vec<DateTime<Utc>> = named.iter().map(|n| n.3).collect();
+        // Only where the server's pages are on and the member is not hidden.
+        sqlx::query!(
+            "INSERT INTO member_names (guild_id, user_id, display_name, avatar, seen_at)
+             SELECT r.g, r.u, r.n, r.a, r.t
+             FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[])
+                  AS r (g, u, n, a, t)
+             JOIN servers s ON s.guild_id = r.g AND s.web_slug IS NOT NULL
+             JOIN members m ON m.guild_id = r.g AND m.user_id = r.u AND NOT m.hidden
+             ON CONFLICT (guild_id, user_id) DO UPDATE
+             SET display_name = EXCLUDED.display_name, avatar = EXCLUDED.avatar,
+                 seen_at = EXCLUDED.seen_at
+             WHERE member_names.seen_at <= EXCLUDED.seen_at",
+            &guilds,
+            &users,
+            &names as &[String],
+            &avatars as &[Option<String>],
+            &times
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await
 }

@@ -37,6 +37,16 @@ pub async fn set_hidden(
     )
     .execute(&mut *tx)
     .await?;
+    if hidden {
+        // A hidden member's name is not kept for the community pages.
+        sqlx::query!(
+            "DELETE FROM member_names WHERE guild_id = $1 AND user_id = $2",
+            guild.db(),
+            user.db()
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await
 }
 

@@ -37,7 +37,7 @@ async fn snowflakes_above_i64_max_round_trip() {
     let user = UserId::new(9_223_372_036_854_775_808); // 2^63
     let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let activity = Activity::default();
-    activity.record(guild, user, now);
+    activity.record(guild, user, now, None);
     activity.flush(&pool).await.unwrap();
     let (g, u): (i64, i64) = sqlx::query_as("SELECT guild_id, user_id FROM members")
         .fetch_one(&pool)
@@ -53,14 +53,14 @@ async fn members_are_counted_per_server_and_last_seen_only_moves_forward() {
     let (a, b) = (GuildId::new(1), GuildId::new(2));
     let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
     let activity = Activity::default();
-    activity.record(a, UserId::new(10), now);
-    activity.record(a, UserId::new(11), now);
-    activity.record(b, UserId::new(10), now);
+    activity.record(a, UserId::new(10), now, None);
+    activity.record(a, UserId::new(11), now, None);
+    activity.record(b, UserId::new(10), now, None);
     // Within one batch, the latest time wins whatever the order.
-    activity.record(a, UserId::new(10), now - Duration::days(4));
+    activity.record(a, UserId::new(10), now - Duration::days(4), None);
     assert_eq!(activity.flush(&pool).await.unwrap(), 3);
     // Across batches, an older sighting does not move the stored time back.
-    activity.record(a, UserId::new(10), now - Duration::days(3));
+    activity.record(a, UserId::new(10), now - Duration::days(3), None);
     assert_eq!(activity.flush(&pool).await.unwrap(), 1);
     assert_eq!(activity.flush(&pool).await.unwrap(), 0, "nothing left over");
     assert_eq!(members(&pool, a).await, 2);
@@ -79,7 +79,7 @@ async fn activity_survives_a_failed_flush() {
     waypoint::db::migrate(&url).await.unwrap();
     let activity = Activity::default();
     let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
-    activity.record(GuildId::new(5), UserId::new(50), now);
+    activity.record(GuildId::new(5), UserId::new(50), now, None);
     let closed = waypoint::db::connect(&url, TIMEOUT).await.unwrap();
     closed.close().await;
     assert!(activity.flush(&closed).await.is_err());
@@ -97,10 +97,10 @@ async fn a_flush_writes_in_small_transactions_and_keeps_what_failed() {
     let guild = GuildId::new(3);
     let now = Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap();
     let activity = Activity::default();
-    activity.record(guild, UserId::new(250), now);
+    activity.record(guild, UserId::new(250), now, None);
     activity.flush(&pool).await.unwrap();
     for user in 1..=250 {
-        activity.record(guild, UserId::new(user), now);
+        activity.record(guild, UserId::new(user), now, None);
     }
     // Another transaction holds the last member's row (the last hundred, in key order).
     let mut holder = pool.begin().await.unwrap();

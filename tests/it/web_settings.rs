@@ -148,3 +148,66 @@ async fn a_stored_name_is_in_the_export_and_goes_with_privacy_delete() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+/// Runs `line` as `who`, showing in the server as `name`.
+async fn run_named(bot: &Dispatcher, who: Who, name: &str, line: &str) {
+    let call = waypoint::console::parse_line(&bot.registry, line).expect("a command line");
+    let mut invocation = who.invocation(waypoint::commands::Action::Command(call));
+    invocation.profiles = vec![(
+        invocation.user_id,
+        waypoint::profiles::Profile {
+            name: name.to_string(),
+            avatar: None,
+            avatar_hash: Some("abcdef".into()),
+        },
+    )];
+    let outcome = bot.dispatch(&invocation).await;
+    assert!(!outcome.failed, "{line}: {}", text(&json(&outcome)));
+}
+
+async fn stored_names(bot: &Dispatcher) -> Vec<(i64, String, Option<String>)> {
+    sqlx::query_as("SELECT user_id, display_name, avatar FROM member_names ORDER BY user_id")
+        .fetch_all(&bot.app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn names_are_stored_only_while_pages_are_on_and_never_for_hidden_members() {
+    let bot = bot_with_pages().await;
+    let (ada, grace) = (Who::member(GUILD, 7), Who::member(GUILD, 8));
+    let flush = || async { bot.app.activity.flush(&bot.app.db).await.unwrap() };
+    // Pages off: nothing is kept.
+    run_named(
+        &bot,
+        ada,
+        "Ada",
+        "/progress set topic:python state:learning",
+    )
+    .await;
+    flush().await;
+    assert!(stored_names(&bot).await.is_empty());
+
+    ok(&bot, "/settings web on").await;
+    run_named(&bot, ada, "Ada Lovelace", "/me show").await;
+    run_named(
+        &bot,
+        grace,
+        "Grace",
+        "/progress set topic:python state:learning",
+    )
+    .await;
+    run_named(&bot, grace, "Grace", "/privacy hide").await;
+    flush().await;
+    assert_eq!(
+        stored_names(&bot).await,
+        vec![(7, "Ada Lovelace".to_string(), Some("abcdef".to_string()))],
+        "the hidden member's name is not kept"
+    );
+    // Hiding later removes it; showing again stores it from the next use.
+    run_named(&bot, ada, "Ada Lovelace", "/privacy hide").await;
+    assert!(stored_names(&bot).await.is_empty());
+    run_named(&bot, ada, "Ada L.", "/privacy show").await;
+    flush().await;
+    assert_eq!(stored_names(&bot).await[0].1, "Ada L.");
+}

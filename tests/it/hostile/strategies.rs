@@ -369,7 +369,16 @@ pub fn invocation(action: BoxedStrategy<Action>) -> BoxedStrategy<Invocation> {
                 now,
                 action,
                 profiles: name
-                    .map(|name| (UserId::new(user), Profile { name, avatar: None }))
+                    .map(|name| {
+                        (
+                            UserId::new(user),
+                            Profile {
+                                name,
+                                avatar: None,
+                                avatar_hash: None,
+                            },
+                        )
+                    })
                     .into_iter()
                     .collect(),
             },
