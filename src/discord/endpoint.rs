@@ -80,9 +80,13 @@ pub async fn serve(
     if let Some(pages) = pages {
         app = app.merge(pages);
     }
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    // The pages limit requests per client address, which connect info carries.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     drain(&in_flight, DRAIN_TIMEOUT).await;
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! found only by its slug; a wrong slug and a server with pages off get the same 404.
 
 mod headers;
+mod limit;
 mod pages;
 
 use std::sync::Arc;
@@ -19,13 +20,18 @@ use crate::app::App;
 /// The stylesheet every page uses, served with a long cache lifetime.
 const STYLE: &str = include_str!("../../assets/web/style.css");
 
-/// The pages' routes, with their security headers.
+/// The pages' routes, with their security headers and a rate limit per client address (the
+/// server must be served with connect info: `into_make_service_with_connect_info`).
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/style.css", get(style))
         .route("/c/{slug}", get(pages::overview))
         .route("/c/{slug}/leaderboard", get(pages::leaderboard))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            limit::limiter(),
+            limit::limit,
+        ))
         .layer(middleware::map_response(headers::secure))
         .with_state(app)
 }

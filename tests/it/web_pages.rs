@@ -127,3 +127,18 @@ async fn the_leaderboard_escapes_names_and_its_pages_link_to_each_other() {
         "the roadmap has no phase 9"
     );
 }
+
+#[tokio::test]
+async fn a_client_over_the_limit_gets_429_and_interactions_are_not_limited() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let mut statuses = Vec::new();
+    for _ in 0..60 {
+        statuses.push(get(&endpoint, "/style.css").await.status().as_u16());
+    }
+    assert_eq!(statuses[0], 200);
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert!(limited > 0, "{statuses:?}");
+    // The health check is not a page: never limited.
+    assert_eq!(get(&endpoint, "/healthz").await.status(), 200);
+}
