@@ -107,3 +107,40 @@ pub async fn names(
         .map(|r| (super::ids::user_from_db(r.user_id), r.display_name))
         .collect())
 }
+
+/// How many members (not hidden) are learning and have finished each topic of `roadmap` in
+/// `guild`, by the topic's current id: a row under an old id (`renames`: old → current) counts
+/// for the renamed topic, unless the member also has a row under its current id.
+pub async fn topic_counts(
+    pool: &PgPool,
+    guild: GuildId,
+    roadmap: &str,
+    renames: &[(String, String)],
+) -> sqlx::Result<Vec<(String, crate::progress::TopicState, i64)>> {
+    let (old, current): (Vec<String>, Vec<String>) = renames.iter().cloned().unzip();
+    let rows = sqlx::query!(
+        r#"WITH renamed AS (SELECT * FROM UNNEST($3::text[], $4::text[]) AS a (old, current))
+           SELECT COALESCE(a.current, p.topic_id) AS "topic!", p.state, count(*) AS "members!"
+           FROM topic_progress p
+           JOIN members m ON m.guild_id = p.guild_id AND m.user_id = p.user_id AND NOT m.hidden
+           LEFT JOIN renamed a ON a.old = p.topic_id
+           WHERE p.guild_id = $1 AND p.roadmap_id = $2 AND p.state IN ('learning', 'done')
+             AND NOT (a.current IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM topic_progress q
+                 WHERE q.guild_id = p.guild_id AND q.user_id = p.user_id
+                   AND q.roadmap_id = p.roadmap_id AND q.topic_id = a.current))
+           GROUP BY 1, 2"#,
+        guild.db(),
+        roadmap,
+        &old,
+        &current
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            crate::progress::TopicState::parse(&r.state).map(|s| (r.topic, s, r.members))
+        })
+        .collect())
+}

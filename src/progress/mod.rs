@@ -7,6 +7,7 @@ pub mod cache;
 pub mod plan;
 mod state;
 mod summary;
+pub mod tally;
 
 pub use state::TopicState;
 pub use summary::{MemberProgress, PhaseSummary};

@@ -27,6 +27,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/style.css", get(style))
         .route("/c/{slug}", get(pages::overview))
         .route("/c/{slug}/leaderboard", get(pages::leaderboard))
+        .route("/c/{slug}/roadmap", get(pages::roadmap))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             limit::limiter(),

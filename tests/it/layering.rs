@@ -16,6 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "progress/state",
             "progress/plan",
             "progress/summary",
+            "progress/tally",
             "progress/mod",
             "challenges/mod",
             "challenges/challenge",

@@ -142,3 +142,43 @@ async fn a_client_over_the_limit_gets_429_and_interactions_are_not_limited() {
     // The health check is not a page: never limited.
     assert_eq!(get(&endpoint, "/healthz").await.status(), 200);
 }
+
+#[tokio::test]
+async fn the_roadmap_heatmap_shows_the_counts_the_database_holds() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let bot = &endpoint.dispatcher;
+    web::turn_on(&bot.app.db, guild(), SLUG).await.unwrap();
+    for (n, state) in [(1, "done"), (2, "done"), (3, "learning"), (4, "done")] {
+        let who = Who::member(GUILD_ID, 9100 + n);
+        run_as(
+            bot,
+            who,
+            &format!("/progress set topic:python state:{state}"),
+        )
+        .await;
+    }
+    // A hidden member is not counted.
+    run_as(bot, Who::member(GUILD_ID, 9104), "/privacy hide").await;
+    let page = get(&endpoint, &format!("/c/{SLUG}/roadmap")).await;
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.unwrap();
+    let python = body
+        .split("id=\"topic-python\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</li>").next())
+        .expect("the python topic's cell");
+    assert!(
+        python.contains("1 learning") && python.contains("2 done"),
+        "{python}"
+    );
+    assert!(
+        body.contains("id=\"topic-dsa\""),
+        "every topic is on the page"
+    );
+    let dsa = body.split("id=\"topic-dsa\"").nth(1).unwrap_or_default();
+    assert!(
+        dsa.contains("0 learning · ") || dsa.contains("0 learning</span>"),
+        "{dsa}"
+    );
+}
