@@ -3,6 +3,7 @@
 //! askama templates (which escape every value), one stylesheet, no JavaScript. A server is
 //! found only by its slug; a wrong slug and a server with pages off get the same 404.
 
+mod cache;
 mod headers;
 mod limit;
 mod pages;
@@ -23,18 +24,24 @@ const STYLE: &str = include_str!("../../assets/web/style.css");
 /// The pages' routes, with their security headers and a rate limit per client address (the
 /// server must be served with connect info: `into_make_service_with_connect_info`).
 pub fn router(app: Arc<App>) -> Router {
-    Router::new()
-        .route("/style.css", get(style))
+    let pages = Router::new()
         .route("/c/{slug}", get(pages::overview))
         .route("/c/{slug}/leaderboard", get(pages::leaderboard))
         .route("/c/{slug}/roadmap", get(pages::roadmap))
+        .layer(middleware::from_fn_with_state(
+            cache::Pages::new(app.clone()),
+            cache::cached,
+        ))
+        .with_state(app);
+    Router::new()
+        .route("/style.css", get(style))
+        .merge(pages)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             limit::limiter(),
             limit::limit,
         ))
         .layer(middleware::map_response(headers::secure))
-        .with_state(app)
 }
 
 async fn style() -> Response {

@@ -54,6 +54,8 @@ async fn pages_are_found_by_slug_only_and_carry_strict_headers() {
     assert_eq!(wrong.status(), 404);
     let wrong_body = wrong.text().await.unwrap();
     web::turn_off(db, guild()).await.unwrap();
+    // Pages are shared for a 5-second slice: the next one no longer finds the server.
+    endpoint.clock.advance(chrono::Duration::seconds(5));
     let off = get(&endpoint, &format!("/c/{SLUG}")).await;
     assert_eq!(off.status(), 404);
     assert_eq!(
@@ -181,4 +183,35 @@ async fn the_roadmap_heatmap_shows_the_counts_the_database_holds() {
         dsa.contains("0 learning · ") || dsa.contains("0 learning</span>"),
         "{dsa}"
     );
+}
+
+#[tokio::test]
+async fn a_reader_with_the_current_etag_gets_304() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    web::turn_on(&endpoint.dispatcher.app.db, guild(), SLUG)
+        .await
+        .unwrap();
+    let path = format!("/c/{SLUG}/leaderboard");
+    let first = get(&endpoint, &path).await;
+    assert_eq!(first.status(), 200);
+    let tag = first.headers()["etag"].clone();
+    let again = endpoint
+        .client
+        .get(format!("{}{path}", endpoint.url))
+        .header("if-none-match", tag.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"], tag);
+    assert!(again.text().await.unwrap().is_empty());
+    let stale = endpoint
+        .client
+        .get(format!("{}{path}", endpoint.url))
+        .header("if-none-match", "\"0000000000000000\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 200);
 }
