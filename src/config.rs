@@ -109,6 +109,11 @@ pub struct Config {
     /// them on its own port), like 127.0.0.1:9187. Unset: not served.
     #[arg(long, env = "WAYPOINT_METRICS_ADDR", global = true)]
     pub metrics_addr: Option<SocketAddr>,
+
+    /// Serve the community pages on ADDR from `run` and `worker`, like 127.0.0.1:8080 (`serve`
+    /// has them on its own port). Unset: not served by these.
+    #[arg(long, env = "WAYPOINT_WEB_ADDR", global = true)]
+    pub web_addr: Option<SocketAddr>,
 }
 
 impl Config {

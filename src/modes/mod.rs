@@ -79,6 +79,7 @@ struct Running {
     scheduler: Option<JoinHandle<()>>,
     /// This process's metrics; `None` on the console.
     metrics: Option<Metrics>,
+    /// Serving metrics and the community pages (`run`, `worker`), and the metrics' upkeep.
     metrics_tasks: Vec<JoinHandle<()>>,
 }
 
@@ -173,6 +174,14 @@ impl Running {
                     }
                 }));
             }
+        }
+        if let (Observed::Served, Some(addr)) = (observed, config.web_addr) {
+            let (app, stop) = (dispatcher.app.clone(), stop_background.clone());
+            metrics_tasks.push(tokio::spawn(async move {
+                if let Err(e) = crate::web::serve(app, addr, stop).await {
+                    tracing::error!(error = %e, "the community pages are not served");
+                }
+            }));
         }
         Ok(Self {
             dispatcher,

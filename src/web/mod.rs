@@ -44,6 +44,25 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(middleware::map_response(headers::secure))
 }
 
+/// Serves the pages alone on `addr` until `stop` (`run` and `worker`).
+pub async fn serve(
+    app: Arc<App>,
+    addr: std::net::SocketAddr,
+    stop: tokio_util::sync::CancellationToken,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen for the community pages on {addr}: {e}"))?;
+    tracing::info!(%addr, "community pages on http://{addr}/c/<slug>");
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move { stop.cancelled().await })
+    .await?;
+    Ok(())
+}
+
 async fn style() -> Response {
     (
         [

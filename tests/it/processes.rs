@@ -235,11 +235,12 @@ async fn serve_reports_commands_and_the_pool_at_metrics() {
 }
 
 #[tokio::test]
-async fn run_serves_metrics_on_its_own_bind_and_logs_json_lines() {
+async fn run_serves_metrics_and_pages_on_their_own_binds_and_logs_json_lines() {
     let fake = FakeDiscord::start().await;
-    let bind = free_bind();
+    let (bind, web) = (free_bind(), free_bind());
     let child = waypoint_on(&fake, &prompt_due().await, &["run"])
         .env("WAYPOINT_METRICS_ADDR", &bind)
+        .env("WAYPOINT_WEB_ADDR", &web)
         .env("WAYPOINT_LOG_FORMAT", "json")
         .env("RUST_LOG", "waypoint=info,warn")
         .spawn()
@@ -267,6 +268,15 @@ async fn run_serves_metrics_on_its_own_bind_and_logs_json_lines() {
             "missing {expected} in\n{metrics}"
         );
     }
+    // The community pages on their own bind (no server turned them on: every page is 404).
+    let style = reqwest::get(format!("http://{web}/style.css"))
+        .await
+        .unwrap();
+    assert_eq!(style.status(), 200);
+    let page = reqwest::get(format!("http://{web}/c/0123456789abcdef0123456789abcdef"))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
     terminate(&child);
     let output = finish(child).await;
     assert_eq!(output.status.code(), Some(0));
