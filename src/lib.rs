@@ -36,6 +36,7 @@ pub mod roles;
 pub mod schedule;
 pub mod secret;
 pub mod slice_cache;
+pub mod standings;
 pub mod telemetry;
 pub mod web;
 pub mod weekly;

@@ -57,4 +57,13 @@ impl From<crate::content::Unavailable> for CommandError {
     }
 }
 
+impl From<crate::standings::StandingError> for CommandError {
+    fn from(e: crate::standings::StandingError) -> Self {
+        match e {
+            crate::standings::StandingError::Database(e) => e.into(),
+            crate::standings::StandingError::Content(e) => e.into(),
+        }
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

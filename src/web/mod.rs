@@ -28,6 +28,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/c/{slug}", get(pages::overview))
         .route("/c/{slug}/leaderboard", get(pages::leaderboard))
         .route("/c/{slug}/roadmap", get(pages::roadmap))
+        .route("/c/{slug}/challenges/{id}", get(pages::challenge))
         .layer(middleware::from_fn_with_state(
             cache::Pages::new(app.clone()),
             cache::cached,

@@ -14,10 +14,13 @@ use serenity::all::GuildId;
 
 use crate::app::App;
 use crate::boards;
+use crate::db::challenges;
 use crate::db::web as store;
 use crate::progress::tally;
+use crate::render::card::challenge::days_left;
 use crate::render::leaderboard::Board;
 use crate::roadmap::{Roadmap, MAX_PHASES};
+use crate::standings;
 
 /// What a member with no stored name shows as.
 const NO_NAME: &str = "a member";
@@ -88,21 +91,39 @@ struct PhaseLine {
     topics: usize,
 }
 
+struct ChallengeLink {
+    id: i64,
+    name: String,
+    state: String,
+}
+
 #[derive(Template)]
 #[template(path = "web/overview.html")]
 struct Overview {
     slug: String,
     roadmap: String,
     phases: Vec<PhaseLine>,
+    challenges: Vec<ChallengeLink>,
 }
 
 pub async fn overview(
     State(app): State<Arc<App>>,
     Path(slug): Path<String>,
 ) -> Result<Html<String>, Refused> {
-    let (_, roadmap) = server(&app, &slug).await?;
+    let (guild, roadmap) = server(&app, &slug).await?;
+    let now = app.clock.now();
+    let challenges = challenges::find(&app.db, guild, challenges::Find::All, 10)
+        .await?
+        .into_iter()
+        .map(|c| ChallengeLink {
+            id: c.id,
+            state: days_left(&c, now),
+            name: c.name,
+        })
+        .collect();
     let page = Overview {
         slug,
+        challenges,
         roadmap: roadmap.title.clone(),
         phases: roadmap
             .phases
@@ -278,6 +299,86 @@ pub async fn roadmap(
         slug,
         roadmap: roadmap.title.clone(),
         phases,
+    };
+    Ok(Html(page.render().map_err(|_| Refused::Unavailable)?))
+}
+
+struct ChallengeLine {
+    rank: i64,
+    name: String,
+    amount: String,
+    /// Progress toward the target, 0 to 100, for the bar.
+    percent: i64,
+}
+
+#[derive(Template)]
+#[template(path = "web/challenge.html")]
+struct ChallengePage {
+    slug: String,
+    name: String,
+    goal: String,
+    state: String,
+    lines: Vec<ChallengeLine>,
+    /// "And 2 members who keep their progress private."
+    hidden: Option<String>,
+}
+
+/// A challenge's standing: its goal, the days left, and each ranked member's progress
+/// (members who keep their progress private are counted, never named).
+pub async fn challenge(
+    State(app): State<Arc<App>>,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Html<String>, Refused> {
+    let (guild, _) = server(&app, &slug).await?;
+    let challenge = challenges::find(&app.db, guild, challenges::Find::Id(id), 1)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(Refused::NotFound)?;
+    let now = app.clock.now();
+    let standing = standings::standing(&app, &challenge, now)
+        .await
+        .map_err(|_| Refused::Unavailable)?;
+    let users: Vec<serenity::all::UserId> = standing
+        .ranked
+        .iter()
+        .map(|r| r.progress.user.into())
+        .collect();
+    let names = store::names(&app.db, guild, &users).await?;
+    let target = challenge.target.max(1);
+    let lines = standing
+        .ranked
+        .iter()
+        .map(|r| ChallengeLine {
+            rank: r.rank,
+            name: names
+                .get(&r.progress.user.into())
+                .cloned()
+                .unwrap_or_else(|| NO_NAME.to_string()),
+            amount: format!(
+                "{} of {}",
+                r.progress.count.min(challenge.target),
+                challenge.goal.count(challenge.target)
+            ),
+            percent: (r.progress.count.clamp(0, target) * 100) / target,
+        })
+        .collect();
+    let page = ChallengePage {
+        slug,
+        goal: challenge.goal.describe(challenge.target, challenge.phase),
+        state: days_left(&challenge, now),
+        name: challenge.name.clone(),
+        lines,
+        hidden: (!standing.hidden.is_empty()).then(|| {
+            format!(
+                "And {} their progress private.",
+                crate::words::count(
+                    standing.hidden.len(),
+                    "member who keeps",
+                    "members who keep"
+                )
+            )
+        }),
     };
     Ok(Html(page.render().map_err(|_| Refused::Unavailable)?))
 }

@@ -49,6 +49,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "celebrations",
             "changes",
             "slice_cache",
+            "standings",
             "member_cache",
             "progress/cache",
             "challenges/cache",

@@ -215,3 +215,54 @@ async fn a_reader_with_the_current_etag_gets_304() {
         .unwrap();
     assert_eq!(stale.status(), 200);
 }
+
+#[tokio::test]
+async fn a_challenge_has_a_page_linked_from_the_overview_with_its_standing() {
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let bot = &endpoint.dispatcher;
+    web::turn_on(&bot.app.db, guild(), SLUG).await.unwrap();
+    let created = run_as(
+        bot,
+        Who::staff(GUILD_ID, 1),
+        "/challenge create name:\"Web <sprint>\" goal:topics target:2 start:2026-11-27 \
+         end:2026-11-30 channel:#960000000000000001",
+    )
+    .await;
+    assert!(!created.failed);
+    let (ada, grace) = (Who::member(GUILD_ID, 9201), Who::member(GUILD_ID, 9202));
+    for who in [ada, grace] {
+        run_as(bot, who, "/challenge join name:\"Web <sprint>\"").await;
+        run_as(bot, who, "/progress set topic:python state:done").await;
+    }
+    run_as(bot, grace, "/privacy hide").await;
+    let overview = get(&endpoint, &format!("/c/{SLUG}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let link = overview
+        .split(&format!("href=\"/c/{SLUG}/challenges/"))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the challenge")
+        .to_string();
+    assert!(overview.contains("Web &#60;sprint&#62;"), "{overview}");
+    // Standings are shared for a slice: read it in the next one.
+    endpoint.clock.advance(chrono::Duration::seconds(5));
+    let page = get(&endpoint, &format!("/c/{SLUG}/challenges/{link}")).await;
+    assert_eq!(page.status(), 200);
+    let body = page.text().await.unwrap();
+    assert!(body.contains("complete 2 topics"), "{body}");
+    assert!(body.contains("1 of 2 topics"), "{body}");
+    assert!(
+        body.contains("And 1 member who keeps their progress private."),
+        "{body}"
+    );
+    assert_eq!(
+        get(&endpoint, &format!("/c/{SLUG}/challenges/999999"))
+            .await
+            .status(),
+        404
+    );
+}

@@ -13,10 +13,10 @@ use crate::challenges::cache::Standing;
 use crate::challenges::standing::Progress;
 use crate::db::challenges::{self as store, Challenge, Find, Status};
 use crate::render::card::challenge::{self as challenge_card, Entry};
-use crate::render::card::standings;
+use crate::render::card::standings as card_rows;
 use crate::render::challenge as view;
 use crate::render::Reply;
-use crate::slice_cache::Count;
+use crate::standings;
 
 /// A challenge's ranked standing (shared between requests for a few seconds, see
 /// `StandingCache`) and, with `own`, the caller's own progress, counted now so their own
@@ -26,28 +26,12 @@ pub(crate) async fn standing_now(
     challenge: &Challenge,
     own: bool,
 ) -> CommandResult<(Arc<Standing>, Option<Progress>)> {
-    let topics = ctx
-        .app
-        .content
-        .challenge_topics(&ctx.app.db, challenge)
-        .await?;
     let (db, now, user) = (&ctx.app.db, ctx.invocation.now, ctx.invocation.user_id);
-    let count = || -> Count<Standing> {
-        let (db, challenge, topics) = (db.clone(), challenge.clone(), topics.clone());
-        Box::pin(async move {
-            store::progress(&db, &challenge, topics.as_deref(), now, None)
-                .await
-                .map(Standing::new)
-        })
-    };
-    let standing = ctx
-        .app
-        .standings
-        .get(challenge.guild.into(), challenge.id, now, count)
-        .await?;
+    let standing = standings::standing(ctx.app, challenge, now).await?;
     if !own {
         return Ok((standing, None));
     }
+    let topics = ctx.app.content.challenge_topics(db, challenge).await?;
     let own = store::progress(db, challenge, topics.as_deref(), now, Some(user))
         .await?
         .into_iter()
@@ -86,7 +70,7 @@ pub(super) async fn status(
 pub(crate) async fn challenge_card(ctx: &Ctx<'_>, challenge: &Challenge) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let (standing, _) = standing_now(ctx, challenge, false).await?;
-    let shown = &standing.ranked[..standing.ranked.len().min(standings::ROWS)];
+    let shown = &standing.ranked[..standing.ranked.len().min(card_rows::ROWS)];
     let users: Vec<UserId> = shown.iter().map(|r| r.progress.user.into()).collect();
     let names = card::names(ctx, guild, &users).await;
     let entries: Vec<Entry> = shown
