@@ -55,27 +55,16 @@ pub fn card(challenge: &Challenge, entries: &[Entry], now: DateTime<Utc>) -> Car
                     ""
                 }
             ),
+            spoken: challenge.goal.count(e.count),
         })
         .collect();
-    let standing = lines
-        .iter()
-        .map(|l| {
-            format!(
-                "#{} {}, {}",
-                l.rank,
-                super::progress::shown_name(&l.name),
-                challenge.goal.count(l.count)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
     let alt = format!(
         "Challenge {}: {goal}, {left}. {}",
         challenge.name,
         if lines.is_empty() {
             "Nobody has joined yet.".to_string()
         } else {
-            format!("Standing: {standing}.")
+            format!("Standing: {}.", standings::listed(&lines))
         }
     );
     standings::card(

@@ -4,7 +4,7 @@
 use askama::Template;
 
 use super::fonts::printable;
-use super::{palette, Card};
+use super::{palette, Card, Palette, PALETTE};
 use crate::checkins::streak::{week_key, Streak, WeekMark};
 use crate::words;
 
@@ -69,10 +69,7 @@ struct Month {
 struct Svg<'a> {
     width: u32,
     height: u32,
-    background: &'a str,
-    text: &'a str,
-    muted: &'a str,
-    accent: &'a str,
+    p: &'a Palette,
     name: String,
     subtitle: String,
     y: f32,
@@ -122,7 +119,7 @@ pub fn card(name: &str, streak: &Streak, current: i64) -> Card {
         count(WeekMark::Frozen),
         count(WeekMark::Missed),
     );
-    let name = super::progress::shown_name(name);
+    let name = super::fonts::shown_name(name);
     let subtitle = format!(
         "Streak {} · {} held · last {WEEKS} weeks",
         words::count(streak.weeks, "week", "weeks"),
@@ -131,10 +128,7 @@ pub fn card(name: &str, streak: &Streak, current: i64) -> Card {
     let svg = Svg {
         width: WIDTH,
         height: HEIGHT,
-        background: palette::BACKGROUND,
-        text: palette::TEXT,
-        muted: palette::MUTED,
-        accent: palette::BAR,
+        p: &PALETTE,
         name: name.clone(),
         subtitle: printable(&subtitle, 80),
         y: CELLS_Y,

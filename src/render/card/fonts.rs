@@ -65,6 +65,16 @@ pub fn printable(text: &str, max: usize) -> String {
     crate::render::limits::truncate(drawn.trim(), max)
 }
 
+/// The name as the card draws it, or "A member" when nothing of it can be drawn.
+pub fn shown_name(name: &str) -> String {
+    let drawn = printable(name, 26);
+    if drawn.is_empty() {
+        "A member".to_string()
+    } else {
+        drawn
+    }
+}
+
 fn invisible(c: char) -> bool {
     c.is_control()
         || matches!(c,

@@ -24,6 +24,7 @@ pub fn card(title: &str, entries: &[Entry]) -> Card {
             of: top,
             complete: false,
             amount: super::progress::points(e.points),
+            spoken: words::count(e.points, "point", "points"),
         })
         .collect();
     let alt = if lines.is_empty() {
@@ -32,16 +33,7 @@ pub fn card(title: &str, entries: &[Entry]) -> Card {
         format!(
             "{title}, top {}: {}.",
             lines.len(),
-            lines
-                .iter()
-                .map(|l| format!(
-                    "#{} {}, {}",
-                    l.rank,
-                    super::progress::shown_name(&l.name),
-                    words::count(l.count, "point", "points")
-                ))
-                .collect::<Vec<_>>()
-                .join("; ")
+            standings::listed(&lines)
         )
     };
     standings::card(

@@ -30,6 +30,23 @@ pub mod palette {
     ];
 }
 
+/// The palette as every card's template reads it (`p.background`, …).
+pub struct Palette {
+    pub background: &'static str,
+    pub text: &'static str,
+    pub muted: &'static str,
+    pub track: &'static str,
+    pub bar: &'static str,
+}
+
+pub const PALETTE: Palette = Palette {
+    background: palette::BACKGROUND,
+    text: palette::TEXT,
+    muted: palette::MUTED,
+    track: palette::TRACK,
+    bar: palette::BAR,
+};
+
 /// A card ready to draw: its SVG, what it shows in words (the attachment's alt text), the file
 /// name it goes out under, and where the member's avatar goes, if it has one.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,8 +2,8 @@
 
 use askama::Template;
 
-use super::fonts::{initials, printable};
-use super::{alt_text, filled, grouped, initials_colour, palette, Card, Circle};
+use super::fonts::{initials, printable, shown_name};
+use super::{alt_text, filled, grouped, initials_colour, palette, Card, Circle, Palette, PALETTE};
 use crate::checkins::streak::Streak;
 use crate::db::leaderboard::Place;
 use crate::db::progress::Stored;
@@ -134,21 +134,6 @@ struct Svg<'a> {
     rows: Vec<Row>,
 }
 
-/// The palette as a template reads it.
-struct Palette {
-    background: &'static str,
-    text: &'static str,
-    muted: &'static str,
-    track: &'static str,
-}
-
-const PALETTE: Palette = Palette {
-    background: palette::BACKGROUND,
-    text: palette::TEXT,
-    muted: palette::MUTED,
-    track: palette::TRACK,
-};
-
 pub fn card(view: &ProgressCard<'_>) -> Card {
     let name = shown_name(view.name);
     let rank = match view.place {
@@ -226,16 +211,6 @@ pub fn card(view: &ProgressCard<'_>) -> Card {
 /// "1,234 points".
 pub fn points(n: i64) -> String {
     format!("{} {}", grouped(n), words::noun(n, "point", "points"))
-}
-
-/// The name as the card draws it, or "A member" when nothing of it can be drawn.
-pub fn shown_name(name: &str) -> String {
-    let drawn = printable(name, 26);
-    if drawn.is_empty() {
-        "A member".to_string()
-    } else {
-        drawn
-    }
 }
 
 fn alt(view: &ProgressCard<'_>, name: &str, rank: &str) -> String {

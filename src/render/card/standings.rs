@@ -5,7 +5,7 @@
 use askama::Template;
 
 use super::fonts::printable;
-use super::{filled, palette, Card};
+use super::{filled, palette, Card, Palette, PALETTE};
 
 pub const WIDTH: u32 = 1000;
 pub const BAR_X: f32 = 450.0;
@@ -26,7 +26,25 @@ pub struct Line {
     pub of: i64,
     /// The bar reached its end (a target reached).
     pub complete: bool,
+    /// What the row's end shows ("3/5"), and the same in words for the alt text.
     pub amount: String,
+    pub spoken: String,
+}
+
+/// The rows in words, for the alt text: "#1 Ada, 400 points; #2 …".
+pub fn listed(lines: &[Line]) -> String {
+    lines
+        .iter()
+        .map(|l| {
+            format!(
+                "#{} {}, {}",
+                l.rank,
+                super::fonts::shown_name(&l.name),
+                l.spoken
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Where row `index` sits: the bar's top edge.
@@ -54,10 +72,7 @@ struct Row {
 struct Svg<'a> {
     width: u32,
     height: u32,
-    background: &'a str,
-    text: &'a str,
-    muted: &'a str,
-    track: &'a str,
+    p: &'a Palette,
     title: String,
     subtitle: String,
     empty: &'a str,
@@ -74,7 +89,7 @@ pub fn card(title: &str, subtitle: &str, lines: &[Line], empty: &str, alt: Strin
         .enumerate()
         .map(|(i, line)| Row {
             rank: format!("#{}", line.rank),
-            name: super::progress::shown_name(&line.name),
+            name: super::fonts::shown_name(&line.name),
             amount: printable(&line.amount, 22),
             text_y: bar_top(i) + BAR_HEIGHT / 2.0 + 7.0,
             bar_y: bar_top(i),
@@ -89,10 +104,7 @@ pub fn card(title: &str, subtitle: &str, lines: &[Line], empty: &str, alt: Strin
     let svg = Svg {
         width: WIDTH,
         height: height(rows.len()),
-        background: palette::BACKGROUND,
-        text: palette::TEXT,
-        muted: palette::MUTED,
-        track: palette::TRACK,
+        p: &PALETTE,
         title: printable(title, 48),
         subtitle: printable(subtitle, 80),
         empty,
