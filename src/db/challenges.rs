@@ -300,7 +300,12 @@ pub async fn join(
     } else {
         Joined::Closed
     };
-    tx.commit().await?;
+    if result == Joined::Joined {
+        tx.commit().await?;
+    } else {
+        // A refused join changes nothing, not even the member's "last seen".
+        tx.rollback().await?;
+    }
     Ok(result)
 }
 
