@@ -1,14 +1,17 @@
-//! How members show in their server (display name and avatar), for the cards. Nothing of it is
-//! stored: the caller's comes with the interaction (and a `member` option's with its resolved
-//! data); the members a board names are asked of Discord and held in memory for a few
-//! minutes.
+//! How members show in their server (display name and avatar), for the cards, and the
+//! server's own name, for its community page. The caller's profile comes with the interaction
+//! (and a `member` option's with its resolved data); the members a board names are asked of
+//! Discord and held in memory for a few minutes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use serenity::all::{GuildId, Http, Member, PartialMember, User, UserId};
+use serde::Deserialize;
+use serenity::all::{
+    GuildId, Http, LightMethod, Member, PartialMember, Request, Route, User, UserId,
+};
 use tracing::debug;
 
 /// A member as the server shows them.
@@ -135,5 +138,33 @@ impl Names {
         })
         .await;
         found
+    }
+}
+
+/// The part of Discord's guild object the pages show.
+#[derive(Deserialize)]
+struct GuildName {
+    name: String,
+}
+
+/// The server's name as Discord has it, asked within [`LOOKUP_TIME`]; `None` without Discord
+/// (the console) or when it cannot be asked. Only the name is read, so a guild object with
+/// fields this serenity does not know still gives it.
+pub async fn server_name(discord: Option<&Http>, guild: GuildId) -> Option<String> {
+    let http = discord?;
+    let ask = http.fire::<GuildName>(Request::new(
+        Route::Guild { guild_id: guild },
+        LightMethod::Get,
+    ));
+    match tokio::time::timeout(LOOKUP_TIME, ask).await {
+        Ok(Ok(found)) => Some(found.name.chars().take(100).collect()),
+        Ok(Err(e)) => {
+            debug!(error = %e, %guild, "could not look up the server's name");
+            None
+        }
+        Err(_) => {
+            debug!(%guild, "looking up the server's name took too long");
+            None
+        }
     }
 }

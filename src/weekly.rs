@@ -52,6 +52,20 @@ pub fn week_key(at: DateTime<Utc>, zone: Tz) -> String {
     format!("{}-W{:02}", week.year(), week.week())
 }
 
+/// When the week `at` falls in began in `zone`: its Monday's first moment there.
+pub fn week_start(at: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
+    let local = zone.from_utc_datetime(&at.naive_utc()).date_naive();
+    let monday = local - chrono::Days::new(u64::from(local.weekday().num_days_from_monday()));
+    // A zone may skip midnight (a DST change at 00:00): the week then starts at the first
+    // moment that exists, an hour later at most.
+    (0..=2)
+        .find_map(|hour| {
+            zone.from_local_datetime(&monday.and_hms_opt(hour, 0, 0)?)
+                .earliest()
+        })
+        .map_or(at, |start| start.with_timezone(&Utc))
+}
+
 /// The day's full English name, as members read it.
 pub fn weekday_name(day: Weekday) -> &'static str {
     match day {
@@ -107,6 +121,21 @@ mod tests {
 
     fn utc(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_week_starts_at_local_monday_midnight() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        // Thursday 2026-12-03 in Berlin: the week began Monday 2026-11-30 at 00:00 there.
+        assert_eq!(
+            week_start(utc("2026-12-03T10:00:00Z"), berlin),
+            utc("2026-11-29T23:00:00Z")
+        );
+        // Sunday 23:30 UTC is already Monday in Berlin: a new week.
+        assert_eq!(
+            week_start(utc("2026-12-06T23:30:00Z"), berlin),
+            utc("2026-12-06T23:00:00Z")
+        );
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub struct PostRecord {
     pub message: Option<MessageId>,
     pub detail: Option<String>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// What was posted (a prompt's id), once chosen.
+    pub item: Option<String>,
 }
 
 struct JobRow {
@@ -306,7 +308,7 @@ pub async fn record(
     period: &str,
 ) -> sqlx::Result<Option<PostRecord>> {
     let row = sqlx::query!(
-        "SELECT period, status, due_at, channel_id, message_id, detail, finished_at
+        "SELECT period, status, due_at, channel_id, message_id, detail, finished_at, item
          FROM scheduled_posts WHERE guild_id = $1 AND kind = $2 AND period = $3",
         guild.db(),
         kind,
@@ -322,6 +324,7 @@ pub async fn record(
         message: r.message_id.map(message_from_db),
         detail: r.detail,
         finished_at: r.finished_at,
+        item: r.item,
     }))
 }
 
@@ -332,11 +335,11 @@ pub async fn next_and_last(
     kind: &str,
 ) -> sqlx::Result<(Option<PostRecord>, Option<PostRecord>)> {
     let rows = sqlx::query!(
-        r#"(SELECT period, status, due_at, channel_id, message_id, detail, finished_at
+        r#"(SELECT period, status, due_at, channel_id, message_id, detail, finished_at, item
             FROM scheduled_posts WHERE guild_id = $1 AND kind = $2 AND status = 'pending'
             ORDER BY due_at LIMIT 1)
            UNION ALL
-           (SELECT period, status, due_at, channel_id, message_id, detail, finished_at
+           (SELECT period, status, due_at, channel_id, message_id, detail, finished_at, item
             FROM scheduled_posts WHERE guild_id = $1 AND kind = $2 AND status <> 'pending'
             ORDER BY finished_at DESC NULLS LAST LIMIT 1)"#,
         guild.db(),
@@ -355,6 +358,7 @@ pub async fn next_and_last(
             message: r.message_id.map(message_from_db),
             detail: r.detail,
             finished_at: r.finished_at,
+            item: r.item,
         };
         if record.status == "pending" {
             next = Some(record);

@@ -7,29 +7,44 @@ use sqlx::PgPool;
 use super::ids::{guild_from_db, DbId};
 
 /// Turns the pages on with `fresh` as their slug, or keeps the slug they already have (running
-/// `on` twice does not break the link shared); returns the slug in use.
-pub async fn turn_on(pool: &PgPool, guild: GuildId, fresh: &str) -> sqlx::Result<String> {
+/// `on` twice does not break the link shared); returns the slug in use. `name` is the
+/// server's name as Discord gave it; `None` (Discord could not be asked) keeps the one stored.
+pub async fn turn_on(
+    pool: &PgPool,
+    guild: GuildId,
+    fresh: &str,
+    name: Option<&str>,
+) -> sqlx::Result<String> {
     sqlx::query_scalar!(
-        r#"INSERT INTO servers (guild_id, web_slug) VALUES ($1, $2)
+        r#"INSERT INTO servers (guild_id, web_slug, web_name) VALUES ($1, $2, $3)
            ON CONFLICT (guild_id) DO UPDATE
-           SET web_slug = COALESCE(servers.web_slug, EXCLUDED.web_slug), updated_at = now()
+           SET web_slug = COALESCE(servers.web_slug, EXCLUDED.web_slug),
+               web_name = COALESCE(EXCLUDED.web_name, servers.web_name),
+               updated_at = now()
            RETURNING web_slug AS "slug!""#,
         guild.db(),
-        fresh
+        fresh,
+        name
     )
     .fetch_one(pool)
     .await
 }
 
 /// Replaces the slug with `fresh`, so the old address stops working; `None` when the pages
-/// are off (nothing to rotate).
-pub async fn rotate(pool: &PgPool, guild: GuildId, fresh: &str) -> sqlx::Result<Option<String>> {
+/// are off (nothing to rotate). `name` as in [`turn_on`].
+pub async fn rotate(
+    pool: &PgPool,
+    guild: GuildId,
+    fresh: &str,
+    name: Option<&str>,
+) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!(
-        r#"UPDATE servers SET web_slug = $2, updated_at = now()
+        r#"UPDATE servers SET web_slug = $2, web_name = COALESCE($3, web_name), updated_at = now()
            WHERE guild_id = $1 AND web_slug IS NOT NULL
            RETURNING web_slug AS "slug!""#,
         guild.db(),
-        fresh
+        fresh,
+        name
     )
     .fetch_optional(pool)
     .await
@@ -47,7 +62,7 @@ pub struct TurnedOff {
 pub async fn turn_off(pool: &PgPool, guild: GuildId) -> sqlx::Result<TurnedOff> {
     let mut tx = pool.begin().await?;
     let were_on = sqlx::query_scalar!(
-        r#"UPDATE servers SET web_slug = NULL, updated_at = now()
+        r#"UPDATE servers SET web_slug = NULL, web_name = NULL, updated_at = now()
            WHERE guild_id = $1 AND web_slug IS NOT NULL
            RETURNING guild_id"#,
         guild.db()
@@ -66,14 +81,59 @@ pub async fn turn_off(pool: &PgPool, guild: GuildId) -> sqlx::Result<TurnedOff> 
     })
 }
 
+/// A server whose pages are on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Published {
+    pub guild: GuildId,
+    /// Its name, when Discord gave it.
+    pub name: Option<String>,
+}
+
 /// The server whose pages `slug` is the address of, while they are on.
-pub async fn server_of(pool: &PgPool, slug: &str) -> sqlx::Result<Option<GuildId>> {
-    Ok(
-        sqlx::query_scalar!("SELECT guild_id FROM servers WHERE web_slug = $1", slug)
-            .fetch_optional(pool)
-            .await?
-            .map(guild_from_db),
+pub async fn server_of(pool: &PgPool, slug: &str) -> sqlx::Result<Option<Published>> {
+    let row = sqlx::query!(
+        "SELECT guild_id, web_name FROM servers WHERE web_slug = $1",
+        slug
     )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Published {
+        guild: guild_from_db(r.guild_id),
+        name: r.web_name,
+    }))
+}
+
+/// The overview's numbers for the week that began at `week_start` (`week` is its key): members
+/// seen in it and check-ins made for it, members who keep their progress private left out, as
+/// everywhere on the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WeekNumbers {
+    pub active: i64,
+    pub checkins: i64,
+}
+
+pub async fn week_numbers(
+    pool: &PgPool,
+    guild: GuildId,
+    week_start: chrono::DateTime<chrono::Utc>,
+    week: &str,
+) -> sqlx::Result<WeekNumbers> {
+    let row = sqlx::query!(
+        r#"SELECT
+             (SELECT count(*) FROM members
+              WHERE guild_id = $1 AND last_seen_at >= $2 AND NOT hidden) AS "active!",
+             (SELECT count(*) FROM checkins c JOIN members m USING (guild_id, user_id)
+              WHERE c.guild_id = $1 AND c.week = $3 AND NOT m.hidden) AS "checkins!""#,
+        guild.db(),
+        week_start,
+        week
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(WeekNumbers {
+        active: row.active,
+        checkins: row.checkins,
+    })
 }
 
 /// The slug of `guild`'s pages, if they are on.

@@ -6,10 +6,16 @@ use std::time::Duration;
 
 use waypoint::db::web;
 
+use crate::support::checkins;
+use crate::support::db;
 use crate::support::fake_discord::payloads::GUILD_ID;
 use crate::support::fake_discord::FakeDiscord;
+use crate::support::schedule::run_at;
+use crate::support::schedule::{posting_bot_at, TestClock};
 use crate::support::transport::RunningEndpoint;
-use crate::support::{run_as, Who};
+use crate::support::TEST_NOW;
+use crate::support::{json, run_as, text, Who};
+use waypoint::clock::Clock;
 
 const SLUG: &str = "0123456789abcdef0123456789abcdef";
 
@@ -31,7 +37,7 @@ async fn pages_are_found_by_slug_only_and_carry_strict_headers() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
     let db = &endpoint.dispatcher.app.db;
-    web::turn_on(db, guild(), SLUG).await.unwrap();
+    web::turn_on(db, guild(), SLUG, None).await.unwrap();
 
     let page = get(&endpoint, &format!("/c/{SLUG}")).await;
     assert_eq!(page.status(), 200);
@@ -83,7 +89,7 @@ async fn the_leaderboard_escapes_names_and_its_pages_link_to_each_other() {
     let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
     let bot = &endpoint.dispatcher;
     let db = &bot.app.db;
-    web::turn_on(db, guild(), SLUG).await.unwrap();
+    web::turn_on(db, guild(), SLUG, None).await.unwrap();
     for n in 0..12u64 {
         let who = Who::member(GUILD_ID, 9000 + n);
         run_as(bot, who, "/progress set topic:python state:done").await;
@@ -150,7 +156,9 @@ async fn the_roadmap_heatmap_shows_the_counts_the_database_holds() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
     let bot = &endpoint.dispatcher;
-    web::turn_on(&bot.app.db, guild(), SLUG).await.unwrap();
+    web::turn_on(&bot.app.db, guild(), SLUG, None)
+        .await
+        .unwrap();
     for (n, state) in [(1, "done"), (2, "done"), (3, "learning"), (4, "done")] {
         let who = Who::member(GUILD_ID, 9100 + n);
         run_as(
@@ -189,7 +197,7 @@ async fn the_roadmap_heatmap_shows_the_counts_the_database_holds() {
 async fn a_reader_with_the_current_etag_gets_304() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
-    web::turn_on(&endpoint.dispatcher.app.db, guild(), SLUG)
+    web::turn_on(&endpoint.dispatcher.app.db, guild(), SLUG, None)
         .await
         .unwrap();
     let path = format!("/c/{SLUG}/leaderboard");
@@ -221,7 +229,9 @@ async fn a_challenge_has_a_page_linked_from_the_overview_with_its_standing() {
     let fake = FakeDiscord::start().await;
     let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
     let bot = &endpoint.dispatcher;
-    web::turn_on(&bot.app.db, guild(), SLUG).await.unwrap();
+    web::turn_on(&bot.app.db, guild(), SLUG, None)
+        .await
+        .unwrap();
     let created = run_as(
         bot,
         Who::staff(GUILD_ID, 1),
@@ -265,4 +275,107 @@ async fn a_challenge_has_a_page_linked_from_the_overview_with_its_standing() {
             .status(),
         404
     );
+}
+
+#[tokio::test]
+async fn the_overview_shows_the_servers_name_its_week_and_its_prompt() {
+    let fake = FakeDiscord::start().await;
+    fake.rest.add_guild(GUILD_ID, "Learning <Lab> & Co");
+    fake.rest.add_channel(42, GUILD_ID, true);
+    let clock = TestClock::at(TEST_NOW);
+    let bot = posting_bot_at(db::fresh_pool().await, &fake, clock.clone());
+    let pages = serve_pages(&bot).await;
+    let now = clock.now();
+    let staff = Who::staff(GUILD_ID, 1);
+    let said = text(&json(&run_at(&bot, staff, "/settings web on", now).await));
+    let slug = &said[said.find("/c/").expect("a link") + 3..][..32];
+    let found = web::server_of(&bot.app.db, slug).await.unwrap().unwrap();
+    assert_eq!(
+        found.name.as_deref(),
+        Some("Learning <Lab> & Co"),
+        "the name Discord gave"
+    );
+
+    checkins::enable(&bot, GUILD_ID, "", now).await;
+    for user in [9201, 9202, 9203] {
+        let outcome =
+            checkins::check_in(&bot, Who::member(GUILD_ID, user), now, "read a paper").await;
+        assert!(!outcome.failed, "{:?}", outcome.response);
+    }
+    run_at(&bot, Who::member(GUILD_ID, 9204), "/roadmap overview", now).await;
+    // A hidden member's activity and check-in are not counted.
+    run_at(&bot, Who::member(GUILD_ID, 9203), "/privacy hide", now).await;
+    bot.app.activity.flush(&bot.app.db).await.unwrap();
+
+    let overview = format!("{pages}/c/{slug}");
+    let before = reqwest::get(&overview).await.unwrap().text().await.unwrap();
+    assert!(
+        before.contains("No prompt has been posted this week yet"),
+        "{before}"
+    );
+
+    run_at(
+        &bot,
+        staff,
+        "/settings prompts channel:#42 day:Monday time:09:00",
+        now,
+    )
+    .await;
+    let posted = run_at(&bot, staff, "/prompt now", now).await;
+    assert!(!posted.failed, "{}", text(&json(&posted)));
+    let prompt_id: String = sqlx::query_scalar(
+        "SELECT item FROM scheduled_posts WHERE kind = 'prompt' AND status = 'posted'",
+    )
+    .fetch_one(&bot.app.db)
+    .await
+    .unwrap();
+    let prompt = bot
+        .app
+        .content
+        .default_roadmap()
+        .prompt(&prompt_id)
+        .unwrap()
+        .title
+        .clone();
+    // Pages are shared for a 5-second slice.
+    clock.advance(chrono::Duration::seconds(5));
+
+    let body = reqwest::get(&overview).await.unwrap().text().await.unwrap();
+    assert!(
+        body.contains("<h1>Learning &#60;Lab&#62; &#38; Co</h1>"),
+        "{body}"
+    );
+    // The staff member, 9201, 9202 and 9204 were active; 9203 is hidden.
+    let numbers = body.split("class=\"numbers\"").nth(1).unwrap_or_default();
+    assert!(numbers.contains("4 members active"), "{numbers}");
+    assert!(numbers.contains("2 check-ins"), "{numbers}");
+    let shown = body.split("id=\"prompt\"").nth(1).unwrap_or_default();
+    assert!(
+        shown.contains(&askama_escaped(&prompt)),
+        "{prompt}: {shown}"
+    );
+}
+
+/// Serves `bot`'s community pages on a loopback port; returns their base address.
+async fn serve_pages(bot: &waypoint::commands::Dispatcher) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let pages = waypoint::web::router(bot.app.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            pages.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
+    base
+}
+
+/// `text` as askama writes it into HTML.
+fn askama_escaped(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }

@@ -7,6 +7,7 @@ use super::super::invocation::CommandCall;
 use super::super::options::OptionSpec;
 use super::super::subcommand::{subcommands, Subcommand};
 use crate::db::web as store;
+use crate::profiles;
 use crate::render::Reply;
 use crate::words;
 
@@ -41,11 +42,14 @@ pub async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     match call.sub_in_group::<WebSub>()? {
         WebSub::On => {
             let base = public_url(ctx)?;
-            let slug = store::turn_on(db, guild, &fresh_slug()).await?;
+            let name = profiles::server_name(ctx.app.discord.as_deref(), guild).await;
+            let slug = store::turn_on(db, guild, &fresh_slug(), name.as_deref()).await?;
             Ok(Reply::text(format!(
                 "🌐 This server's community page is on: {}\n\nAnyone with the link can see it: \
                  the leaderboards, the roadmap with how many members are learning and have \
-                 finished each topic, and the challenges. It shows members' display names, \
+                 finished each topic, the challenges, this week's prompt and how many members \
+                 were active and checked in, under the server's name (run `/settings web on` \
+                 again to refresh it). It shows members' display names, \
                  stored from their next use of Waypoint while the page is on; members who \
                  chose `/privacy hide` never appear. `/settings web rotate` gives it a new \
                  link, `/settings web off` takes it down.",
@@ -54,7 +58,8 @@ pub async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         }
         WebSub::Rotate => {
             let base = public_url(ctx)?;
-            let slug = store::rotate(db, guild, &fresh_slug())
+            let name = profiles::server_name(ctx.app.discord.as_deref(), guild).await;
+            let slug = store::rotate(db, guild, &fresh_slug(), name.as_deref())
                 .await?
                 .ok_or_else(|| {
                     CommandError::user(

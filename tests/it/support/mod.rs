@@ -22,6 +22,8 @@ pub const GUILD: u64 = 111_111_111_111_111_111;
 /// a check-in made "now" falls in the week a Monday digest reports on. No test reads the real
 /// date.
 pub const TEST_NOW: &str = "2026-11-27T12:00:00Z";
+/// The public address of test bots that talk to the fake Discord.
+pub const PUBLIC_URL: &str = "https://waypoint.example.org";
 pub const USER: u64 = 222_222_222_222_222_222;
 
 /// A temp folder with the given mode (tempdir makes 0700 folders, which the `postgres`
@@ -109,7 +111,10 @@ pub fn bot_fetching_from(
         .expect("build the app")
         .with_clock(clock);
     if let Some(fake) = discord {
-        app = app.with_discord(std::sync::Arc::new(transport::http(fake)));
+        // A bot that talks to Discord is one people reach: it has a public address.
+        app = app
+            .with_discord(std::sync::Arc::new(transport::http(fake)))
+            .with_public_url(url::Url::parse(PUBLIC_URL).expect("a valid address"));
     }
     if let Some(cdn) = cdn {
         app = app.with_cdn(cdn);

@@ -40,6 +40,11 @@ impl Clock for TestClock {
 
 /// A bot (one process, as far as leases go) whose posts go to the fake Discord.
 pub fn posting_bot(pool: sqlx::PgPool, fake: &FakeDiscord) -> Dispatcher {
+    posting_bot_at(pool, fake, TestClock::at(super::TEST_NOW))
+}
+
+/// The same on `clock`, with a public address for community pages.
+pub fn posting_bot_at(pool: sqlx::PgPool, fake: &FakeDiscord, clock: Arc<TestClock>) -> Dispatcher {
     logs();
     let poster = Poster::new(
         "fake-bot-token",
@@ -48,8 +53,9 @@ pub fn posting_bot(pool: sqlx::PgPool, fake: &FakeDiscord) -> Dispatcher {
     );
     let app = App::new(shipped_library(), pool, None)
         .expect("build the app")
-        .with_clock(TestClock::at(super::TEST_NOW))
+        .with_clock(clock)
         .with_discord(Arc::new(transport::http(fake)))
+        .with_public_url(url::Url::parse(super::PUBLIC_URL).expect("a valid address"))
         .with_poster(Arc::new(poster));
     waypoint::commands::dispatcher(app).expect("the command definitions are valid")
 }

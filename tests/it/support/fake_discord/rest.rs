@@ -125,6 +125,8 @@ struct Shared {
     fetched: Mutex<Vec<String>>,
     /// Members `GET /guilds/{guild}/members/{user}` knows, as Discord returns them.
     members: Mutex<HashMap<(String, String), Value>>,
+    /// Servers `GET /guilds/{guild}` knows: their names.
+    guilds: Mutex<HashMap<String, String>>,
 }
 
 #[derive(Clone)]
@@ -194,6 +196,15 @@ impl FakeRest {
             .lock()
             .unwrap()
             .insert((guild.to_string(), user.to_string()), member);
+    }
+
+    /// A server that `GET /guilds/{guild}` returns, named `name`.
+    pub fn add_guild(&self, guild: u64, name: &str) {
+        self.shared
+            .guilds
+            .lock()
+            .unwrap()
+            .insert(guild.to_string(), name.to_string());
     }
 
     /// A text channel of `guild` that `GET /channels/{id}` returns; `everyone_can_view: false`
@@ -496,6 +507,14 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
                     .into_response(),
             }
         }
+        ("GET", ["guilds", guild]) => match shared.guilds.lock().unwrap().get(*guild) {
+            Some(name) => axum::Json(guild_json(guild, name)).into_response(),
+            None => (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({ "message": "Unknown Guild", "code": 10004 })),
+            )
+                .into_response(),
+        },
         ("GET", ["channels", channel]) => match shared.channels.lock().unwrap().get(*channel) {
             Some(found) => axum::Json(found.clone()).into_response(),
             None => (
@@ -517,6 +536,21 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
         )
             .into_response(),
     }
+}
+
+/// A guild object as `GET /guilds/{guild}` returns it (the fields Discord always sends).
+fn guild_json(id: &str, name: &str) -> Value {
+    json!({
+        "id": id, "name": name, "icon": null, "splash": null, "discovery_splash": null,
+        "owner_id": "1", "afk_channel_id": null, "afk_timeout": 300,
+        "verification_level": 0, "default_message_notifications": 0,
+        "explicit_content_filter": 0, "roles": [], "emojis": [], "features": [],
+        "mfa_level": 0, "application_id": null, "system_channel_id": null,
+        "system_channel_flags": 0, "rules_channel_id": null, "vanity_url_code": null,
+        "description": null, "banner": null, "premium_tier": 0,
+        "preferred_locale": "en-US", "public_updates_channel_id": null, "nsfw_level": 0,
+        "premium_progress_bar_enabled": false, "safety_alerts_channel_id": null
+    })
 }
 
 /// Creates a message, unless an enforced nonce repeats one from the last few minutes: then the
