@@ -20,6 +20,8 @@ use crate::app::App;
 
 /// The stylesheet every page uses, served with a long cache lifetime.
 const STYLE: &str = include_str!("../../assets/web/style.css");
+/// The pages' icon: without one, browsers ask for `/favicon.ico` and log its 404.
+const ICON: &str = include_str!("../../assets/web/favicon.svg");
 
 /// The pages' routes, with their security headers and a rate limit per client address (the
 /// server must be served with connect info: `into_make_service_with_connect_info`).
@@ -35,7 +37,11 @@ pub fn router(app: Arc<App>) -> Router {
         ))
         .with_state(app);
     Router::new()
-        .route("/style.css", get(style))
+        .route(
+            "/style.css",
+            get(|| asset("text/css; charset=utf-8", STYLE)),
+        )
+        .route("/favicon.svg", get(|| asset("image/svg+xml", ICON)))
         .merge(pages)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
@@ -64,13 +70,13 @@ pub async fn serve(
     Ok(())
 }
 
-async fn style() -> Response {
+async fn asset(kind: &'static str, body: &'static str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CONTENT_TYPE, kind),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        STYLE,
+        body,
     )
         .into_response()
 }

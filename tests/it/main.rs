@@ -40,5 +40,6 @@ mod roles;
 mod scheduler;
 mod shared_answers;
 mod single_file;
+mod web_browser;
 mod web_pages;
 mod web_settings;

@@ -94,14 +94,7 @@ async fn the_leaderboard_escapes_names_and_its_pages_link_to_each_other() {
         let who = Who::member(GUILD_ID, 9000 + n);
         run_as(bot, who, "/progress set topic:python state:done").await;
     }
-    sqlx::query(
-        "INSERT INTO member_names (guild_id, user_id, display_name, seen_at)
-         VALUES ($1, 9000, '<script>alert(1)</script>', now())",
-    )
-    .bind(GUILD_ID as i64)
-    .execute(db)
-    .await
-    .unwrap();
+    db::store_name(db, GUILD_ID, 9000, "<script>alert(1)</script>", None).await;
     waypoint::db::leaderboard::fold(db, waypoint::db::leaderboard::FOLD_BATCH)
         .await
         .unwrap();

@@ -84,14 +84,7 @@ async fn pages_go_on_keep_their_link_rotate_and_go_off() {
         "/progress set topic:python state:learning",
     )
     .await;
-    sqlx::query(
-        "INSERT INTO member_names (guild_id, user_id, display_name, seen_at)
-         VALUES ($1, 7, 'Ada', now())",
-    )
-    .bind(GUILD as i64)
-    .execute(pool)
-    .await
-    .unwrap();
+    db::store_name(pool, GUILD, 7, "Ada", None).await;
     let said = ok(&bot, "/settings web off").await;
     assert!(
         said.contains("1 member name stored for it was removed"),
@@ -143,18 +136,16 @@ async fn a_stored_name_is_in_the_export_and_goes_with_privacy_delete() {
     ok(&bot, "/settings web on").await;
     let member = Who::member(GUILD, 7);
     run_as(&bot, member, "/progress set topic:python state:learning").await;
-    sqlx::query(
-        "INSERT INTO member_names (guild_id, user_id, display_name, avatar, seen_at)
-         VALUES ($1, 7, 'Ada Lovelace', 'abc', now())",
+    db::store_name(&bot.app.db, GUILD, 7, "Ada Lovelace", Some("abc")).await;
+    let user = serenity::all::UserId::new(7);
+    let export = waypoint::db::privacy::export(
+        &bot.app.db,
+        guild(),
+        user,
+        crate::support::TEST_NOW.parse().unwrap(),
     )
-    .bind(GUILD as i64)
-    .execute(&bot.app.db)
     .await
     .unwrap();
-    let user = serenity::all::UserId::new(7);
-    let export = waypoint::db::privacy::export(&bot.app.db, guild(), user, chrono::Utc::now())
-        .await
-        .unwrap();
     let exported = serde_json::to_string(&export).unwrap();
     assert!(exported.contains("Ada Lovelace"), "{exported}");
     waypoint::db::privacy::delete(&bot.app.db, guild(), user)

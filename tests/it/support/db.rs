@@ -99,3 +99,19 @@ pub async fn block_commands(pool: &PgPool) -> sqlx::Transaction<'static, sqlx::P
         .expect("lock members");
     tx
 }
+
+/// Stores the name (and avatar hash) `user` showed in `guild`, as the activity flush does
+/// while the server's pages are on; the member must exist.
+pub async fn store_name(pool: &PgPool, guild: u64, user: u64, name: &str, avatar: Option<&str>) {
+    sqlx::query(
+        "INSERT INTO member_names (guild_id, user_id, display_name, avatar, seen_at)
+         VALUES ($1, $2, $3, $4, now())",
+    )
+    .bind(guild as i64)
+    .bind(user as i64)
+    .bind(name)
+    .bind(avatar)
+    .execute(pool)
+    .await
+    .expect("store a member's name");
+}
