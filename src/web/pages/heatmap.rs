@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
 
-use super::{html, server, Refused, Site};
+use super::site::{html, server, Refused, Site};
 use crate::app::App;
 use crate::db::web as store;
 use crate::progress::tally;

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 
-use super::{html, server, shown_name, Refused, Site};
+use super::site::{html, server, shown_name, Refused, Site};
 use crate::app::App;
 use crate::boards;
 use crate::db::web as store;
