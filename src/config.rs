@@ -114,9 +114,33 @@ pub struct Config {
     /// has them on its own port). Unset: not served by these.
     #[arg(long, env = "WAYPOINT_WEB_ADDR", global = true)]
     pub web_addr: Option<SocketAddr>,
+
+    /// Community pages one reader (client address) may load a second, after a burst of three
+    /// seconds' worth; past it they get 429.
+    #[arg(long, env = "WAYPOINT_WEB_RATE", default_value_t = NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN), global = true)]
+    pub web_rate: NonZeroU32,
+
+    /// Addresses of the reverse proxies in front of the pages, comma-separated, like
+    /// 127.0.0.1,::1: from them (only), the reader's address is read from X-Forwarded-For.
+    /// Unset: every reader is the address that connected.
+    #[arg(
+        long,
+        env = "WAYPOINT_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
+    /// Who may read the community pages how fast.
+    pub fn web_access(&self) -> crate::web::Access {
+        crate::web::Access {
+            per_second: self.web_rate,
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
+    }
+
     pub fn defer_after(&self) -> Duration {
         Duration::from_millis(self.defer_after_ms)
     }

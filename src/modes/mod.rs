@@ -177,8 +177,9 @@ impl Running {
         }
         if let (Observed::Served, Some(addr)) = (observed, config.web_addr) {
             let (app, stop) = (dispatcher.app.clone(), stop_background.clone());
+            let access = config.web_access();
             metrics_tasks.push(tokio::spawn(async move {
-                if let Err(e) = crate::web::serve(app, addr, stop).await {
+                if let Err(e) = crate::web::serve(app, addr, access, stop).await {
                     tracing::error!(error = %e, "the community pages are not served");
                 }
             }));
@@ -318,7 +319,7 @@ pub async fn serve(config: &Config, bind: SocketAddr) -> anyhow::Result<ExitCode
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let metrics = running.metrics.clone();
-    let pages = crate::web::router(running.dispatcher.app.clone());
+    let pages = crate::web::router(running.dispatcher.app.clone(), &config.web_access());
     let result = endpoint::serve(
         state,
         metrics,

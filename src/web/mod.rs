@@ -8,6 +8,8 @@ mod headers;
 mod limit;
 mod pages;
 
+pub use limit::Access;
+
 use std::sync::Arc;
 
 use axum::http::{header, StatusCode};
@@ -25,7 +27,7 @@ const ICON: &str = include_str!("../../assets/web/favicon.svg");
 
 /// The pages' routes, with their security headers and a rate limit per client address (the
 /// server must be served with connect info: `into_make_service_with_connect_info`).
-pub fn router(app: Arc<App>) -> Router {
+pub fn router(app: Arc<App>, access: &Access) -> Router {
     let pages = Router::new()
         .route("/c/{slug}", get(pages::overview))
         .route("/c/{slug}/leaderboard", get(pages::leaderboard))
@@ -45,7 +47,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(pages)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
-            limit::limiter(),
+            limit::limiter(access),
             limit::limit,
         ))
         .layer(middleware::map_response(headers::secure))
@@ -55,6 +57,7 @@ pub fn router(app: Arc<App>) -> Router {
 pub async fn serve(
     app: Arc<App>,
     addr: std::net::SocketAddr,
+    access: Access,
     stop: tokio_util::sync::CancellationToken,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
@@ -63,7 +66,7 @@ pub async fn serve(
     tracing::info!(%addr, "community pages on http://{addr}/c/<slug>");
     axum::serve(
         listener,
-        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(app, &access).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(async move { stop.cancelled().await })
     .await?;

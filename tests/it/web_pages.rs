@@ -349,11 +349,46 @@ async fn the_overview_shows_the_servers_name_its_week_and_its_prompt() {
     );
 }
 
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_reader_has_their_own_allowance() {
+    let bot = crate::support::bot().await;
+    let access = waypoint::web::Access {
+        per_second: std::num::NonZeroU32::new(1).unwrap(),
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+    };
+    let base = serve_pages_with(&bot, &access).await;
+    let client = reqwest::Client::new();
+    let load = |reader: &'static str| {
+        let request = client
+            .get(format!("{base}/style.css"))
+            .header("x-forwarded-for", reader);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // A burst of three seconds' worth, then 429.
+    let mut first = Vec::new();
+    for _ in 0..4 {
+        first.push(load("203.0.113.7").await);
+    }
+    assert_eq!(first, [200, 200, 200, 429]);
+    assert_eq!(
+        load("198.51.100.4").await,
+        200,
+        "another reader is not held back"
+    );
+}
+
 /// Serves `bot`'s community pages on a loopback port; returns their base address.
 async fn serve_pages(bot: &waypoint::commands::Dispatcher) -> String {
+    serve_pages_with(bot, &Default::default()).await
+}
+
+async fn serve_pages_with(
+    bot: &waypoint::commands::Dispatcher,
+    access: &waypoint::web::Access,
+) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let pages = waypoint::web::router(bot.app.clone());
+    let pages = waypoint::web::router(bot.app.clone(), access);
     tokio::spawn(async move {
         axum::serve(
             listener,

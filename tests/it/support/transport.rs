@@ -105,7 +105,7 @@ impl RunningEndpoint {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let pages = waypoint::web::router(dispatcher.clone().app.clone());
+        let pages = waypoint::web::router(dispatcher.app.clone(), &Default::default());
         tokio::spawn(endpoint::serve(
             state,
             None,
