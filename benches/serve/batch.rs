@@ -28,6 +28,8 @@ pub struct Signed {
     /// For a reply that is uploaded after a deferral: the interaction's token, which the
     /// upload names.
     pub upload: Option<String>,
+    /// For a community page: its path, fetched with a GET instead of the signed POST.
+    pub page: Option<hyper::Uri>,
 }
 
 /// Hands out interaction ids that are never reused within a run, and cycles members: each
@@ -113,6 +115,23 @@ fn sign_part(
     senders: &[Sender],
 ) -> anyhow::Result<Vec<Signed>> {
     let timestamp_header = HeaderValue::from_str(timestamp).context("timestamp header")?;
+    if let Some(page) = scenario.page {
+        let uri: hyper::Uri = format!("/c/{}{page}", crate::payloads::WEB_SLUG)
+            .parse()
+            .context("a page's path")?;
+        return Ok(senders
+            .iter()
+            .map(|_| Signed {
+                scenario: scenario.id,
+                body: Bytes::new(),
+                expect: scenario.expect,
+                signature: HeaderValue::from_static(""),
+                timestamp: timestamp_header.clone(),
+                upload: None,
+                page: Some(uri.clone()),
+            })
+            .collect());
+    }
     senders
         .iter()
         .map(|&who| {
@@ -127,6 +146,7 @@ fn sign_part(
                 upload: scenario
                     .uploads
                     .then(|| crate::payloads::token(who.interaction)),
+                page: None,
             })
         })
         .collect()

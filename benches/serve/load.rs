@@ -229,10 +229,11 @@ async fn worker(
         if !more || job.batch.is_empty() {
             return (tally, connection);
         }
-        if i >= job.batch.len() {
+        let signed = &job.batch[i % job.batch.len()];
+        // A page is the same request every time; only an interaction id can be reused.
+        if i >= job.batch.len() && signed.page.is_none() {
             tally.reused += 1;
         }
-        let signed = &job.batch[i % job.batch.len()];
         // The server may have closed a connection that sat idle between phases.
         if connection.as_ref().is_some_and(SendRequest::is_closed) {
             connection = None;
@@ -251,14 +252,25 @@ async fn worker(
                 }
             },
         };
-        let mut request = Request::new(Full::new(signed.body.clone()));
-        *request.method_mut() = Method::POST;
-        *request.uri_mut() = uri.clone();
-        let headers = request.headers_mut();
-        headers.insert(HOST, job.host.clone());
-        headers.insert(CONTENT_TYPE, JSON.clone());
-        headers.insert(SIGNATURE.clone(), signed.signature.clone());
-        headers.insert(TIMESTAMP.clone(), signed.timestamp.clone());
+        let request = match &signed.page {
+            Some(page) => {
+                let mut request = Request::new(Full::new(Bytes::new()));
+                *request.uri_mut() = page.clone();
+                request.headers_mut().insert(HOST, job.host.clone());
+                request
+            }
+            None => {
+                let mut request = Request::new(Full::new(signed.body.clone()));
+                *request.method_mut() = Method::POST;
+                *request.uri_mut() = uri.clone();
+                let headers = request.headers_mut();
+                headers.insert(HOST, job.host.clone());
+                headers.insert(CONTENT_TYPE, JSON.clone());
+                headers.insert(SIGNATURE.clone(), signed.signature.clone());
+                headers.insert(TIMESTAMP.clone(), signed.timestamp.clone());
+                request
+            }
+        };
         let upload = signed
             .upload
             .as_deref()
@@ -342,6 +354,8 @@ fn check(status: u16, body: &[u8], expect: Expect) -> Result<(), String> {
         return Err(format!("HTTP {status}: {}", snippet(body)));
     }
     match serde_json::from_slice::<Kind>(body) {
+        // A page: HTML, checked by its text alone.
+        _ if expect.kind == crate::scenarios::HTML => {}
         Ok(Kind { kind }) if kind != expect.kind => {
             return Err(format!("type {kind} instead of {}", expect.kind))
         }

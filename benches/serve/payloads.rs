@@ -16,6 +16,8 @@ pub const CHANNEL_ID: u64 = 444_444_444_444_444_444;
 pub const FIRST_MEMBER: u64 = 600_000_000_000_000_000;
 /// The challenge the seed starts and `/challenge status` asks about.
 pub const CHALLENGE: &str = "Bench sprint";
+/// The bench server's community pages are at `/c/<this>`.
+pub const WEB_SLUG: &str = "be4c4be4c4be4c4be4c4be4c4be4c4be";
 const COMMAND_ID: &str = "700000000000000001";
 /// VIEW_CHANNEL | SEND_MESSAGES | USE_APPLICATION_COMMANDS: an ordinary member.
 const MEMBER_PERMISSIONS: &str = "2147486720";

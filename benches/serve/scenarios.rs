@@ -26,7 +26,13 @@ pub struct Scenario {
     /// The answer is a deferral and the reply an upload (a file over HTTP): the request is
     /// timed to the upload's arrival.
     pub uploads: bool,
+    /// Not an interaction: a community page, `GET /c/<the bench server's slug><page>` (the
+    /// body is unused). Its answer is HTML: `expect.kind` is [`HTML`].
+    pub page: Option<&'static str>,
 }
+
+/// `Expect::kind` of a page: a 200 with HTML, not an interaction response.
+pub const HTML: u64 = 0;
 
 /// The baseline: PING is signature check plus JSON, so `× PING` shows what a command adds.
 pub const BASELINE: &str = "ping";
@@ -43,6 +49,7 @@ pub const SCENARIOS: &[Scenario] = &[
         limited_by: "the ed25519 signature check (about a third of the server's CPU), HTTP and \
                      parsing the interaction",
         uploads: false,
+        page: None,
     },
     Scenario {
         name: "/roadmap phase 2",
@@ -63,6 +70,7 @@ pub const SCENARIOS: &[Scenario] = &[
         limited_by: "PING's work plus rendering the phase and serializing a ~5 KB embed; the \
                      member's marks come from memory",
         uploads: false,
+        page: None,
     },
     Scenario {
         name: "/roadmap autocomplete",
@@ -74,6 +82,7 @@ pub const SCENARIOS: &[Scenario] = &[
         },
         limited_by: "PING's work plus ranking the topics in memory",
         uploads: false,
+        page: None,
     },
     // A write, every time: each pass over the members marks the next topic done for each
     // (a topic no pass has touched yet), and once every topic has had its turn the next
@@ -111,6 +120,7 @@ pub const SCENARIOS: &[Scenario] = &[
                      ledger rows of those whose version is unchanged), each ledger row \
                      queueing itself for the leaderboard's fold",
         uploads: false,
+        page: None,
     },
     // A write: the check-in form sent (a member's first check-in of the week is an insert
     // with a ledger award; later ones in the run are edits).
@@ -137,6 +147,7 @@ pub const SCENARIOS: &[Scenario] = &[
                      (the members' weeks with their server's settings and zones; saving the \
                      check-ins with their ledger awards and removing the drafts)",
         uploads: false,
+        page: None,
     },
     Scenario {
         name: "/challenge status",
@@ -158,6 +169,7 @@ pub const SCENARIOS: &[Scenario] = &[
                      its standing (2,000 participants, 6,000 done topics by default) are each \
                      read once per 5 s and shared (the public answer has no caller's line)",
         uploads: false,
+        page: None,
     },
     Scenario {
         name: "/leaderboard",
@@ -171,6 +183,7 @@ pub const SCENARIOS: &[Scenario] = &[
                      from PostgreSQL once per slice: the page of the totals and the rank of its \
                      first line)",
         uploads: false,
+        page: None,
     },
     Scenario {
         name: "/progress show",
@@ -189,6 +202,7 @@ pub const SCENARIOS: &[Scenario] = &[
         limited_by: "PING's work plus rendering: a member's rows, hidden flag, points and \
                      completed phases are read once per 5 s (their own changes drop them)",
         uploads: false,
+        page: None,
     },
     Scenario {
         name: "/checkins",
@@ -202,6 +216,7 @@ pub const SCENARIOS: &[Scenario] = &[
                      zone and weeks are one statement, read once per 5 s per member (their own \
                      check-in drops it)",
         uploads: false,
+        page: None,
     },
     Scenario {
         name: "/progress card",
@@ -223,6 +238,22 @@ pub const SCENARIOS: &[Scenario] = &[
                      not change gets the drawn card from memory; then the upload to the fake \
                      Discord. Reads as `/progress show`, plus the member's place",
         uploads: true,
+        page: None,
+    },
+    Scenario {
+        name: "leaderboard page (web)",
+        id: "web-leaderboard",
+        body: |_| serde_json::Value::Null,
+        expect: Expect {
+            kind: HTML,
+            text: Some("Leaderboard · all time"),
+        },
+        limited_by: "HTTP, the per-reader rate limit (set far above the load: one address sends \
+                     everything) and the page cache: the page is rendered once per 5-second \
+                     slice (the board's first ten and their stored names) and served from \
+                     memory with its ETag in between",
+        uploads: false,
+        page: Some("/leaderboard"),
     },
 ];
 

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::payloads::{topic_ids, CHANNEL_ID, FIRST_MEMBER, GUILD_ID};
+use crate::payloads::{topic_ids, CHANNEL_ID, FIRST_MEMBER, GUILD_ID, WEB_SLUG};
 
 /// The roadmap the bench serves (the shipped one), whose topics it seeds.
 const SHIPPED_ROADMAP: &str = "ai-engineer";
@@ -15,7 +15,8 @@ const DONE_EACH: i64 = 3;
 
 /// Seeds `servers` bench servers for `members` members each.
 pub async fn seed(database_url: &str, members: u64, servers: u64) -> anyhow::Result<()> {
-    let pool = waypoint::db::connect(database_url, Duration::from_secs(60)).await?;
+    // Seeding 100,000 members takes minutes: no statement is cut short.
+    let pool = waypoint::db::connect(database_url, Duration::from_secs(900)).await?;
     let topics: Vec<String> = topic_ids().to_vec();
     for n in 0..servers {
         seed_server(&pool, (GUILD_ID + n) as i64, members, &topics).await?;
@@ -70,6 +71,13 @@ async fn seed_server(
                  now() - interval '3 days', now() + interval '30 days', 'UTC', $2, 25, 1,
                  now() - interval '4 days'{roadmap_value})"
     );
+    // Community pages on, with a name stored for every member (a build from before the
+    // pages has neither).
+    let pages: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 'member_names')",
+    )
+    .fetch_one(pool)
+    .await?;
     let mut tx = pool.begin().await?;
     let statements = [
         "INSERT INTO servers (guild_id) VALUES ($1) ON CONFLICT DO NOTHING",
@@ -82,6 +90,7 @@ async fn seed_server(
         "INSERT INTO challenge_members (challenge_id, guild_id, user_id, joined_at)
          SELECT c.id, $1, $3 + n, now() - interval '2 days'
          FROM challenges c, generate_series(0, $4 - 1) AS n WHERE c.guild_id = $1",
+
         // Done a few hours apart, so reaching the target happens at distinct times.
         topics_done.as_str(),
         // Each done topic's award, as `progress::plan` keys it, so undoing one takes back
@@ -96,6 +105,19 @@ async fn seed_server(
          FROM generate_series(0, $4 - 1) AS n, generate_series(1, 8) AS k
          ON CONFLICT DO NOTHING",
     ];
+    let names = "INSERT INTO member_names (guild_id, user_id, display_name, seen_at)
+         SELECT $1, $3 + n, 'Bench member ' || n, now() FROM generate_series(0, $4 - 1) AS n
+         ON CONFLICT DO NOTHING";
+    let statements = statements
+        .into_iter()
+        .chain(pages.then_some(names))
+        .collect::<Vec<_>>();
+    // Members join one at a time in service, each bumping the challenge's count by a trigger;
+    // in one transaction those bumps would pile up versions of the one row (time grows with
+    // the square of the members): the count is set once at the end instead.
+    sqlx::query("ALTER TABLE challenge_members DISABLE TRIGGER count_challenge_members")
+        .execute(&mut *tx)
+        .await?;
     for statement in statements {
         sqlx::query(statement)
             .bind(guild)
@@ -105,6 +127,25 @@ async fn seed_server(
             .bind(topics)
             .bind(DONE_EACH)
             .bind(waypoint::progress::TOPIC_POINTS)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("ALTER TABLE challenge_members ENABLE TRIGGER count_challenge_members")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE challenges c SET member_count =
+           (SELECT count(*) FROM challenge_members m WHERE m.challenge_id = c.id)
+         WHERE c.guild_id = $1",
+    )
+    .bind(guild)
+    .execute(&mut *tx)
+    .await?;
+    // Slugs are unique: the first bench server has the pages.
+    if pages && guild == GUILD_ID as i64 {
+        sqlx::query("UPDATE servers SET web_slug = $2 WHERE guild_id = $1")
+            .bind(guild)
+            .bind(WEB_SLUG)
             .execute(&mut *tx)
             .await?;
     }
