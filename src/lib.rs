@@ -25,6 +25,7 @@ pub mod discord;
 pub mod ids;
 pub mod member_cache;
 pub mod modes;
+pub mod partners;
 pub mod points;
 pub mod posting;
 pub mod profiles;

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "prompts",
             "points",
             "weekly",
+            "partners",
         ],
     ),
     ("storage", &["db"]),
