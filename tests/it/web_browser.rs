@@ -104,6 +104,7 @@ async fn every_page_reads_well_in_a_real_browser() {
                     "{name} at {width} px scrolls sideways: {wide}"
                 );
                 assert_contrast(&browser, &format!("{name} ({scheme}, {width} px)")).await;
+                assert_accessible_outline(&browser, name).await;
                 save_screenshot(&browser, &format!("{name}-{width}-{scheme}")).await;
             }
         }
@@ -241,6 +242,52 @@ async fn heatmap_matches_the_database(browser: &Client, endpoint: &RunningEndpoi
             "{topic}: {shown}, the database has {learning} learning and {done} done"
         );
     }
+}
+
+/// One `h1`, headings that never skip a level on the way down, the landmarks, and alt text on
+/// every image.
+async fn assert_accessible_outline(browser: &Client, page: &str) {
+    let outline: Value = browser
+        .execute(
+            r#"return {
+              levels: [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1]),
+              landmarks: ['header', 'nav', 'main', 'footer'].filter(t => document.querySelector(t)),
+              bareImages: [...document.querySelectorAll('img')].filter(i => !i.hasAttribute('alt')).length,
+              lang: document.documentElement.lang,
+            };"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let levels: Vec<i64> = outline["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_i64)
+        .collect();
+    assert_eq!(
+        levels.first(),
+        Some(&1),
+        "{page} starts with its h1: {levels:?}"
+    );
+    assert_eq!(
+        levels.iter().filter(|&&l| l == 1).count(),
+        1,
+        "{page}: {levels:?}"
+    );
+    for pair in levels.windows(2) {
+        assert!(
+            pair[1] <= pair[0] + 1,
+            "{page} skips a heading level: {levels:?}"
+        );
+    }
+    assert_eq!(
+        outline["landmarks"],
+        json!(["header", "nav", "main", "footer"]),
+        "{page}"
+    );
+    assert_eq!(outline["bareImages"], 0, "{page}: images without alt text");
+    assert_eq!(outline["lang"], "en", "{page}");
 }
 
 /// Text against its background everywhere on the page, as the browser computed them.
