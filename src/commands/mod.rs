@@ -13,6 +13,7 @@ mod leaderboard;
 mod marks;
 mod me;
 mod options;
+mod partners;
 mod privacy;
 mod progress;
 mod prompt;
@@ -49,6 +50,7 @@ pub fn registry() -> anyhow::Result<Registry> {
         challenge::spec(),
         checkin::history_spec(),
         me::spec(),
+        partners::spec(),
         leaderboard::spec(),
         help::spec(),
     ])

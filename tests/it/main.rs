@@ -27,6 +27,7 @@ mod layering;
 mod leaderboard;
 mod links;
 mod outage;
+mod partners;
 mod privacy;
 mod processes;
 mod progress;

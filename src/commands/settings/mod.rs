@@ -2,6 +2,7 @@
 
 mod celebrations;
 mod checkins;
+mod partners;
 mod prompts;
 mod roadmap;
 mod show;
@@ -32,6 +33,8 @@ subcommands! {
         CheckinsOff = "checkins-off",
         Roadmap = "roadmap",
         Web = "web",
+        Partners = "partners",
+        PartnersOff = "partners-off",
     }
 }
 
@@ -81,6 +84,11 @@ pub fn spec() -> CommandSpec {
         "Stop check-ins, their reminders and digests (check-ins stay stored)",
         Vec::new(),
     ))
+    .option(Sub::Partners.option(
+        "Weekly accountability partners: where their threads go, which day and time, pairs or trios",
+        partners::options(),
+    ))
+    .option(Sub::PartnersOff.option("Stop the weekly partner match", Vec::new()))
     .option(Sub::Roadmap.group("The roadmap this server follows", roadmap::options()))
     .option(Sub::Web.group(
         "This server's community page on the web (off unless turned on)",
@@ -101,6 +109,8 @@ async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
         Sub::Show => show::show(ctx).await,
         Sub::Roadmap => roadmap::run(ctx, call).await,
         Sub::Web => web::run(ctx, call).await,
+        Sub::Partners => partners::set(ctx, call).await,
+        Sub::PartnersOff => partners::off(ctx).await,
     }
 }
 

@@ -20,6 +20,8 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let (next, last) = scheduled::next_and_last(&ctx.app.db, guild, prompt_store::KIND).await?;
     let checkins = checkin_store::settings(&ctx.app.db, guild).await?;
     let celebrations = crate::db::celebrations::settings(&ctx.app.db, guild).await?;
+    let partners = crate::db::partners::settings(&ctx.app.db, guild).await?;
+    let partners_joined = crate::db::partners::count(&ctx.app.db, guild).await?;
     let (next_reminder, _) =
         scheduled::next_and_last(&ctx.app.db, guild, checkin_store::REMINDER).await?;
     let (next_digest, _) =
@@ -69,6 +71,10 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
                 next_reminder.as_ref(),
                 next_digest.as_ref(),
             ),
+        )
+        .field(
+            "Accountability partners",
+            super::partners::describe(partners.as_ref(), partners_joined),
         )
         .field("Phase roles", roles)
         .field(

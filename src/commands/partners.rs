@@ -1,0 +1,136 @@
+//! `/partners join|leave|show`: a member opts in to (or out of) the weekly accountability
+//! partner match and sees where they stand. Joining is consent to be named to their partners,
+//! hidden or not; every answer is private.
+
+use super::error::CommandResult;
+use super::handler::Ctx;
+use super::invocation::CommandCall;
+use super::options::Opt;
+use super::spec::CommandSpec;
+use super::subcommand::{subcommands, Subcommand};
+use crate::db::partners::{self as store, PartnerSettings};
+use crate::render::Reply;
+use crate::weekly::weekday_name;
+
+subcommands! {
+    enum Sub {
+        Join = "join",
+        Leave = "leave",
+        Show = "show",
+    }
+}
+
+pub const NAME: &str = "partners";
+const NOTE: Opt<String> = Opt::new("note");
+/// The longest note, in characters.
+pub const NOTE_MAX: usize = 200;
+
+pub fn spec() -> CommandSpec {
+    CommandSpec::new(
+        NAME,
+        "Weekly accountability partners, matched by roadmap phase and time zone",
+        run,
+    )
+    .private()
+    .option(Sub::Join.option(
+        "Join the weekly partner match (or change your note)",
+        vec![NOTE.text(
+            "What you want to work on, shown to your partners",
+            u16::try_from(NOTE_MAX).unwrap_or(u16::MAX),
+        )],
+    ))
+    .option(Sub::Leave.option("Leave the weekly partner match", Vec::new()))
+    .option(Sub::Show.option(
+        "Whether you are in the match, and when the next one is",
+        Vec::new(),
+    ))
+}
+
+async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    match call.sub::<Sub>()? {
+        Sub::Join => join(ctx, call).await,
+        Sub::Leave => leave(ctx).await,
+        Sub::Show => show(ctx).await,
+    }
+}
+
+async fn join(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    // Its length is checked against the option's before the command runs.
+    let note = call.get(NOTE).unwrap_or_default();
+    let note = note.trim();
+    let user = ctx.invocation.user_id;
+    let settings = store::settings(&ctx.app.db, guild).await?;
+    let new = store::join(&ctx.app.db, guild, user, note, ctx.invocation.now).await?;
+    if !new {
+        return Ok(Reply::text(if note.is_empty() {
+            "You were already in the weekly partner match; your note is now empty.".to_string()
+        } else {
+            format!("You were already in the weekly partner match; your note is now “{note}”.")
+        }));
+    }
+    Ok(Reply::text(format!(
+        "🤝 You're in the weekly partner match. {} Your partners see your name, your phase, your \
+         time zone's offset{} and, if you let others see your progress, last week's goal; this \
+         holds even if you chose `/privacy hide`, since joining is your choice. `/partners \
+         leave` takes you out.",
+        when(settings.as_ref()),
+        if note.is_empty() {
+            String::new()
+        } else {
+            format!(", your note (“{note}”)")
+        }
+    )))
+}
+
+async fn leave(ctx: &Ctx<'_>) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    Ok(Reply::text(
+        if store::leave(&ctx.app.db, guild, ctx.invocation.user_id).await? {
+            "You've left the weekly partner match: you won't be in the next one. Threads you \
+             are already in stay."
+        } else {
+            "You weren't in the weekly partner match; nothing changed. `/partners join` puts \
+             you in."
+        },
+    ))
+}
+
+async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
+    let guild = ctx.guild()?;
+    let settings = store::settings(&ctx.app.db, guild).await?;
+    let Some(joined) = store::joined(&ctx.app.db, guild, ctx.invocation.user_id).await? else {
+        return Ok(Reply::text(format!(
+            "You haven't joined the weekly partner match. `/partners join note:<what you want \
+             to work on>` puts you in. {}",
+            when(settings.as_ref())
+        )));
+    };
+    let note = if joined.note.is_empty() {
+        "no note (add one with `/partners join note:`)".to_string()
+    } else {
+        format!("your note: “{}”", joined.note)
+    };
+    Ok(Reply::text(format!(
+        "You're in the weekly partner match since <t:{}:D>, with {note}. {}",
+        joined.joined_at.timestamp(),
+        when(settings.as_ref())
+    )))
+}
+
+/// When the match runs, or that staff have not turned it on.
+fn when(settings: Option<&PartnerSettings>) -> String {
+    match settings {
+        Some(s) => format!(
+            "Members who joined and were active in the last 14 days are matched every {} at {} \
+             ({}), by roadmap phase and time zone, each group in a private thread of <#{}>.",
+            weekday_name(s.slot.weekday),
+            s.slot.time().format("%H:%M"),
+            s.slot.zone.name(),
+            s.channel
+        ),
+        None => "Staff haven't turned the weekly match on yet (`/settings partners`); you'll \
+                 be in it once they do."
+            .to_string(),
+    }
+}
