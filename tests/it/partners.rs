@@ -161,7 +161,11 @@ async fn a_note_over_200_characters_is_refused_and_changes_nothing() {
     let body = json(&outcome);
     assert!(outcome.failed);
     assert_eq!(body["data"]["flags"], 64);
-    assert!(text(&body).contains("at most 200 characters"), "{}", text(&body));
+    assert!(
+        text(&body).contains("at most 200 characters"),
+        "{}",
+        text(&body)
+    );
     assert_eq!(joined(&bot).await, [(7, "Short".to_string())]);
 }
 
