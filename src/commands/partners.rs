@@ -2,6 +2,8 @@
 //! partner match and sees where they stand. Joining is consent to be named to their partners,
 //! hidden or not; every answer is private.
 
+use std::fmt::Write;
+
 use super::error::CommandResult;
 use super::handler::Ctx;
 use super::invocation::CommandCall;
@@ -9,8 +11,10 @@ use super::options::Opt;
 use super::spec::CommandSpec;
 use super::subcommand::{subcommands, Subcommand};
 use crate::db::partners::{self as store, PartnerSettings};
+use crate::partners::{describe_offset, phase_of, utc_offset};
 use crate::render::Reply;
-use crate::weekly::weekday_name;
+use crate::weekly::{week_key, weekday_name};
+use crate::words;
 
 subcommands! {
     enum Sub {
@@ -111,11 +115,58 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     } else {
         format!("your note: “{}”", joined.note)
     };
-    Ok(Reply::text(format!(
+    let mut text = format!(
         "You're in the weekly partner match since <t:{}:D>, with {note}. {}",
         joined.joined_at.timestamp(),
         when(settings.as_ref())
-    )))
+    );
+    let zone = match &settings {
+        Some(s) => s.slot.zone,
+        None => crate::db::prompts::server_zone(&ctx.app.db, guild).await?,
+    };
+    let now = ctx.invocation.now;
+    let week = week_key(now, zone);
+    let roadmap = ctx.roadmap();
+    let phases = u8::try_from(roadmap.phases.len()).unwrap_or(u8::MAX);
+    let partners = store::partners_of(
+        &ctx.app.db,
+        guild,
+        ctx.invocation.user_id,
+        &week,
+        &roadmap.id,
+    )
+    .await?;
+    match partners {
+        None => text.push_str("\n\nYou have no partners this week yet."),
+        Some(partners) if partners.is_empty() => {
+            text.push_str("\n\nYour partners this week have left the server or deleted their data.")
+        }
+        Some(partners) => {
+            let _ = write!(
+                text,
+                "\n\n**This week ({})**, your {}:",
+                words::week_range(&week),
+                words::noun(partners.len(), "partner", "partners")
+            );
+            for partner in &partners {
+                let _ = write!(
+                    text,
+                    "\n• <@{}>: phase {} · {}",
+                    partner.user,
+                    phase_of(&partner.completed, phases),
+                    describe_offset(utc_offset(partner.zone, now))
+                );
+                if !partner.note.is_empty() {
+                    let _ = write!(text, " · “{}”", partner.note);
+                }
+                // Only what they let others see: a hidden member's goal stays theirs.
+                if let Some(goal) = partner.goal.as_ref().filter(|_| !partner.hidden) {
+                    let _ = write!(text, " · last week's goal: “{goal}”");
+                }
+            }
+        }
+    }
+    Ok(Reply::text(text))
 }
 
 /// When the match runs, or that staff have not turned it on.

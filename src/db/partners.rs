@@ -149,3 +149,196 @@ pub async fn count(pool: &PgPool, guild: GuildId) -> sqlx::Result<i64> {
     .fetch_one(pool)
     .await
 }
+
+/// A member who joined, as the weekly match sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entrant {
+    pub user: UserId,
+    /// Their time zone, else the server's.
+    pub zone: chrono_tz::Tz,
+    /// Phases of the roadmap they completed.
+    pub completed: Vec<u8>,
+    /// Topics of the roadmap they are learning.
+    pub learning: Vec<String>,
+    /// Who they were grouped with since `recent_since`.
+    pub recent: Vec<UserId>,
+}
+
+/// The members who joined and were seen since `active_since`, with what the match weighs.
+pub async fn entrants(
+    pool: &PgPool,
+    guild: GuildId,
+    roadmap: &str,
+    active_since: DateTime<Utc>,
+    recent_since: DateTime<Utc>,
+) -> sqlx::Result<Vec<Entrant>> {
+    let rows = sqlx::query!(
+        r#"SELECT p.user_id,
+                  COALESCE(m.timezone, s.timezone) AS "zone!",
+                  ARRAY(SELECT ps.phase::smallint FROM phase_status ps
+                        WHERE ps.guild_id = p.guild_id AND ps.user_id = p.user_id
+                          AND ps.roadmap_id = $3 AND ps.complete) AS "completed!",
+                  ARRAY(SELECT tp.topic_id FROM topic_progress tp
+                        WHERE tp.guild_id = p.guild_id AND tp.user_id = p.user_id
+                          AND tp.roadmap_id = $3 AND tp.state = 'learning'
+                        ORDER BY tp.topic_id) AS "learning!",
+                  ARRAY(SELECT DISTINCT other.user_id
+                        FROM partner_group_members mine
+                        JOIN partner_groups g ON g.id = mine.group_id AND g.made_at >= $4
+                        JOIN partner_group_members other
+                             ON other.group_id = g.id AND other.user_id <> mine.user_id
+                        WHERE mine.guild_id = p.guild_id AND mine.user_id = p.user_id)
+                      AS "recent!"
+           FROM partner_members p
+           JOIN members m USING (guild_id, user_id)
+           JOIN servers s USING (guild_id)
+           WHERE p.guild_id = $1 AND m.last_seen_at >= $2
+           ORDER BY p.user_id"#,
+        guild.db(),
+        active_since,
+        roadmap,
+        recent_since
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Entrant {
+            user: super::ids::user_from_db(r.user_id),
+            zone: zone_from_db(&r.zone),
+            completed: r
+                .completed
+                .into_iter()
+                .filter_map(|n| u8::try_from(n).ok())
+                .collect(),
+            learning: r.learning,
+            recent: r.recent.into_iter().map(super::ids::user_from_db).collect(),
+        })
+        .collect())
+}
+
+/// A group to store: its members and the topic its intro suggests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewGroup {
+    pub members: Vec<UserId>,
+    pub topic: Option<String>,
+}
+
+/// Stores the week's groups, unless the week already has some (the match ran): all of them
+/// or none. Returns whether these were stored.
+pub async fn save_week(
+    pool: &PgPool,
+    guild: GuildId,
+    week: &str,
+    groups: &[NewGroup],
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
+    // One match per server and week, whoever runs it: the first to take this lock stores.
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock(hashtextextended('partners:' || $1::bigint || ':' || $2, 0))",
+        guild.db(),
+        week
+    )
+    .execute(&mut *tx)
+    .await?;
+    let made = sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM partner_groups WHERE guild_id = $1 AND week = $2) AS "made!""#,
+        guild.db(),
+        week
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if made {
+        return Ok(false);
+    }
+    for (number, group) in (1..).zip(groups) {
+        let users: Vec<i64> = group.members.iter().map(|u| u.db()).collect();
+        sqlx::query!(
+            "WITH made AS (
+                 INSERT INTO partner_groups (guild_id, week, number, topic_id, made_at)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id)
+             INSERT INTO partner_group_members (group_id, guild_id, user_id)
+             SELECT made.id, $1, u FROM made, UNNEST($6::bigint[]) AS u",
+            guild.db(),
+            week,
+            number,
+            group.topic.as_deref(),
+            now,
+            &users
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A partner as `/partners show` and the intro describe them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    pub user: UserId,
+    pub note: String,
+    pub zone: chrono_tz::Tz,
+    pub completed: Vec<u8>,
+    pub hidden: bool,
+    /// The goal of their latest check-in before `week`.
+    pub goal: Option<String>,
+}
+
+/// The others in `user`'s group of `week`, if they have one.
+pub async fn partners_of(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+    week: &str,
+    roadmap: &str,
+) -> sqlx::Result<Option<Vec<Partner>>> {
+    let rows = sqlx::query!(
+        r#"SELECT other.user_id AS "user_id?", COALESCE(pm.note, '') AS "note!",
+                  COALESCE(m.timezone, s.timezone) AS "zone?", m.hidden AS "hidden?",
+                  ARRAY(SELECT ps.phase::smallint FROM phase_status ps
+                        WHERE ps.guild_id = other.guild_id AND ps.user_id = other.user_id
+                          AND ps.roadmap_id = $4 AND ps.complete) AS "completed!",
+                  (SELECT c.next_goal FROM checkins c
+                   WHERE c.guild_id = other.guild_id AND c.user_id = other.user_id
+                     AND c.week < $3 ORDER BY c.week DESC LIMIT 1) AS goal
+           FROM partner_group_members mine
+           JOIN partner_groups g ON g.id = mine.group_id AND g.week = $3
+           LEFT JOIN partner_group_members other
+                ON other.group_id = g.id AND other.user_id <> mine.user_id
+           LEFT JOIN members m ON m.guild_id = other.guild_id AND m.user_id = other.user_id
+           LEFT JOIN servers s ON s.guild_id = g.guild_id
+           LEFT JOIN partner_members pm
+                ON pm.guild_id = other.guild_id AND pm.user_id = other.user_id
+           WHERE mine.guild_id = $1 AND mine.user_id = $2
+           ORDER BY other.user_id"#,
+        guild.db(),
+        user.db(),
+        week,
+        roadmap
+    )
+    .fetch_all(pool)
+    .await?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        rows.into_iter()
+            .filter_map(|r| {
+                Some(Partner {
+                    user: super::ids::user_from_db(r.user_id?),
+                    note: r.note,
+                    zone: zone_from_db(&r.zone?),
+                    completed: r
+                        .completed
+                        .into_iter()
+                        .filter_map(|n| u8::try_from(n).ok())
+                        .collect(),
+                    hidden: r.hidden?,
+                    goal: r.goal,
+                })
+            })
+            .collect(),
+    ))
+}

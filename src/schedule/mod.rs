@@ -6,6 +6,7 @@ pub mod celebrations;
 pub mod challenges;
 pub mod checkins;
 pub mod deliver;
+pub mod partners;
 pub mod plan;
 pub mod prompts;
 

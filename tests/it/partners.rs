@@ -195,3 +195,122 @@ async fn partner_data_is_exported_and_deleted_with_the_member() {
     crate::support::click_as(&bot, ada, &confirm, &[]).await;
     assert!(joined(&bot).await.is_empty());
 }
+
+/// Inserts a row as the database holds it (no command makes these states quickly).
+async fn exec(bot: &Dispatcher, sql: &str) {
+    sqlx::query(sql).execute(&bot.app.db).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_weekly_match_groups_active_members_once_and_show_names_partners() {
+    let bot = bot().await;
+    let staff = Who::staff(GUILD, 1);
+    said(
+        &bot,
+        staff,
+        &format!(
+            "/settings partners channel:#{CHANNEL} day:Monday time:18:00 timezone:Europe/Berlin"
+        ),
+    )
+    .await;
+    for user in 11..=16 {
+        let line = format!("/partners join note:\"Goal of {user}\"");
+        said(&bot, Who::member(GUILD, user), &line).await;
+    }
+    said(
+        &bot,
+        Who::member(GUILD, 11),
+        "/me timezone zone:Asia/Kolkata",
+    )
+    .await;
+    said(&bot, Who::member(GUILD, 15), "/privacy hide").await;
+    // 13, 14 and 15 finished phase 1; 16 has not been seen for three weeks.
+    for user in [13, 14, 15] {
+        exec(
+            &bot,
+            &format!(
+                "INSERT INTO phase_status (guild_id, user_id, roadmap_id, phase, complete,
+                                           completions, changed_at)
+                 VALUES ({GUILD}, {user}, 'ai-engineer', 1, true, 1, '{TEST_NOW}')"
+            ),
+        )
+        .await;
+    }
+    exec(
+        &bot,
+        &format!(
+            "UPDATE members SET last_seen_at = '2026-11-06T12:00:00Z'
+             WHERE guild_id = {GUILD} AND user_id = 16"
+        ),
+    )
+    .await;
+    for user in [12, 15] {
+        exec(
+            &bot,
+            &format!(
+                "INSERT INTO checkins (guild_id, user_id, week, did, next_goal, created_at,
+                                       updated_at)
+                 VALUES ({GUILD}, {user}, '2026-W47', 'Read', 'Goal line of {user}',
+                         '2026-11-20T12:00:00Z', '2026-11-20T12:00:00Z')"
+            ),
+        )
+        .await;
+    }
+
+    let jobs = waypoint::schedule::Jobs::of(&bot.app);
+    let guild = GuildId::new(GUILD);
+    let settings = waypoint::db::partners::settings(&bot.app.db, guild)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = TEST_NOW.parse().unwrap();
+    let made = waypoint::schedule::partners::make_groups(&jobs, guild, &settings, now).await;
+    assert_eq!(made.unwrap(), 2, "five active members: a pair and a trio");
+    let again = waypoint::schedule::partners::make_groups(&jobs, guild, &settings, now).await;
+    assert_eq!(again.unwrap(), 0, "one match per server and week");
+    let grouped: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT g.number::bigint, m.user_id FROM partner_groups g
+         JOIN partner_group_members m ON m.group_id = g.id ORDER BY 1, 2",
+    )
+    .fetch_all(&bot.app.db)
+    .await
+    .unwrap();
+    let mut groups: Vec<Vec<i64>> = Vec::new();
+    for (number, user) in grouped {
+        let at = usize::try_from(number - 1).unwrap();
+        groups.resize(groups.len().max(at + 1), Vec::new());
+        groups[at].push(user);
+    }
+    groups.sort();
+    // Same phase together: 11 and 12 in phase 1, 13 to 15 in phase 2; 16 was not active.
+    assert_eq!(groups, [vec![11, 12], vec![13, 14, 15]]);
+
+    let eleven = said(&bot, Who::member(GUILD, 11), "/partners show").await;
+    assert!(
+        eleven.contains("**This week (23 Nov – 29 Nov)**, your partner:"),
+        "{eleven}"
+    );
+    assert!(
+        eleven.contains(
+            "<@12>: phase 1 · UTC+1 · “Goal of 12” · last week's goal: “Goal line of 12”"
+        ),
+        "{eleven}"
+    );
+    let twelve = said(&bot, Who::member(GUILD, 12), "/partners show").await;
+    assert!(twelve.contains("<@11>: phase 1 · UTC+5:30"), "{twelve}");
+    let thirteen = said(&bot, Who::member(GUILD, 13), "/partners show").await;
+    assert!(thirteen.contains("your partners:"), "{thirteen}");
+    assert!(
+        thirteen.contains("<@14>: phase 2") && thirteen.contains("<@15>: phase 2"),
+        "{thirteen}"
+    );
+    assert!(
+        !thirteen.contains("Goal line of 15"),
+        "a hidden member's goal stays theirs: {thirteen}"
+    );
+    let sixteen = said(&bot, Who::member(GUILD, 16), "/partners show").await;
+    assert!(
+        sixteen.contains("You have no partners this week yet"),
+        "{sixteen}"
+    );
+}
