@@ -22,6 +22,16 @@ impl WeeklySlot {
         }
     }
 
+    /// "Monday at 18:30 (Europe/Berlin)", as replies and `/settings show` put it.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} at {} ({})",
+            weekday_name(self.weekday),
+            self.time().format("%H:%M"),
+            self.zone.name()
+        )
+    }
+
     pub fn time(&self) -> NaiveTime {
         let minutes = u32::from(self.minute_of_day % (24 * 60));
         NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or(NaiveTime::MIN)
@@ -64,6 +74,15 @@ pub fn week_start(at: DateTime<Utc>, zone: Tz) -> DateTime<Utc> {
                 .earliest()
         })
         .map_or(at, |start| start.with_timezone(&Utc))
+}
+
+/// A seed for random choices that must come out the same for a server and period (`guild` is
+/// the server's id) on every run. A hash of our own: std's hasher may change between Rust
+/// releases.
+pub fn period_seed(guild: u64, period: &str) -> u64 {
+    period
+        .bytes()
+        .fold(guild, |h, b| h.rotate_left(7) ^ u64::from(b))
 }
 
 /// The day's full English name, as members read it.

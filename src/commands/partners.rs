@@ -13,7 +13,7 @@ use super::subcommand::{subcommands, Subcommand};
 use crate::db::partners::{self as store, PartnerSettings};
 use crate::partners::{describe_offset, phase_of, utc_offset};
 use crate::render::Reply;
-use crate::weekly::{week_key, weekday_name};
+use crate::weekly::week_key;
 use crate::words;
 
 subcommands! {
@@ -173,11 +173,9 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
 fn when(settings: Option<&PartnerSettings>) -> String {
     match settings {
         Some(s) => format!(
-            "Members who joined and were active in the last 14 days are matched every {} at {} \
-             ({}), by roadmap phase and time zone, each group in a private thread of <#{}>.",
-            weekday_name(s.slot.weekday),
-            s.slot.time().format("%H:%M"),
-            s.slot.zone.name(),
+            "Members who joined and were active in the last 14 days are matched every {}, by \
+             roadmap phase and time zone, each group in a private thread of <#{}>.",
+            s.slot.describe(),
             s.channel
         ),
         None => "Staff haven't turned the weekly match on yet (`/settings partners`); you'll \

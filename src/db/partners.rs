@@ -1,11 +1,11 @@
 //! Accountability partners: a server's weekly match settings and the members who joined.
 
-use chrono::{DateTime, Utc, Weekday};
+use chrono::{DateTime, Utc};
 use serenity::all::{ChannelId, GuildId, UserId};
 use sqlx::{PgConnection, PgPool};
 
 use super::ids::{channel_from_db, DbId};
-use super::prompts::zone_from_db;
+use super::prompts::{weekday_from_db, zone_from_db};
 use crate::weekly::WeeklySlot;
 
 /// Where and when a server's weekly match runs.
@@ -31,8 +31,7 @@ pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Option<Part
     Ok(row.map(|r| PartnerSettings {
         channel: channel_from_db(r.channel_id),
         slot: WeeklySlot {
-            weekday: Weekday::try_from(u8::try_from(r.weekday).unwrap_or(0))
-                .unwrap_or(Weekday::Mon),
+            weekday: weekday_from_db(r.weekday),
             minute_of_day: u16::try_from(r.minute_of_day).unwrap_or(0),
             zone: zone_from_db(&r.timezone),
         },
@@ -206,11 +205,7 @@ pub async fn entrants(
         .map(|r| Entrant {
             user: super::ids::user_from_db(r.user_id),
             zone: zone_from_db(&r.zone),
-            completed: r
-                .completed
-                .into_iter()
-                .filter_map(|n| u8::try_from(n).ok())
-                .collect(),
+            completed: phases_from_db(r.completed),
             learning: r.learning,
             recent: r.recent.into_iter().map(super::ids::user_from_db).collect(),
         })
@@ -330,15 +325,19 @@ pub async fn partners_of(
                     user: super::ids::user_from_db(r.user_id?),
                     note: r.note,
                     zone: zone_from_db(&r.zone?),
-                    completed: r
-                        .completed
-                        .into_iter()
-                        .filter_map(|n| u8::try_from(n).ok())
-                        .collect(),
+                    completed: phases_from_db(r.completed),
                     hidden: r.hidden?,
                     goal: r.goal,
                 })
             })
             .collect(),
     ))
+}
+
+/// Phase numbers as the database stores them.
+fn phases_from_db(phases: Vec<i16>) -> Vec<u8> {
+    phases
+        .into_iter()
+        .filter_map(|n| u8::try_from(n).ok())
+        .collect()
 }

@@ -57,7 +57,8 @@ pub fn zone_from_db(name: &str) -> Tz {
     })
 }
 
-fn weekday_from_db(day: i16) -> Weekday {
+/// A weekday as the settings tables store it: 0 = Monday … 6 = Sunday.
+pub(super) fn weekday_from_db(day: i16) -> Weekday {
     Weekday::try_from(u8::try_from(day).unwrap_or(0)).unwrap_or(Weekday::Mon)
 }
 

@@ -39,11 +39,7 @@ pub fn choose<'a>(
         .into_iter()
         .filter(|p| times.get(p.id.as_str()).copied().unwrap_or(0) == fewest)
         .collect();
-    // A hash of our own: std's hasher may change between Rust releases.
-    let seed = period
-        .bytes()
-        .fold(guild, |h, b| h.rotate_left(7) ^ u64::from(b));
-    let mut rng = StdRng::seed_from_u64(seed);
+    let mut rng = StdRng::seed_from_u64(crate::weekly::period_seed(guild, period));
     candidates.choose(&mut rng).copied()
 }
 

@@ -8,7 +8,7 @@ use super::Jobs;
 use crate::db::partners::{self as store, NewGroup, PartnerSettings};
 use crate::partners::matching::{group, Candidate, GroupSize};
 use crate::partners::{phase_of, shared_topic, utc_offset};
-use crate::weekly::week_key;
+use crate::weekly::{period_seed, week_key};
 
 /// Members seen within this take part.
 pub const ACTIVE_FOR: Duration = Duration::days(14);
@@ -50,9 +50,7 @@ pub async fn make_groups(
     };
     let week = week_key(now, settings.slot.zone);
     // The same server and week always draw the same groups.
-    let seed = week
-        .bytes()
-        .fold(guild.get(), |h, b| h.rotate_left(5) ^ u64::from(b));
+    let seed = period_seed(guild.get(), &week);
     let groups: Vec<NewGroup> = group(&candidates, size, seed)
         .into_iter()
         .map(|members| {

@@ -13,7 +13,7 @@ use crate::db::checkins as store;
 use crate::db::prompts as prompt_store;
 use crate::render::Reply;
 use crate::schedule::checkins::plan;
-use crate::weekly::{weekday_name, WeeklySlot};
+use crate::weekly::weekday_name;
 use crate::words;
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
@@ -49,12 +49,9 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     let guild = ctx.guild()?;
     let channel = call.required(CHANNEL)?;
     let staff_channel = call.required(STAFF_CHANNEL)?;
-    let weekday = when::day(call, DAY)?;
-    let time = when::time(call, TIME)?;
-    let zone = when::zone(ctx, call, guild).await?;
+    let reminder = when::slot(ctx, call, guild, DAY, TIME).await?;
     let public = call.get(PUBLIC).unwrap_or(true);
     let freeze_every = u32::try_from(call.get(FREEZE_EVERY).unwrap_or(4)).unwrap_or(4);
-    let reminder = WeeklySlot::new(weekday, time, zone);
     // The digest quotes members' blockers: never into a channel members read for other things.
     let prompts = prompt_store::schedule(&ctx.app.db, guild).await?;
     if staff_channel == channel || prompts.as_ref().is_some_and(|p| p.channel == staff_channel) {
@@ -120,12 +117,12 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
         } else {
             "private to the member"
         },
-        weekday_name(weekday),
-        time.format("%H:%M"),
+        weekday_name(reminder.weekday),
+        reminder.time().format("%H:%M"),
         when(next_reminder),
         when(next_digest),
         words::count(freeze_every, "week", "weeks"),
-        zone = zone.name(),
+        zone = reminder.zone.name(),
     )))
 }
 

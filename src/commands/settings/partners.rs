@@ -12,7 +12,6 @@ use super::super::options::{Opt, OptionSpec};
 use super::when;
 use crate::db::partners::{self as store, PartnerSettings};
 use crate::render::Reply;
-use crate::weekly::{weekday_name, WeeklySlot};
 use crate::words;
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
@@ -41,9 +40,7 @@ pub(super) fn options() -> Vec<OptionSpec> {
 pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let channel = call.required(CHANNEL)?;
-    let weekday = when::day(call, DAY)?;
-    let time = when::time(call, TIME)?;
-    let zone = when::zone(ctx, call, guild).await?;
+    let slot = when::slot(ctx, call, guild, DAY, TIME).await?;
     let size = match call.get(SIZE).unwrap_or(2) {
         3 => 3,
         2 => 2,
@@ -53,7 +50,6 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
             )))
         }
     };
-    let slot = WeeklySlot::new(weekday, time, zone);
     let mut tx = ctx.app.db.begin().await?;
     store::save_settings(&mut tx, guild, channel, slot, size).await?;
     tx.commit().await?;
@@ -65,15 +61,13 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
             format!(" The next match is <t:{0}:F> (<t:{0}:R>).", at.timestamp())
         });
     Ok(Reply::text(format!(
-        "🤝 Weekly partners are on: every {} at {} ({}), members who joined and were active in \
+        "🤝 Weekly partners are on: every {}, members who joined and were active in \
          the last 14 days are put in {}, by roadmap phase and time zone, each group in a \
          private thread of <#{channel}>.{next} {} joined so far; members join with \
          `/partners join`. Waypoint needs View Channel, Send Messages in Threads and Create \
          Private Threads there (Create Public Threads too: where private threads are not \
          possible it opens public ones, and `/settings show` says why).",
-        weekday_name(weekday),
-        time.format("%H:%M"),
-        zone.name(),
+        slot.describe(),
         if size == 3 {
             "trios (pairs for what is left over)"
         } else {
@@ -99,10 +93,8 @@ pub(super) fn describe(settings: Option<&PartnerSettings>, joined: i64) -> Strin
         return "Off. Turn them on with `/settings partners`.".into();
     };
     let mut text = format!(
-        "Every {} at {} ({}), {}, threads in <#{}> · {}",
-        weekday_name(settings.slot.weekday),
-        settings.slot.time().format("%H:%M"),
-        settings.slot.zone.name(),
+        "Every {}, {}, threads in <#{}> · {}",
+        settings.slot.describe(),
         if settings.size == 3 { "trios" } else { "pairs" },
         settings.channel,
         words::count(joined, "member joined", "members joined")

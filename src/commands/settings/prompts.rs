@@ -11,7 +11,6 @@ use super::when;
 use crate::db::prompts as store;
 use crate::render::Reply;
 use crate::schedule::plan::plan_next;
-use crate::weekly::{weekday_name, WeeklySlot};
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
 const DAY: Opt<String> = Opt::new("day");
@@ -32,10 +31,7 @@ pub(super) fn options() -> Vec<OptionSpec> {
 pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
     let guild = ctx.guild()?;
     let channel = call.required(CHANNEL)?;
-    let weekday = when::day(call, DAY)?;
-    let time = when::time(call, TIME)?;
-    let zone = when::zone(ctx, call, guild).await?;
-    let slot = WeeklySlot::new(weekday, time, zone);
+    let slot = when::slot(ctx, call, guild, DAY, TIME).await?;
     let checkins = crate::db::checkins::settings(&ctx.app.db, guild).await?;
     if checkins.is_some_and(|c| c.staff_channel == channel) {
         return Err(CommandError::user(format!(
@@ -56,11 +52,9 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
         )
     });
     Ok(Reply::text(format!(
-        "Weekly prompts are on: every {} at {} ({}) in <#{channel}>.{first} Waypoint needs View \
+        "Weekly prompts are on: every {} in <#{channel}>.{first} Waypoint needs View \
          Channel, Send Messages and Embed Links there. `/prompt preview` shows the next prompt.",
-        weekday_name(weekday),
-        time.format("%H:%M"),
-        zone.name()
+        slot.describe()
     )))
 }
 

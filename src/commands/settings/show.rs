@@ -10,7 +10,6 @@ use crate::db::prompts::{self as prompt_store, PromptSchedule};
 use crate::db::scheduled::{self, PostRecord};
 use crate::db::servers;
 use crate::render::{Embed, Reply};
-use crate::weekly::weekday_name;
 
 pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let roadmap = ctx.roadmap();
@@ -109,11 +108,9 @@ fn checkins_field(
         return "Off. Turn them on with `/settings checkins`.".into();
     };
     let mut text = format!(
-        "Reminder every {} at {} ({}) in <#{}> · staff digest Mondays 09:00 in <#{}> · \
+        "Reminder every {} in <#{}> · staff digest Mondays 09:00 in <#{}> · \
          confirmations {} · a freeze every {}",
-        weekday_name(settings.reminder.weekday),
-        settings.reminder.time().format("%H:%M"),
-        settings.reminder.zone.name(),
+        settings.reminder.describe(),
         settings.channel,
         settings.staff_channel,
         if settings.public { "public" } else { "private" },
@@ -145,10 +142,8 @@ fn prompts_field(
         return "Off. Turn them on with `/settings prompts`.".into();
     };
     let mut text = format!(
-        "Every {} at {} ({}) in <#{}>",
-        weekday_name(schedule.slot.weekday),
-        schedule.slot.time().format("%H:%M"),
-        schedule.slot.zone.name(),
+        "Every {} in <#{}>",
+        schedule.slot.describe(),
         schedule.channel
     );
     if let Some((problem, at)) = &schedule.problem {

@@ -12,7 +12,7 @@ use super::super::options::{Opt, OptionSpec};
 use super::super::zone_option;
 use crate::db::prompts::server_zone;
 use crate::render::limits;
-use crate::weekly::parse_time;
+use crate::weekly::{parse_time, WeeklySlot};
 
 pub(super) const TIMEZONE: Opt<String> = Opt::new("timezone");
 
@@ -60,6 +60,20 @@ pub(super) fn time(call: &CommandCall, option: Opt<String>) -> CommandResult<Nai
             option.name()
         ))
     })
+}
+
+/// The weekly slot the `day` and `time` options name, in the zone given or the server's.
+pub(super) async fn slot(
+    ctx: &Ctx<'_>,
+    call: &CommandCall,
+    guild: GuildId,
+    day_option: Opt<String>,
+    time_option: Opt<String>,
+) -> CommandResult<WeeklySlot> {
+    let weekday = day(call, day_option)?;
+    let time = time(call, time_option)?;
+    let zone = zone(ctx, call, guild).await?;
+    Ok(WeeklySlot::new(weekday, time, zone))
 }
 
 /// The zone given, or the server's when none is.

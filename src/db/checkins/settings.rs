@@ -1,12 +1,12 @@
 //! A server's check-in settings: where reminders and digests go, when, and the streak rule;
 //! and which servers have a reminder or digest to plan.
 
-use chrono::{DateTime, Utc, Weekday};
+use chrono::{DateTime, Utc};
 use serenity::all::{ChannelId, GuildId};
 use sqlx::{PgConnection, PgPool};
 
 use super::super::ids::{channel_from_db, guild_from_db, DbId};
-use super::super::prompts::zone_from_db;
+use super::super::prompts::{weekday_from_db, zone_from_db};
 use super::super::{scheduled, servers};
 use crate::weekly::WeeklySlot;
 
@@ -40,8 +40,7 @@ pub(super) struct SettingsRow {
 
 impl SettingsRow {
     pub(super) fn into_settings(self) -> (GuildId, CheckinSettings) {
-        let weekday = Weekday::try_from(u8::try_from(self.reminder_weekday).unwrap_or(0))
-            .unwrap_or(Weekday::Mon);
+        let weekday = weekday_from_db(self.reminder_weekday);
         (
             guild_from_db(self.guild_id),
             CheckinSettings {
