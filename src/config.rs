@@ -117,7 +117,7 @@ pub struct Config {
 
     /// Community pages one reader (client address) may load a second, after a burst of three
     /// seconds' worth; past it they get 429.
-    #[arg(long, env = "WAYPOINT_WEB_RATE", default_value_t = NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN), global = true)]
+    #[arg(long, env = "WAYPOINT_WEB_RATE", default_value_t = crate::web::DEFAULT_PER_SECOND, global = true)]
     pub web_rate: NonZeroU32,
 
     /// Addresses of the reverse proxies in front of the pages, comma-separated, like

@@ -19,6 +19,8 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 /// How often addresses whose allowance is full again are dropped.
 const FORGET_EVERY: Duration = Duration::from_secs(60);
+/// Pages a second a reader may load unless the deployment says otherwise.
+pub const DEFAULT_PER_SECOND: NonZeroU32 = NonZeroU32::new(10).expect("non-zero");
 /// A reader may load this many seconds' worth of pages at once.
 const BURST_SECONDS: u32 = 3;
 
@@ -34,7 +36,7 @@ pub struct Access {
 impl Default for Access {
     fn default() -> Self {
         Self {
-            per_second: NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
+            per_second: DEFAULT_PER_SECOND,
             trusted_proxies: Vec::new(),
         }
     }

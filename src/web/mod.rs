@@ -8,7 +8,7 @@ mod headers;
 mod limit;
 mod pages;
 
-pub use limit::Access;
+pub use limit::{Access, DEFAULT_PER_SECOND};
 
 use std::sync::Arc;
 

@@ -23,6 +23,16 @@ fn guild() -> serenity::all::GuildId {
     serenity::all::GuildId::new(GUILD_ID)
 }
 
+/// The endpoint, serving the pages too, with the test server's pages on at [`SLUG`]; `fake`
+/// must outlive it.
+async fn pages_on(fake: &FakeDiscord) -> RunningEndpoint {
+    let endpoint = RunningEndpoint::start(fake, Duration::from_secs(2)).await;
+    web::turn_on(&endpoint.dispatcher.app.db, guild(), SLUG, None)
+        .await
+        .unwrap();
+    endpoint
+}
+
 async fn get(endpoint: &RunningEndpoint, path: &str) -> reqwest::Response {
     endpoint
         .client
@@ -35,9 +45,8 @@ async fn get(endpoint: &RunningEndpoint, path: &str) -> reqwest::Response {
 #[tokio::test]
 async fn pages_are_found_by_slug_only_and_carry_strict_headers() {
     let fake = FakeDiscord::start().await;
-    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let endpoint = pages_on(&fake).await;
     let db = &endpoint.dispatcher.app.db;
-    web::turn_on(db, guild(), SLUG, None).await.unwrap();
 
     let page = get(&endpoint, &format!("/c/{SLUG}")).await;
     assert_eq!(page.status(), 200);
@@ -86,10 +95,9 @@ async fn pages_are_found_by_slug_only_and_carry_strict_headers() {
 #[tokio::test]
 async fn the_leaderboard_escapes_names_and_its_pages_link_to_each_other() {
     let fake = FakeDiscord::start().await;
-    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let endpoint = pages_on(&fake).await;
     let bot = &endpoint.dispatcher;
     let db = &bot.app.db;
-    web::turn_on(db, guild(), SLUG, None).await.unwrap();
     for n in 0..12u64 {
         let who = Who::member(GUILD_ID, 9000 + n);
         run_as(bot, who, "/progress set topic:python state:done").await;
@@ -147,11 +155,8 @@ async fn a_client_over_the_limit_gets_429_and_interactions_are_not_limited() {
 #[tokio::test]
 async fn the_roadmap_heatmap_shows_the_counts_the_database_holds() {
     let fake = FakeDiscord::start().await;
-    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let endpoint = pages_on(&fake).await;
     let bot = &endpoint.dispatcher;
-    web::turn_on(&bot.app.db, guild(), SLUG, None)
-        .await
-        .unwrap();
     for (n, state) in [(1, "done"), (2, "done"), (3, "learning"), (4, "done")] {
         let who = Who::member(GUILD_ID, 9100 + n);
         run_as(
@@ -189,10 +194,7 @@ async fn the_roadmap_heatmap_shows_the_counts_the_database_holds() {
 #[tokio::test]
 async fn a_reader_with_the_current_etag_gets_304() {
     let fake = FakeDiscord::start().await;
-    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
-    web::turn_on(&endpoint.dispatcher.app.db, guild(), SLUG, None)
-        .await
-        .unwrap();
+    let endpoint = pages_on(&fake).await;
     let path = format!("/c/{SLUG}/leaderboard");
     let first = get(&endpoint, &path).await;
     assert_eq!(first.status(), 200);
@@ -220,11 +222,8 @@ async fn a_reader_with_the_current_etag_gets_304() {
 #[tokio::test]
 async fn a_challenge_has_a_page_linked_from_the_overview_with_its_standing() {
     let fake = FakeDiscord::start().await;
-    let endpoint = RunningEndpoint::start(&fake, Duration::from_secs(2)).await;
+    let endpoint = pages_on(&fake).await;
     let bot = &endpoint.dispatcher;
-    web::turn_on(&bot.app.db, guild(), SLUG, None)
-        .await
-        .unwrap();
     let created = run_as(
         bot,
         Who::staff(GUILD_ID, 1),
