@@ -4,14 +4,18 @@
 
 use std::fmt::Write;
 
+use super::error::CommandError;
 use super::error::CommandResult;
+use super::handler::Click;
 use super::handler::Ctx;
 use super::invocation::CommandCall;
 use super::options::Opt;
 use super::spec::CommandSpec;
 use super::subcommand::{subcommands, Subcommand};
+use crate::db::partner_groups as groups;
 use crate::db::partners::{self as store, PartnerSettings};
 use crate::partners::{describe_offset, phase_of, utc_offset};
+use crate::render::partners::MetAnswer;
 use crate::render::Reply;
 use crate::weekly::week_key;
 use crate::words;
@@ -48,6 +52,31 @@ pub fn spec() -> CommandSpec {
         "Whether you are in the match, and when the next one is",
         Vec::new(),
     ))
+    .component(answer)
+}
+
+/// The "did you meet?" buttons in a group's thread: each member answers for themselves.
+async fn answer(ctx: &Ctx<'_>, click: Click<'_>) -> CommandResult<Reply> {
+    let Some(answer) = MetAnswer::parse(click.custom_id) else {
+        return Err(CommandError::user(
+            "That button is out of date. `/partners show` shows this week's partners.",
+        ));
+    };
+    let guild = ctx.guild()?;
+    let user = ctx.invocation.user_id;
+    if !groups::answer_met(&ctx.app.db, guild, answer.group, user, answer.met).await? {
+        return Err(CommandError::user(
+            "This question is for the members of this group. `/partners show` shows your own \
+             partners.",
+        ));
+    }
+    Ok(Reply::text(if answer.met {
+        "🎉 Noted: you met this week. Staff see only how many groups met, never who answered \
+         what; the other button changes your answer."
+    } else {
+        "Noted: you didn't meet this week. That happens; next week's match is a fresh start. \
+         The other button changes your answer."
+    }))
 }
 
 async fn run(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Reply> {
@@ -128,7 +157,7 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let week = week_key(now, zone);
     let roadmap = ctx.roadmap();
     let phases = u8::try_from(roadmap.phases.len()).unwrap_or(u8::MAX);
-    let partners = store::partners_of(
+    let partners = groups::partners_of(
         &ctx.app.db,
         guild,
         ctx.invocation.user_id,

@@ -122,11 +122,13 @@ async fn now(ctx: &Ctx<'_>) -> CommandResult<Reply> {
         Ran::LostLease => Ok(Reply::text(
             "Another Waypoint process took this post over; it will appear shortly.",
         )),
-        Ran::Skipped(why) | Ran::CannotPost(why) | Ran::Failed(why) | Ran::GaveUp(why) => {
-            Err(CommandError::user(format!(
-                "The prompt was not posted: {why}. `/settings show` shows the prompt settings."
-            )))
-        }
+        Ran::Done(why)
+        | Ran::Skipped(why)
+        | Ran::CannotPost(why)
+        | Ran::Failed(why)
+        | Ran::GaveUp(why) => Err(CommandError::user(format!(
+            "The prompt was not posted: {why}. `/settings show` shows the prompt settings."
+        ))),
     }
 }
 

@@ -8,6 +8,7 @@ pub mod checkins;
 pub mod embedded;
 pub mod ids;
 pub mod leaderboard;
+pub mod partner_groups;
 pub mod partners;
 pub mod pg_binaries;
 pub mod privacy;

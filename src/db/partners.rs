@@ -16,13 +16,20 @@ pub struct PartnerSettings {
     pub slot: WeeklySlot,
     /// 2 for pairs (a trio for an odd one out), 3 for trios.
     pub size: u8,
+    /// What stops the match (no thread of any kind could be opened): it waits until the
+    /// settings change.
     pub problem: Option<(String, DateTime<Utc>)>,
+    /// Why threads are public rather than private there.
+    pub public_because: Option<String>,
 }
+
+/// The weekly match, as a kind of scheduled post: one per server and week.
+pub const MATCH: &str = "partners";
 
 pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Option<PartnerSettings>> {
     let row = sqlx::query!(
         "SELECT p.channel_id, p.weekday, p.minute_of_day, p.group_size, p.problem, p.problem_at,
-                s.timezone
+                p.public_because, s.timezone
          FROM partner_settings p JOIN servers s USING (guild_id) WHERE p.guild_id = $1",
         guild.db()
     )
@@ -37,10 +44,72 @@ pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Option<Part
         },
         size: u8::try_from(r.group_size).unwrap_or(2),
         problem: r.problem.zip(r.problem_at),
+        public_because: r.public_because,
     }))
 }
 
-/// Saves the settings and the server's zone, and clears any problem.
+/// The servers whose match is on and has no week planned, with their settings.
+pub async fn unplanned(pool: &PgPool, limit: i64) -> sqlx::Result<Vec<(GuildId, WeeklySlot)>> {
+    let rows = sqlx::query!(
+        "SELECT p.guild_id, p.weekday, p.minute_of_day, s.timezone
+         FROM partner_settings p JOIN servers s USING (guild_id)
+         WHERE p.problem IS NULL
+           AND NOT EXISTS (SELECT 1 FROM scheduled_posts j
+                           WHERE j.guild_id = p.guild_id AND j.kind = 'partners'
+                             AND j.status = 'pending')
+         ORDER BY p.guild_id
+         LIMIT $1",
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                super::ids::guild_from_db(r.guild_id),
+                WeeklySlot {
+                    weekday: weekday_from_db(r.weekday),
+                    minute_of_day: u16::try_from(r.minute_of_day).unwrap_or(0),
+                    zone: zone_from_db(&r.timezone),
+                },
+            )
+        })
+        .collect())
+}
+
+/// Pauses the match until the settings change: nothing could be opened in its channel.
+pub async fn set_problem(
+    pool: &PgPool,
+    guild: GuildId,
+    problem: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE partner_settings SET problem = $2, problem_at = $3 WHERE guild_id = $1",
+        guild.db(),
+        problem,
+        now
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Records why the match's threads are public in this server.
+pub async fn set_public_because(pool: &PgPool, guild: GuildId, why: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE partner_settings SET public_because = $2 WHERE guild_id = $1",
+        guild.db(),
+        why
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Saves the settings and the server's zone, clears any problem, and drops a planned match
+/// that has not run (the caller plans the next one).
 pub async fn save_settings(
     conn: &mut PgConnection,
     guild: GuildId,
@@ -55,7 +124,7 @@ pub async fn save_settings(
          ON CONFLICT (guild_id) DO UPDATE
              SET channel_id = EXCLUDED.channel_id, weekday = EXCLUDED.weekday,
                  minute_of_day = EXCLUDED.minute_of_day, group_size = EXCLUDED.group_size,
-                 problem = NULL, problem_at = NULL, updated_at = now()",
+                 problem = NULL, problem_at = NULL, public_because = NULL, updated_at = now()",
         guild.db(),
         channel.db(),
         i16::try_from(slot.weekday.num_days_from_monday()).unwrap_or(0),
@@ -64,18 +133,21 @@ pub async fn save_settings(
     )
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::scheduled::drop_unsent(conn, guild, MATCH).await
 }
 
 /// Turns the weekly match off; false if it was not on. Who joined stays, for when it is on
 /// again.
 pub async fn turn_off(pool: &PgPool, guild: GuildId) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
     let deleted = sqlx::query!(
         "DELETE FROM partner_settings WHERE guild_id = $1",
         guild.db()
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    super::scheduled::drop_unsent(&mut tx, guild, MATCH).await?;
+    tx.commit().await?;
     Ok(deleted.rows_affected() == 1)
 }
 
@@ -269,73 +341,8 @@ pub async fn save_week(
     Ok(true)
 }
 
-/// A partner as `/partners show` and the intro describe them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Partner {
-    pub user: UserId,
-    pub note: String,
-    pub zone: chrono_tz::Tz,
-    pub completed: Vec<u8>,
-    pub hidden: bool,
-    /// The goal of their latest check-in before `week`.
-    pub goal: Option<String>,
-}
-
-/// The others in `user`'s group of `week`, if they have one.
-pub async fn partners_of(
-    pool: &PgPool,
-    guild: GuildId,
-    user: UserId,
-    week: &str,
-    roadmap: &str,
-) -> sqlx::Result<Option<Vec<Partner>>> {
-    let rows = sqlx::query!(
-        r#"SELECT other.user_id AS "user_id?", COALESCE(pm.note, '') AS "note!",
-                  COALESCE(m.timezone, s.timezone) AS "zone?", m.hidden AS "hidden?",
-                  ARRAY(SELECT ps.phase::smallint FROM phase_status ps
-                        WHERE ps.guild_id = other.guild_id AND ps.user_id = other.user_id
-                          AND ps.roadmap_id = $4 AND ps.complete) AS "completed!",
-                  (SELECT c.next_goal FROM checkins c
-                   WHERE c.guild_id = other.guild_id AND c.user_id = other.user_id
-                     AND c.week < $3 ORDER BY c.week DESC LIMIT 1) AS goal
-           FROM partner_group_members mine
-           JOIN partner_groups g ON g.id = mine.group_id AND g.week = $3
-           LEFT JOIN partner_group_members other
-                ON other.group_id = g.id AND other.user_id <> mine.user_id
-           LEFT JOIN members m ON m.guild_id = other.guild_id AND m.user_id = other.user_id
-           LEFT JOIN servers s ON s.guild_id = g.guild_id
-           LEFT JOIN partner_members pm
-                ON pm.guild_id = other.guild_id AND pm.user_id = other.user_id
-           WHERE mine.guild_id = $1 AND mine.user_id = $2
-           ORDER BY other.user_id"#,
-        guild.db(),
-        user.db(),
-        week,
-        roadmap
-    )
-    .fetch_all(pool)
-    .await?;
-    if rows.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(
-        rows.into_iter()
-            .filter_map(|r| {
-                Some(Partner {
-                    user: super::ids::user_from_db(r.user_id?),
-                    note: r.note,
-                    zone: zone_from_db(&r.zone?),
-                    completed: phases_from_db(r.completed),
-                    hidden: r.hidden?,
-                    goal: r.goal,
-                })
-            })
-            .collect(),
-    ))
-}
-
 /// Phase numbers as the database stores them.
-fn phases_from_db(phases: Vec<i16>) -> Vec<u8> {
+pub(super) fn phases_from_db(phases: Vec<i16>) -> Vec<u8> {
     phases
         .into_iter()
         .filter_map(|n| u8::try_from(n).ok())

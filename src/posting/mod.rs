@@ -3,14 +3,16 @@
 //! JSON error code that tells a deleted channel from a missing permission.
 
 mod pace;
+mod threads;
 
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
+use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
-use serenity::all::{ChannelId, MessageId};
+use serenity::all::{ChannelId, GuildId, MessageId, UserId};
 
 use crate::secret::Secret;
 use crate::telemetry::metrics;
@@ -23,8 +25,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// later instead, so one slow route cannot stall a whole fan-out.
 const LONGEST_INLINE_WAIT: Duration = Duration::from_secs(30);
 
-/// What the scheduler needs from Discord: a message posted in a channel. `Poster` is the one
-/// that reaches Discord; the scheduler holds only this.
+/// What the scheduler needs from Discord: messages posted in channels, and the threads the
+/// partner match opens. `Poster` is the one that reaches Discord; the scheduler holds only this.
 pub trait Post: Send + Sync {
     /// Posts `message` (a Create Message body) in `channel`.
     fn post<'a>(
@@ -32,11 +34,42 @@ pub trait Post: Send + Sync {
         channel: ChannelId,
         message: &'a Value,
     ) -> BoxFuture<'a, Result<MessageId, PostError>>;
+
+    /// Opens a thread named `name` in `channel`, not from a message: private (only those
+    /// added see it, and they cannot invite others) or public.
+    fn create_thread<'a>(
+        &'a self,
+        channel: ChannelId,
+        name: &'a str,
+        private: bool,
+    ) -> BoxFuture<'a, Result<ChannelId, PostError>>;
+
+    /// Adds `user` to `thread`; `Ok(false)` when they are no longer in the server.
+    fn add_to_thread(
+        &self,
+        thread: ChannelId,
+        user: UserId,
+    ) -> BoxFuture<'_, Result<bool, PostError>>;
+
+    /// The server's active threads, public and private (those the bot can see).
+    fn active_threads(&self, guild: GuildId)
+        -> BoxFuture<'_, Result<Vec<ActiveThread>, PostError>>;
+}
+
+/// A thread as List Active Guild Threads gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ActiveThread {
+    pub id: ChannelId,
+    pub parent_id: Option<ChannelId>,
+    pub name: String,
+    /// 11 public, 12 private.
+    #[serde(rename = "type")]
+    pub kind: u8,
 }
 
 pub struct Poster {
     client: reqwest::Client,
-    messages_base: String,
+    api_base: String,
     authorization: Secret,
     pacer: Pacer,
 }
@@ -79,10 +112,21 @@ struct CreatedMessage {
     id: MessageId,
 }
 
-enum Attempt {
-    Posted(MessageId),
-    Limited { retry_after: Duration },
+/// Discord's answer to one request, once a short 429 has been waited out.
+enum Answer {
+    Done(Vec<u8>),
+    /// An error status, with Discord's JSON error code and message when it sent them.
+    Refused {
+        status: u16,
+        code: u64,
+        message: String,
+    },
     Failed(PostError),
+}
+
+enum Attempt {
+    Answered(Answer),
+    Limited { retry_after: Duration },
 }
 
 impl Post for Poster {
@@ -92,6 +136,30 @@ impl Post for Poster {
         message: &'a Value,
     ) -> BoxFuture<'a, Result<MessageId, PostError>> {
         Box::pin(self.create_message(channel, message))
+    }
+
+    fn create_thread<'a>(
+        &'a self,
+        channel: ChannelId,
+        name: &'a str,
+        private: bool,
+    ) -> BoxFuture<'a, Result<ChannelId, PostError>> {
+        Box::pin(self.open_thread(channel, name, private))
+    }
+
+    fn add_to_thread(
+        &self,
+        thread: ChannelId,
+        user: UserId,
+    ) -> BoxFuture<'_, Result<bool, PostError>> {
+        Box::pin(self.add_thread_member(thread, user))
+    }
+
+    fn active_threads(
+        &self,
+        guild: GuildId,
+    ) -> BoxFuture<'_, Result<Vec<ActiveThread>, PostError>> {
+        Box::pin(self.list_active_threads(guild))
     }
 }
 
@@ -104,7 +172,7 @@ impl Poster {
                 .timeout(REQUEST_TIMEOUT)
                 .build()
                 .unwrap_or_default(),
-            messages_base: format!("{base}/api/v10/channels"),
+            api_base: format!("{base}/api/v10"),
             authorization: Secret::new(format!("Bot {token}")),
             pacer: Pacer::per_second(per_second),
         }
@@ -117,52 +185,78 @@ impl Poster {
         channel: ChannelId,
         message: &Value,
     ) -> Result<MessageId, PostError> {
-        match self.attempt(channel, message).await {
-            Attempt::Posted(id) => Ok(id),
-            Attempt::Failed(error) => Err(error),
+        let path = format!("channels/{channel}/messages");
+        match self
+            .call(Method::POST, &path, Some(message), "create_message")
+            .await
+        {
+            Answer::Done(body) => parsed::<CreatedMessage>(&body, "a message").map(|m| m.id),
+            Answer::Refused {
+                status,
+                code,
+                message,
+            } => Err(classify(status, code, &message)),
+            Answer::Failed(error) => Err(error),
+        }
+    }
+
+    /// One request, with a 429 that asks for a short wait waited out and tried once more.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        route: &'static str,
+    ) -> Answer {
+        match self.attempt(method.clone(), path, body, route).await {
+            Attempt::Answered(answer) => answer,
             Attempt::Limited { retry_after } if retry_after > LONGEST_INLINE_WAIT => {
-                Err(PostError::RateLimited { retry_after })
+                Answer::Failed(PostError::RateLimited { retry_after })
             }
             Attempt::Limited { retry_after } => {
                 tokio::time::sleep(retry_after).await;
-                match self.attempt(channel, message).await {
-                    Attempt::Posted(id) => Ok(id),
-                    Attempt::Failed(error) => Err(error),
-                    Attempt::Limited { retry_after } => Err(PostError::RateLimited { retry_after }),
+                match self.attempt(method, path, body, route).await {
+                    Attempt::Answered(answer) => answer,
+                    Attempt::Limited { retry_after } => {
+                        Answer::Failed(PostError::RateLimited { retry_after })
+                    }
                 }
             }
         }
     }
 
-    async fn attempt(&self, channel: ChannelId, message: &Value) -> Attempt {
+    async fn attempt(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        route: &'static str,
+    ) -> Attempt {
         self.pacer.ready().await;
-        let sent = self
+        let request = self
             .client
-            .post(format!("{}/{channel}/messages", self.messages_base))
-            .header("Authorization", self.authorization.expose())
-            .json(message)
-            .send()
-            .await;
-        let response = match sent {
+            .request(method, format!("{}/{path}", self.api_base))
+            .header("Authorization", self.authorization.expose());
+        let request = match body {
+            Some(body) => request.json(body),
+            // Discord wants a length on a PUT even when there is nothing in it.
+            None => request.body(Vec::new()),
+        };
+        let response = match request.send().await {
             Ok(response) => response,
             Err(e) => {
-                metrics::discord_response("create_message", 0);
-                return Attempt::Failed(PostError::Unavailable(format!(
+                metrics::discord_response(route, 0);
+                return Attempt::Answered(Answer::Failed(PostError::Unavailable(format!(
                     "could not reach Discord: {}",
                     without_url(&e)
-                )));
+                ))));
             }
         };
         let status = response.status();
-        metrics::discord_response("create_message", status.as_u16());
+        metrics::discord_response(route, status.as_u16());
         let body = response.bytes().await.unwrap_or_default();
         if status.is_success() {
-            return match serde_json::from_slice::<CreatedMessage>(&body) {
-                Ok(created) => Attempt::Posted(created.id),
-                Err(e) => Attempt::Failed(PostError::Unavailable(format!(
-                    "Discord's answer was not a message: {e}"
-                ))),
-            };
+            return Attempt::Answered(Answer::Done(body.to_vec()));
         }
         if status.as_u16() == 429 {
             let limit = serde_json::from_slice::<RateLimit>(&body).ok();
@@ -172,13 +266,23 @@ impl Poster {
             if limit.is_some_and(|l| l.global) {
                 self.pacer.pause_for(retry_after);
             }
-            tracing::warn!(%channel, ?retry_after, "Discord rate limited a post");
+            tracing::warn!(route, ?retry_after, "Discord rate limited a request");
             return Attempt::Limited { retry_after };
         }
         let error = serde_json::from_slice::<DiscordError>(&body).ok();
-        let (code, text) = error.map_or((0, String::new()), |e| (e.code, e.message));
-        Attempt::Failed(classify(status.as_u16(), code, &text))
+        let (code, message) = error.map_or((0, String::new()), |e| (e.code, e.message));
+        Attempt::Answered(Answer::Refused {
+            status: status.as_u16(),
+            code,
+            message,
+        })
     }
+}
+
+/// A successful answer's body as `T`; one that is not is Discord failing.
+fn parsed<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, PostError> {
+    serde_json::from_slice(body)
+        .map_err(|e| PostError::Unavailable(format!("Discord's answer was not {what}: {e}")))
 }
 
 fn classify(status: u16, code: u64, message: &str) -> PostError {

@@ -11,6 +11,7 @@ use super::reply::{ActionRow, Button, Embed, Reply};
 use crate::checkins::entry::CheckIn;
 use crate::checkins::streak::{week_key, Streak, WeekMark};
 use crate::db::checkins::DigestEntry;
+use crate::db::partner_groups::WeekTally;
 use crate::words;
 
 /// Weeks `/checkins` shows.
@@ -177,7 +178,14 @@ pub fn reminder(members: &[Remind]) -> Vec<(Reply, Vec<UserId>)> {
 }
 
 /// The staff digest of `week`, in as many messages as it takes.
-pub fn digest(week: &str, entries: &[DigestEntry], missing: &[UserId], hidden: i64) -> Vec<Reply> {
+/// `partners` is how the week's accountability partner groups went.
+pub fn digest(
+    week: &str,
+    entries: &[DigestEntry],
+    missing: &[UserId],
+    hidden: i64,
+    partners: WeekTally,
+) -> Vec<Reply> {
     let mut lines = vec![format!(
         "📋 **Check-in digest · {}**",
         words::week_range(week)
@@ -218,6 +226,13 @@ pub fn digest(week: &str, entries: &[DigestEntry], missing: &[UserId], hidden: i
         "**Last week's goal:** {met} of {} who answered met it, {partly} partly.",
         answered.len()
     ));
+    if partners.groups > 0 {
+        lines.push(format!(
+            "**Accountability partners:** {} of {} met.",
+            partners.met,
+            words::count(partners.groups, "group", "groups")
+        ));
+    }
     let blockers: Vec<&DigestEntry> = entries
         .iter()
         .filter(|e| !e.blockers.trim().is_empty())

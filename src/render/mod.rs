@@ -9,6 +9,7 @@ pub mod checkin_form;
 pub mod discord;
 pub mod leaderboard;
 pub mod limits;
+pub mod partners;
 pub mod progress;
 pub mod progress_id;
 pub mod prompt;

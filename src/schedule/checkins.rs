@@ -147,7 +147,8 @@ async fn digest(
 ) -> sqlx::Result<Ran> {
     let since = clock.now() - ACTIVE_FOR;
     let (entries, missing, hidden) = store::digest(jobs.db, job.guild, &job.period, since).await?;
-    let messages = view::digest(&job.period, &entries, &missing, hidden)
+    let partners = crate::db::partner_groups::tally(jobs.db, job.guild, &job.period).await?;
+    let messages = view::digest(&job.period, &entries, &missing, hidden, partners)
         .iter()
         .map(channel_message)
         .collect();

@@ -29,6 +29,8 @@ pub enum Ran {
         /// What was posted, for the log and `/prompt now`'s reply.
         what: String,
     },
+    /// Done, by a job that posts nothing of its own (the partner match): what it did.
+    Done(String),
     /// Not posted and not to be: turned off, missed the grace window, unconfirmed, nothing
     /// to say.
     Skipped(String),
@@ -157,6 +159,7 @@ pub async fn record(
 ) -> sqlx::Result<bool> {
     let (outcome, message, detail) = match ran {
         Ran::Posted { message, .. } => (Outcome::Posted, Some(*message), None),
+        Ran::Done(what) => (Outcome::Posted, None, Some(what.as_str())),
         Ran::Skipped(why) => (Outcome::Skipped, None, Some(why.as_str())),
         Ran::CannotPost(why) | Ran::Failed(why) | Ran::GaveUp(why) => {
             (Outcome::Failed, None, Some(why.as_str()))
@@ -189,6 +192,9 @@ fn log(job: &Job, ran: &Ran) {
     match ran {
         Ran::Posted { channel, .. } => {
             tracing::info!(guild, channel = channel.get(), kind = %job.kind, period = %job.period, "posted")
+        }
+        Ran::Done(what) => {
+            tracing::info!(guild, kind = %job.kind, period = %job.period, what = %what, "done")
         }
         Ran::Skipped(why) => {
             tracing::info!(guild, kind = %job.kind, period = %job.period, reason = %why, "skipped a scheduled post")

@@ -6,6 +6,8 @@ pub mod celebrations;
 pub mod challenges;
 pub mod checkins;
 pub mod deliver;
+pub mod partner_nudges;
+pub mod partner_threads;
 pub mod partners;
 pub mod plan;
 pub mod prompts;
@@ -25,6 +27,7 @@ use crate::clock::Clock;
 use crate::content::Content;
 use crate::db::challenges as challenge;
 use crate::db::checkins::{DIGEST, REMINDER};
+use crate::db::partner_groups;
 use crate::db::scheduled::{self, Job, Outcome};
 use crate::posting::Post;
 use crate::roadmap::Roadmap;
@@ -115,6 +118,7 @@ impl Scheduler {
         let mut pass = Pass {
             planned: prompts::plan_unplanned(&jobs, now).await?
                 + checkins::plan_unplanned(&jobs, now).await?
+                + partners::plan_unplanned(&jobs, now).await?
                 + crate::celebrations::queue_reached(
                     jobs.db,
                     jobs.content,
@@ -156,6 +160,17 @@ impl Scheduler {
             }
             challenge::START | challenge::MID | challenge::END => {
                 challenges::run(jobs, self.clock.as_ref(), &job)
+                    .await
+                    .map(|_| ())
+            }
+            partners::KIND => partners::run(jobs, self.clock.as_ref(), &job)
+                .await
+                .map(|_| ()),
+            partner_groups::THREAD => partner_threads::run(jobs, self.clock.as_ref(), &job)
+                .await
+                .map(|_| ()),
+            partner_groups::NUDGE | partner_groups::MET => {
+                partner_nudges::run(jobs, self.clock.as_ref(), &job)
                     .await
                     .map(|_| ())
             }

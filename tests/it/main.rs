@@ -27,6 +27,7 @@ mod layering;
 mod leaderboard;
 mod links;
 mod outage;
+mod partner_threads;
 mod partners;
 mod privacy;
 mod processes;

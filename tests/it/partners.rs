@@ -263,10 +263,11 @@ async fn the_weekly_match_groups_active_members_once_and_show_names_partners() {
         .await
         .unwrap()
         .unwrap();
-    let now = TEST_NOW.parse().unwrap();
-    let made = waypoint::schedule::partners::make_groups(&jobs, guild, &settings, now).await;
+    let now: chrono::DateTime<chrono::Utc> = TEST_NOW.parse().unwrap();
+    let week = "2026-W48";
+    let made = waypoint::schedule::partners::make_groups(&jobs, guild, &settings, week, now).await;
     assert_eq!(made.unwrap(), 2, "five active members: a pair and a trio");
-    let again = waypoint::schedule::partners::make_groups(&jobs, guild, &settings, now).await;
+    let again = waypoint::schedule::partners::make_groups(&jobs, guild, &settings, week, now).await;
     assert_eq!(again.unwrap(), 0, "one match per server and week");
     let grouped: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT g.number::bigint, m.user_id FROM partner_groups g

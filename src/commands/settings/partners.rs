@@ -10,8 +10,10 @@ use super::super::handler::Ctx;
 use super::super::invocation::CommandCall;
 use super::super::options::{Opt, OptionSpec};
 use super::when;
+use crate::db::partner_groups::LastMatch;
 use crate::db::partners::{self as store, PartnerSettings};
 use crate::render::Reply;
+use crate::schedule::plan::plan_next;
 use crate::words;
 
 const CHANNEL: Opt<ChannelId> = Opt::new("channel");
@@ -52,14 +54,13 @@ pub(super) async fn set(ctx: &Ctx<'_>, call: &CommandCall) -> CommandResult<Repl
     };
     let mut tx = ctx.app.db.begin().await?;
     store::save_settings(&mut tx, guild, channel, slot, size).await?;
+    let next = plan_next(&mut tx, guild, store::MATCH, slot, ctx.invocation.now).await?;
     tx.commit().await?;
     crate::changes::server_settings_saved(ctx.app, guild).await;
     let joined = store::count(&ctx.app.db, guild).await?;
-    let next = slot
-        .next_after(ctx.invocation.now)
-        .map_or(String::new(), |at| {
-            format!(" The next match is <t:{0}:F> (<t:{0}:R>).", at.timestamp())
-        });
+    let next = next.map_or(String::new(), |at| {
+        format!(" The next match is <t:{0}:F> (<t:{0}:R>).", at.timestamp())
+    });
     Ok(Reply::text(format!(
         "🤝 Weekly partners are on: every {}, members who joined and were active in \
          the last 14 days are put in {}, by roadmap phase and time zone, each group in a \
@@ -88,7 +89,11 @@ pub(super) async fn off(ctx: &Ctx<'_>) -> CommandResult<Reply> {
 }
 
 /// The `/settings show` field.
-pub(super) fn describe(settings: Option<&PartnerSettings>, joined: i64) -> String {
+pub(super) fn describe(
+    settings: Option<&PartnerSettings>,
+    joined: i64,
+    last: Option<&LastMatch>,
+) -> String {
     let Some(settings) = settings else {
         return "Off. Turn them on with `/settings partners`.".into();
     };
@@ -99,6 +104,29 @@ pub(super) fn describe(settings: Option<&PartnerSettings>, joined: i64) -> Strin
         settings.channel,
         words::count(joined, "member joined", "members joined")
     );
+    if let Some(last) = last {
+        let _ = write!(
+            text,
+            "\nLast match ({}): {}, {} opened",
+            words::week_range(&last.week),
+            words::count(last.tally.groups, "group", "groups"),
+            words::count(last.tally.threads, "thread", "threads"),
+        );
+        if last.failed > 0 {
+            let _ = write!(
+                text,
+                "; {} could not be opened ({})",
+                words::count(last.failed, "thread", "threads"),
+                last.failure.as_deref().unwrap_or("no reason recorded")
+            );
+        }
+    }
+    if let Some(why) = &settings.public_because {
+        let _ = write!(
+            text,
+            "\nThreads are public because private ones were refused: {why}."
+        );
+    }
     if let Some((problem, at)) = &settings.problem {
         let _ = write!(text, "\n⚠️ {problem} ({})", at.format("%Y-%m-%d %H:%M UTC"));
     }

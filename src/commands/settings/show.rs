@@ -21,6 +21,7 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let celebrations = crate::db::celebrations::settings(&ctx.app.db, guild).await?;
     let partners = crate::db::partners::settings(&ctx.app.db, guild).await?;
     let partners_joined = crate::db::partners::count(&ctx.app.db, guild).await?;
+    let partners_last = crate::db::partner_groups::last_match(&ctx.app.db, guild).await?;
     let (next_reminder, _) =
         scheduled::next_and_last(&ctx.app.db, guild, checkin_store::REMINDER).await?;
     let (next_digest, _) =
@@ -73,7 +74,11 @@ pub(super) async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
         )
         .field(
             "Accountability partners",
-            super::partners::describe(partners.as_ref(), partners_joined),
+            super::partners::describe(
+                partners.as_ref(),
+                partners_joined,
+                partners_last.as_ref(),
+            ),
         )
         .field("Phase roles", roles)
         .field(

@@ -127,6 +127,15 @@ struct Shared {
     members: Mutex<HashMap<(String, String), Value>>,
     /// Servers `GET /guilds/{guild}` knows: their names.
     guilds: Mutex<HashMap<String, String>>,
+    /// Threads opened, as Discord returns them, in order.
+    threads: Mutex<Vec<Value>>,
+    /// Who was added to each thread, by thread id.
+    thread_members: Mutex<HashMap<String, Vec<String>>>,
+    /// Users who left every server: adding them to a thread is Unknown Member.
+    gone: Mutex<Vec<String>>,
+    /// Private threads are refused with Missing Permissions, as where the bot lacks Create
+    /// Private Threads.
+    no_private_threads: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone)]
@@ -235,6 +244,34 @@ impl FakeRest {
             .lock()
             .unwrap()
             .insert(id.to_string(), channel);
+    }
+
+    /// The threads opened so far, as Discord returned them.
+    pub fn threads(&self) -> Vec<Value> {
+        self.shared.threads.lock().unwrap().clone()
+    }
+
+    /// Who was added to `thread`, in order.
+    pub fn thread_members(&self, thread: &str) -> Vec<String> {
+        self.shared
+            .thread_members
+            .lock()
+            .unwrap()
+            .get(thread)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Private threads are refused (Missing Permissions); public ones still open.
+    pub fn refuse_private_threads(&self) {
+        self.shared
+            .no_private_threads
+            .store(true, Ordering::Relaxed);
+    }
+
+    /// `user` left the server: adding them to a thread is answered Unknown Member.
+    pub fn left_server(&self, user: u64) {
+        self.shared.gone.lock().unwrap().push(user.to_string());
     }
 
     pub fn fail_next(&self, failure: Failure) {
@@ -526,6 +563,37 @@ fn answer(shared: &Shared, method: &Method, path: &str, body: &Value) -> Respons
         ("POST", ["channels", channel, "messages"]) => {
             axum::Json(create_message(shared, channel, body)).into_response()
         }
+        ("POST", ["channels", channel, "threads"]) => {
+            if body["type"] == json!(12) && shared.no_private_threads.load(Ordering::Relaxed) {
+                let body = json!({ "message": "Missing Permissions", "code": 50013 });
+                return (StatusCode::FORBIDDEN, axum::Json(body)).into_response();
+            }
+            axum::Json(open_thread(shared, channel, body)).into_response()
+        }
+        ("PUT", ["channels", thread, "thread-members", user]) => {
+            if shared.gone.lock().unwrap().iter().any(|u| u == user) {
+                let body = json!({ "message": "Unknown Member", "code": 10007 });
+                return (StatusCode::NOT_FOUND, axum::Json(body)).into_response();
+            }
+            let mut members = shared.thread_members.lock().unwrap();
+            let list = members.entry(thread.to_string()).or_default();
+            if !list.iter().any(|u| u == user) {
+                list.push(user.to_string());
+            }
+            StatusCode::NO_CONTENT.into_response()
+        }
+        ("GET", ["guilds", guild, "threads", "active"]) => {
+            let threads: Vec<Value> = shared
+                .threads
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|t| t["guild_id"] == json!(guild))
+                .cloned()
+                .collect();
+            axum::Json(json!({ "threads": threads, "members": [], "has_more": false }))
+                .into_response()
+        }
         ("PUT", ["applications", _, "commands"])
         | ("PUT", ["applications", _, "guilds", _, "commands"]) => {
             axum::Json(commands(body, parts.get(3).copied())).into_response()
@@ -577,6 +645,40 @@ fn create_message(shared: &Shared, channel: &str, body: &Value) -> Value {
         nonces.insert(nonce.to_string(), (Instant::now(), created.len() - 1));
     }
     message_json(created.last().unwrap())
+}
+
+/// Opens a thread in `channel`: a channel object of the thread's type, in the channel's server
+/// (the one `add_channel` gave it, else the test server).
+fn open_thread(shared: &Shared, channel: &str, body: &Value) -> Value {
+    let guild = shared
+        .channels
+        .lock()
+        .unwrap()
+        .get(channel)
+        .and_then(|c| c["guild_id"].as_str().map(str::to_string))
+        .unwrap_or_else(|| crate::support::GUILD.to_string());
+    let id = 900_000_000_000_000_000 + shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let thread = json!({
+        "id": id.to_string(),
+        "type": body["type"].as_u64().unwrap_or(12),
+        "guild_id": guild,
+        "parent_id": channel,
+        "name": body["name"],
+        "owner_id": APPLICATION_ID.to_string(),
+        "flags": 0,
+        "rate_limit_per_user": 0,
+        "thread_metadata": {
+            "archived": false,
+            "auto_archive_duration": body["auto_archive_duration"].as_u64().unwrap_or(4320),
+            "archive_timestamp": "2026-11-30T09:00:00.000000+00:00",
+            "locked": false,
+            "invitable": body["invitable"].as_bool().unwrap_or(true)
+        },
+        "message_count": 0,
+        "member_count": 1
+    });
+    shared.threads.lock().unwrap().push(thread.clone());
+    thread
 }
 
 fn message_json(created: &Created) -> Value {
