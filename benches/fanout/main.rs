@@ -5,8 +5,10 @@
 //!
 //! With `--crash`, the worker is killed with SIGKILL in the middle of the fan-out and started
 //! again; the run fails unless every server got exactly one post. `--kind` picks what is
-//! posted (prompts by default; reminders, digests, challenge announcements), `--kind all`
-//! crashes each in turn.
+//! posted (prompts by default; reminders, digests, challenge announcements, partner threads),
+//! `--kind all` crashes each in turn. For partner threads, each server's channel must also have
+//! got exactly one thread: the kill leaves threads opened but not recorded, which the restarted
+//! worker must find rather than open again.
 
 #[path = "../serve/machine.rs"]
 mod machine;
@@ -229,7 +231,10 @@ async fn crash(database: &Database, options: &Options, kind: Kind) -> anyhow::Re
     )?;
     let seen = wait_for_all(&fake, servers, Some(second)).await?;
     check_one_each(&seen, servers)?;
-    let repeated = seen.requests - seen.too_many - seen.created;
+    if kind == Kind::PartnerThread {
+        check_one_thread_each(&seen, servers)?;
+    }
+    let repeated = seen.message_requests - seen.created;
     println!(
         "crash test passed: {}, {servers} servers, exactly one post each ({} requests; {} \
          posted before the kill; {repeated} repeats after the restart answered from the nonce; \
@@ -239,6 +244,35 @@ async fn crash(database: &Database, options: &Options, kind: Kind) -> anyhow::Re
         at_kill.created,
         seen.too_many
     );
+    if kind == Kind::PartnerThread {
+        println!(
+            "  and exactly one thread each ({} looked for among the active threads after the \
+             restart)",
+            seen.thread_lookups
+        );
+    }
+    Ok(())
+}
+
+/// Each server's channel got exactly one thread (whose one post `check_one_each` counted).
+fn check_one_thread_each(seen: &fake_rest::Seen, servers: i64) -> anyhow::Result<()> {
+    let doubled: Vec<_> = seen
+        .threads_per_parent
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .collect();
+    if !doubled.is_empty() {
+        bail!(
+            "{} channel(s) got more than one thread: {doubled:?}",
+            doubled.len()
+        );
+    }
+    if seen.threads_per_parent.len() != servers as usize {
+        bail!(
+            "{} of {servers} servers got their thread",
+            seen.threads_per_parent.len()
+        );
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! What a crash run posts: one due post of a kind per seeded server, each to the channel
-//! `CHANNEL_BASE + n`, so the fake can count posts per server.
+//! `CHANNEL_BASE + n`, so the fake can count posts per server. A partner group's post is its
+//! thread, opened in that channel, and the intro posted in the thread.
 
 use clap::ValueEnum;
 
@@ -12,16 +13,19 @@ pub enum Kind {
     ChallengeStart,
     ChallengeMid,
     ChallengeEnd,
+    /// A partner group's thread: opened, its two members added, the intro posted in it.
+    PartnerThread,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Prompt,
         Kind::Reminder,
         Kind::Digest,
         Kind::ChallengeStart,
         Kind::ChallengeMid,
         Kind::ChallengeEnd,
+        Kind::PartnerThread,
     ];
 
     /// The `scheduled_posts.kind` it is stored as.
@@ -33,6 +37,7 @@ impl Kind {
             Kind::ChallengeStart => "challenge-start",
             Kind::ChallengeMid => "challenge-mid",
             Kind::ChallengeEnd => "challenge-end",
+            Kind::PartnerThread => "partner-thread",
         }
     }
 
@@ -75,6 +80,32 @@ impl Kind {
                     "INSERT INTO scheduled_posts (guild_id, kind, period, due_at)
                      SELECT $1 + n, 'checkin-digest',
                             to_char(now() - interval '7 days', 'IYYY-\"W\"IW'), {due} FROM {servers}"
+                ),
+            ],
+            Kind::PartnerThread => vec![
+                format!(
+                    "INSERT INTO partner_settings (guild_id, channel_id, weekday, minute_of_day)
+                     SELECT $1 + n, $2 + n, extract(isodow FROM now())::int - 1, 0 FROM {servers}"
+                ),
+                // Two members per server, who joined and were matched into group 1.
+                format!(
+                    "INSERT INTO members (guild_id, user_id, first_seen_at, last_seen_at)
+                     SELECT $1 + n, u, now(), now()
+                     FROM {servers}, (VALUES (900000000000000001), (900000000000000002)) AS m(u)"
+                ),
+                "INSERT INTO partner_members (guild_id, user_id, joined_at)
+                 SELECT guild_id, user_id, now() FROM members"
+                    .to_string(),
+                format!(
+                    "INSERT INTO partner_groups (guild_id, week, number, made_at)
+                     SELECT $1 + n, {this_week}, 1, now() FROM {servers}"
+                ),
+                "INSERT INTO partner_group_members (group_id, guild_id, user_id)
+                 SELECT g.id, m.guild_id, m.user_id FROM partner_groups g JOIN members m USING (guild_id)"
+                    .to_string(),
+                format!(
+                    "INSERT INTO scheduled_posts (guild_id, kind, period, due_at)
+                     SELECT guild_id, 'partner-thread', week || '/1', {due} FROM partner_groups"
                 ),
             ],
             Kind::ChallengeStart | Kind::ChallengeMid | Kind::ChallengeEnd => {
