@@ -157,7 +157,7 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
     let week = week_key(now, zone);
     let roadmap = ctx.roadmap();
     let phases = u8::try_from(roadmap.phases.len()).unwrap_or(u8::MAX);
-    let partners = groups::partners_of(
+    let mine = groups::group_of(
         &ctx.app.db,
         guild,
         ctx.invocation.user_id,
@@ -165,19 +165,19 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
         &roadmap.id,
     )
     .await?;
-    match partners {
+    match mine {
         None => text.push_str("\n\nYou have no partners this week yet."),
-        Some(partners) if partners.is_empty() => {
+        Some(mine) if mine.partners.is_empty() => {
             text.push_str("\n\nYour partners this week have left the server or deleted their data.")
         }
-        Some(partners) => {
+        Some(mine) => {
             let _ = write!(
                 text,
                 "\n\n**This week ({})**, your {}:",
                 words::week_range(&week),
-                words::noun(partners.len(), "partner", "partners")
+                words::noun(mine.partners.len(), "partner", "partners")
             );
-            for partner in &partners {
+            for partner in &mine.partners {
                 let _ = write!(
                     text,
                     "\n• <@{}>: phase {} · {}",
@@ -192,6 +192,9 @@ async fn show(ctx: &Ctx<'_>) -> CommandResult<Reply> {
                 if let Some(goal) = partner.goal.as_ref().filter(|_| !partner.hidden) {
                     let _ = write!(text, " · last week's goal: “{goal}”");
                 }
+            }
+            if let Some(thread) = mine.thread {
+                let _ = write!(text, "\nYour group's thread: <#{thread}>");
             }
         }
     }

@@ -123,17 +123,25 @@ pub async fn members(pool: &PgPool, id: i64, roadmap: &str) -> sqlx::Result<Vec<
         .collect())
 }
 
-/// The others in `user`'s group of `week`, if they have one (empty when all of them deleted
-/// their data).
-pub async fn partners_of(
+/// A member's group of one week, as they see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MyGroup {
+    pub thread: Option<ChannelId>,
+    /// The others (none left when all of them deleted their data).
+    pub partners: Vec<Partner>,
+}
+
+/// `user`'s group of `week`, if they have one.
+pub async fn group_of(
     pool: &PgPool,
     guild: GuildId,
     user: UserId,
     week: &str,
     roadmap: &str,
-) -> sqlx::Result<Option<Vec<Partner>>> {
-    let id = sqlx::query_scalar!(
-        "SELECT g.id FROM partner_group_members gm JOIN partner_groups g ON g.id = gm.group_id
+) -> sqlx::Result<Option<MyGroup>> {
+    let found = sqlx::query!(
+        "SELECT g.id, g.thread_id FROM partner_group_members gm
+         JOIN partner_groups g ON g.id = gm.group_id
          WHERE gm.guild_id = $1 AND gm.user_id = $2 AND g.week = $3",
         guild.db(),
         user.db(),
@@ -141,12 +149,15 @@ pub async fn partners_of(
     )
     .fetch_optional(pool)
     .await?;
-    let Some(id) = id else {
+    let Some(found) = found else {
         return Ok(None);
     };
-    let mut partners = members(pool, id, roadmap).await?;
+    let mut partners = members(pool, found.id, roadmap).await?;
     partners.retain(|p| p.user != user);
-    Ok(Some(partners))
+    Ok(Some(MyGroup {
+        thread: found.thread_id.map(channel_from_db),
+        partners,
+    }))
 }
 
 /// Notes that a request to open group `id`'s thread is about to go out.

@@ -124,6 +124,25 @@ pub async fn export(
     )
     .fetch_all(&mut *tx)
     .await?;
+    let partner = sqlx::query!(
+        "SELECT note, joined_at FROM partner_members WHERE guild_id = $1 AND user_id = $2",
+        g,
+        u
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let partner_weeks = sqlx::query!(
+        r#"SELECT g.week, g.number, g.thread_id, gm.met, gm.in_thread,
+                  ARRAY(SELECT o.user_id::text FROM partner_group_members o
+                        WHERE o.group_id = g.id AND o.user_id <> gm.user_id
+                        ORDER BY o.user_id) AS "partners!"
+           FROM partner_group_members gm JOIN partner_groups g ON g.id = gm.group_id
+           WHERE gm.guild_id = $1 AND gm.user_id = $2 ORDER BY g.week"#,
+        g,
+        u
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let other_tables = other_tables(&mut tx, g, u).await?;
     tx.commit().await?;
     Ok(Some(json!({
@@ -186,13 +205,24 @@ pub async fn export(
             "points": l.points,
             "awarded_at": l.awarded_at,
         })).collect::<Vec<_>>(),
+        "accountability_partners": {
+            "joined": partner.map(|p| json!({ "note": p.note, "joined_at": p.joined_at })),
+            "weeks": partner_weeks.iter().map(|w| json!({
+                "week": w.week,
+                "group": w.number,
+                "partners": w.partners,
+                "thread": w.thread_id.map(|t| t.to_string()),
+                "added_to_thread": w.in_thread,
+                "met": w.met,
+            })).collect::<Vec<_>>(),
+        },
         "other_tables": other_tables,
     })))
 }
 
 /// The member tables `export` describes field by field, and `points_totals` and
 /// `points_pending`, which only add up and queue the ledger the export holds.
-const DESCRIBED: [&str; 9] = [
+const DESCRIBED: [&str; 11] = [
     "members",
     "topic_progress",
     "phase_status",
@@ -202,6 +232,8 @@ const DESCRIBED: [&str; 9] = [
     "challenge_members",
     "points_totals",
     "points_pending",
+    "partner_members",
+    "partner_group_members",
 ];
 
 /// The member's rows of every other table with `guild_id` and `user_id`, whole, by table: a

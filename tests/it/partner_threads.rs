@@ -185,6 +185,14 @@ async fn each_group_gets_one_private_thread_an_intro_a_nudge_and_a_question() {
     // Members see their partner; the week's groups are in their /partners show.
     let shown = said(&bot, Who::member(GUILD, 21), "/partners show", MATCH).await;
     assert!(shown.contains("<@22>: phase 2"), "{shown}");
+    let (thread, _) = threads(&fake)
+        .into_iter()
+        .find(|(_, m)| m.contains("21"))
+        .unwrap();
+    assert!(
+        shown.contains(&format!("Your group's thread: <#{thread}>")),
+        "{shown}"
+    );
 
     // Thursday: the nudge, in each thread, naming its members.
     clock.set("2026-12-03T09:00:00Z");
@@ -408,4 +416,59 @@ async fn one_groups_failure_leaves_the_others_and_is_tried_once_more_then_record
     )
     .await;
     assert!(show.contains("3 threads could not be opened"), "{show}");
+}
+
+#[tokio::test]
+async fn a_members_partner_history_is_in_their_export_and_goes_with_their_data() {
+    let (_fake, bot, clock) = setup(2).await;
+    join(&bot, &[61, 62]).await;
+    clock.set(MATCH);
+    pass(&bot, &clock).await;
+    let group: i64 = sqlx::query_scalar("SELECT id FROM partner_groups")
+        .fetch_one(&bot.app.db)
+        .await
+        .unwrap();
+    let yes = waypoint::render::partners::MetAnswer { group, met: true }.custom_id();
+    assert!(
+        !click_as(&bot, Who::member(GUILD, 61), &yes, &[])
+            .await
+            .failed
+    );
+
+    let guild = serenity::all::GuildId::new(GUILD);
+    let export = waypoint::db::privacy::export(
+        &bot.app.db,
+        guild,
+        serenity::all::UserId::new(61),
+        at(MATCH),
+    )
+    .await
+    .unwrap()
+    .expect("a member to export");
+    let partners = &export["accountability_partners"];
+    assert_eq!(partners["joined"]["note"], "Notes of 61");
+    let weeks = partners["weeks"].as_array().unwrap();
+    assert_eq!(weeks.len(), 1, "{partners}");
+    assert_eq!(weeks[0]["week"], WEEK);
+    assert_eq!(weeks[0]["partners"], serde_json::json!(["62"]));
+    assert_eq!(weeks[0]["met"], true);
+    assert_eq!(weeks[0]["added_to_thread"], true);
+    assert!(weeks[0]["thread"].is_string());
+
+    waypoint::db::privacy::delete(&bot.app.db, guild, serenity::all::UserId::new(61))
+        .await
+        .unwrap();
+    let left: Vec<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM partner_group_members UNION ALL
+         SELECT user_id FROM partner_members ORDER BY 1",
+    )
+    .fetch_all(&bot.app.db)
+    .await
+    .unwrap();
+    assert_eq!(left, [62, 62], "61's history went, 62's stays");
+    let shown = said(&bot, Who::member(GUILD, 62), "/partners show", MATCH).await;
+    assert!(
+        shown.contains("Your partners this week have left the server or deleted their data"),
+        "{shown}"
+    );
 }
