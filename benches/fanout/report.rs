@@ -76,8 +76,9 @@ impl Result {
              Crash test (not timed): `cargo bench --bench fanout -- --crash --kind all` (or \
              `scripts/crash-test`) kills the worker with SIGKILL a third of the way through a \
              fan-out to 200 servers, for each kind of scheduled post in turn (prompts, check-in \
-             reminders and digests, challenge start, halfway and end), starts it again, and \
-             fails unless the fake counted exactly one post per server.\n",
+             reminders and digests, challenge start, halfway and end, partner groups' \
+             threads), starts it again, and fails unless the fake counted exactly one post per \
+             server (and one thread per partner group).\n",
             limit = self.limit,
             servers = self.servers,
             provenance = provenance(machine, &self.command, Utc::now()),
