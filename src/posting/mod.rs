@@ -124,6 +124,21 @@ enum Answer {
     Failed(PostError),
 }
 
+impl Answer {
+    /// A success's body, or what the scheduler makes of any other answer.
+    fn body(self) -> Result<Vec<u8>, PostError> {
+        match self {
+            Self::Done(body) => Ok(body),
+            Self::Refused {
+                status,
+                code,
+                message,
+            } => Err(classify(status, code, &message)),
+            Self::Failed(error) => Err(error),
+        }
+    }
+}
+
 enum Attempt {
     Answered(Answer),
     Limited { retry_after: Duration },
@@ -186,18 +201,10 @@ impl Poster {
         message: &Value,
     ) -> Result<MessageId, PostError> {
         let path = format!("channels/{channel}/messages");
-        match self
+        let answer = self
             .call(Method::POST, &path, Some(message), "create_message")
-            .await
-        {
-            Answer::Done(body) => parsed::<CreatedMessage>(&body, "a message").map(|m| m.id),
-            Answer::Refused {
-                status,
-                code,
-                message,
-            } => Err(classify(status, code, &message)),
-            Answer::Failed(error) => Err(error),
-        }
+            .await;
+        parsed::<CreatedMessage>(&answer.body()?, "a message").map(|m| m.id)
     }
 
     /// One request, with a 429 that asks for a short wait waited out and tried once more.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use serenity::all::{ChannelId, GuildId, UserId};
 
-use super::{classify, parsed, ActiveThread, Answer, PostError, Poster};
+use super::{parsed, ActiveThread, Answer, PostError, Poster};
 
 /// A week: a partner thread stays open for the whole week it is for.
 const ARCHIVE_AFTER_MINUTES: u32 = 10_080;
@@ -48,7 +48,6 @@ impl Poster {
             .call(Method::POST, &path, Some(&body), "create_thread")
             .await
         {
-            Answer::Done(body) => parsed::<Created>(&body, "a thread").map(|c| c.id),
             Answer::Refused {
                 status: 403, code, ..
             } if code != MISSING_ACCESS => Err(PostError::CannotPost(format!(
@@ -62,12 +61,7 @@ impl Poster {
             } => Err(PostError::CannotPost(format!(
                 "<#{channel}> does not allow {kind} threads (an announcement channel does not)"
             ))),
-            Answer::Refused {
-                status,
-                code,
-                message,
-            } => Err(classify(status, code, &message)),
-            Answer::Failed(error) => Err(error),
+            other => parsed::<Created>(&other.body()?, "a thread").map(|c| c.id),
         }
     }
 
@@ -81,17 +75,11 @@ impl Poster {
             .call(Method::PUT, &path, None, "add_thread_member")
             .await
         {
-            Answer::Done(_) => Ok(true),
             Answer::Refused {
                 code: UNKNOWN_MEMBER | UNKNOWN_USER,
                 ..
             } => Ok(false),
-            Answer::Refused {
-                status,
-                code,
-                message,
-            } => Err(classify(status, code, &message)),
-            Answer::Failed(error) => Err(error),
+            other => other.body().map(|_| true),
         }
     }
 
@@ -100,14 +88,7 @@ impl Poster {
         guild: GuildId,
     ) -> Result<Vec<ActiveThread>, PostError> {
         let path = format!("guilds/{guild}/threads/active");
-        match self.call(Method::GET, &path, None, "active_threads").await {
-            Answer::Done(body) => parsed::<ThreadList>(&body, "a thread list").map(|l| l.threads),
-            Answer::Refused {
-                status,
-                code,
-                message,
-            } => Err(classify(status, code, &message)),
-            Answer::Failed(error) => Err(error),
-        }
+        let answer = self.call(Method::GET, &path, None, "active_threads").await;
+        parsed::<ThreadList>(&answer.body()?, "a thread list").map(|l| l.threads)
     }
 }

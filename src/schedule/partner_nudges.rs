@@ -5,10 +5,10 @@
 use serenity::all::UserId;
 
 use super::deliver::{self, Ran};
+use super::partner_threads::claimed_group;
 use super::Jobs;
 use crate::clock::Clock;
-use crate::db::partner_groups::{self as groups, parse_period, Partner, NUDGE};
-use crate::db::partners as store;
+use crate::db::partner_groups::{self as groups, Partner, NUDGE};
 use crate::db::scheduled::Job;
 use crate::render::discord::channel_message_pinging;
 use crate::render::partners::{nudge, question};
@@ -21,19 +21,9 @@ pub async fn run(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<
 }
 
 async fn post(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
-    if store::settings(jobs.db, job.guild).await?.is_none() {
-        return Ok(Ran::Skipped(
-            "weekly partners are off in this server".into(),
-        ));
-    }
-    let Some((week, number)) = parse_period(&job.period) else {
-        return Ok(Ran::Failed(format!(
-            "{} is not a group's period",
-            job.period
-        )));
-    };
-    let Some(group) = groups::group(jobs.db, job.guild, week, number).await? else {
-        return Ok(Ran::Skipped("the group no longer exists".into()));
+    let group = match claimed_group(jobs, job).await? {
+        Ok((_, group)) => group,
+        Err(ran) => return Ok(ran),
     };
     let Some(thread) = group.thread else {
         return Ok(Ran::Skipped("the group has no thread".into()));

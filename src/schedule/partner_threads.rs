@@ -34,22 +34,37 @@ pub async fn run(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<
     Ok(ran)
 }
 
-async fn thread(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
-    let now = clock.now();
+/// The settings and the group a claimed group post is for, or why there is nothing to do.
+pub(super) async fn claimed_group(
+    jobs: &Jobs<'_>,
+    job: &Job,
+) -> sqlx::Result<Result<(PartnerSettings, Group), Ran>> {
     let Some(settings) = store::settings(jobs.db, job.guild).await? else {
-        return Ok(Ran::Skipped(
+        return Ok(Err(Ran::Skipped(
             "weekly partners are off in this server".into(),
-        ));
-    };
-    let Some((week, number)) = parse_period(&job.period) else {
-        return Ok(Ran::Failed(format!(
-            "{} is not a group's period",
-            job.period
         )));
     };
-    let Some(group) = groups::group(jobs.db, job.guild, week, number).await? else {
-        return Ok(Ran::Skipped("the group no longer exists".into()));
+    let Some((week, number)) = parse_period(&job.period) else {
+        return Ok(Err(Ran::Failed(format!(
+            "{} is not a group's period",
+            job.period
+        ))));
     };
+    Ok(
+        match groups::group(jobs.db, job.guild, week, number).await? {
+            Some(group) => Ok((settings, group)),
+            None => Err(Ran::Skipped("the group no longer exists".into())),
+        },
+    )
+}
+
+async fn thread(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
+    let now = clock.now();
+    let (settings, group) = match claimed_group(jobs, job).await? {
+        Ok(found) => found,
+        Err(ran) => return Ok(ran),
+    };
+    let week = group.week.as_str();
     let problem = settings.problem.as_ref().map(|(p, _)| p.as_str());
     if let Some(why) = deliver::reason_to_skip(jobs, job, now, false, problem) {
         return Ok(Ran::Skipped(why));

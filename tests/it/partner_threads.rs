@@ -87,6 +87,17 @@ fn threads(fake: &FakeDiscord) -> Vec<(String, BTreeSet<String>)> {
         .collect()
 }
 
+/// `user` answers "Yes, we met" for the week's only group.
+async fn said_we_met(bot: &Dispatcher, user: u64) {
+    let group: i64 = sqlx::query_scalar("SELECT id FROM partner_groups")
+        .fetch_one(&bot.app.db)
+        .await
+        .unwrap();
+    let yes = waypoint::render::partners::MetAnswer { group, met: true }.custom_id();
+    let answered = click_as(bot, Who::member(GUILD, user), &yes, &[]).await;
+    assert!(!answered.failed, "{:?}", answered.response);
+}
+
 async fn status(bot: &Dispatcher, kind: &str) -> Vec<(String, String, Option<String>)> {
     sqlx::query_as(
         "SELECT period, status, detail FROM scheduled_posts WHERE kind = $1 ORDER BY period",
@@ -260,16 +271,7 @@ async fn the_staff_digest_counts_the_groups_that_met() {
     join(&bot, &[21, 22]).await;
     clock.set(MATCH);
     pass(&bot, &clock).await;
-    let group: i64 = sqlx::query_scalar("SELECT id FROM partner_groups")
-        .fetch_one(&bot.app.db)
-        .await
-        .unwrap();
-    let yes = waypoint::render::partners::MetAnswer { group, met: true }.custom_id();
-    assert!(
-        !click_as(&bot, Who::member(GUILD, 22), &yes, &[])
-            .await
-            .failed
-    );
+    said_we_met(&bot, 22).await;
     // The digest of week 49 goes out on Monday 7 December.
     clock.set("2026-12-07T08:00:00Z");
     pass(&bot, &clock).await;
@@ -424,16 +426,7 @@ async fn a_members_partner_history_is_in_their_export_and_goes_with_their_data()
     join(&bot, &[61, 62]).await;
     clock.set(MATCH);
     pass(&bot, &clock).await;
-    let group: i64 = sqlx::query_scalar("SELECT id FROM partner_groups")
-        .fetch_one(&bot.app.db)
-        .await
-        .unwrap();
-    let yes = waypoint::render::partners::MetAnswer { group, met: true }.custom_id();
-    assert!(
-        !click_as(&bot, Who::member(GUILD, 61), &yes, &[])
-            .await
-            .failed
-    );
+    said_we_met(&bot, 61).await;
 
     let guild = serenity::all::GuildId::new(GUILD);
     let export = waypoint::db::privacy::export(

@@ -124,7 +124,8 @@ pub(super) fn describe(
     if let Some(why) = &settings.public_because {
         let _ = write!(
             text,
-            "\nThreads are public because private ones were refused: {why}."
+            "\nThreads are public because private ones were refused: {why}. Once that is \
+             fixed, run `/settings partners` again to go back to private threads."
         );
     }
     if let Some((problem, at)) = &settings.problem {
