@@ -465,3 +465,41 @@ async fn a_members_partner_history_is_in_their_export_and_goes_with_their_data()
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn an_announcement_channel_is_refused_for_partner_threads() {
+    use crate::support::fake_discord::payloads::{self, STAFF_PERMISSIONS};
+    use crate::support::transport::RunningEndpoint;
+    use serde_json::json;
+
+    let fake = FakeDiscord::start().await;
+    let endpoint = RunningEndpoint::start(&fake, std::time::Duration::from_secs(2)).await;
+    let news = "460000000000000005";
+    let payload = payloads::subcommand_with(
+        20,
+        "settings",
+        "partners",
+        &[
+            ("channel", 7, json!(news)),
+            ("day", 3, json!("Monday")),
+            ("time", 3, json!("09:00")),
+        ],
+        json!({ "channels": { news: { "id": news, "name": "News", "type": 5, "permissions": "0" } } }),
+        STAFF_PERMISSIONS,
+    );
+    let response = endpoint
+        .post_signed(&serde_json::to_vec(&payload).unwrap(), 0)
+        .await;
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["flags"], json!(64), "privately");
+    let shown = text(&body);
+    assert!(
+        shown.contains("cannot hold private threads") && shown.contains("channel:#partners"),
+        "{shown}"
+    );
+    let saved: i64 = sqlx::query_scalar("SELECT count(*) FROM partner_settings")
+        .fetch_one(&endpoint.dispatcher.app.db)
+        .await
+        .unwrap();
+    assert_eq!(saved, 0, "nothing changed");
+}

@@ -2,7 +2,7 @@
 
 use super::super::error::{CommandError, CommandResult};
 use super::super::value::Value;
-use super::definition::{OptionKind, OptionSpec, POSTABLE_CHANNELS};
+use super::definition::{ChannelUse, OptionKind, OptionSpec};
 
 impl OptionSpec {
     /// Checks a value from any transport against this option's type and bounds.
@@ -49,8 +49,8 @@ impl OptionSpec {
                     )))
                 }
             }
-            (OptionKind::Channel, Value::Channel(id, Some(kind)))
-                if !POSTABLE_CHANNELS.contains(kind) =>
+            (OptionKind::Channel(ChannelUse::Posts), Value::Channel(id, Some(kind)))
+                if !ChannelUse::Posts.types().contains(kind) =>
             {
                 Err(CommandError::user(format!(
                     "<#{id}> is not a text channel, so Waypoint cannot post there. Pick a text or \
@@ -58,9 +58,18 @@ impl OptionSpec {
                     self.name
                 )))
             }
+            (OptionKind::Channel(ChannelUse::Threads), Value::Channel(id, Some(kind)))
+                if !ChannelUse::Threads.types().contains(kind) =>
+            {
+                Err(CommandError::user(format!(
+                    "<#{id}> cannot hold private threads: Discord allows them only in text \
+                     channels. Pick a text channel, like `{}:#partners`.",
+                    self.name
+                )))
+            }
             (OptionKind::Boolean, Value::Boolean(_))
             | (OptionKind::User, Value::User(_))
-            | (OptionKind::Channel, Value::Channel(..))
+            | (OptionKind::Channel(_), Value::Channel(..))
             | (OptionKind::Role, Value::Role(_))
             | (OptionKind::File, Value::File(_)) => Ok(()),
             (kind, value) => Err(CommandError::user(format!(

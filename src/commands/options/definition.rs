@@ -2,8 +2,23 @@
 
 use serenity::all::{ChannelType, CommandOptionType, CreateCommandOption};
 
-/// Channel types the bot can post a message in, as `text_channel` options accept them.
-pub(super) const POSTABLE_CHANNELS: [ChannelType; 2] = [ChannelType::Text, ChannelType::News];
+/// What a channel option's channel is for, which decides the channel types it accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelUse {
+    /// Waypoint posts messages there: text and announcement channels.
+    Posts,
+    /// Waypoint opens private threads there, which only text channels allow.
+    Threads,
+}
+
+impl ChannelUse {
+    pub fn types(self) -> &'static [ChannelType] {
+        match self {
+            Self::Posts => &[ChannelType::Text, ChannelType::News],
+            Self::Threads => &[ChannelType::Text],
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct OptionSpec {
@@ -27,7 +42,7 @@ pub enum OptionKind {
     },
     Boolean,
     User,
-    Channel,
+    Channel(ChannelUse),
     Role,
     /// A file the member uploads with the command.
     File,
@@ -91,7 +106,7 @@ impl OptionSpec {
             OptionKind::String { .. } => CommandOptionType::String,
             OptionKind::Boolean => CommandOptionType::Boolean,
             OptionKind::User => CommandOptionType::User,
-            OptionKind::Channel => CommandOptionType::Channel,
+            OptionKind::Channel(_) => CommandOptionType::Channel,
             OptionKind::Role => CommandOptionType::Role,
             OptionKind::File => CommandOptionType::Attachment,
             OptionKind::SubCommand(_) => CommandOptionType::SubCommand,
@@ -117,9 +132,9 @@ impl OptionSpec {
             OptionKind::SubCommand(options) | OptionKind::Group(options) => options
                 .iter()
                 .fold(option, |o, sub| o.add_sub_option(sub.to_discord())),
-            OptionKind::Channel => option
+            OptionKind::Channel(used) => option
                 .required(self.required)
-                .channel_types(POSTABLE_CHANNELS.to_vec()),
+                .channel_types(used.types().to_vec()),
             OptionKind::Boolean | OptionKind::User | OptionKind::Role | OptionKind::File => {
                 option.required(self.required)
             }
@@ -134,7 +149,7 @@ impl OptionKind {
             Self::String { .. } => "text",
             Self::Boolean => "true or false",
             Self::User => "a member",
-            Self::Channel => "a channel",
+            Self::Channel(_) => "a channel",
             Self::Role => "a role",
             Self::File => "a file",
             Self::SubCommand(_) => "a sub-command",

@@ -13,6 +13,7 @@ pub use typed::{FromValue, Opt};
 mod tests {
     use serenity::all::{ChannelId, UserId};
 
+    use super::definition::ChannelUse;
     use super::*;
     use crate::commands::error::{CommandError, CommandResult};
     use crate::commands::value::Value;
@@ -55,7 +56,7 @@ mod tests {
         );
         assert!(message(member.parse_text("<#42>")).contains("takes a member"));
         assert!(message(member.parse_text("0")).contains("takes a member"));
-        let channel = option(OptionKind::Channel);
+        let channel = option(OptionKind::Channel(ChannelUse::Posts));
         assert_eq!(
             channel.parse_text("<#7>").unwrap(),
             Value::Channel(ChannelId::new(7), None)
@@ -72,6 +73,15 @@ mod tests {
             .contains("not a text channel"));
         let text = Value::Channel(ChannelId::new(7), Some(ChannelType::Text));
         assert!(channel.check(&text).is_ok());
+        let news = Value::Channel(ChannelId::new(7), Some(ChannelType::News));
+        assert!(channel.check(&news).is_ok());
+        let threads = option(OptionKind::Channel(ChannelUse::Threads));
+        assert!(threads.check(&text).is_ok());
+        assert!(threads
+            .check(&news)
+            .unwrap_err()
+            .to_string()
+            .contains("allows them only in text channels"));
     }
 
     #[test]

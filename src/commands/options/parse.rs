@@ -43,7 +43,7 @@ impl OptionSpec {
                     })?
                     .into(),
             ),
-            OptionKind::Channel => Value::Channel(
+            OptionKind::Channel(_) => Value::Channel(
                 parse_mention(text, "#")
                     .ok_or_else(|| {
                         CommandError::user(format!(

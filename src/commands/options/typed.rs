@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use serenity::all::{ChannelId, RoleId, UserId};
 
 use super::super::value::{FileRef, Value};
-use super::definition::{OptionKind, OptionSpec};
+use super::definition::{ChannelUse, OptionKind, OptionSpec};
 
 /// An option's name together with the type of its value. A command file declares each option
 /// once as a constant and uses that constant both to define the option and to read it, so the
@@ -96,7 +96,12 @@ impl Opt<ChannelId> {
     /// A channel members read and the bot posts in: Discord offers only text and announcement
     /// channels, and a value of another type from any transport is refused.
     pub fn text_channel(self, description: &'static str) -> OptionSpec {
-        self.spec(description, OptionKind::Channel)
+        self.spec(description, OptionKind::Channel(ChannelUse::Posts))
+    }
+
+    /// A text channel Waypoint opens threads in (announcement channels allow no private ones).
+    pub fn thread_channel(self, description: &'static str) -> OptionSpec {
+        self.spec(description, OptionKind::Channel(ChannelUse::Threads))
     }
 }
 

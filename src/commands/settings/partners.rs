@@ -24,7 +24,7 @@ const SIZE: Opt<i64> = Opt::new("size");
 pub(super) fn options() -> Vec<OptionSpec> {
     vec![
         CHANNEL
-            .text_channel("Where each group gets its thread")
+            .thread_channel("The text channel where each group gets its thread")
             .required(),
         DAY.choice("The day of the week the match runs", &when::DAYS)
             .required(),

@@ -144,7 +144,7 @@ pub fn value_for(option: &OptionSpec, words: &Arc<Vocabulary>) -> BoxedStrategy<
         OptionKind::User => snowflake()
             .prop_map(|id| Value::User(UserId::new(id)))
             .boxed(),
-        OptionKind::Channel => (snowflake(), channel_type())
+        OptionKind::Channel(_) => (snowflake(), channel_type())
             .prop_map(|(id, t)| Value::Channel(ChannelId::new(id), t))
             .boxed(),
         OptionKind::Role => snowflake()
@@ -171,7 +171,7 @@ pub fn sane_value_for(option: &OptionSpec, words: &Arc<Vocabulary>) -> BoxedStra
         OptionKind::User => select(vec![USER, STAFF, 1, u64::MAX])
             .prop_map(|id| Value::User(UserId::new(id)))
             .boxed(),
-        OptionKind::Channel => select(vec![CHANNEL, 1, u64::MAX])
+        OptionKind::Channel(_) => select(vec![CHANNEL, 1, u64::MAX])
             .prop_map(|id| Value::Channel(ChannelId::new(id), Some(ChannelType::Text)))
             .boxed(),
         OptionKind::Role => snowflake()
