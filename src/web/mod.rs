@@ -1,4 +1,4 @@
-//! The community pages (issue 21, in progress): a server's leaderboard and roadmap on the web,
+//! The community pages: a server's leaderboard and roadmap on the web,
 //! for servers whose staff turned them on (`/settings web on`). Server-rendered HTML from
 //! askama templates (which escape every value), one stylesheet, no JavaScript. A server is
 //! found only by its slug; a wrong slug and a server with pages off get the same 404.

@@ -1,4 +1,4 @@
-//! Accountability partners (issue 22, so far): staff set where and when the weekly match runs;
+//! Accountability partners: staff set where and when the weekly match runs;
 //! members join with a note, see where they stand and leave; every answer is private, a bad
 //! note changes nothing, and a member's partner data is in their export and goes with
 //! `/privacy delete`.

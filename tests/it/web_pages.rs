@@ -1,4 +1,4 @@
-//! The community pages over HTTP (issue 21, in progress): found only by their slug, the same
+//! The community pages over HTTP: found only by their slug, the same
 //! 404 for a wrong slug and for pages turned off, security headers on every answer, names
 //! escaped, the leaderboard's pages linking to each other.
 
