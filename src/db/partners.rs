@@ -5,7 +5,7 @@ use serenity::all::{ChannelId, GuildId, UserId};
 use sqlx::{PgConnection, PgPool};
 
 use super::ids::{channel_from_db, DbId};
-use super::prompts::{weekday_from_db, zone_from_db};
+use super::prompts::{slot_from_db, zone_from_db};
 use crate::weekly::WeeklySlot;
 
 /// Where and when a server's weekly match runs.
@@ -37,11 +37,7 @@ pub async fn settings(pool: &PgPool, guild: GuildId) -> sqlx::Result<Option<Part
     .await?;
     Ok(row.map(|r| PartnerSettings {
         channel: channel_from_db(r.channel_id),
-        slot: WeeklySlot {
-            weekday: weekday_from_db(r.weekday),
-            minute_of_day: u16::try_from(r.minute_of_day).unwrap_or(0),
-            zone: zone_from_db(&r.timezone),
-        },
+        slot: slot_from_db(r.weekday, r.minute_of_day, &r.timezone),
         size: u8::try_from(r.group_size).unwrap_or(2),
         problem: r.problem.zip(r.problem_at),
         public_because: r.public_because,
@@ -68,11 +64,7 @@ pub async fn unplanned(pool: &PgPool, limit: i64) -> sqlx::Result<Vec<(GuildId, 
         .map(|r| {
             (
                 super::ids::guild_from_db(r.guild_id),
-                WeeklySlot {
-                    weekday: weekday_from_db(r.weekday),
-                    minute_of_day: u16::try_from(r.minute_of_day).unwrap_or(0),
-                    zone: zone_from_db(&r.timezone),
-                },
+                slot_from_db(r.weekday, r.minute_of_day, &r.timezone),
             )
         })
         .collect())

@@ -32,11 +32,7 @@ struct ScheduleRow {
 
 impl ScheduleRow {
     fn into_schedule(self) -> (GuildId, PromptSchedule) {
-        let slot = WeeklySlot {
-            weekday: weekday_from_db(self.weekday),
-            minute_of_day: u16::try_from(self.minute_of_day).unwrap_or(0),
-            zone: zone_from_db(&self.timezone),
-        };
+        let slot = slot_from_db(self.weekday, self.minute_of_day, &self.timezone);
         (
             guild_from_db(self.guild_id),
             PromptSchedule {
@@ -58,8 +54,18 @@ pub fn zone_from_db(name: &str) -> Tz {
 }
 
 /// A weekday as the settings tables store it: 0 = Monday … 6 = Sunday.
-pub(super) fn weekday_from_db(day: i16) -> Weekday {
+fn weekday_from_db(day: i16) -> Weekday {
     Weekday::try_from(u8::try_from(day).unwrap_or(0)).unwrap_or(Weekday::Mon)
+}
+
+/// A weekly slot as the settings tables store it: weekday, minute of the day, and the
+/// server's zone by name.
+pub(super) fn slot_from_db(weekday: i16, minute_of_day: i16, zone: &str) -> WeeklySlot {
+    WeeklySlot {
+        weekday: weekday_from_db(weekday),
+        minute_of_day: u16::try_from(minute_of_day).unwrap_or(0),
+        zone: zone_from_db(zone),
+    }
 }
 
 pub async fn schedule(pool: &PgPool, guild: GuildId) -> sqlx::Result<Option<PromptSchedule>> {

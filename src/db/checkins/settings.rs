@@ -6,7 +6,7 @@ use serenity::all::{ChannelId, GuildId};
 use sqlx::{PgConnection, PgPool};
 
 use super::super::ids::{channel_from_db, guild_from_db, DbId};
-use super::super::prompts::{weekday_from_db, zone_from_db};
+use super::super::prompts::slot_from_db;
 use super::super::{scheduled, servers};
 use crate::weekly::WeeklySlot;
 
@@ -40,17 +40,12 @@ pub(super) struct SettingsRow {
 
 impl SettingsRow {
     pub(super) fn into_settings(self) -> (GuildId, CheckinSettings) {
-        let weekday = weekday_from_db(self.reminder_weekday);
         (
             guild_from_db(self.guild_id),
             CheckinSettings {
                 channel: channel_from_db(self.channel_id),
                 staff_channel: channel_from_db(self.staff_channel_id),
-                reminder: WeeklySlot {
-                    weekday,
-                    minute_of_day: u16::try_from(self.reminder_minute).unwrap_or(0),
-                    zone: zone_from_db(&self.timezone),
-                },
+                reminder: slot_from_db(self.reminder_weekday, self.reminder_minute, &self.timezone),
                 public: self.public,
                 freeze_every: u32::try_from(self.freeze_every).unwrap_or(4),
                 problem: self.problem.zip(self.problem_at),
