@@ -62,9 +62,15 @@ pub struct ActiveThread {
     pub id: ChannelId,
     pub parent_id: Option<ChannelId>,
     pub name: String,
-    /// 11 public, 12 private.
     #[serde(rename = "type")]
-    pub kind: u8,
+    kind: u8,
+}
+
+impl ActiveThread {
+    /// Anyone who can see the channel can see the thread.
+    pub fn is_public(&self) -> bool {
+        self.kind == threads::PUBLIC_THREAD
+    }
 }
 
 pub struct Poster {

@@ -11,7 +11,7 @@ use super::{parsed, ActiveThread, Answer, PostError, Poster};
 /// A week: a partner thread stays open for the whole week it is for.
 const ARCHIVE_AFTER_MINUTES: u32 = 10_080;
 const PRIVATE_THREAD: u8 = 12;
-const PUBLIC_THREAD: u8 = 11;
+pub(super) const PUBLIC_THREAD: u8 = 11;
 /// "Cannot execute action on this channel type": private threads in an announcement channel.
 const WRONG_CHANNEL_TYPE: u64 = 50_024;
 const MISSING_ACCESS: u64 = 50_001;

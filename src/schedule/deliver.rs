@@ -108,19 +108,8 @@ pub async fn send(
                 Ran::CannotPost(format!("can't post in <#{channel}>: {why}"))
             }
             PostError::RateLimited { retry_after } => {
-                let wait = chrono::Duration::from_std(retry_after).unwrap_or_default();
                 // Refused means not posted: the retry is not a repeat of an unconfirmed send.
-                let nothing_sent = part == 0;
-                scheduled::release(
-                    jobs.db,
-                    job,
-                    owner,
-                    clock.now() + wait,
-                    "rate limited",
-                    nothing_sent,
-                )
-                .await?;
-                Ran::Retrying("Discord is rate limiting posts".into())
+                wait_out(jobs, job, clock.now(), retry_after, part == 0).await?
             }
             PostError::Unavailable(why) if job.attempts < MAX_ATTEMPTS => {
                 let step = usize::try_from(job.attempts - 1)
@@ -147,6 +136,28 @@ pub async fn send(
         },
         None => Ran::Skipped("nothing to post".into()),
     })
+}
+
+/// Gives a rate-limited job back, to be tried again once Discord's `retry_after` has passed.
+/// `nothing_sent`: no part of it reached Discord, so the retry repeats nothing.
+pub async fn wait_out(
+    jobs: &Jobs<'_>,
+    job: &Job,
+    now: DateTime<Utc>,
+    retry_after: std::time::Duration,
+    nothing_sent: bool,
+) -> sqlx::Result<Ran> {
+    let wait = chrono::Duration::from_std(retry_after).unwrap_or_default();
+    scheduled::release(
+        jobs.db,
+        job,
+        jobs.instance,
+        now + wait,
+        "rate limited",
+        nothing_sent,
+    )
+    .await?;
+    Ok(Ran::Retrying("Discord is rate limiting posts".into()))
 }
 
 /// Records how the job ended; false when the lease was lost (or the job is still retrying),

@@ -24,8 +24,6 @@ use crate::render::partners::{intro, thread_name, Missing};
 const OPEN_TRIES: i32 = 2;
 /// The wait before the second try.
 const RETRY_AFTER: chrono::Duration = chrono::Duration::seconds(30);
-/// Discord's thread type for a public thread in a text channel.
-const PUBLIC_THREAD: u8 = 11;
 
 /// Opens, fills and introduces a claimed group's thread and records how it went.
 pub async fn run(jobs: &Jobs<'_>, clock: &dyn Clock, job: &Job) -> sqlx::Result<Ran> {
@@ -158,7 +156,7 @@ async fn open(
             }
         };
         if let Some(thread) = found {
-            let public = thread.kind == PUBLIC_THREAD;
+            let public = thread.is_public();
             groups::save_thread(jobs.db, group.id, thread.id, public).await?;
             return Ok(Ok((thread.id, public)));
         }
@@ -212,9 +210,7 @@ async fn failed(
     let owner = jobs.instance;
     Ok(match error {
         PostError::RateLimited { retry_after } => {
-            let wait = chrono::Duration::from_std(retry_after).unwrap_or_default();
-            scheduled::release(jobs.db, job, owner, now + wait, "rate limited", true).await?;
-            Ran::Retrying("Discord is rate limiting requests".into())
+            deliver::wait_out(jobs, job, now, retry_after, true).await?
         }
         PostError::Unavailable(why) if job.attempts < OPEN_TRIES => {
             scheduled::release(jobs.db, job, owner, now + RETRY_AFTER, &why, false).await?;
